@@ -1,0 +1,99 @@
+"""Diagnostics and the one exception base that the CLI catches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one source file, located like a compiler message."""
+
+    path: str  # relative to the repository root, with forward slashes
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    col: int  # 1-based; 0 when unknown
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def location(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{max(self.col, 1)}"
+
+    def text(self) -> str:
+        head = f"{self.location()}: {self.severity}[{self.code}]: {self.message}"
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command: an annotation on the changed line."""
+        kind = "error" if self.severity is Severity.ERROR else "warning"
+        props = [f"file={_gh_escape(self.path, prop=True)}"]
+        if self.line > 0:
+            props.append(f"line={self.line}")
+            if self.col > 0:
+                props.append(f"col={self.col}")
+        props.append(f"title={_gh_escape(self.code, prop=True)}")
+        body = self.message + (f" Hint: {self.hint}" if self.hint else "")
+        return f"::{kind} {','.join(props)}::{_gh_escape(body)}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "severity": str(self.severity)}
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str) -> str:
+    items = sorted(diagnostics)
+    if fmt == "json":
+        return json.dumps([d.as_dict() for d in items], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(d.github() for d in items)
+    return "\n".join(d.text() for d in items)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    return any(strict or d.severity is Severity.ERROR for d in diagnostics)
+
+
+class NufaError(Exception):
+    """Base of every error nufa reports to a user. The CLI catches this, never prints a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = tuple(diagnostics)
+
+
+class RepositoryNotFound(NufaError):
+    exit_code = 2
+
+    def __init__(self, start: Path) -> None:
+        super().__init__(
+            f"no nufa repository at or above {start} (looked for nufa.yaml or meetings/); "
+            "run nufa inside a repository or pass its path"
+        )
+
+
+class InvalidSources(NufaError):
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        diagnostics = tuple(diagnostics)
+        count = sum(d.severity is Severity.ERROR for d in diagnostics)
+        super().__init__(f"{count} error(s) in the sources; nothing was written", diagnostics)

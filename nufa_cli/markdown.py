@@ -1,0 +1,96 @@
+"""What nufa needs to know about user Markdown: sections, headings, footnotes.
+
+markdown-it gives block positions (token.map), so every finding has a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+
+
+_MD = _parser()
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int  # 0-based line within the parsed text
+
+
+def parse(text: str) -> tuple[list[Token], dict]:
+    env: dict = {}
+    return _MD.parse(text, env), env
+
+
+def headings(tokens: list[Token]) -> list[Heading]:
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            found.append(Heading(int(token.tag[1]), tokens[i + 1].content.strip(), token.map[0]))
+    return found
+
+
+@dataclass(frozen=True)
+class FootnoteProblem:
+    code: str  # footnote-undefined | footnote-unused
+    label: str
+    line: int  # 0-based
+
+
+def footnote_problems(text: str) -> list[FootnoteProblem]:
+    """References without a definition, and definitions never referenced."""
+    tokens, env = parse(text)
+    problems: list[FootnoteProblem] = []
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        for child in token.children or ():
+            if child.type == "text":
+                problems += [
+                    FootnoteProblem("footnote-undefined", m[1], line)
+                    for m in _FOOTNOTE_REF.finditer(child.content)
+                ]
+    # markdown-it marks a definition that no reference used with -1
+    refs = env.get("footnotes", {}).get("refs", {})
+    for key, index in refs.items():
+        if index == -1:
+            label = key[1:]
+            where = re.search(rf"^ {{0,3}}\[\^{re.escape(label)}\]:", text, re.MULTILINE)
+            line = text.count("\n", 0, where.start()) if where else 0
+            problems.append(FootnoteProblem("footnote-unused", label, line))
+    return problems
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    line: int  # 0-based line of the heading
+    text: str  # the lines after the heading up to the next heading of the same level
+
+
+def sections(text: str, level: int) -> tuple[str, list[Section]]:
+    """Split text at headings of one level; returns the text before the first and the sections."""
+    tokens, _ = parse(text)
+    lines = text.split("\n")
+    marks = [h for h in headings(tokens) if h.level == level]
+    preamble = "\n".join(lines[: marks[0].line]) if marks else text
+    found = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].line if i + 1 < len(marks) else len(lines)
+        # a setext heading's underline belongs to the heading, not to the text
+        start = mark.line + 1
+        if start < len(lines) and re.match(r"^\s*[=-]+\s*$", lines[start]):
+            start += 1
+        found.append(Section(mark.text, mark.line, "\n".join(lines[start:end]).strip("\n")))
+    return preamble, found

@@ -1,0 +1,202 @@
+"""The source format as declarations: one pydantic model per file kind.
+
+These classes are the contract of FORMAT.md in code. They validate the plain
+data that sources.py reads and give editors JSON Schemas (`nufa schema`).
+Cross-file rules (numbering, times, members) live in validate.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _check_time(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
+    return value
+
+
+Klokkeslett = Annotated[
+    str,
+    AfterValidator(_check_time),
+    Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description='Time of day "HH:MM", quoted'),
+]
+SakNr = Annotated[
+    str,
+    Field(pattern=r"^[1-9]\d*/\d{2}$", description="Case number N/YY, e.g. 12/24"),
+]
+Tekst = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
+Skjerming = Annotated[
+    str,
+    Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
+]
+DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, coerce_numbers_to_str=True)
+
+
+# --- nufa.yaml -------------------------------------------------------------
+
+
+class Utvalg(_Strict):
+    navn: Tekst = Field("Fagutvalget (NUFA)", description='Shown as "Møte" in document headers')
+    kortnavn: Tekst = Field("NUFA", description='"Møte i NUFA", "Referat NUFA ..."')
+
+
+class NufaConfig(_Strict):
+    """nufa.yaml: committee settings. Every key is optional; the defaults are NUFA's."""
+
+    utvalg: Utvalg = Field(default_factory=Utvalg)
+    sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
+    sakstyper: list[Tekst] = Field(default_factory=lambda: list(DEFAULT_SAKSTYPER), min_length=1)
+    maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
+
+
+# --- medlemmer.yaml -----------------------------------------------------------
+
+
+class Medlem(_Strict):
+    navn: Tekst
+    virksomhet: Tekst
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = Field(
+        None, description="Explicit id; default is the slug of navn"
+    )
+    fra: dt.date | None = Field(None, description="Membership started (inclusive)")
+    til: dt.date | None = Field(None, description="Membership ended (inclusive)")
+
+
+class Medlemmer(_Strict):
+    """medlemmer.yaml: the member registry, in the order members are listed."""
+
+    medlemmer: list[Medlem] = Field(min_length=1)
+
+
+# --- vedlegg and agenda.yaml ---------------------------------------------------
+
+
+class Vedlegg(_Strict):
+    referat: str | None = Field(None, description="Meeting folder whose referat is attached")
+    fil: str | None = Field(None, description="Path of a file inside the meeting folder")
+    url: str | None = Field(None, description="https address")
+    tittel: Tekst | None = None
+    skjermet: Skjerming | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Vedlegg:
+        given = [k for k in ("referat", "fil", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a vedlegg names exactly one of 'referat', 'fil' or 'url'")
+        return self
+
+
+class Innslag(_Strict):
+    tid: Klokkeslett | None = None
+    varighet: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    tittel: Tekst
+
+
+class Rad(_Strict):
+    """One row of a day's programme: a sak, or a row such as Pause or Lunsj."""
+
+    sak: SakNr | None = None
+    tid: Klokkeslett | None = None
+    varighet: Annotated[int, Field(gt=0, le=24 * 60, description="Length in minutes")] | None = None
+    tittel: Tekst | None = None
+    type: Tekst | None = None
+    beskrivelse: Markdown | None = None
+    forslag_til_vedtak: Markdown | None = None
+    vedlegg: list[Vedlegg] = Field(default_factory=list)
+    toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
+    innslag: list[Innslag] = Field(default_factory=list)
+    skjermet: Skjerming | None = None
+
+
+class Dag(_Strict):
+    dato: dt.date
+    start: Klokkeslett
+    slutt: Klokkeslett
+    program: list[Rad] = Field(default_factory=list)
+
+
+class Agenda(_Strict):
+    """agenda.yaml: one meeting and its timed programme."""
+
+    møte: Annotated[str, Field(pattern=r"^[1-9]\d*/\d{2}$")] | None = Field(
+        None, description="Meeting number N/YY; only for the first meeting of a year in the repo"
+    )
+    sted: Tekst
+    status: Literal["utkast", "endelig"] = "utkast"
+    dager: list[Dag] = Field(min_length=1)
+
+
+# --- toppnotat front matter -----------------------------------------------------
+
+
+class Behandling(_Strict):
+    utvalg: Tekst
+    sak: SakNr
+    tittel: Tekst | None = None
+    vedtak: Markdown | None = None
+
+
+class ToppnotatMeta(_Strict):
+    """Front matter of a toppnotat (case memo)."""
+
+    sak: SakNr
+    tittel: Tekst
+    type: Tekst
+    sakseier: Tekst | None = None
+    saksbehandler: Tekst | None = None
+    beskrivelse: Markdown | None = None
+    forslag_til_vedtak: Markdown | None = None
+    vedlegg: list[Vedlegg] = Field(default_factory=list)
+    tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    skjermet: Skjerming | None = None
+
+
+# --- referat front matter --------------------------------------------------------
+
+Dager = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+
+
+def _member_ref(value: Any) -> Any:
+    return {"medlem": value} if isinstance(value, str) else value
+
+
+class Fravaer(_Strict):
+    medlem: Tekst
+    dager: Dager | None = None
+
+
+class Stedfortreder(_Strict):
+    navn: Tekst
+    virksomhet: Tekst
+    for_: Tekst = Field(alias="for", description="id of the member substituted")
+    dager: Dager | None = None
+
+
+class ReferatMeta(_Strict):
+    """Front matter of a referat (minutes)."""
+
+    status: Literal["utkast", "endelig"] = "utkast"
+    fravær: list[Annotated[Fravaer, BeforeValidator(_member_ref)]] = Field(default_factory=list)
+    stedfortredere: list[Stedfortreder] = Field(default_factory=list)
+    sekretariat: list[Tekst] = Field(default_factory=list)
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "nufa": NufaConfig,
+    "medlemmer": Medlemmer,
+    "agenda": Agenda,
+    "toppnotat": ToppnotatMeta,
+    "referat": ReferatMeta,
+}

@@ -1,0 +1,272 @@
+"""Rules over the loaded model. Each rule yields diagnostics; check() runs them all."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from . import markdown, nbdates
+from .errors import Diagnostic, Severity
+from .load import load
+from .model import Meeting, Repository, Row, SakNr, Source
+from .sources import Path_
+
+Rule = Callable[[Repository], Iterator[Diagnostic]]
+
+
+def _at(source: Source, at: Path_, code: str, message: str, hint: str = "",
+        severity: Severity = Severity.ERROR) -> Diagnostic:
+    pos = source.pos(at)
+    return Diagnostic(source.rel, pos.line, pos.col, code, message, hint, severity)
+
+
+def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
+    allowed = repo.committee.sakstyper
+    for meeting in repo.meetings:
+        for sak in meeting.saker:
+            if sak.type is None or sak.type in allowed:
+                continue
+            source, at = (sak.toppnotat.source, ("type",)) if sak.toppnotat and \
+                sak.toppnotat.meta.type else (meeting.source, (*sak.at, "type"))
+            close = difflib.get_close_matches(sak.type, allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+            yield _at(source, at, "unknown-sakstype",
+                      f"sakstype '{sak.type}' of sak {sak.nr} is not in nufa.yaml's sakstyper", hint)
+
+
+def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
+    """N/YY: YY the meeting's year; numbers run without gaps or repeats through a year."""
+    seen: dict[SakNr, Meeting] = {}
+    expected: dict[int, int] = {}
+    for meeting in repo.meetings:
+        year = meeting.first_day.year % 100
+        for sak in meeting.saker:
+            where = (meeting.source, (*sak.at, "sak"))
+            if sak.nr.year != year:
+                yield _at(*where, "sak-year",
+                          f"sak {sak.nr} is numbered for 20{sak.nr.year:02d}, but the meeting is "
+                          f"in {meeting.first_day.year}", f"write it as {sak.nr.n}/{year:02d}")
+                continue
+            if sak.nr in seen:
+                other = seen[sak.nr]
+                yield _at(*where, "sak-duplicate",
+                          f"sak {sak.nr} is already used in meeting {other.folder}",
+                          "each sak number is used once a year; nufa renumber fixes a meeting")
+                continue
+            seen[sak.nr] = meeting
+            want = expected.get(year)
+            if want is not None and sak.nr.n != want:
+                word = "skips" if sak.nr.n > want else "goes back before"
+                yield _at(*where, "sak-sequence",
+                          f"sak {sak.nr} {word} the sequence: the previous sak was "
+                          f"{want - 1}/{year:02d}", f"number it {want}/{year:02d}")
+            expected[year] = sak.nr.n + 1
+
+
+def _flat(rows: list[Row]) -> Iterator[Row]:
+    for row in rows:
+        yield row
+        yield from row.parts
+
+
+def times(repo: Repository) -> Iterator[Diagnostic]:
+    for meeting in repo.meetings:
+        previous_day = None
+        for day in meeting.days:
+            day_at = ("dager", day.index - 1)
+            if previous_day and day.dato <= previous_day:
+                yield _at(meeting.source, (*day_at, "dato"), "day-order",
+                          f"day {day.index} ({day.dato}) is not after the day before it",
+                          "list the days in date order, without repeats")
+            previous_day = day.dato
+            if day.slutt <= day.start:
+                yield _at(meeting.source, (*day_at, "slutt"), "time-order",
+                          f"day {day.index} ends at {nbdates.clock(day.slutt)}, not after its start "
+                          f"{nbdates.clock(day.start)}")
+            last = None
+            for row in _flat(day.rows):
+                if row.tid is None:
+                    continue
+                if last is not None and row.tid < last.tid:
+                    yield _at(meeting.source, (*row.at, "tid"), "time-order",
+                              f"'{row.tittel}' at {nbdates.clock(row.tid)} comes before "
+                              f"'{last.tittel}' at {nbdates.clock(last.tid)}",
+                              "list the rows in the order they happen")
+                elif last is not None and last.end and row.tid < last.end and row is not \
+                        (last.parts[0] if last.parts else None):
+                    yield _at(meeting.source, (*row.at, "tid"), "time-overlap",
+                              f"'{row.tittel}' starts at {nbdates.clock(row.tid)}, before "
+                              f"'{last.tittel}' ends at {nbdates.clock(last.end)}",
+                              "shorten the row before (varighet) or move this one")
+                last = row
+            for row in day.rows:
+                if row.sak is None or row.tid is None:
+                    continue
+                if row.tid < day.start or row.tid >= day.slutt:
+                    yield _at(meeting.source, (*row.at, "tid"), "time-outside",
+                              f"sak {row.sak.nr} at {nbdates.clock(row.tid)} lies outside day "
+                              f"{day.index} ({nbdates.clock(day.start)}–{nbdates.clock(day.slutt)})",
+                              "move the sak inside the day, or change the day's start/slutt")
+                elif row.end and row.end > day.slutt:
+                    yield _at(meeting.source, (*row.at, "varighet"), "time-outside",
+                              f"sak {row.sak.nr} ends at {nbdates.clock(row.end)}, after the day "
+                              f"ends at {nbdates.clock(day.slutt)}")
+
+
+def referat(repo: Repository) -> Iterator[Diagnostic]:
+    for meeting in repo.meetings:
+        ref = meeting.referat
+        if ref is None:
+            continue
+        source = ref.source
+        for nr, section in ref.sections.items():
+            if meeting.sak(nr) is None:
+                yield Diagnostic(source.rel, section.line, 1, "referat-unknown-sak",
+                                 f"the referat has a section for sak {nr}, which is not on the "
+                                 f"agenda of meeting {meeting.number}",
+                                 "correct the number, or add the sak to agenda.yaml")
+        if ref.meta.status == "endelig":
+            for sak in meeting.saker:
+                section = ref.sections.get(sak.nr)
+                if section is None or not section.vedtak:
+                    line = section.line if section else ref.body_line
+                    yield Diagnostic(source.rel, line, 1, "vedtak-missing",
+                                     f"status is endelig, but sak {sak.nr} has no vedtak",
+                                     f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
+                                     "set status: utkast")
+        ids = {m.id for m in meeting.members}
+        day_count = len(meeting.days)
+        absent_all: set[str] = set()
+        absent_days: dict[str, set[int]] = {}
+        for i, item in enumerate(ref.meta.fravær):
+            at = ("fravær", i)
+            if item.medlem not in ids:
+                yield _member_unknown(repo, meeting, source, at, item.medlem)
+                continue
+            days = set(item.dager or range(1, day_count + 1))
+            yield from _days_in_range(source, (*at, "dager"), days, day_count)
+            absent_days[item.medlem] = days
+            if not item.dager:
+                absent_all.add(item.medlem)
+        for i, sub in enumerate(ref.meta.stedfortredere):
+            at = ("stedfortredere", i)
+            if sub.for_ not in ids:
+                yield _member_unknown(repo, meeting, source, (*at, "for"), sub.for_)
+                continue
+            days = set(sub.dager or range(1, day_count + 1))
+            yield from _days_in_range(source, (*at, "dager"), days, day_count)
+            present = days - absent_days.get(sub.for_, set())
+            if present:
+                listed = ", ".join(str(d) for d in sorted(present))
+                yield _at(source, (*at, "for"), "substitute-for-present",
+                          f"{sub.navn} stands in for '{sub.for_}', who was present on day {listed}",
+                          f"add '{sub.for_}' to fravær, or give the substitute's 'dager'")
+
+
+def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Iterator[Diagnostic]:
+    outside = sorted(d for d in days if d > count)
+    if outside:
+        yield _at(source, at, "invalid-day",
+                  f"day {outside[0]} does not exist: the meeting has {count} day(s)")
+
+
+def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path_,
+                    name: str) -> Diagnostic:
+    ids = [m.id for m in meeting.members]
+    close = difflib.get_close_matches(name, ids, n=1)
+    if any(m.id == name for m in repo.members):
+        hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
+    else:
+        hint = f"did you mean '{close[0]}'?" if close else "use the member's id from medlemmer.yaml"
+    return _at(source, at, "unknown-member",
+               f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
+
+
+def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
+    """tidligere_behandlinger naming a sak of this repo must find it; others need their text."""
+    first_number: dict[int, int] = {}
+    for meeting in repo.meetings:
+        for sak in meeting.saker:
+            first_number.setdefault(sak.nr.year, sak.nr.n)
+    for meeting in repo.meetings:
+        for sak in meeting.saker:
+            note = sak.toppnotat
+            if note is None:
+                continue
+            for i, entry in enumerate(note.meta.tidligere_behandlinger):
+                nr = SakNr.parse(entry.sak)
+                at = ("tidligere_behandlinger", i)
+                ours = (entry.utvalg == repo.committee.kortnavn and nr is not None
+                        and nr.year in first_number and nr.n >= first_number[nr.year])
+                if ours and nr is not None:
+                    found = repo.find_sak(nr)
+                    if found is None:
+                        yield _at(note.source, (*at, "sak"), "unknown-sak",
+                                  f"{entry.utvalg} sak {entry.sak} is not in this repository",
+                                  "correct the number; for a sak before the repository began, "
+                                  "give its tittel and vedtak")
+                    elif not entry.vedtak and not _vedtak_of(found[0], nr):
+                        yield _at(note.source, (*at, "sak"), "vedtak-missing",
+                                  f"sak {entry.sak} has no vedtak in its referat yet",
+                                  "write the referat's '### Vedtak', or give 'vedtak:' here",
+                                  Severity.WARNING)
+                elif not (entry.tittel and entry.vedtak):
+                    yield _at(note.source, at, "missing-field",
+                              f"{entry.utvalg} sak {entry.sak} is not in this repository: give "
+                              "its 'tittel' and 'vedtak'")
+
+
+def _vedtak_of(meeting: Meeting, nr: SakNr) -> str | None:
+    section = meeting.referat.sections.get(nr) if meeting.referat else None
+    return section.vedtak if section else None
+
+
+def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
+    for meeting in repo.meetings:
+        bodies = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line)
+                  for s in meeting.saker if s.toppnotat]
+        if meeting.referat:
+            ref = meeting.referat
+            bodies.append((ref.source.rel, _referat_body(ref.source.path), ref.body_line))
+        for rel, body, first_line in bodies:
+            for problem in markdown.footnote_problems(body):
+                line = first_line + problem.line
+                if problem.code == "footnote-undefined":
+                    yield Diagnostic(rel, line, 1, problem.code,
+                                     f"footnote [^{problem.label}] has no definition",
+                                     f"add a line '[^{problem.label}]: text' below the paragraph")
+                else:
+                    yield Diagnostic(rel, line, 1, problem.code,
+                                     f"footnote [^{problem.label}] is defined but never used",
+                                     f"refer to it with [^{problem.label}] or remove it",
+                                     Severity.WARNING)
+        for sak in meeting.saker:
+            if sak.toppnotat is None:
+                continue
+            titles = {h.text.lower() for h in markdown.headings(markdown.parse(sak.toppnotat.body)[0])}
+            for wanted in ("Hensikt med saken", "Bakgrunn"):
+                if wanted.lower() not in titles:
+                    yield Diagnostic(sak.toppnotat.source.rel, sak.toppnotat.body_line, 1,
+                                     "section-missing",
+                                     f"the toppnotat has no section '{wanted}'",
+                                     f"add a heading '## {wanted}'", Severity.WARNING)
+
+
+def _referat_body(path: Path) -> str:
+    from .sources import read_text, split_front_matter
+
+    text, _ = read_text(path, "")
+    return split_front_matter(text or "", "")[0].body
+
+
+RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
+                           markdown_bodies)
+
+
+def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
+    """Load the repository and run every rule; all problems at once, sorted by place."""
+    repo, diagnostics = load(root)
+    for rule in RULES:
+        diagnostics.extend(rule(repo))
+    return repo, sorted(set(diagnostics))
