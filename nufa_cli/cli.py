@@ -74,6 +74,75 @@ def check(
     raise typer.Exit(1 if has_errors(diagnostics, strict=strict) else 0)
 
 
+class DocFormat(StrEnum):
+    docx = "docx"
+    pdf = "pdf"
+
+
+@app.command()
+def build(
+    meetings: Annotated[list[str] | None, typer.Argument(
+        help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
+    format: Annotated[list[DocFormat] | None, typer.Option(
+        "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Only this document kind: innkalling, saksliste, toppnotat, referat.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: build/ in the repository).")] = None,
+    path: Annotated[Path | None, typer.Option(
+        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+) -> None:
+    """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
+    from .build import KINDS
+    from .build import build as run_build
+
+    kinds = set(only or ())
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
+                                 f"choose from {', '.join(KINDS)}", param_hint="--only")
+    formats = [str(f) for f in format] if format else ["docx", "pdf"]
+    root = _root(path)
+    with _progress() as report:
+        result = run_build(root, meetings, formats, kinds or None, out, report)
+    for diagnostic in result.diagnostics:
+        typer.echo(diagnostic.text(), err=True)
+    for written in result.written:
+        typer.echo(f"wrote {_shown(written)}")
+    typer.echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _progress:
+    """A rich progress bar on a terminal; silent in CI and pipes."""
+
+    def __enter__(self):  # noqa: ANN204
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(),
+                                TextColumn("{task.completed}/{task.total} {task.description}"),
+                                TimeElapsedColumn(), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("", total=None)
+        return self.report
+
+    def report(self, done: int, total: int, label: str) -> None:
+        if self.bar:
+            self.bar.update(self.task, completed=done, total=total, description=label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+
+
 @app.command()
 def schema(
     folder: Annotated[Path, typer.Argument(help="Where to write the JSON Schemas.")] = Path(
@@ -84,6 +153,11 @@ def schema(
 
     for path in write_schemas(folder):
         typer.echo(f"wrote {path}")
+
+
+# Feature commands are registered below this line, one block per module (keep blocks small:
+# parse arguments, call the library, print). Insert new blocks directly above this comment's end.
+# --- end of commands ---
 
 
 def main() -> None:

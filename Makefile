@@ -1,0 +1,50 @@
+# nufa — run `make help` for the targets.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.DEFAULT_GOAL := help
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+.PHONY: help
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install nufa with its test tools (from PyPI)
+
+.PHONY: build
+build: $(STAMP) ## Check and build every sample meeting into build/ (DOCX and PDF)
+	$(BIN)/nufa build
+
+.PHONY: check
+check: $(STAMP) ## Check the sample sources
+	$(BIN)/nufa check
+
+.PHONY: test
+test: $(STAMP) ## Run the linter and the test suite (real pandoc and typst)
+	$(BIN)/ruff check nufa_cli tests tools
+	$(BIN)/pytest -q
+
+.PHONY: bench
+bench: $(STAMP) ## Time check and build on the sample and on a generated archive
+	$(BIN)/python tools/bench_check.py
+	$(BIN)/python tools/bench_build.py
+
+.PHONY: golden
+golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change
+	$(BIN)/python tests/refresh_golden.py
+
+.PHONY: schemas
+schemas: $(STAMP) ## Regenerate the JSON Schemas in schemas/
+	$(BIN)/nufa schema schemas
+
+.PHONY: clean
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,128 @@
+"""The orchestrator: load -> validate -> render -> convert -> write.
+
+Everything is gathered and checked before anything is written: invalid sources
+or a failed conversion leave earlier outputs exactly as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .documents import KINDS, Document, meeting_documents
+from .errors import Diagnostic, InvalidSources, NufaError, has_errors
+from .gitinfo import last_commit_time
+from .model import Meeting, Repository
+from .render import Renderer, builtin_templates
+from .validate import check
+from .writer import Plan, check_output_folder, digest
+
+FORMATS = ("docx", "pdf")
+FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
+SOURCE_PATHS = ("nufa.yaml", "medlemmer.yaml", "meetings")
+
+Progress = Callable[[int, int, str], None]
+
+
+class UnknownMeeting(NufaError):
+    exit_code = 2
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    epoch: int = FALLBACK_EPOCH
+
+
+def source_date_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the latest commit time of the sources, else a fixed date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    return last_commit_time(root, SOURCE_PATHS) or FALLBACK_EPOCH
+
+
+def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
+    if not names:
+        return list(repo.meetings)
+    chosen = []
+    for name in names:
+        folder = Path(name).name  # accept "meetings/2024-04-24" as well as "2024-04-24"
+        meeting = repo.meeting(folder)
+        if meeting is None:
+            known = ", ".join(m.folder for m in repo.meetings) or "none"
+            raise UnknownMeeting(f"no meeting '{name}' in this repository (meetings: {known})")
+        chosen.append(meeting)
+    return chosen
+
+
+def template_fingerprint(folders: Sequence[Path]) -> str:
+    """A hash of every template, style and font file: changing one rebuilds everything."""
+    parts: list[bytes | str] = [__version__]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def resources_fingerprint(folder: Path) -> str:
+    """Files a document may embed (images, vedlegg) live in its meeting folder."""
+    parts: list[bytes | str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
+          only: set[str] | None = None, out: Path | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    repo, diagnostics = check(root)
+    if has_errors(diagnostics):
+        raise InvalidSources(diagnostics)
+    out = check_output_folder(out or root / "build", root)
+    epoch = source_date_epoch(root)
+    renderer = Renderer(repo)
+    documents: list[tuple[Meeting, Document]] = []
+    for meeting in select(repo, meetings):
+        documents += [(meeting, doc) for doc in meeting_documents(repo, meeting, renderer, only)]
+
+    template_dirs = [d for d in (repo.committee.maler, builtin_templates()) if d and d.is_dir()]
+    templates_key = template_fingerprint(template_dirs)
+    plan = Plan.start(out)
+    todo: list[tuple[Path, Document, str]] = []
+    resources: dict[Path, str] = {}
+    for meeting, doc in documents:
+        if meeting.path not in resources:
+            resources[meeting.path] = resources_fingerprint(meeting.path)
+        for fmt in formats:
+            key = digest(fmt, str(epoch), templates_key, resources[meeting.path], doc.title,
+                         doc.header, str(doc.draft), doc.markdown)
+            path = plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key)
+            todo.append((path, doc, fmt))
+
+    result = BuildResult(diagnostics=diagnostics, epoch=epoch)
+    stale = [(path, doc, fmt) for path, doc, fmt in todo if not plan.up_to_date(path)]
+    result.unchanged = [path for path, _, _ in todo if not any(path == s[0] for s in stale)]
+    if stale:
+        from .convert import Converter, Job
+
+        with Converter(template_dirs, epoch) as converter:
+            for done, (path, doc, fmt) in enumerate(stale):
+                if progress:
+                    progress(done, len(stale), path.relative_to(out).as_posix())
+                job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+                          resource_root=doc.resource_root, draft=doc.draft)
+                plan.contents[path] = converter.docx(job) if fmt == "docx" else converter.pdf(job)
+        if progress:
+            progress(len(stale), len(stale), "")
+    result.written = plan.commit()
+    return result
+
+
+__all__ = ["FORMATS", "KINDS", "BuildResult", "build", "source_date_epoch"]
