@@ -30,6 +30,11 @@ def numeric(day: dt.date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
+def short_numeric(day: dt.date) -> str:
+    """24.1.2024, as the secretariat writes a meeting day beside a sak number"""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 def clock(time: dt.time | None, sep: str = ":") -> str:
     """11:00 in tables, 11.00 in running text; empty when unknown."""
     return f"{time.hour:02d}{sep}{time.minute:02d}" if time else ""
