@@ -1,0 +1,441 @@
+"""`nufa site`: the built documents as a static web site (GitHub Pages or any web server).
+
+Reads the loaded model and the files `nufa build` wrote under build/<meeting>/, nothing
+else; writes build/site/: index.html (meetings, newest first), <meeting>/index.html
+(dagsorden and saksliste), saker.html (every sak with its vedtak, filterable as you type)
+and copies of the documents. Pages link relatively and load nothing from elsewhere, so the
+folder works from a web server and from file:// alike.
+
+The site is public: the content of a sak or vedlegg marked `skjermet` is left out, and so
+are the built documents that may show it: the toppnotat of a skjermet sak, and the
+innkalling, saksliste and referat of a meeting with one (nufa build writes no public
+versions of them yet).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markupsafe import Markup
+
+from . import nbdates
+from .errors import NufaError
+from .init import templates_root
+from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
+from .writer import OutputError, check_output_folder
+
+MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
+FORMATS = (("pdf", "PDF"), ("docx", "Word"))
+_KINDS = ("innkalling", "saksliste", "toppnotat", "referat", "annet")
+_LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", "referat": "Referat"}
+
+
+# --- user Markdown -------------------------------------------------------------------------
+
+
+def _image_as_link(self, tokens, idx, options, env) -> str:  # markdown-it's rule signature
+    """An image becomes a link to it: the site loads nothing the sources point to elsewhere."""
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
+    return f'<a href="{escapeHtml(str(token.attrGet("src") or ""))}">{escapeHtml(str(alt))}</a>'
+
+
+_MD = MarkdownIt("commonmark", {"html": False})
+_MD.add_render_rule("image", _image_as_link)
+
+
+def markdown_html(text: str, level: int) -> Markup:
+    """User Markdown as HTML, raw HTML escaped; its headings start at h<level>."""
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + level - 1)}"
+    return Markup(_MD.renderer.render(tokens, _MD.options, env))  # html=False: escaped already
+
+
+# --- what the pages show ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str  # relative to the site root, or an https address from the sources
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    label: str
+    kind: str
+    sak: SakNr | None
+    files: tuple[Link, ...]  # PDF first
+
+
+@dataclass(frozen=True)
+class RowView:
+    kind: str  # sak | row | part | end
+    tid: str
+    tittel: str
+    sak: str = ""
+    anchor: str = ""
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class DayView:
+    caption: str
+    rows: tuple[RowView, ...]
+
+
+@dataclass(frozen=True)
+class VedleggView:
+    label: str
+    tittel: str
+    link: Link | None
+    skjermet: str | None
+
+
+@dataclass(frozen=True)
+class SakView:
+    nr: str
+    anchor: str
+    href: str  # the sak on its meeting page, from the site root
+    tittel: str
+    type: str
+    sakseier: str
+    saksbehandler: str
+    skjermet: str | None
+    beskrivelse: str | None  # Markdown; None when withheld
+    forslag: str | None
+    vedtak: str | None
+    vedtak_note: str  # why there is no vedtak, or that it is from a draft referat
+    vedlegg: tuple[VedleggView, ...]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    folder: str
+    number: str
+    href: str
+    dates: str
+    sted: str
+    status: str
+    referat_status: str | None
+    documents: tuple[DocumentView, ...]
+    withheld: bool  # built documents were left out for skjermet content
+    calendar: Link | None
+    days: tuple[DayView, ...]
+    saker: tuple[SakView, ...]
+
+
+@dataclass
+class Site:
+    """Everything the site folder will hold: rendered pages and files to copy."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    unbuilt: list[str] = field(default_factory=list)  # meeting folders without documents
+    withheld: list[str] = field(default_factory=list)  # built files left out: may show skjermet
+
+
+@dataclass
+class SiteResult:
+    out: Path
+    pages: list[str]
+    files: list[str]
+    unbuilt: list[str]
+    withheld: list[str]
+
+
+# --- built documents -----------------------------------------------------------------------
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    if size < 1024 * 1024:
+        return f"{max(1, math.ceil(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _sak_pattern(nr: SakNr) -> re.Pattern[str]:
+    return re.compile(rf"(?<![0-9]){nr.n}-{nr.year:02d}(?![0-9])")
+
+
+def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
+    """Which document a built file is, from its name: (kind, the sak of a toppnotat).
+
+    The site depends on the files build writes, not on how documents are named inside
+    nufa: a toppnotat is recognised by its source's name or its sak number, the others by
+    their kind in the name; anything else is still listed, under its file name.
+    """
+    low = stem.lower()
+    noted = [s for s in meeting.saker if s.toppnotat]
+    for sak in noted:
+        if sak.toppnotat and sak.toppnotat.source.path.stem.lower() in low:
+            return "toppnotat", sak
+    if low.startswith("toppnotat"):
+        for sak in noted:
+            if _sak_pattern(sak.nr).search(low):
+                return "toppnotat", sak
+    for kind in ("innkalling", "saksliste", "referat"):
+        if kind in low:
+            return kind, None
+    for sak in noted:
+        if _sak_pattern(sak.nr).search(low):
+            return "toppnotat", sak
+    return "annet", None
+
+
+def _withheld(sak: Sak) -> str | None:
+    return sak.skjermet or (sak.toppnotat.meta.skjermet if sak.toppnotat else None)
+
+
+def built_documents(meeting: Meeting, build_dir: Path, site: Site) -> tuple[DocumentView, ...]:
+    """The meeting's DOCX and PDF files in build/<meeting>/, registered for copying."""
+    folder = build_dir / meeting.folder
+    stems: dict[str, dict[str, Path]] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            ext = path.suffix.lstrip(".").lower()
+            if path.is_file() and not path.name.startswith(".") and ext in dict(FORMATS):
+                stems.setdefault(path.stem, {})[ext] = path
+    if not stems:
+        site.unbuilt.append(meeting.folder)
+    found = []
+    # The documents print the whole meeting; until build writes versions without skjermet
+    # content, a meeting with a skjermet sak publishes only the toppnotater of the others.
+    secret = any(_withheld(sak) for sak in meeting.saker)
+    for stem, paths in stems.items():
+        kind, sak = classify(stem, meeting)
+        if (sak is not None and _withheld(sak)) or (secret and sak is None):
+            site.withheld += [f"{meeting.folder}/{p.name}" for p in paths.values()]
+            continue
+        links = []
+        for ext, name in FORMATS:
+            if ext in paths:
+                rel = f"{meeting.folder}/{paths[ext].name}"
+                site.copies[rel] = paths[ext]
+                links.append(Link(name, rel, _size(paths[ext])))
+        label = (f"Toppnotat sak {sak.nr}: {sak.tittel}" if sak else
+                 _LABELS.get(kind, stem))
+        found.append(DocumentView(label, kind, sak.nr if sak else None, tuple(links)))
+    order = {sak.nr: i for i, sak in enumerate(meeting.saker)}
+    found.sort(key=lambda d: (_KINDS.index(d.kind), order.get(d.sak, 0) if d.sak else 0,
+                              d.label))
+    labels = [d.label for d in found]
+    return tuple(d if labels.count(d.label) == 1 else
+                 DocumentView(f"{d.label} ({d.files[0].href.rsplit('/', 1)[-1]})", d.kind,
+                              d.sak, d.files) for d in found)
+
+
+def _calendar(meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
+    folder = build_dir / meeting.folder
+    candidates = [folder / f"{meeting.folder}.ics", build_dir / f"{meeting.folder}.ics"]
+    if folder.is_dir():
+        candidates += sorted(folder.glob("*.ics"))
+    for path in candidates:
+        if path.is_file():
+            rel = f"{meeting.folder}/{meeting.folder}.ics"
+            site.copies[rel] = path
+            return Link("Legg møtet i kalenderen (ICS)", rel, _size(path))
+    return None
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def _anchor(nr: SakNr) -> str:
+    return f"sak-{nr.n}-{nr.year:02d}"
+
+
+def _day_view(meeting: Meeting, day: Day) -> DayView:
+    rows: list[RowView] = []
+    end = RowView("end", nbdates.clock(day.slutt), f"Slutt dag {day.index}")
+    for row in day.rows:
+        if end and row.tid is not None and row.tid >= day.slutt:
+            rows.append(end)
+            end = None
+        if row.sak:
+            rows.append(RowView("sak", nbdates.clock(row.tid), row.sak.tittel, str(row.sak.nr),
+                                _anchor(row.sak.nr), row.sak.type or ""))
+        else:
+            rows.append(RowView("row", nbdates.clock(row.tid), row.tittel))
+        rows += [RowView("part", nbdates.clock(p.tid), p.tittel) for p in row.parts]
+    if end:
+        rows.append(end)
+    caption = f"Dag {day.index}: {nbdates.weekday_date(day.dato)}" if len(meeting.days) > 1 \
+        else nbdates.weekday_date(day.dato)
+    return DayView(caption, tuple(rows))
+
+
+def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment, withheld: str | None,
+             documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
+    label = f"Vedlegg {item.label}"
+    if item.skjermet or withheld:
+        return VedleggView(label, item.tittel, None, item.skjermet or withheld)
+    link = None
+    if item.kind == "url":
+        link = Link(item.tittel, item.target)
+    elif item.kind == "fil":
+        source = repo.root / item.target
+        rel = f"{meeting.folder}/filer/{source.relative_to(meeting.path).as_posix()}"
+        site.copies[rel] = source
+        link = Link(item.tittel, rel, f"{source.suffix.lstrip('.').upper()}, {_size(source)}")
+    else:
+        folder = item.target if item.kind == "referat" else meeting.folder
+        for doc in documents.get(folder, ()):
+            wanted = doc.kind == "referat" if item.kind == "referat" else (
+                doc.kind == "toppnotat" and item.target == _toppnotat_rel(meeting, doc.sak))
+            if wanted and doc.files:
+                first = doc.files[0]
+                link = Link(item.tittel, first.href, f"{first.text}, {first.note}")
+                break
+    return VedleggView(label, item.tittel, link, None)
+
+
+def _toppnotat_rel(meeting: Meeting, nr: SakNr | None) -> str | None:
+    sak = meeting.sak(nr) if nr else None
+    return sak.toppnotat.source.rel if sak and sak.toppnotat else None
+
+
+def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
+              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> SakView:
+    withheld = _withheld(sak)
+    referat = meeting.referat
+    section = referat.sections.get(sak.nr) if referat else None
+    vedtak = section.vedtak if section else None
+    if withheld:
+        note = f"Skjermet ({withheld})"
+    elif referat is None:
+        note = "Referatet er ikke skrevet ennå."
+    elif not vedtak:
+        note = "Referatet har ikke noe vedtak i saken."
+    else:
+        note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
+
+    def text(value: str | None) -> str | None:
+        return value if value and not withheld else None
+
+    return SakView(
+        str(sak.nr), _anchor(sak.nr), f"{meeting.folder}/index.html#{_anchor(sak.nr)}",
+        sak.tittel, sak.type or "", sak.sakseier or "", sak.saksbehandler or "", withheld,
+        text(sak.beskrivelse), text(sak.forslag_til_vedtak), text(vedtak), note,
+        tuple(_vedlegg(repo, meeting, a, withheld, documents, site) for a in sak.attachments))
+
+
+def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
+    """What the site holds, in memory: views of every meeting and the files they link."""
+    site = Site()
+    meetings = sorted(repo.meetings, key=lambda m: m.first_day, reverse=True)
+    documents = {m.folder: built_documents(m, build_dir, site) for m in meetings}
+    views = []
+    for meeting in meetings:
+        views.append(MeetingView(
+            meeting.folder, meeting.number, f"{meeting.folder}/index.html",
+            nbdates.date_range([d.dato for d in meeting.days]), meeting.sted,
+            meeting.status, meeting.referat.meta.status if meeting.referat else None,
+            documents[meeting.folder],
+            any(name.startswith(f"{meeting.folder}/") for name in site.withheld),
+            _calendar(meeting, build_dir, site),
+            tuple(_day_view(meeting, day) for day in meeting.days),
+            tuple(_sak_view(repo, meeting, sak, documents, site) for sak in meeting.saker)))
+    return site, views
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _relative(href: str, here: str) -> str:
+    """A link from a page in folder `here` (of the site) to href (from the site root)."""
+    if href.startswith(("https://", "http://")):
+        return href
+    return posixpath.relpath(href, here or ".")
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_root() / "site"),
+        autoescape=True,  # every user text is escaped; Markdown arrives as Markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["rel"] = _relative
+    env.filters["markdown"] = markdown_html
+    return env
+
+
+def render(repo: Repository, build_dir: Path) -> Site:
+    site, meetings = plan(repo, build_dir)
+    env = environment()
+    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
+    site.pages["index.html"] = env.get_template("index.html.j2").render(
+        **common, root="", here="", current="index", meetings=meetings)
+    site.pages["saker.html"] = env.get_template("saker.html.j2").render(
+        **common, root="", here="", current="saker", meetings=meetings)
+    for meeting in meetings:
+        site.pages[f"{meeting.folder}/index.html"] = env.get_template("meeting.html.j2").render(
+            **common, root="../", here=meeting.folder, current="meeting", meeting=meeting)
+    site.copies["style.css"] = templates_root() / "site" / "style.css"
+    return site
+
+
+class SiteFolderTaken(NufaError):
+    exit_code = 2
+
+
+def write(site: Site, out: Path, root: Path, build_dir: Path) -> SiteResult:
+    """Stage the whole site beside out, then swap it in: a failed run leaves the old site."""
+    out = check_output_folder(out, root)
+    if build_dir.resolve().is_relative_to(out):
+        raise SiteFolderTaken(f"the site folder {out} would replace the built documents; "
+                              f"choose e.g. {build_dir.resolve() / 'site'}")
+    if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or
+                                               not any(out.iterdir()))):
+        raise SiteFolderTaken(f"{out} exists and was not written by nufa site; "
+                              "choose another --out or remove it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for rel, text in site.pages.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for rel, source in site.copies.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, path)
+        (staging / MARKER).write_text("written by nufa site; replaced on every run\n",
+                                      encoding="utf-8")
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"could not write the site to {out}: {exc}; the old site is "
+                          "unchanged") from exc
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.replace(out, old / "site")
+        os.replace(staging, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(staging, out)
+    return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
+                      site.withheld)
+
+
+def generate(repo: Repository, build_dir: Path, out: Path) -> SiteResult:
+    """The site of repo's meetings and the documents in build_dir, written to out."""
+    return write(render(repo, build_dir), out, repo.root, build_dir)
