@@ -52,8 +52,11 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
     if ".." in candidate.parts:
         return None, "it climbs out with '..'; files must lie inside the meeting folder"
     target = folder / candidate
-    if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
-        return None, "a symbolic link; place the file itself in the meeting folder"
+    try:
+        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+            return None, "a symbolic link; place the file itself in the meeting folder"
+    except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
+        return None, "not a usable file name"
     return target, ""
 
 
@@ -401,6 +404,8 @@ class _Loader:
                    source: Source, where: Path_) -> Attachment | None:
         if vedlegg.referat is not None:
             target = repo.meeting(vedlegg.referat)
+            if target and target.referat is None and (target.path / REFERAT).is_file():
+                return None  # the referat is there but broken: its own diagnostics say why
             if target is None or target.referat is None:
                 self.report(source, where, "vedlegg-referat",
                             f"vedlegg referat '{vedlegg.referat}': "

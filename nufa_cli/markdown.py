@@ -55,12 +55,16 @@ def footnote_problems(text: str) -> list[FootnoteProblem]:
     problems: list[FootnoteProblem] = []
     for token in tokens:
         line = token.map[0] if token.map else 0
+        cursor = 0  # a paragraph spans lines: find each reference in its source to count them
         for child in token.children or ():
-            if child.type == "text":
-                problems += [
-                    FootnoteProblem("footnote-undefined", m[1], line)
-                    for m in _FOOTNOTE_REF.finditer(child.content)
-                ]
+            if child.type != "text":
+                continue
+            for m in _FOOTNOTE_REF.finditer(child.content):
+                found = token.content.find(m[0], cursor)
+                if found >= 0:
+                    cursor = found + len(m[0])
+                offset = token.content.count("\n", 0, max(found, 0))
+                problems.append(FootnoteProblem("footnote-undefined", m[1], line + offset))
     # markdown-it marks a definition that no reference used with -1
     refs = env.get("footnotes", {}).get("refs", {})
     for key, index in refs.items():

@@ -6,6 +6,7 @@ secretariat's typo must become a located message, not a traceback.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,8 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # in characters, like YAML positions: the bytes before the first bad one are valid UTF-8
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
         return None, [
             Diagnostic(
                 rel, line, col, "encoding",
@@ -85,7 +87,8 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                 "save the file as UTF-8 (in most editors: Save As, Encoding UTF-8)",
             )
         ]
-    return text.removeprefix("\ufeff").replace("\r\n", "\n"), []
+    # universal newlines, as editors show them: a lone \r (old Mac files) ends a line too
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 # YAML 1.2 core schema for plain scalars: "no", "on" and "11:00" stay text, unlike YAML 1.1.
@@ -113,16 +116,32 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _position(starts: list[int], index: int) -> tuple[int, int]:
+    """0-based line and 1-based column of a character index, counting only '\\n' as a break.
+
+    libyaml's own line numbers also break at NEL, LS and PS (U+0085, U+2028, U+2029, which
+    text pasted from PDFs carries) and so drift from the lines an editor shows.
+    """
+    row = bisect.bisect_right(starts, index) - 1
+    return row, index - starts[row] + 1
+
+
 class _Builder:
-    def __init__(self, rel: str, line_offset: int) -> None:
+    def __init__(self, rel: str, line_offset: int, starts: list[int]) -> None:
         self.rel = rel
         self.offset = line_offset
+        self.starts = starts
         self.doc = Located(None, line_offset=line_offset)
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
 
     def at(self, node: yaml.Node) -> Pos:
-        return Pos(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        row, col = _position(self.starts, node.start_mark.index)
+        return Pos(row + 1 + self.offset, col)
 
     def error(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
         pos = self.at(node)
@@ -167,16 +186,19 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 0
-        col = (mark.column + 1) if mark else 0
+        starts = _line_starts(text)
+        # libyaml may point past the end of the text: min() keeps the mark on the last line
+        row, col = _position(starts, min(mark.index, len(text))) if mark else (-1, 0)
         problem = (exc.problem or "invalid YAML").strip()
+        source_line = text[starts[row]:].split("\n", 1)[0] if mark else ""
+        line = row + 1 + line_offset if mark else 0
         return None, [Diagnostic(rel, line, col, "yaml-syntax", f"YAML syntax error: {problem}",
-                                 _yaml_hint(problem))]
+                                 _yaml_hint(problem, source_line))]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", f"YAML syntax error: {exc}")]
     except RecursionError:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
-    builder = _Builder(rel, line_offset)
+    builder = _Builder(rel, line_offset, _line_starts(text))
     if node is None:
         builder.doc.data = None
         return builder.doc, []
@@ -187,10 +209,12 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
     return builder.doc, builder.diagnostics
 
 
-def _yaml_hint(problem: str) -> str:
+def _yaml_hint(problem: str, source_line: str = "") -> str:
     if "mapping values are not allowed" in problem:
         return "a text containing ': ' must be quoted, e.g. tittel: \"Sak: noe\""
-    if "found character '\\t'" in problem or "tab" in problem:
+    # libyaml's message does not name the tab, so look at the line's indentation too
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t-"))]
+    if "found character '\\t'" in problem or "tab" in problem or "\t" in indent:
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "each line of a mapping is 'key: value'; check the indentation of the lines above"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import markdown, nbdates
 from .errors import Diagnostic, Severity
-from .load import load
+from .load import REFERAT, load
 from .model import Meeting, Repository, Row, SakNr, Source
 from .sources import Path_
 
@@ -135,6 +135,8 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
                                      f"status is endelig, but sak {sak.nr} has no vedtak",
                                      f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
                                      "set status: utkast")
+        if not repo.members:  # no usable registry: medlemmer.yaml's own diagnostics say why
+            continue
         ids = {m.id for m in meeting.members}
         day_count = len(meeting.days)
         absent_all: set[str] = set()
@@ -206,7 +208,8 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                                   f"{entry.utvalg} sak {entry.sak} is not in this repository",
                                   "correct the number; for a sak before the repository began, "
                                   "give its tittel and vedtak")
-                    elif not entry.vedtak and not _vedtak_of(found[0], nr):
+                    elif not (entry.vedtak or _vedtak_of(found[0], nr)
+                              or _referat_broken(found[0])):
                         yield _at(note.source, (*at, "sak"), "vedtak-missing",
                                   f"sak {entry.sak} has no vedtak in its referat yet",
                                   "write the referat's '### Vedtak', or give 'vedtak:' here",
@@ -215,6 +218,11 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                     yield _at(note.source, at, "missing-field",
                               f"{entry.utvalg} sak {entry.sak} is not in this repository: give "
                               "its 'tittel' and 'vedtak'")
+
+
+def _referat_broken(meeting: Meeting) -> bool:
+    """referat.md is there but did not load: its own diagnostics say why."""
+    return meeting.referat is None and (meeting.path / REFERAT).is_file()
 
 
 def _vedtak_of(meeting: Meeting, nr: SakNr) -> str | None:

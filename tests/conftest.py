@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import FileContent, valid_repo, write_repo
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[[dict[str, FileContent]], Path]:
+    """Write a file tree to tmp_path/repo; tmp_path/outside.pdf stands beside it for links."""
+    (tmp_path / "outside.pdf").write_bytes(b"%PDF-1.4\n% not part of the repository\n")
+
+    def make(files: dict[str, FileContent]) -> Path:
+        return write_repo(tmp_path / "repo", files)
+
+    return make
+
+
+@pytest.fixture
+def valid_root(make_repo: Callable[[dict[str, FileContent]], Path]) -> Path:
+    return make_repo(valid_repo())

@@ -1,0 +1,262 @@
+"""Inline fixture trees: a small valid repository as a dict, and a writer for it.
+
+Tests derive a broken repository by changing one file of `valid_repo()` (see
+`replace_once`), so every broken fixture differs from the valid one by exactly
+the change the test is about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+M1 = "meetings/2024-01-24"
+M2 = "meetings/2024-04-24"
+AGENDA1 = f"{M1}/agenda.yaml"
+REFERAT1 = f"{M1}/referat.md"
+AGENDA2 = f"{M2}/agenda.yaml"
+TOPPNOTAT = f"{M2}/toppnotater/5-24-tannhelse.md"
+PLAN = f"{M2}/vedlegg/plan.pdf"
+
+
+@dataclass(frozen=True)
+class Symlink:
+    """A file entry that is a symbolic link to `target` (as written, often relative)."""
+
+    target: str
+
+
+FileContent = str | bytes | Symlink
+
+
+def write_repo(root: Path, files: dict[str, FileContent]) -> Path:
+    """Write files (relative path -> text, bytes or Symlink) under root; return root."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Symlink):
+            path.symlink_to(content.target)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """text with old replaced by new; old must occur exactly once, so a fixture edit is exact."""
+    count = text.count(old)
+    if count != 1:
+        raise AssertionError(f"{old!r} occurs {count} times, expected once")
+    return text.replace(old, new)
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the only line of text containing needle."""
+    hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
+    if len(hits) != 1:
+        raise AssertionError(f"{needle!r} is on lines {hits}, expected exactly one")
+    return hits[0]
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file (or link target) under root: proof nothing changed."""
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            hashes[rel] = "link:" + str(path.readlink())
+        elif path.is_file():
+            hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            hashes[rel] = "dir"
+    return hashes
+
+
+NUFA_YAML = """\
+utvalg:
+  navn: Fagutvalget (NUFA)
+  kortnavn: NUFA
+sekretariat: Helsedirektoratet
+sakstyper: [Godkjenning, Orientering, Drøfting, Beslutning]
+"""
+
+MEDLEMMER_YAML = """\
+medlemmer:
+  - navn: Hans Löwe Larsen
+    virksomhet: Helsedirektoratet
+  - navn: Jon Gupta
+    virksomhet: Helse Sør-Øst RHF
+  - navn: Ola Jøsendal
+    virksomhet: Helse Vest RHF
+    til: 2024-03-31
+  - navn: Micaela Thierley
+    virksomhet: Helse Vest RHF
+    fra: 2024-04-01
+  - navn: Sissel Skarsgård
+    virksomhet: KS
+  - navn: Jim J. Yang
+    virksomhet: Norsk Sykepleierforbund
+"""
+
+AGENDA1_YAML = """\
+sted: Helsedirektoratet, Oslo
+status: endelig
+dager:
+  - dato: 2024-01-24
+    start: "10:00"
+    slutt: "16:00"
+    program:
+      - sak: 1/24
+        tid: "10:00"
+        tittel: Godkjenning av innkalling og dagsorden
+        type: Godkjenning
+        forslag_til_vedtak: NUFA godkjenner innkalling og dagsorden.
+      - sak: 2/24
+        tid: "10:15"
+        tittel: Orientering fra Helsedirektoratet
+        type: Orientering
+      - tid: "12:00"
+        tittel: Lunsj
+  - dato: 2024-01-25
+    start: "09:00"
+    slutt: "12:00"
+    program:
+      - sak: 3/24
+        tid: "09:00"
+        tittel: Eventuelt
+        type: Orientering
+"""
+
+REFERAT1_MD = """\
+---
+status: endelig
+fravær:
+  - jon-gupta
+  - {medlem: sissel-skarsgard, dager: [2]}
+stedfortredere:
+  - {navn: Yvonne Garshol, virksomhet: Helse Sør-Øst RHF, for: jon-gupta}
+sekretariat: [Norunn Saure, Karen Lima]
+---
+
+## 1/24
+
+### Vedtak
+
+NUFA godkjenner innkalling og dagsorden.
+
+## 2/24
+
+Mariann Hornnes, Helsedirektoratet, orienterte NUFA om aktuelle saker.
+
+- Noen høydepunkter fra 2023
+
+### Vedtak
+
+NUFA tar saken til orientering.
+
+## 3/24
+
+Ingen saker under eventuelt.
+
+### Vedtak
+
+NUFA tar eventuelt til orientering.
+"""
+
+AGENDA2_YAML = """\
+sted: Scandic Ishavshotel, Tromsø
+status: utkast
+dager:
+  - dato: 2024-04-24
+    start: "11:00"
+    slutt: "17:00"
+    program:
+      - sak: 4/24
+        tid: "11:00"
+        varighet: 10
+        tittel: Godkjenning av innkalling, dagsorden og referat
+        type: Godkjenning
+        forslag_til_vedtak: NUFA godkjenner innkalling, dagsorden og referatet fra januar.
+        vedlegg:
+          - referat: 2024-01-24
+      - sak: 5/24
+        varighet: 45
+        toppnotat: toppnotater/5-24-tannhelse.md
+      - tid: "11:55"
+        varighet: 15
+        tittel: Pause
+      - sak: 6/24
+        tittel: Helse i nord
+        type: Orientering
+        vedlegg:
+          - url: https://www.ehelse.no/
+            tittel: Nasjonal e-helseportefølje
+          - fil: vedlegg/plan.pdf
+            tittel: Plan for Helse i nord
+      - tid: "19:00"
+        tittel: Middag
+  - dato: 2024-04-25
+    start: "09:00"
+    slutt: "14:30"
+    program:
+      - tid: "09:00"
+        tittel: Velkommen til dag 2
+      - sak: 7/24
+        tittel: Temadag om digitale tjenester
+        type: Drøfting
+        innslag:
+          - {tid: "09:05", tittel: Forskning ved Nasjonalt senter for e-helseforskning}
+          - {tid: "10:30", tittel: Pause}
+      - sak: 8/24
+        tid: "14:25"
+        tittel: Eventuelt
+        type: Orientering
+"""
+
+TOPPNOTAT_MD = """\
+---
+sak: 5/24
+tittel: Digitalisering av Den offentlige tannhelsetjenesten
+type: Drøfting
+sakseier: Styringsgruppa for Digitalisering av Den offentlige tannhelsetjenesten
+saksbehandler: Bjørnar Hafell
+beskrivelse: >
+  Styringsgruppa ønsker å gi NUFA en orientering om arbeidet.
+forslag_til_vedtak: |
+  NUFA drøftet saken og ga innspill.
+tidligere_behandlinger:
+  - {utvalg: NUFA, sak: 3/23, tittel: Revidert mandat, vedtak: NUFA tar saken til orientering}
+  - {utvalg: NUFA, sak: 2/24}
+---
+
+## Hensikt med saken
+
+Saken gir en orientering om prosessen.[^ssb]
+
+## Bakgrunn
+
+Over 1,5 millioner nordmenn mottok tjenester i 2022.[^tall]
+
+## Videre saksprosess
+
+Styringsgruppa kommer tilbake til NUFA.
+
+[^ssb]: Statistisk sentralbyrå, 2023.
+[^tall]: Tall fra fylkeskommunene.
+"""
+
+
+def valid_repo() -> dict[str, FileContent]:
+    """A small repository that checks clean: two meetings of 2024, saker 1/24 to 8/24."""
+    return {
+        "nufa.yaml": NUFA_YAML,
+        "medlemmer.yaml": MEDLEMMER_YAML,
+        AGENDA1: AGENDA1_YAML,
+        REFERAT1: REFERAT1_MD,
+        AGENDA2: AGENDA2_YAML,
+        TOPPNOTAT: TOPPNOTAT_MD,
+        PLAN: b"%PDF-1.4\n% plan\n",
+    }

@@ -1,0 +1,399 @@
+"""Every rule of `nufa check`, each on a repository one change away from a valid one.
+
+A case names the change and the complete list of diagnostics it must give: code,
+file, line (and column where it matters) and severity. Nothing else may appear,
+so a rule that fires twice or drags a second rule along fails its case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from helpers import (
+    AGENDA1,
+    AGENDA2,
+    AGENDA2_YAML,
+    M2,
+    PLAN,
+    REFERAT1,
+    REFERAT1_MD,
+    TOPPNOTAT,
+    TOPPNOTAT_MD,
+    FileContent,
+    Symlink,
+    line_of,
+    replace_once,
+    valid_repo,
+)
+
+from nufa_cli.errors import Diagnostic, Severity
+from nufa_cli.validate import check
+
+E, W = Severity.ERROR, Severity.WARNING
+Files = dict[str, FileContent]
+Edit = Callable[[Files], None]
+
+
+def sub(path: str, old: str, new: str) -> Edit:
+    def edit(files: Files) -> None:
+        text = files[path]
+        assert isinstance(text, str)
+        files[path] = replace_once(text, old, new)
+
+    return edit
+
+
+def put(path: str, content: FileContent) -> Edit:
+    def edit(files: Files) -> None:
+        files[path] = content
+
+    return edit
+
+
+def drop(path: str) -> Edit:
+    def edit(files: Files) -> None:
+        del files[path]
+
+    return edit
+
+
+@dataclass(frozen=True)
+class Expect:
+    path: str
+    at: str | int  # the line number, or a text found on exactly one line of the edited file
+    code: str
+    severity: Severity = E
+    col: int | None = None
+    hint: str | None = None  # a text the hint must contain
+    below: int = 0  # lines below the line `at` names
+
+    def line(self, files: Files) -> int:
+        if isinstance(self.at, int):
+            return self.at
+        text = files[self.path]
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        assert isinstance(text, str)
+        return line_of(text, self.at) + self.below
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    edit: Edit
+    expect: list[Expect] = field(default_factory=list)
+
+
+def lines(text: str) -> int:
+    return text.count("\n")
+
+
+def body_line(text: str) -> int:
+    """The line after the closing '---' of the front matter."""
+    return text.split("\n").index("---", 1) + 2
+
+
+NEXT_MEETING = """\
+sted: Oslo
+dager:
+  - dato: 2024-06-12
+    start: "10:00"
+    slutt: "15:00"
+    program:
+      - sak: {nr}
+        tid: "10:00"
+        tittel: Godkjenning av innkalling og dagsorden
+        type: Godkjenning
+"""
+AGENDA3 = "meetings/2024-06-12/agenda.yaml"
+INNSLAG = ('{tid: "09:05", tittel: Forskning ved Nasjonalt senter for e-helseforskning}\n'
+           '          - {tid: "10:30", tittel: Pause}')
+STAND_IN = "  - {navn: Yvonne Garshol, virksomhet: Helse Sør-Øst RHF, for: jon-gupta}\n"
+SECOND_FIL = "          - fil: vedlegg/plan.pdf"
+NOTE_ROW = "toppnotat: toppnotater/5-24-tannhelse.md\n"
+
+CASES = [
+    # -- reading files --------------------------------------------------------------------
+    Case("yaml-syntax", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: Scandic: Tromsø"),
+         [Expect(AGENDA2, 1, "yaml-syntax", col=14, hint="must be quoted")]),
+    Case("yaml-syntax-tab", sub("nufa.yaml", "  navn: Fagutvalget", "\tnavn: Fagutvalget"),
+         [Expect("nufa.yaml", 2, "yaml-syntax", hint="spaces, not tabs")]),
+    Case("yaml-syntax-front-matter",
+         sub(TOPPNOTAT, "saksbehandler: Bjørnar Hafell", "saksbehandler: Bjørnar: Hafell"),
+         [Expect(TOPPNOTAT, "saksbehandler:", "yaml-syntax", col=23)]),
+    Case("yaml-alias",
+         sub(AGENDA2, INNSLAG, INNSLAG.replace("tittel: Forskning", "tittel: &t Forskning")
+                                      .replace("tittel: Pause}", "tittel: *t}")),
+         [Expect(AGENDA2, "*t", "yaml-alias")]),
+    Case("yaml-merge-key", sub(AGENDA2, '- tid: "09:00"', '- <<: {tid: "09:00"}'),
+         [Expect(AGENDA2, "<<:", "yaml-alias")]),
+    Case("duplicate-key", sub(AGENDA2, "status: utkast\n", "status: utkast\nstatus: endelig\n"),
+         [Expect(AGENDA2, 3, "duplicate-key", col=1)]),
+    Case("binary-file", put(AGENDA2, AGENDA2_YAML.encode() + b"\x00\x01"),
+         [Expect(AGENDA2, 0, "binary-file")]),
+    Case("encoding", put(AGENDA2, AGENDA2_YAML.encode().replace(b"tittel: Eventuelt",
+                                                                b"tittel: Eventuelt \xe6")),
+         [Expect(AGENDA2, "tittel: Eventuelt", "encoding", col=27, hint="UTF-8")]),
+    Case("encoding-latin1-referat", put(REFERAT1, REFERAT1_MD.encode("latin-1")),
+         [Expect(REFERAT1, 3, "encoding", col=5)]),
+    Case("file-too-large", put(AGENDA2, "# " + "x" * (20 * 1024 * 1024) + "\n"),
+         [Expect(AGENDA2, 0, "file-too-large")]),
+    Case("empty-agenda", put(AGENDA2, ""),
+         [Expect(AGENDA2, 1, "missing-field"), Expect(AGENDA2, 1, "missing-field")]),
+    Case("front-matter-unclosed", sub(TOPPNOTAT, "---\n\n## Hensikt", "\n## Hensikt"),
+         [Expect(TOPPNOTAT, 1, "front-matter")]),
+    Case("front-matter-none", put(TOPPNOTAT, TOPPNOTAT_MD.split("---\n", 2)[2]),
+         [Expect(TOPPNOTAT, 1, "front-matter")]),
+    Case("file-missing", put("meetings/2024-09-01/notater.txt", "ikke et møte\n"),
+         [Expect("meetings/2024-09-01", 0, "file-missing")]),
+    # -- schema ---------------------------------------------------------------------------
+    Case("unknown-key", sub(AGENDA2, "status: utkast", "statu: utkast"),
+         [Expect(AGENDA2, 2, "unknown-key", col=1, hint="did you mean 'status'?")]),
+    Case("unknown-key-row", sub(AGENDA2, "varighet: 45", "varighett: 45"),
+         [Expect(AGENDA2, "varighett", "unknown-key", col=9, hint="did you mean 'varighet'?")]),
+    Case("unknown-key-front-matter", sub(REFERAT1, "sekretariat:", "sekretaritat:"),
+         [Expect(REFERAT1, "sekretaritat:", "unknown-key", hint="did you mean 'sekretariat'?")]),
+    Case("missing-field", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø\n", ""),
+         [Expect(AGENDA2, 1, "missing-field", hint="add 'sted: ...'")]),
+    Case("missing-field-day", sub(AGENDA2, '    slutt: "14:30"\n', ""),
+         [Expect(AGENDA2, "dato: 2024-04-25", "missing-field", col=5)]),
+    Case("wrong-type", sub("nufa.yaml", "sakstyper: [Godkjenning, Orientering, Drøfting, "
+                           "Beslutning]", "sakstyper: Godkjenning"),
+         [Expect("nufa.yaml", 5, "wrong-type", col=12)]),
+    Case("wrong-type-list-for-text", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø",
+                                         "sted: [Scandic Ishavshotel, Tromsø]"),
+         [Expect(AGENDA2, 1, "wrong-type", col=7)]),
+    Case("invalid-date", sub(AGENDA2, "dato: 2024-04-25", "dato: 2024-02-30"),
+         [Expect(AGENDA2, "2024-02-30", "invalid-value", col=11)]),
+    Case("invalid-time-hour", sub(AGENDA2, 'tid: "14:25"', 'tid: "25:00"'),
+         [Expect(AGENDA2, '"25:00"', "invalid-value", col=14)]),
+    Case("invalid-time-short", sub(AGENDA2, 'tid: "14:25"', 'tid: "9:00"'),
+         [Expect(AGENDA2, '"9:00"', "invalid-value", col=14)]),
+    Case("invalid-sak-number", sub(AGENDA2, "sak: 8/24", "sak: 8-24"),
+         [Expect(AGENDA2, "sak: 8-24", "invalid-value", hint="sak: 12/24")]),
+    Case("invalid-status", sub(AGENDA2, "status: utkast", "status: ferdig"),
+         [Expect(AGENDA2, "status: ferdig", "invalid-value", col=9)]),
+    # -- numbering ------------------------------------------------------------------------
+    Case("sak-year", sub(AGENDA2, "sak: 8/24", "sak: 8/23"),
+         [Expect(AGENDA2, "sak: 8/23", "sak-year", hint="8/24")]),
+    Case("sak-duplicate", sub(AGENDA2, "sak: 8/24", "sak: 3/24"),
+         [Expect(AGENDA2, "sak: 3/24", "sak-duplicate")]),
+    Case("sak-sequence-gap", sub(AGENDA2, "sak: 8/24", "sak: 9/24"),
+         [Expect(AGENDA2, "sak: 9/24", "sak-sequence", hint="number it 8/24")]),
+    # the second meeting of the year starts at 9/24 instead of continuing at 4/24; its next
+    # sak then goes back before the sequence
+    Case("sak-sequence-second-meeting", sub(AGENDA2, "sak: 4/24", "sak: 9/24"),
+         [Expect(AGENDA2, "sak: 9/24", "sak-sequence", hint="number it 4/24"),
+          Expect(AGENDA2, "sak: 5/24", "sak-sequence", hint="number it 10/24")]),
+    Case("sak-sequence-next-meeting", put(AGENDA3, NEXT_MEETING.format(nr="10/24")),
+         [Expect(AGENDA3, "sak: 10/24", "sak-sequence", hint="number it 9/24")]),
+    Case("meeting-number", sub(AGENDA2, "sted:", "møte: 3/24\nsted:"),
+         [Expect(AGENDA2, 1, "meeting-number", col=7, hint="only the first meeting")]),
+    Case("meeting-number-year", sub(AGENDA1, "sted:", "møte: 1/23\nsted:"),
+         [Expect(AGENDA1, 1, "meeting-number", hint="N/24")]),
+    # -- times ----------------------------------------------------------------------------
+    Case("time-order", sub(AGENDA2, 'tid: "14:25"', 'tid: "10:00"'),
+         [Expect(AGENDA2, 'tid: "10:00"', "time-order")]),
+    Case("time-overlap", sub(AGENDA2, "varighet: 45", "varighet: 50"),
+         [Expect(AGENDA2, 'tid: "11:55"', "time-overlap", hint="varighet")]),
+    Case("time-outside", sub(AGENDA2, 'tid: "14:25"', 'tid: "14:45"'),
+         [Expect(AGENDA2, 'tid: "14:45"', "time-outside")]),
+    Case("time-outside-varighet",
+         sub(AGENDA2, 'tid: "14:25"\n', 'tid: "14:25"\n        varighet: 20\n'),
+         [Expect(AGENDA2, "varighet: 20", "time-outside")]),
+    Case("time-overflow",
+         sub(AGENDA2, "tittel: Middag\n", "tittel: Middag\n        varighet: 600\n"),
+         [Expect(AGENDA2, "varighet: 600", "time-overflow")]),
+    Case("day-order", sub(AGENDA2, "dato: 2024-04-25", "dato: 2024-04-23"),
+         [Expect(AGENDA2, "2024-04-23", "day-order")]),
+    Case("folder-date", sub(AGENDA2, "dato: 2024-04-24", "dato: 2024-04-22"),
+         [Expect(AGENDA2, "2024-04-22", "folder-date", hint="meetings/2024-04-22")]),
+    Case("row-without-sak",
+         sub(AGENDA2, "tittel: Middag\n", "tittel: Middag\n        type: Orientering\n"),
+         [Expect(AGENDA2, "tittel: Middag", "row-without-sak", below=1)]),
+    # -- saker and toppnotater ------------------------------------------------------------
+    Case("unknown-sakstype", sub(AGENDA2, "tittel: Helse i nord\n        type: Orientering",
+                                 "tittel: Helse i nord\n        type: Orienterng"),
+         [Expect(AGENDA2, "Orienterng", "unknown-sakstype", hint="did you mean 'Orientering'?")]),
+    Case("unknown-sakstype-toppnotat", sub(TOPPNOTAT, "type: Drøfting", "type: Drofting"),
+         [Expect(TOPPNOTAT, "type: Drofting", "unknown-sakstype", hint="'Drøfting'")]),
+    Case("toppnotat-missing", drop(TOPPNOTAT),
+         [Expect(AGENDA2, "toppnotat: toppnotater/", "toppnotat-missing")]),
+    Case("toppnotat-path", sub(AGENDA2, "toppnotat: toppnotater/5-24-tannhelse.md",
+                               "toppnotat: ../2024-01-24/referat.md"),
+         [Expect(AGENDA2, "toppnotat: ../", "toppnotat-path"),
+          Expect(TOPPNOTAT, 0, "toppnotat-unused", W)]),
+    Case("toppnotat-unused", put(f"{M2}/toppnotater/9-24-ekstra.md", TOPPNOTAT_MD),
+         [Expect(f"{M2}/toppnotater/9-24-ekstra.md", 0, "toppnotat-unused", W)]),
+    Case("toppnotat-sak", sub(TOPPNOTAT, "sak: 5/24", "sak: 6/24"),
+         [Expect(TOPPNOTAT, "sak: 6/24", "toppnotat-sak")]),
+    Case("field-conflict", sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        tittel: Tannhelse\n"),
+         [Expect(AGENDA2, "tittel: Tannhelse", "field-conflict")]),
+    # -- vedlegg --------------------------------------------------------------------------
+    Case("vedlegg-missing", drop(PLAN), [Expect(AGENDA2, SECOND_FIL, "vedlegg-missing")]),
+    Case("vedlegg-path-absolute", sub(AGENDA2, "fil: vedlegg/plan.pdf", "fil: /etc/passwd"),
+         [Expect(AGENDA2, "/etc/passwd", "vedlegg-path")]),
+    Case("vedlegg-path-dotdot",
+         sub(AGENDA2, "fil: vedlegg/plan.pdf", "fil: ../2024-01-24/agenda.yaml"),
+         [Expect(AGENDA2, "fil: ../", "vedlegg-path")]),
+    Case("vedlegg-path-symlink-out-of-repo", put(PLAN, Symlink("../../../../outside.pdf")),
+         [Expect(AGENDA2, SECOND_FIL, "vedlegg-path")]),
+    Case("vedlegg-path-symlink-out-of-meeting", put(PLAN, Symlink("../../../nufa.yaml")),
+         [Expect(AGENDA2, SECOND_FIL, "vedlegg-path")]),
+    Case("vedlegg-url", sub(AGENDA2, "url: https://www.ehelse.no/", "url: http://www.ehelse.no/"),
+         [Expect(AGENDA2, "http://", "vedlegg-url")]),
+    Case("vedlegg-referat", sub(AGENDA2, "referat: 2024-01-24", "referat: 2024-01-23"),
+         [Expect(AGENDA2, "referat: 2024-01-23", "vedlegg-referat")]),
+    Case("vedlegg-referat-none-yet", sub(AGENDA2, "referat: 2024-01-24", "referat: 2024-04-24"),
+         [Expect(AGENDA2, "referat: 2024-04-24", "vedlegg-referat")]),
+    # -- referat --------------------------------------------------------------------------
+    Case("referat-unknown-sak", put(REFERAT1, REFERAT1_MD + "\n## 9/24\n\n### Vedtak\n\nIngen.\n"),
+         [Expect(REFERAT1, "## 9/24", "referat-unknown-sak")]),
+    Case("referat-heading", put(REFERAT1, REFERAT1_MD + "\n## Diverse\n\nNoe.\n"),
+         [Expect(REFERAT1, "## Diverse", "referat-heading")]),
+    Case("referat-duplicate", put(REFERAT1, REFERAT1_MD + "\n## 3/24\n\n### Vedtak\n\nIgjen.\n"),
+         [Expect(REFERAT1, lines(REFERAT1_MD) + 2, "referat-duplicate")]),
+    Case("referat-text-outside", sub(REFERAT1, "---\n\n## 1/24", "---\n\nLøs tekst.\n\n## 1/24"),
+         [Expect(REFERAT1, body_line(REFERAT1_MD), "referat-text-outside")]),
+    Case("vedtak-missing", sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", ""),
+         [Expect(REFERAT1, "## 3/24", "vedtak-missing")]),
+    Case("vedtak-missing-quoted-earlier",
+         sub(REFERAT1, "### Vedtak\n\nNUFA tar saken til orientering.\n", ""),
+         [Expect(REFERAT1, "## 2/24", "vedtak-missing"),
+          Expect(TOPPNOTAT, "sak: 2/24}", "vedtak-missing", W)]),
+    Case("unknown-member", sub(REFERAT1, "{medlem: sissel-skarsgard", "{medlem: sissel-skarsgaard"),
+         [Expect(REFERAT1, "sissel-skarsgaard", "unknown-member",
+                 hint="did you mean 'sissel-skarsgard'?")]),
+    Case("unknown-member-not-yet",
+         sub(REFERAT1, "  - jon-gupta\n", "  - jon-gupta\n  - micaela-thierley\n"),
+         [Expect(REFERAT1, "micaela-thierley", "unknown-member",
+                 hint="not a member on 2024-01-24")]),
+    Case("unknown-member-stand-in", sub(REFERAT1, "for: jon-gupta}", "for: jon-gupto}"),
+         [Expect(REFERAT1, "for: jon-gupto", "unknown-member", hint="'jon-gupta'")]),
+    Case("substitute-for-present", sub(REFERAT1, "for: jon-gupta}", "for: hans-lowe-larsen}"),
+         [Expect(REFERAT1, "for: hans-lowe-larsen", "substitute-for-present")]),
+    Case("substitute-for-present-day",
+         sub(REFERAT1, STAND_IN,
+             STAND_IN + "  - {navn: Kari Nordmann, virksomhet: KS, for: sissel-skarsgard}\n"),
+         [Expect(REFERAT1, "Kari Nordmann", "substitute-for-present")]),
+    Case("invalid-day", sub(REFERAT1, "dager: [2]", "dager: [3]"),
+         [Expect(REFERAT1, "dager: [3]", "invalid-day")]),
+    Case("duplicate-member", sub("medlemmer.yaml", "  - navn: Jim J. Yang\n",
+                                 "  - navn: Jim J. Yang\n    id: jon-gupta\n"),
+         [Expect("medlemmer.yaml", "Jim J. Yang", "duplicate-member")]),
+    Case("unknown-sak", sub(TOPPNOTAT, "sak: 2/24}", "sak: 9/24}"),
+         [Expect(TOPPNOTAT, "sak: 9/24}", "unknown-sak")]),
+    Case("earlier-sak-without-text",
+         sub(TOPPNOTAT, "sak: 3/23, tittel: Revidert mandat, vedtak: NUFA tar saken til "
+             "orientering}", "sak: 3/23}"),
+         [Expect(TOPPNOTAT, "sak: 3/23}", "missing-field")]),
+    # -- Markdown bodies ------------------------------------------------------------------
+    Case("footnote-undefined", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.[^mangler]"),
+         [Expect(TOPPNOTAT, "[^mangler]", "footnote-undefined")]),
+    Case("footnote-undefined-in-long-paragraph",
+         sub(TOPPNOTAT, "Saken gir en orientering om prosessen.[^ssb]",
+             "Saken gir en orientering\nom prosessen.[^ssb]\nSe også[^ny]."),
+         [Expect(TOPPNOTAT, "[^ny]", "footnote-undefined")]),
+    Case("footnote-undefined-referat", sub(REFERAT1, "under eventuelt.", "under eventuelt.[^x]"),
+         [Expect(REFERAT1, "[^x]", "footnote-undefined")]),
+    Case("footnote-unused", put(TOPPNOTAT, TOPPNOTAT_MD + "[^ubrukt]: Aldri brukt.\n"),
+         [Expect(TOPPNOTAT, "[^ubrukt]", "footnote-unused", W)]),
+    Case("section-missing", sub(TOPPNOTAT, "## Hensikt med saken", "## Formål"),
+         [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
+                 hint="## Hensikt med saken")]),
+]
+
+
+def _key(d: Diagnostic) -> tuple[str, int, str, Severity]:
+    return (d.path, d.line, d.code, d.severity)
+
+
+def test_valid_repository_is_clean(valid_root: Path) -> None:
+    repo, diagnostics = check(valid_root)
+    assert diagnostics == []
+    assert [m.number for m in repo.meetings] == ["1/24", "2/24"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule(case: Case, make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    case.edit(files)
+    _, diagnostics = check(make_repo(files))
+    expected = sorted((e.path, e.line(files), e.code, e.severity) for e in case.expect)
+    assert sorted(map(_key, diagnostics)) == expected, "\n".join(d.text() for d in diagnostics)
+    for want in case.expect:
+        got = next(d for d in diagnostics if _key(d) == (want.path, want.line(files), want.code,
+                                                          want.severity))
+        if want.col is not None:
+            assert got.col == want.col, got.text()
+        if want.hint is not None:
+            assert want.hint in got.hint, got.text()
+
+
+# -- variants that must stay clean: the rules' allowances ---------------------------------
+
+ALLOWED = [
+    # a programme row (not a sak) after the day's slutt: the valid tree's Middag at 19:00
+    pytest.param(sub(AGENDA2, 'tid: "19:00"', 'tid: "23:30"'), id="row-after-slutt"),
+    pytest.param(sub(AGENDA2, "sted:", "møte: 2/24\nsted:"), id="meeting-number-agrees"),
+    # the repo's first meeting of a year may set its number and start its saker anywhere
+    pytest.param(sub(AGENDA1, "sted:", "møte: 3/24\nsted:"), id="first-meeting-number"),
+    pytest.param(put(AGENDA3, NEXT_MEETING.format(nr="9/24")), id="next-meeting-continues"),
+    pytest.param(sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        type: Drøfting\n"),
+                 id="field-given-twice-equal"),
+    pytest.param(sub(REFERAT1, "status: endelig", "status: utkast"), id="draft-referat"),
+    pytest.param(put(AGENDA2, "\ufeff" + AGENDA2_YAML.replace("\n", "\r\n")), id="bom-and-crlf"),
+    pytest.param(sub(AGENDA2, 'tid: "14:25"', "tid: 14:25"), id="unquoted-time"),
+]
+
+
+@pytest.mark.parametrize("edit", ALLOWED)
+def test_allowed_variant_is_clean(edit: Edit, make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    edit(files)
+    _, diagnostics = check(make_repo(files))
+    assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
+
+
+def test_draft_referat_needs_no_vedtak(make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    sub(REFERAT1, "status: endelig", "status: utkast")(files)
+    sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", "")(files)
+    _, diagnostics = check(make_repo(files))
+    assert diagnostics == []
+
+
+def test_time_derivation(valid_root: Path) -> None:
+    """varighet carries times forward; a sak with innslag takes its first part's time."""
+    repo, _ = check(valid_root)
+    times = {str(s.nr): s.tid.strftime("%H:%M") for s in repo.meetings[1].saker if s.tid}
+    assert times == {"4/24": "11:00", "5/24": "11:10", "6/24": "12:10", "7/24": "09:05",
+                     "8/24": "14:25"}
+
+
+def test_broken_registry_gives_one_error(make_repo: Callable[[Files], Path]) -> None:
+    """A broken medlemmer.yaml is one error, not one per member named in a referat."""
+    files = valid_repo()
+    sub("medlemmer.yaml", "medlemmer:\n", "medlemmer:\n  - Ola\n")(files)
+    _, diagnostics = check(make_repo(files))
+    assert [_key(d) for d in diagnostics] == [("medlemmer.yaml", 2, "wrong-type", E)]
+
+
+def test_missing_registry_gives_one_error(make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    drop("medlemmer.yaml")(files)
+    _, diagnostics = check(make_repo(files))
+    assert [_key(d) for d in diagnostics] == [("medlemmer.yaml", 0, "file-missing", E)]
+
+
+@pytest.mark.parametrize("value", [r'"vedlegg/a\0b.pdf"', "a" * 300, "/".join(["a" * 200] * 30)],
+                         ids=["nul-byte", "long-name", "long-path"])
+def test_unusable_file_name_is_a_diagnostic(value: str, make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    sub(AGENDA2, "fil: vedlegg/plan.pdf", f"fil: {value}")(files)
+    _, diagnostics = check(make_repo(files))
+    assert [(d.line, d.code) for d in diagnostics] == [
+        (line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf"), "vedlegg-path")]
