@@ -1,0 +1,440 @@
+"""`nufa diff` and `nufa build --changed-since`: what changed between two git revisions.
+
+Each test builds a small git repository in tmp_path from the valid fixture, commits an
+exact edit, and asserts the complete list of changes: nothing more may be reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import (
+    AGENDA1,
+    AGENDA2,
+    M2,
+    REFERAT1,
+    TOPPNOTAT,
+    replace_once,
+    tree_hashes,
+    valid_repo,
+    write_repo,
+)
+
+from nufa_cli.changed import changed_meetings
+from nufa_cli.diff import diff
+from nufa_cli.diffformat import NO_CHANGES, to_json, to_markdown, word_diff
+from nufa_cli.snapshot import NotAGitRepository, UnknownRevision
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
+    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+M3 = "meetings/2024-06-12"
+AGENDA3_YAML = """\
+sted: Oslo
+dager:
+  - dato: 2024-06-12
+    start: "10:00"
+    slutt: "15:00"
+    program:
+      - sak: 9/24
+        tid: "10:00"
+        tittel: Godkjenning av innkalling og dagsorden
+        type: Godkjenning
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+
+
+def commit(root: Path, message: str = "edit") -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The valid fixture, committed on main."""
+    root = write_repo(tmp_path / "repo", valid_repo())
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "start")
+    return root
+
+
+def changes(root: Path, base: str | None = "HEAD~1", head: str | None = "HEAD") -> list[tuple]:
+    return [(c.kind, c.meeting, c.sak, c.before, c.after) for c in diff(root, base, head).changes]
+
+
+def nufa(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nufa_cli.cli", *args], cwd=root,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, **GIT_ENV})
+
+
+FORSLAG = "NUFA godkjenner innkalling, dagsorden og referatet fra januar."
+NEW_FORSLAG = "NUFA godkjenner innkallingen, dagsorden og referatet fra møtet i januar."
+
+
+def test_one_time_and_one_forslag_give_exactly_two_changes(repo: Path) -> None:
+    edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)
+    commit(repo)
+
+    assert changes(repo) == [
+        ("forslag-til-vedtak", "2024-04-24", "4/24", FORSLAG, NEW_FORSLAG),
+        ("retimed", "2024-04-24", "8/24", "14:25", "14:20"),
+    ]
+    assert diff(repo, "HEAD~1", "HEAD").notes == []  # vedlegg/plan.pdf is there at both
+    assert to_markdown(diff(repo, "HEAD~1", "HEAD")).endswith(
+        "## Møte 2/24 (24. – 25. april 2024)\n\n"
+        "- Sak 4/24 *Godkjenning av innkalling, dagsorden og referat*: forslag til vedtak: "
+        "NUFA godkjenner ~~innkalling,~~ **innkallingen,** dagsorden og referatet fra "
+        "**møtet i** januar.\n"
+        "- Sak 8/24 *Eventuelt*: tid 14:25 → 14:20\n")
+
+
+def test_default_compares_the_branch_point_with_the_working_tree(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    commit(repo)
+    edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)  # uncommitted: the working tree counts
+
+    assert changes(repo, None, None) == [
+        ("forslag-til-vedtak", "2024-04-24", "4/24", FORSLAG, NEW_FORSLAG),
+        ("retimed", "2024-04-24", "8/24", "14:25", "14:20"),
+    ]
+    result = nufa(repo, "diff")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Changes in the meeting sources from merge-base of HEAD "
+                                    f"and main ({git(repo, 'rev-parse', '--short=7', 'main')}) "
+                                    "to the working tree:\n")
+
+
+def test_removed_sak_and_the_renumbering_after_it(repo: Path) -> None:
+    """Sak 4/24 goes; 5/24 to 8/24 move up one number, the toppnotat renamed with its number."""
+    edit(repo, AGENDA2, """\
+      - sak: 4/24
+        tid: "11:00"
+        varighet: 10
+        tittel: Godkjenning av innkalling, dagsorden og referat
+        type: Godkjenning
+        forslag_til_vedtak: NUFA godkjenner innkalling, dagsorden og referatet fra januar.
+        vedlegg:
+          - referat: 2024-01-24
+      - sak: 5/24
+        varighet: 45
+        toppnotat: toppnotater/5-24-tannhelse.md
+""", """\
+      - sak: 4/24
+        varighet: 45
+        toppnotat: toppnotater/4-24-tannhelse.md
+""")
+    for old, new in (("sak: 6/24", "sak: 5/24"), ("sak: 7/24", "sak: 6/24"),
+                     ("sak: 8/24", "sak: 7/24")):
+        edit(repo, AGENDA2, old, new)
+    edit(repo, TOPPNOTAT, "sak: 5/24", "sak: 4/24")
+    git(repo, "mv", TOPPNOTAT, f"{M2}/toppnotater/4-24-tannhelse.md")
+    commit(repo)
+
+    m2 = "2024-04-24"
+    assert changes(repo) == [
+        ("renumbered", m2, "4/24", "5/24", "4/24"),
+        ("retimed", m2, "4/24", "11:10", "11:00"),  # now the first row: it starts with the day
+        ("toppnotat", m2, "4/24", "toppnotater/5-24-tannhelse.md",
+         "toppnotater/4-24-tannhelse.md"),
+        ("renumbered", m2, "5/24", "6/24", "5/24"),
+        ("renumbered", m2, "6/24", "7/24", "6/24"),
+        ("renumbered", m2, "7/24", "8/24", "7/24"),
+        ("sak-removed", m2, "4/24", "Godkjenning, dag 1 kl. 11:00", None),
+    ]
+
+
+def test_added_sak(repo: Path) -> None:
+    edit(repo, AGENDA2, """\
+      - sak: 8/24
+        tid: "14:25\"""", """\
+      - sak: 8/24
+        tid: "14:00"
+        tittel: Nasjonal e-helsestrategi
+        type: Drøfting
+      - sak: 9/24
+        tid: "14:25\"""")
+    commit(repo)
+
+    assert changes(repo) == [
+        ("sak-added", "2024-04-24", "8/24", None, "Drøfting, dag 2 kl. 14:00"),
+        ("renumbered", "2024-04-24", "9/24", "8/24", "9/24"),
+    ]
+
+
+def test_sak_moved_to_another_day(repo: Path) -> None:
+    edit(repo, AGENDA1, """\
+      - sak: 2/24
+        tid: "10:15"
+        tittel: Orientering fra Helsedirektoratet
+        type: Orientering
+""", "")
+    edit(repo, AGENDA1, """\
+      - sak: 3/24
+        tid: "09:00\"""", """\
+      - sak: 2/24
+        tid: "09:00"
+        tittel: Orientering fra Helsedirektoratet
+        type: Orientering
+      - sak: 3/24
+        tid: "11:00\"""")
+    commit(repo)
+
+    m1 = "2024-01-24"
+    assert changes(repo) == [
+        ("moved", m1, "2/24", "Møte 1/24, dag 1", "Møte 1/24, dag 2"),
+        ("retimed", m1, "2/24", "10:15", "09:00"),
+        ("retimed", m1, "3/24", "09:00", "11:00"),
+    ]
+
+
+def test_sak_moved_to_another_meeting(repo: Path) -> None:
+    edit(repo, AGENDA1, """\
+      - sak: 2/24
+        tid: "10:15"
+        tittel: Orientering fra Helsedirektoratet
+        type: Orientering
+""", "")
+    edit(repo, AGENDA1, "sak: 3/24", "sak: 2/24")
+    edit(repo, AGENDA2, "      - sak: 8/24\n", """\
+      - sak: 8/24
+        tid: "14:00"
+        tittel: Orientering fra Helsedirektoratet
+        type: Orientering
+      - sak: 9/24
+""")
+    commit(repo)
+
+    assert changes(repo) == [
+        ("renumbered", "2024-01-24", "2/24", "3/24", "2/24"),
+        # the referat still has the vedtak of the old 2/24 under "## 2/24"
+        ("vedtak", "2024-01-24", "2/24", "NUFA tar eventuelt til orientering.",
+         "NUFA tar saken til orientering."),
+        ("referat-text", "2024-01-24", "2/24", "Ingen saker under eventuelt.",
+         "Mariann Hornnes, Helsedirektoratet, orienterte NUFA om aktuelle saker.\n\n"
+         "- Noen høydepunkter fra 2023"),
+        ("moved", "2024-04-24", "8/24", "Møte 1/24, dag 1", "Møte 2/24, dag 2"),
+        ("renumbered", "2024-04-24", "8/24", "2/24", "8/24"),
+        ("retimed", "2024-04-24", "8/24", "10:15", "14:00"),
+        ("vedtak", "2024-04-24", "8/24", "NUFA tar saken til orientering.", None),
+        ("renumbered", "2024-04-24", "9/24", "8/24", "9/24"),
+    ]
+
+
+def test_sources_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo" / "docs", valid_repo())
+    git(root.parent, "init", "-q", "-b", "main")
+    commit(root.parent, "start")
+    edit(root, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+
+    assert changes(root, "HEAD", None) == [("retimed", "2024-04-24", "8/24", "14:25", "14:20")]
+    assert changed_meetings(root, "HEAD") == {"2024-04-24"}
+
+
+def test_member_joined(repo: Path) -> None:
+    (repo / "medlemmer.yaml").write_text(
+        (repo / "medlemmer.yaml").read_text(encoding="utf-8")
+        + "  - navn: Kari Nordmann\n    virksomhet: Norsk Helsenett SF\n    fra: 2024-02-01\n",
+        encoding="utf-8")
+    commit(repo)
+
+    joined = "Kari Nordmann, Norsk Helsenett SF (fra 1. februar 2024)"
+    assert changes(repo) == [
+        ("member-joined", None, None, None, joined),  # the registry
+        ("member-joined", "2024-04-24", None, None, joined),  # the member list of Møte 2/24
+    ]
+    markdown = to_markdown(diff(repo, "HEAD~1", "HEAD"))
+    assert "## Utvalget (nufa.yaml, medlemmer.yaml)\n\n- Member joined: Kari Nordmann" in markdown
+    assert "- Member joined the meeting's medlemmer: Kari Nordmann" in markdown
+
+
+def test_attendance_changed(repo: Path) -> None:
+    edit(repo, REFERAT1, "  - jon-gupta\n  - {medlem: sissel-skarsgard, dager: [2]}\n",
+         "  - sissel-skarsgard\n")
+    commit(repo)
+
+    assert changes(repo) == [
+        ("attendance", "2024-01-24", None, "ikke til stede", "til stede"),
+        ("attendance", "2024-01-24", None, "ikke til stede dag 2", "ikke til stede"),
+    ]
+    assert [c.title for c in diff(repo, "HEAD~1", "HEAD").changes] == [
+        "Jon Gupta", "Sissel Skarsgård"]
+
+
+def test_vedtak_and_vedlegg(repo: Path) -> None:
+    edit(repo, REFERAT1, "NUFA tar saken til orientering.", "NUFA tar saken til etterretning.")
+    edit(repo, AGENDA2,
+         "          - fil: vedlegg/plan.pdf\n            tittel: Plan for Helse i nord\n", "")
+    commit(repo)
+
+    assert changes(repo) == [
+        ("vedtak", "2024-01-24", "2/24", "NUFA tar saken til orientering.",
+         "NUFA tar saken til etterretning."),
+        ("vedlegg-removed", "2024-04-24", "6/24", "Plan for Helse i nord (vedlegg/plan.pdf)", None),
+    ]
+
+
+def test_json_output_parses_and_matches(repo: Path) -> None:
+    edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)
+    commit(repo)
+
+    result = nufa(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    parsed = json.loads(result.stdout)
+    assert parsed == json.loads(to_json(diff(repo, "HEAD~1", "HEAD")))
+    assert parsed[1] == {"meeting": "2024-04-24", "sak": "8/24", "kind": "retimed",
+                         "title": "Eventuelt", "before": "14:25", "after": "14:20"}
+    assert [c["kind"] for c in parsed] == ["forslag-til-vedtak", "retimed"]
+
+
+def test_no_changes(repo: Path) -> None:
+    result = nufa(repo, "diff", "HEAD")
+    assert (result.returncode, result.stdout) == (0, NO_CHANGES + "\n")
+
+
+def test_work_tree_index_and_head_are_untouched(repo: Path) -> None:
+    edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    commit(repo)
+    edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)  # modified, not staged
+    (repo / M2 / "vedlegg" / "ny.pdf").write_bytes(b"%PDF-1.4\n")  # untracked
+    edit(repo, REFERAT1, "Ingen saker under eventuelt.", "Ingen saker.")
+    git(repo, "add", REFERAT1)  # staged
+    head, branch, status = (git(repo, "rev-parse", "HEAD"), git(repo, "symbolic-ref", "HEAD"),
+                            git(repo, "status", "--porcelain"))
+    before = tree_hashes(repo)  # every file, .git (index, HEAD, refs, objects) included
+
+    between_commits = changes(repo)
+    assert between_commits == [("retimed", "2024-04-24", "8/24", "14:25", "14:20")]
+    against_work_tree = changes(repo, "HEAD", None)
+    assert [c[0] for c in against_work_tree] == ["referat-text", "forslag-til-vedtak"]
+    assert changed_meetings(repo, "HEAD~1") == {"2024-01-24", "2024-04-24"}
+
+    assert tree_hashes(repo) == before
+    assert (git(repo, "rev-parse", "HEAD"), git(repo, "symbolic-ref", "HEAD"),
+            git(repo, "status", "--porcelain")) == (head, branch, status)
+
+
+def test_invalid_sources_at_a_revision_still_diff_what_loads(repo: Path) -> None:
+    edit(repo, AGENDA1, "sted: Helsedirektoratet, Oslo", "sted: Helsedirektoratet: Oslo")
+    edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    commit(repo)
+
+    result = diff(repo, "HEAD~1", "HEAD")
+    assert [(c.kind, c.sak) for c in result.changes] == [("retimed", "8/24")]
+    short = git(repo, "rev-parse", "--short=7", "HEAD")
+    assert result.notes == [  # the second error: Møte 2/24 attaches the unread referat
+        f"The sources at HEAD ({short}) have 2 error(s); what could not be read there is left "
+        "out of this comparison (`nufa check` lists them).",
+        f"meetings/2024-01-24/agenda.yaml could not be read at HEAD ({short}); the meeting is "
+        "not compared.",
+    ]
+    markdown = to_markdown(result)
+    assert "> **Note:** The sources at HEAD" in markdown
+    assert "## Møte 2/24 (24. – 25. april 2024)\n\n- Sak 8/24 *Eventuelt*: tid" in markdown
+
+
+def test_unknown_revision_exits_2(repo: Path) -> None:
+    with pytest.raises(UnknownRevision):
+        diff(repo, "no-such-branch")
+    result = nufa(repo, "diff", "no-such-branch")
+    assert result.returncode == 2
+    assert result.stderr == ("error: unknown revision 'no-such-branch': no commit of that name "
+                             "in this repository (try a branch, a tag or a commit hash; "
+                             "'git log --oneline' lists them)\n")
+    assert nufa(repo, "diff", "--", "--output=/tmp/x").returncode == 2
+
+
+def test_outside_a_git_repository_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    root = write_repo(tmp_path / "plain", valid_repo())
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # git looks no further up
+    with pytest.raises(NotAGitRepository):
+        diff(root)
+    result = nufa(root, "diff")
+    assert result.returncode == 2
+    assert "is not inside a git repository" in result.stderr
+
+
+def test_word_diff_shortens_long_unchanged_runs() -> None:
+    before = "a b c d e f g h i j k l m n o p q r s t"
+    after = "a b c d e f g h i j X l m n o p q r s t"
+    assert word_diff(before, after) == "… e f g h i j ~~k~~ **X** l m n o p q …"
+    assert word_diff("Sak *ny*", "Sak *gammel*") == r"Sak ~~\*ny\*~~ **\*gammel\***"
+
+
+# -- nufa build --changed-since --------------------------------------------------------------
+
+
+@pytest.fixture
+def three(repo: Path) -> Path:
+    """Three meetings: Møte 2/24 attaches the referat of 1/24; Møte 3/24 depends on nothing."""
+    write_repo(repo, {f"{M3}/agenda.yaml": AGENDA3_YAML})
+    commit(repo, "third meeting")
+    return repo
+
+
+def test_changed_meeting_and_its_dependant(three: Path) -> None:
+    edit(three, REFERAT1, "Ingen saker under eventuelt.", "Ingen saker.")
+    assert changed_meetings(three, "HEAD") == {"2024-01-24", "2024-04-24"}
+    commit(three)
+    assert changed_meetings(three, "HEAD~1") == {"2024-01-24", "2024-04-24"}
+    assert changed_meetings(three, "HEAD") == set()
+
+
+def test_changed_meeting_without_dependants(three: Path) -> None:
+    edit(three, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    assert changed_meetings(three, "HEAD") == {"2024-04-24"}
+
+
+def test_tidligere_behandlinger_makes_a_dependant(three: Path) -> None:
+    edit(three, AGENDA2, "        vedlegg:\n          - referat: 2024-01-24\n", "")
+    commit(three)
+    edit(three, AGENDA1, "tittel: Orientering fra Helsedirektoratet",
+         "tittel: Orientering fra direktoratet")
+    assert changed_meetings(three, "HEAD") == {"2024-01-24", "2024-04-24"}  # via sak 2/24
+
+
+def test_untracked_file_settings_and_new_meetings(three: Path) -> None:
+    (three / M3 / "vedlegg").mkdir()
+    (three / M3 / "vedlegg" / "notat.pdf").write_bytes(b"%PDF-1.4\n")
+    assert changed_meetings(three, "HEAD") == {"2024-06-12"}
+    (three / M3 / "vedlegg" / "notat.pdf").unlink()
+
+    edit(three, "nufa.yaml", "kortnavn: NUFA", "kortnavn: NUFA ")
+    assert changed_meetings(three, "HEAD") == {"2024-01-24", "2024-04-24", "2024-06-12"}
+    git(three, "checkout", "-q", "--", "nufa.yaml")
+
+    write_repo(three, {"meetings/2024-05-15/agenda.yaml": AGENDA3_YAML.replace(
+        "2024-06-12", "2024-05-15")})  # Møte 3/24 becomes 4/24
+    assert changed_meetings(three, "HEAD") == {"2024-05-15", "2024-06-12"}
+
+
+def test_changed_since_unknown_revision(three: Path) -> None:
+    with pytest.raises(UnknownRevision):
+        changed_meetings(three, "v9.9")
+    result = nufa(three, "build", "--changed-since", "v9.9")
+    assert result.returncode == 2
+    assert "unknown revision 'v9.9'" in result.stderr
+    result = nufa(three, "build", "--changed-since", "HEAD")
+    assert (result.returncode, result.stdout) == (
+        0, "No meeting changed since HEAD; nothing to build.\n")
