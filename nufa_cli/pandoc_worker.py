@@ -1,0 +1,114 @@
+"""One long-lived `pandoc lua` process that converts many documents.
+
+Each pandoc start costs tens of milliseconds or more; one process converts document
+after document (tools/bench_convert.py measures it). The Lua side is pandoc_worker.lua
+beside this file; the framing is described there.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import subprocess
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+import pypandoc
+
+WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
+
+
+class WorkerError(Exception):
+    """The worker reported an error or died; the message says which."""
+
+
+class PandocWorker:
+    """A `pandoc lua` subprocess answering requests over stdin/stdout."""
+
+    def __init__(self, init: dict[str, Any], *, epoch: int, scratch: Path) -> None:
+        empty = scratch / "empty"
+        empty.mkdir(exist_ok=True)
+        # A bare environment: no LUA_PATH, no locale or user settings reach pandoc.
+        env = {
+            "SOURCE_DATE_EPOCH": str(epoch),
+            "NUFA_EMPTY_DIR": str(empty),
+            "HOME": str(empty),
+            "LANG": "C.UTF-8",
+        }
+        self._process = subprocess.Popen(
+            [pypandoc.get_pandoc_path(), "lua", str(WORKER_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=empty,
+            env=env,
+        )
+        # Pandoc writes warnings to stderr; drain it so a full pipe never blocks it.
+        self._stderr: collections.deque[str] = collections.deque(maxlen=50)
+        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
+        self._drain.start()
+        self.request({"op": "init", **init})
+
+    def _read_stderr(self) -> None:
+        assert self._process.stderr is not None
+        for line in self._process.stderr:
+            self._stderr.append(line.decode("utf-8", "replace").rstrip())
+
+    def request(self, header: dict[str, Any], blobs: list[bytes] = ()) -> tuple[dict, bytes]:
+        """Send one request; return the JSON reply and its binary frame."""
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            _write_frame(stdin, json.dumps({**header, "blobs": len(blobs)}).encode())
+            for blob in blobs:
+                _write_frame(stdin, blob)
+            stdin.flush()
+            reply = json.loads(_read_frame(stdout))
+            output = _read_frame(stdout)
+        except (OSError, ValueError) as error:
+            raise WorkerError(self._died_message(error)) from error
+        if not reply.get("ok"):
+            raise WorkerError(reply.get("error", "pandoc worker failed without a message"))
+        return reply, output
+
+    def _died_message(self, error: Exception) -> str:
+        self.close()
+        self._drain.join(timeout=1)
+        detail = "; ".join(self._stderr) or str(error)
+        return f"pandoc worker stopped (exit code {self._process.returncode}): {detail}"
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def close(self) -> None:
+        if self._process.stdin and not self._process.stdin.closed:
+            # OSError: the process is gone already; wait() below collects it.
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout:
+            self._process.stdout.close()
+
+
+def _write_frame(stream: IO[bytes], data: bytes) -> None:
+    stream.write(b"%d\n" % len(data))
+    stream.write(data)
+
+
+def _read_frame(stream: IO[bytes]) -> bytes:
+    line = stream.readline()
+    if not line.endswith(b"\n"):
+        raise ValueError("pandoc worker closed its output")
+    size = int(line)
+    data = stream.read(size)
+    if len(data) != size:
+        raise ValueError("pandoc worker sent a truncated frame")
+    return data
+

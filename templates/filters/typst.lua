@@ -1,0 +1,124 @@
+-- Filters for the typst writer of pandoc 3.9, run after common.lua. They work around the
+-- writer's bugs (each has a test in tests/test_convert.py that fails without it) and give
+-- the document classes of templates/MARKDOWN.md their typst form; the nufa-* functions
+-- live in templates/nufa.typ. Raw typst is written only here, from values escaped here:
+-- never from user text. (@word as citation: see READER in nufa_cli/convert.py.)
+
+local function typst_string(text)
+  text = text:gsub("%s+", " ")
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+-- A width attribute ({width=50%}) in a unit typst shares with pandoc, else none.
+local function typst_width(image)
+  local width = image.attributes.width
+  if width and (width:match("^%d+%.?%d*%%$") or width:match("^%d+%.?%d*[cm]m$")
+      or width:match("^%d+%.?%d*in$") or width:match("^%d+%.?%d*pt$")) then
+    return width
+  end
+  return nil
+end
+
+-- The writer drops alt text, and PDF/UA-1 refuses images without it. Write
+-- the image call ourselves. An image without alt text gets none, so typst refuses it.
+-- The worker has already replaced src by a path checked to lie inside the root.
+local function image_call(image)
+  local args = { typst_string(image.src) }
+  local alt = pandoc.utils.stringify(image.caption)
+  if alt ~= "" then table.insert(args, "alt: " .. typst_string(alt)) end
+  local width = typst_width(image)
+  if width then table.insert(args, "width: " .. width) end
+  return "image(" .. table.concat(args, ", ") .. ")"
+end
+
+-- Spans carry nothing typst uses, and the writer prints their content inline; removing
+-- them lets the period fix below see what really precedes a Str.
+local flatten_spans = {
+  Span = function(span) return span.content end,
+}
+
+local figure_images = {
+  Figure = function(figure)
+    return figure:walk({
+      Image = function(image) return pandoc.RawInline("typst", "#" .. image_call(image) .. ";") end,
+    })
+  end,
+}
+
+local inline_images = {
+  Image = function(image)
+    return pandoc.RawInline("typst", "#box(" .. image_call(image) .. ");")
+  end,
+}
+
+-- After #strong[x], #emph[x], #link(..)[x], #footnote[x] ... a following
+-- ".pdf" is read as a method call. Escape a period that starts a Str after any markup.
+local PLAIN_BEFORE = { Str = true, Space = true, SoftBreak = true, LineBreak = true }
+
+-- At the start of a line or of a [content] block typst reads "24. ", "- ", "+ ", "= ",
+-- "/ " as enum, list, heading or term markers. The writer escapes them at the start of
+-- a paragraph, but not at the start of a table cell, a link text, a footnote or the
+-- metadata, nor after a hard line break ("Dato | 24. – 25. april" became a numbered
+-- list). Escape such a word wherever a line could start.
+local BREAK_BEFORE = { Space = true, SoftBreak = true, LineBreak = true }
+
+local function is_block_marker(text)
+  return text:match("^%d+%.$") or text:match("^[-+/]$") or text:match("^=+$")
+end
+
+local function escape_first_char(inlines, i, text)
+  local rest = text:sub(2)
+  inlines[i] = pandoc.RawInline("typst", "\\" .. text:sub(1, 1))
+  if rest ~= "" then inlines:insert(i + 1, pandoc.Str(rest)) end
+end
+
+local escape_markers = {
+  Inlines = function(inlines)
+    for i = #inlines, 1, -1 do
+      local el = inlines[i]
+      if el.t == "Str" then
+        local before = inlines[i - 1]
+        if el.text:sub(1, 1) == "." and before and not PLAIN_BEFORE[before.t] then
+          escape_first_char(inlines, i, el.text)
+        elseif (before == nil or BREAK_BEFORE[before.t]) and is_block_marker(el.text) then
+          escape_first_char(inlines, i, el.text)
+        end
+      end
+    end
+    return inlines
+  end,
+}
+
+-- The template styles the first header-rows rows as the header (see nufa-table); the
+-- writer puts the Div into #block[...], which keeps the show rule to this table.
+local tables = {
+  Table = function(tbl)
+    local rule = string.format("#show: nufa-table.with(header-rows: %d)", #tbl.head.rows)
+    return pandoc.Div({ pandoc.RawBlock("typst", rule), tbl })
+  end,
+}
+
+local document_classes = {
+  Div = function(div)
+    if div.classes:includes("pagebreak") then
+      return pandoc.RawBlock("typst", "#pagebreak(weak: true)")
+    end
+    if div.classes:includes("doctitle") then
+      -- typst's title element: the big title, outside the heading outline (UA-1 counts
+      -- heading levels from the first heading).
+      local inlines = pandoc.Inlines({ pandoc.RawInline("typst", "#title[") })
+      inlines:extend(pandoc.utils.blocks_to_inlines(div.content, { pandoc.LineBreak() }))
+      inlines:insert(pandoc.RawInline("typst", "];"))
+      return pandoc.Plain(inlines)
+    end
+    -- The writer puts a Div into #block[...]; a show rule at its start styles the rest.
+    for _, class in ipairs({ "docheader", "innslag" }) do
+      if div.classes:includes(class) then
+        div.content:insert(1, pandoc.RawBlock("typst", "#show: nufa-" .. class))
+        return div
+      end
+    end
+  end,
+}
+
+return { flatten_spans, figure_images, inline_images, escape_markers, tables, document_classes }
