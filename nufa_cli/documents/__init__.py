@@ -1,0 +1,39 @@
+"""The documents of a meeting: one module per kind decides what it shows, in which order.
+
+Each module builds a declared context (dataclasses) from the model and renders its
+template; templates/ only lays the context out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model import Meeting, Repository
+from ..render import Renderer
+from . import innkalling, referat, saksliste, toppnotat
+from .document import Document
+
+KINDS = ("innkalling", "saksliste", "toppnotat", "referat")
+
+_BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] = {
+    "innkalling": innkalling.documents,
+    "saksliste": saksliste.documents,
+    "toppnotat": toppnotat.documents,
+    "referat": referat.documents,
+}
+
+
+def meeting_documents(repo: Repository, meeting: Meeting, renderer: Renderer,
+                      only: set[str] | None = None) -> list[Document]:
+    """The meeting's documents of the kinds asked for (all by default), in KINDS order."""
+    unknown = set(only or ()) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown document kind(s): {', '.join(sorted(unknown))}")
+    found: list[Document] = []
+    for kind in KINDS:
+        if only is None or kind in only:
+            found += _BUILDERS[kind](repo, meeting, renderer)
+    return found
+
+
+__all__ = ["KINDS", "Document", "meeting_documents"]

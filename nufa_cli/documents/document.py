@@ -1,0 +1,17 @@
+"""A rendered document: the Markdown and what convert.py needs besides it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "innkalling" | "saksliste" | "toppnotat" | "referat"
+    stem: str  # output file name without extension: "innkalling", "toppnotat-12-24"
+    title: str  # "Innkalling NUFA 24. – 25. april 2024": metadata and running header
+    header: str  # running header, left part: the committee's name
+    markdown: str
+    draft: bool  # shown as UTKAST: the meeting (referat: the referat) has status utkast
+    resource_root: Path  # the meeting folder: images and vedlegg resolve against it

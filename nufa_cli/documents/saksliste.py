@@ -1,0 +1,75 @@
+"""The saksliste: per day, each sak with its description, vedlegg and forslag til vedtak.
+
+The innkalling shows the same tables (templates/_saksliste.md.j2) after its dagsorden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import Meeting, Repository, Sak
+from ..render import Renderer
+from .common import MeetingInfo, meeting_info
+from .document import Document
+
+
+@dataclass(frozen=True)
+class VedleggItem:
+    label: str  # "1", "7A"
+    tittel: str
+    url: str | None  # an address to link the title to
+
+
+@dataclass(frozen=True)
+class SakslisteItem:
+    nr: str
+    tittel: str
+    type: str | None
+    beskrivelse: str | None  # Markdown
+    vedlegg: tuple[VedleggItem, ...]
+    forslag_til_vedtak: str | None  # Markdown
+
+
+@dataclass(frozen=True)
+class SakslisteDay:
+    index: int
+    dato: dt.date
+    start: dt.time
+    slutt: dt.time
+    saker: tuple[SakslisteItem, ...]
+
+
+@dataclass(frozen=True)
+class Saksliste:
+    meeting: MeetingInfo
+    days: tuple[SakslisteDay, ...]
+
+
+def item(sak: Sak) -> SakslisteItem:
+    vedlegg = tuple(VedleggItem(a.label, a.tittel, a.target if a.kind == "url" else None)
+                    for a in sak.attachments)
+    return SakslisteItem(str(sak.nr), sak.tittel, sak.type, sak.beskrivelse, vedlegg,
+                         sak.forslag_til_vedtak)
+
+
+def context(repo: Repository, meeting: Meeting) -> Saksliste:
+    days = tuple(
+        SakslisteDay(day.index, day.dato, day.start, day.slutt,
+                     tuple(item(s) for s in meeting.saker if s.day == day.index))
+        for day in meeting.days)
+    return Saksliste(meeting_info(repo, meeting), days)
+
+
+def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
+    saksliste = context(repo, meeting)
+    info = saksliste.meeting
+    return [Document(
+        kind="saksliste",
+        stem="saksliste",
+        title=f"Saksliste {info.kortnavn} {info.date_range}",
+        header=info.navn,
+        markdown=renderer.render("saksliste.md.j2", saksliste=saksliste),
+        draft=meeting.draft,
+        resource_root=meeting.path,
+    )]

@@ -1,0 +1,82 @@
+"""The toppnotat of a sak: header block, title, forslag til vedtak, body, earlier decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import Meeting, Repository, Sak, SakNr
+from ..render import Renderer
+from ..schema import Behandling
+from .document import Document
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    utvalg: str
+    sak: str  # "7/24"
+    dato: dt.date | None  # the day it was treated, when it is a sak of this repository
+    tittel: str
+    vedtak: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Toppnotat:
+    meeting_number: str  # "2/24": "Til møte"
+    dato: dt.date  # the day the sak is on the agenda
+    nr: str
+    tittel: str
+    type: str | None  # printed as "Innretning"
+    sakseier: str | None
+    saksbehandler: str | None
+    forslag_til_vedtak: str | None  # Markdown
+    body: str  # Markdown; its "##" headings are sections under the title
+    earlier: tuple[EarlierDecision, ...]
+
+
+def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
+    """An entry as written; a sak of this repository fills in its own title, vedtak and day."""
+    nr = SakNr.parse(entry.sak)
+    found = repo.find_sak(nr) if nr and entry.utvalg == repo.committee.kortnavn else None
+    if found is None:
+        return EarlierDecision(entry.utvalg, entry.sak, None, entry.tittel or "",
+                               entry.vedtak or "")
+    meeting, sak = found
+    section = meeting.referat.sections.get(sak.nr) if meeting.referat else None
+    vedtak = entry.vedtak or (section.vedtak if section else None) or ""
+    return EarlierDecision(entry.utvalg, entry.sak, sak.dato, entry.tittel or sak.tittel, vedtak)
+
+
+def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
+    assert sak.toppnotat is not None
+    note = sak.toppnotat
+    return Toppnotat(
+        meeting_number=meeting.number,
+        dato=sak.dato,
+        nr=str(sak.nr),
+        tittel=sak.tittel,
+        type=sak.type,
+        sakseier=sak.sakseier,
+        saksbehandler=sak.saksbehandler,
+        forslag_til_vedtak=sak.forslag_til_vedtak,
+        body=note.body,
+        earlier=tuple(earlier_decision(repo, e) for e in note.meta.tidligere_behandlinger),
+    )
+
+
+def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
+    found = []
+    for sak in meeting.saker:
+        if sak.toppnotat is None:
+            continue
+        toppnotat = context(repo, meeting, sak)
+        found.append(Document(
+            kind="toppnotat",
+            stem=f"toppnotat-{sak.nr.n}-{sak.nr.year:02d}",
+            title=f"Toppnotat {sak.nr} {sak.tittel}",
+            header=repo.committee.navn,
+            markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
+            draft=meeting.draft,
+            resource_root=meeting.path,
+        ))
+    return found
