@@ -12,16 +12,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, nbdates
 from .documents import KINDS, Document, meeting_documents
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
-from .gitinfo import last_commit_time
+from .gitinfo import last_commit_time, revision
+from .calendar import meeting_ics
+from .convert import Converter, Job
 from .model import Meeting, Repository
 from .render import Renderer, builtin_templates
 from .validate import check
 from .writer import Plan, check_output_folder, digest
 
 FORMATS = ("docx", "pdf")
+CALENDAR = "kalender"  # the meeting's .ics, selectable with --only like a document kind
+ALL_KINDS = (*KINDS, CALENDAR)
+NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 SOURCE_PATHS = ("nufa.yaml", "medlemmer.yaml", "meetings")
 
@@ -67,8 +72,20 @@ def template_fingerprint(folders: Sequence[Path]) -> str:
     parts: list[bytes | str] = [__version__]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+            name = path.relative_to(folder)
+            if name.parts[0] not in NOT_DOCUMENT_TEMPLATES:
+                parts += [name.as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
+    """Every page traces back to git: the sources' revision and the build date."""
+    built = dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+    stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
+    if stamp is None:
+        return f"Bygget {nbdates.numeric(built)}"
+    commit, dirty = stamp
+    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {nbdates.numeric(built)}"
 
 
 def resources_fingerprint(folder: Path) -> str:
@@ -88,41 +105,48 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     out = check_output_folder(out or root / "build", root)
     epoch = source_date_epoch(root)
     renderer = Renderer(repo)
+    chosen = select(repo, meetings)
     documents: list[tuple[Meeting, Document]] = []
-    for meeting in select(repo, meetings):
+    for meeting in chosen:
         documents += [(meeting, doc) for doc in meeting_documents(repo, meeting, renderer, only)]
 
     template_dirs = [d for d in (repo.committee.maler, builtin_templates()) if d and d.is_dir()]
     templates_key = template_fingerprint(template_dirs)
     plan = Plan.start(out)
-    todo: list[tuple[Path, Document, str]] = []
+    todo: list[tuple[Path, Job]] = []
+    notes: dict[str, str] = {}
     resources: dict[Path, str] = {}
     for meeting, doc in documents:
-        if meeting.path not in resources:
+        if meeting.folder not in notes:
+            notes[meeting.folder] = footer_note(root, meeting, epoch)
             resources[meeting.path] = resources_fingerprint(meeting.path)
+        job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+                  resource_root=doc.resource_root, draft=doc.draft,
+                  footer_note=notes[meeting.folder])
         for fmt in formats:
-            key = digest(fmt, str(epoch), templates_key, resources[meeting.path], doc.title,
-                         doc.header, str(doc.draft), doc.markdown)
-            path = plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key)
-            todo.append((path, doc, fmt))
+            key = digest(fmt, str(epoch), templates_key, resources[meeting.path], repr(job))
+            todo.append((plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key), job))
+    if only is None or CALENDAR in only:
+        for meeting in chosen:
+            ics = meeting_ics(repo, meeting, epoch)
+            path = plan.add(f"{meeting.folder}/{meeting.folder}.ics", digest("ics", ics))
+            if not plan.up_to_date(path):
+                plan.contents[path] = ics
 
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
-    stale = [(path, doc, fmt) for path, doc, fmt in todo if not plan.up_to_date(path)]
-    result.unchanged = [path for path, _, _ in todo if not any(path == s[0] for s in stale)]
+    stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale:
-        from .convert import Converter, Job
-
         with Converter(template_dirs, epoch) as converter:
-            for done, (path, doc, fmt) in enumerate(stale):
+            for done, (path, job) in enumerate(stale):
                 if progress:
                     progress(done, len(stale), path.relative_to(out).as_posix())
-                job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                          resource_root=doc.resource_root, draft=doc.draft)
-                plan.contents[path] = converter.docx(job) if fmt == "docx" else converter.pdf(job)
+                convert = converter.docx if path.suffix == ".docx" else converter.pdf
+                plan.contents[path] = convert(job)
         if progress:
             progress(len(stale), len(stale), "")
+    result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
     return result
 
 
-__all__ = ["FORMATS", "KINDS", "BuildResult", "build", "source_date_epoch"]
+__all__ = ["ALL_KINDS", "FORMATS", "BuildResult", "build", "source_date_epoch"]

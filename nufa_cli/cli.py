@@ -91,9 +91,12 @@ def build(
         "--out", help="Output folder (default: build/ in the repository).")] = None,
     path: Annotated[Path | None, typer.Option(
         "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", metavar="REV", help="Only meetings whose sources changed since this "
+        "git revision, and the meetings citing them.")] = None,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    from .build import KINDS
+    from .build import ALL_KINDS as KINDS
     from .build import build as run_build
 
     kinds = set(only or ())
@@ -103,6 +106,14 @@ def build(
                                  f"choose from {', '.join(KINDS)}", param_hint="--only")
     formats = [str(f) for f in format] if format else ["docx", "pdf"]
     root = _root(path)
+    if changed_since:
+        from .changed import changed_meetings
+
+        changed = changed_meetings(root, changed_since)
+        meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
+        if not meetings:
+            typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
+            return
     with _progress() as report:
         result = run_build(root, meetings, formats, kinds or None, out, report)
     for diagnostic in result.diagnostics:
@@ -157,6 +168,241 @@ def schema(
 
 # Feature commands are registered below this line, one block per module (keep blocks small:
 # parse arguments, call the library, print). Insert new blocks directly above this comment's end.
+# -- history: nufa sak, nufa list ------------------------------------------------------------
+RepoOption = Annotated[Path | None, typer.Option(
+    "--repo", help="The nufa repository (default: found from the current folder).")]
+
+
+def _checked_repo(path: Path | None):  # a Repository; model is imported lazily
+    from .validate import check as run_check
+
+    repo, diagnostics = run_check(_root(path))
+    if has_errors(diagnostics):
+        typer.echo(format_diagnostics(diagnostics, "text"), err=True)
+        typer.echo("error: the sources have errors; fix them first (nufa check lists them)",
+                   err=True)
+        raise typer.Exit(1)
+    return repo
+
+
+@app.command()
+def sak(
+    number: Annotated[str, typer.Argument(metavar="N/YY", help="The sak, e.g. 7/24.")],
+    path: RepoOption = None,
+) -> None:
+    """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
+    from .history import case_history, describe
+    from .model import SakNr
+
+    nr = SakNr.parse(number)
+    if nr is None:
+        raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
+                                 param_hint="N/YY")
+    typer.echo(describe(case_history(_checked_repo(path), nr)))
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("list")
+def list_saker(
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2999, metavar="YYYY",
+                                             help="Only saker of this year.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only saker of this sakstype.")] = None,
+    grep: Annotated[str | None, typer.Option(
+        "--grep", help="Only saker with this text (any case) in tittel, beskrivelse, forslag "
+        "til vedtak or vedtak.")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = (
+        ListFormat.table),
+    path: RepoOption = None,
+) -> None:
+    """List the saker of every meeting: number, meeting, date, type, title and vedtak."""
+    from . import history
+
+    repo = _checked_repo(path)
+    if type and type.casefold() not in {t.casefold() for t in repo.committee.sakstyper}:
+        raise typer.BadParameter(f"unknown sakstype '{type}'; choose from "
+                                 f"{', '.join(repo.committee.sakstyper)}", param_hint="--type")
+    cases = history.select(history.all_cases(repo), year=year, type=type, grep=grep)
+    if format is ListFormat.json:
+        typer.echo(history.as_json(cases))
+    elif format is ListFormat.csv:
+        typer.echo(history.as_csv(cases), nl=False)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(history.as_rich(cases))
+    else:
+        typer.echo(history.as_text(cases))
+
+
+# -- init and site: a new repository, the published web site ---------------------------------
+@app.command("init")
+def init_repository(
+    folder: Annotated[Path, typer.Argument(
+        help="Folder of the new repository (created if missing).")] = Path("."),
+    dato: Annotated[str | None, typer.Option(
+        "--dato", metavar="YYYY-MM-DD",
+        help="First day of the example meeting (default: a Wednesday four weeks ahead).")] = None,
+) -> None:
+    """Create a new secretariat's repository: settings, members, an example meeting, CI."""
+    import datetime as dt
+
+    from .init import init
+
+    try:
+        first_day = dt.date.fromisoformat(dato) if dato else None
+    except ValueError:
+        raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
+                                 param_hint="--dato") from None
+    result = init(folder, first_day)
+    for name in result.written:
+        typer.echo(f"wrote {name}")
+    cd = "" if folder.resolve() == Path.cwd().resolve() else f"  cd {folder}\n"
+    typer.echo(f"\nA new nufa repository with an example meeting in meetings/{result.meeting}/.\n"
+               f"Next steps:\n{cd}"
+               "  nufa check && nufa build      # documents appear in build/\n"
+               "  git init -b main && git add . && git commit -m 'Start nufa'\n"
+               "  push it to GitHub, then follow 'Det som skjer på GitHub' in README.md\n"
+               "  (the repository variable NUFA_SPEC, and GitHub Actions as the Pages source)")
+
+
+@app.command("site")
+def site_command(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Site folder (default: build/site/ in the repository).")] = None,
+    no_build: Annotated[bool, typer.Option(
+        "--no-build", help="Publish the documents in build/ as they are, unbuilt.")] = False,
+    path: Annotated[Path | None, typer.Option(
+        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+) -> None:
+    """Build what is missing, then write the documents as a web site under build/site/."""
+    from .errors import InvalidSources
+    from .site import generate
+    from .validate import check as run_check
+
+    root = _root(path)
+    if not no_build:  # incremental: documents already built are not converted again
+        from .build import build as run_build
+
+        with _progress() as report:
+            built = run_build(root, progress=report)
+        for written in built.written:
+            typer.echo(f"wrote {_shown(written)}")
+    repo, diagnostics = run_check(root)
+    if has_errors(diagnostics):
+        raise InvalidSources(diagnostics)
+    result = generate(repo, root / "build", out or root / "build" / "site")
+    for folder in result.unbuilt:
+        typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
+    for name in result.withheld:
+        typer.echo(f"warning: left out build/{name}: it may show skjermet content", err=True)
+    typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
+               f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
+
+
+# -- diff: what changed between two revisions, for a pull-request comment ----------------------
+class DiffFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    base: Annotated[str | None, typer.Argument(metavar="BASE", help="Revision to compare from "
+        "(default: where HEAD left the default branch).")] = None,
+    head: Annotated[str | None, typer.Argument(metavar="HEAD", help="Revision to compare to "
+        "(default: the working tree, uncommitted edits included).")] = None,
+    format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = (
+        DiffFormat.markdown),
+    path: Annotated[Path | None, typer.Option(
+        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+) -> None:
+    """Show what changed in the meeting sources between two revisions, as a reviewer reads it."""
+    from .diff import diff
+    from .diffformat import to_json, to_markdown
+
+    result = diff(_root(path), base, head)
+    if format is DiffFormat.json:
+        typer.echo(to_json(result))
+        for note in result.notes:
+            typer.echo(f"note: {note}", err=True)
+    else:
+        typer.echo(to_markdown(result), nl=False)
+
+
+# -- scaffold: nufa new meeting, nufa new sak, nufa renumber, nufa referat -------------------
+new_app = typer.Typer(help="Create a meeting or a sak with its standing parts filled in.",
+                      no_args_is_help=True)
+app.add_typer(new_app, name="new")
+ScaffoldRepo = Annotated[Path | None, typer.Option(
+    "--repo", help="The nufa repository (default: found from the current folder).")]
+MeetingArg = Annotated[str, typer.Argument(
+    metavar="MEETING", help="The meeting folder, e.g. 2024-04-24 or meetings/2024-04-24.")]
+
+
+def _report(outcome) -> None:  # a scaffold.Outcome; the module is imported lazily
+    for change in outcome.changes:
+        typer.echo(change.text())
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
+
+
+@new_app.command("meeting")
+def new_meeting_command(
+    date: Annotated[str, typer.Argument(help="First day, YYYY-MM-DD.")],
+    sted: Annotated[str | None, typer.Option(
+        "--sted", help="Where the meeting is held (required: the innkalling prints it).")] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=14, help="Number of days.")] = 1,
+    path: ScaffoldRepo = None,
+) -> None:
+    """Create meetings/DATE/agenda.yaml with Godkjenning and Eventuelt, numbered on."""
+    from .scaffold import new_meeting, parse_date
+
+    try:
+        first_day = parse_date(date)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DATE") from None
+    _report(new_meeting(_root(path), first_day, sted or "", days))  # no --sted: exit 2
+
+
+@new_app.command("sak")
+def new_sak_command(
+    meeting: MeetingArg,
+    tittel: Annotated[str, typer.Option("--tittel", help="Title of the sak.")],
+    type: Annotated[str, typer.Option("--type", help="One of nufa.yaml's sakstyper.")],
+    sakseier: Annotated[str | None, typer.Option("--sakseier")] = None,
+    saksbehandler: Annotated[str | None, typer.Option("--saksbehandler")] = None,
+    dag: Annotated[int | None, typer.Option(
+        "--dag", min=1, help="Day of the meeting (default: the day of Eventuelt).")] = None,
+    path: ScaffoldRepo = None,
+) -> None:
+    """Add a sak before Eventuelt, with a toppnotat to write in; later saker are renumbered."""
+    from .scaffold import NewSak, new_sak
+
+    request = NewSak(tittel, type, sakseier, saksbehandler, dag)
+    _report(new_sak(_root(path), meeting, request))
+
+
+@app.command("renumber")
+def renumber_command(meeting: MeetingArg, path: ScaffoldRepo = None) -> None:
+    """Number a meeting's saker in agenda order, in every file that names them."""
+    from .scaffold import renumber_meeting
+
+    _report(renumber_meeting(_root(path), meeting))
+
+
+@app.command("referat")
+def referat_command(meeting: MeetingArg, path: ScaffoldRepo = None) -> None:
+    """Write a draft referat.md: a section per sak, forslag til vedtak as the draft vedtak."""
+    from .scaffold import new_referat
+
+    _report(new_referat(_root(path), meeting))
+
+
 # --- end of commands ---
 
 

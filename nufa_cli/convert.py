@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import typst
 
+from nufa_cli.errors import NufaError
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
 
 # Pandoc Markdown with every way to pass code through switched off: user text is data.
@@ -100,7 +101,7 @@ class Job:
     footer_note: str = ""  # extra text in the footer beside "Side N av M"; may be empty
 
 
-class ConvertError(Exception):
+class ConvertError(NufaError):
     """A document could not be converted; the message names the document and the cause."""
 
     def __init__(self, message: str, *, title: str | None = None, fmt: str | None = None):

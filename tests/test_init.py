@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -240,16 +239,6 @@ def test_install_step_refuses_an_unset_nufa_spec(fresh: Path) -> None:
 # -- building the new repository -------------------------------------------------------------------
 
 
-def _rendering_missing() -> str:
-    try:
-        for module in ("nufa_cli.build", "nufa_cli.convert"):  # build imports documents, render
-            importlib.import_module(module)
-    except ImportError as exc:
-        return f"the rendering modules are not importable yet: {exc}"
-    return ""
-
-
-@pytest.mark.skipif(bool(_rendering_missing()), reason=_rendering_missing() or "-")
 def test_new_repository_builds(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nufa_cli.build import build
 
@@ -257,10 +246,10 @@ def test_new_repository_builds(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = build(fresh)
     assert not [d for d in result.diagnostics if d.severity is Severity.ERROR]
     built = sorted(p.relative_to(fresh / "build").as_posix()
-                   for p in (fresh / "build").rglob("*") if p.suffix in (".docx", ".pdf"))
+                   for p in (fresh / "build").rglob("*") if p.suffix in (".docx", ".pdf", ".ics"))
     assert built
     assert all(name.startswith("2025-03-12/") for name in built)
-    assert {Path(name).suffix for name in built} == {".docx", ".pdf"}
+    assert {Path(name).suffix for name in built} == {".docx", ".pdf", ".ics"}
     repo, _ = check(fresh)
     site = generate(repo, fresh / "build", fresh / "build" / "site")
     assert site.unbuilt == [] and site.withheld == []
