@@ -16,12 +16,11 @@ from . import __version__, nbdates
 from .documents import KINDS, Document, meeting_documents
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
 from .gitinfo import last_commit_time, revision
-from .calendar import meeting_ics
-from .convert import Converter, Job
+from .job import Job
 from .model import Meeting, Repository
 from .render import Renderer, builtin_templates
 from .validate import check
-from .writer import Plan, check_output_folder, digest
+from .writer import CACHE, Plan, check_output_folder, digest
 
 FORMATS = ("docx", "pdf")
 CALENDAR = "kalender"  # the meeting's .ics, selectable with --only like a document kind
@@ -104,7 +103,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
         raise InvalidSources(diagnostics)
     out = check_output_folder(out or root / "build", root)
     epoch = source_date_epoch(root)
-    renderer = Renderer(repo)
+    renderer = Renderer(repo, cache=out / CACHE / "jinja")
     chosen = select(repo, meetings)
     documents: list[tuple[Meeting, Document]] = []
     for meeting in chosen:
@@ -127,6 +126,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             key = digest(fmt, str(epoch), templates_key, resources[meeting.path], repr(job))
             todo.append((plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key), job))
     if only is None or CALENDAR in only:
+        from .calendar import meeting_ics
+
         for meeting in chosen:
             ics = meeting_ics(repo, meeting, epoch)
             path = plan.add(f"{meeting.folder}/{meeting.folder}.ics", digest("ics", ics))
@@ -136,6 +137,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale:
+        from .convert import Converter
+
         with Converter(template_dirs, epoch) as converter:
             for done, (path, job) in enumerate(stale):
                 if progress:

@@ -133,7 +133,7 @@ def _shown(path: Path) -> str:
 class _progress:
     """A rich progress bar on a terminal; silent in CI and pipes."""
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         self.bar = None
         if sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -418,7 +418,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted; outputs are as they were before this run.", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last resort: a bug must still not dump a traceback
+    except Exception as exc:  # last resort: a bug must still not dump a traceback on a user
         if os.environ.get("NUFA_DEBUG"):
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc}\n"

@@ -17,7 +17,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from xml.sax.saxutils import escape as xml_escape
@@ -25,6 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 import typst
 
 from nufa_cli.errors import NufaError
+from nufa_cli.job import Job
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
 
 # Pandoc Markdown with every way to pass code through switched off: user text is data.
@@ -88,17 +88,6 @@ _DOCX_DRAFT = (
     ' stroked="f"><v:fill opacity=".6"/><v:textpath style="font-family:&quot;Carlito&quot;;'
     'font-size:1pt;font-weight:bold" string="UTKAST"/></v:shape></w:pict></w:r>'
 )
-
-
-@dataclass(frozen=True)
-class Job:
-    markdown: str  # pandoc Markdown, the deterministic intermediate written by Jinja templates
-    title: str  # document title: PDF/DOCX metadata title and the running header's right part
-    header: str  # running header's left part, the committee name e.g. "Fagutvalget (NUFA)"
-    resource_root: Path  # folder that images in the Markdown resolve against (typst root)
-    draft: bool = False  # True: "UTKAST" visibly on every page of both formats
-    lang: str = "nb-NO"
-    footer_note: str = ""  # extra text in the footer beside "Side N av M"; may be empty
 
 
 class ConvertError(NufaError):

@@ -14,8 +14,20 @@ from typing import Any
 from . import markdown, nbdates, schema
 from .errors import Diagnostic, RepositoryNotFound, Severity
 from .model import (
-    Attachment, Committee, Day, Meeting, Member, Referat, ReferatSection, Repository, Row, Sak,
-    SakNr, Source, Toppnotat, slug,
+    Attachment,
+    Committee,
+    Day,
+    Meeting,
+    Member,
+    Referat,
+    ReferatSection,
+    Repository,
+    Row,
+    Sak,
+    SakNr,
+    Source,
+    Toppnotat,
+    slug,
 )
 from .schemacheck import check
 from .sources import Path_, load_yaml, read_text, split_front_matter

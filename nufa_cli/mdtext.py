@@ -7,6 +7,7 @@ plain text stays text, a user's Markdown block stays inside the place it was put
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -188,12 +189,16 @@ def parse_rows(text: str) -> list[Row]:
 
 def width(text: str) -> int:
     """Display width as pandoc's grid table reader measures it: wide characters count 2."""
-    total = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return total
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
+@functools.cache
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def grid_table(rows: Sequence[Row], widths: Sequence[int]) -> str:

@@ -79,10 +79,18 @@ FILTERS: dict[str, Any] = {
 }
 
 
-def environment(maler: Path | None = None) -> jinja2.Environment:
-    """Strict and literal: a misspelt name fails, nothing is HTML-escaped (this is Markdown)."""
+def environment(maler: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
+    """Strict and literal: a misspelt name fails, nothing is HTML-escaped (this is Markdown).
+
+    cache: a folder for compiled templates (keyed by their source), so a rebuild skips compiling.
+    """
     folders = [f for f in (maler, builtin_templates()) if f is not None and f.is_dir()]
+    bytecode = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -98,10 +106,11 @@ def environment(maler: Path | None = None) -> jinja2.Environment:
 class Renderer:
     """Renders a document template; a committee's own `maler` folder overrides by file name."""
 
-    def __init__(self, repo: Repository | None = None, maler: Path | None = None) -> None:
+    def __init__(self, repo: Repository | None = None, maler: Path | None = None,
+                 cache: Path | None = None) -> None:
         if maler is None and repo is not None:
             maler = repo.committee.maler
-        self.env = environment(maler)
+        self.env = environment(maler, cache)
 
     def render(self, template: str, **context: Any) -> str:
         try:

@@ -152,7 +152,9 @@ class _Builder:
         # visit means an alias, which could expand exponentially ("billion laughs").
         if id(node) in self.seen:
             pos = self.doc.keys.get(path) or self.at(node)
-            self.diagnostics.append(Diagnostic(self.rel, pos.line, pos.col, "yaml-alias", "YAML anchors and aliases (&name, *name) are not supported",
+            self.diagnostics.append(Diagnostic(
+                self.rel, pos.line, pos.col, "yaml-alias",
+                "YAML anchors and aliases (&name, *name) are not supported",
                 "write the value out where it is needed"))
             return None
         self.seen.add(id(node))

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import NufaError
 
 MANIFEST = ".nufa-manifest.json"
+CACHE = ".nufa-cache"  # compiled templates and the like: safe to delete
 
 
 class OutputError(NufaError):
@@ -23,10 +24,11 @@ def check_output_folder(out: Path, root: Path) -> Path:
     """The output folder may not hold or lie among the sources."""
     out = out.resolve()
     root = root.resolve()
+    suggestion = f"choose e.g. {root / 'build'}"
     if out == root or root.is_relative_to(out):
-        raise OutputError(f"the output folder {out} would contain the sources; choose e.g. {root / 'build'}")
+        raise OutputError(f"the output folder {out} would contain the sources; {suggestion}")
     if out.is_relative_to(root / "meetings"):
-        raise OutputError(f"the output folder {out} lies among the meeting sources; choose e.g. {root / 'build'}")
+        raise OutputError(f"the output folder {out} lies among the meeting sources; {suggestion}")
     return out
 
 

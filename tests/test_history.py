@@ -286,7 +286,7 @@ def test_cli_list_plain_table(root: Path, monkeypatch: pytest.MonkeyPatch,
     code, out, err = run(monkeypatch, capsys, "list", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "Sak   Møte  Dato        Type         Tittel                                               Vedtak",  # noqa: E501
+        "Sak   Møte  Dato        Type         Tittel                                               Vedtak",
         "1/24  1/24  24.01.2024  Godkjenning  Godkjenning av innkalling og dagsorden               NUFA godkjenner innkalling og dagsorden.",  # noqa: E501
         "2/24  1/24  24.01.2024  Orientering  Orientering fra Helsedirektoratet                    NUFA tar saken til orientering.",  # noqa: E501
         "3/24  1/24  25.01.2024  Orientering  Eventuelt                                            NUFA tar eventuelt til orientering.",  # noqa: E501
