@@ -7,27 +7,29 @@ or a failed conversion leave earlier outputs exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, nbdates
-from .documents import KINDS, Document, meeting_documents
+from . import __version__, buildcache, nbdates
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
 from .gitinfo import last_commit_time, revision
 from .job import Job
-from .model import Meeting, Repository
-from .render import Renderer, builtin_templates
-from .validate import check
+from .kinds import ALL_KINDS, CALENDAR
+from .root import SOURCE_PATHS
 from .writer import CACHE, Plan, check_output_folder, digest
 
+if TYPE_CHECKING:
+    from .documents import Document
+    from .model import Meeting, Repository
+
 FORMATS = ("docx", "pdf")
-CALENDAR = "kalender"  # the meeting's .ics, selectable with --only like a document kind
-ALL_KINDS = (*KINDS, CALENDAR)
 NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
+SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
-SOURCE_PATHS = ("nufa.yaml", "medlemmer.yaml", "meetings")
 
 Progress = Callable[[int, int, str], None]
 
@@ -88,20 +90,36 @@ def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
 
 
 def resources_fingerprint(folder: Path) -> str:
-    """Files a document may embed (images, vedlegg) live in its meeting folder."""
+    """Files a document may embed (images, vedlegg) live in its meeting folder. The sources
+    themselves (YAML, Markdown) reach a document only through its rendered Markdown."""
     parts: list[bytes | str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+        if path.suffix.lower() not in SOURCE_SUFFIXES:
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 
 def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None) -> BuildResult:
+    out = check_output_folder(out or root / "build", root)
+    request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []), str(out)])
+    remembered = buildcache.recall(root, out, request)
+    if remembered is not None:
+        outputs, diagnostics = remembered
+        return BuildResult(unchanged=outputs, diagnostics=diagnostics,
+                           epoch=source_date_epoch(root))
+    guessed_dirs = buildcache.template_dirs_last_time(out)
+    inputs = buildcache.fingerprint(root, request, guessed_dirs)
+
+    from .documents import meeting_documents
+    from .render import Renderer, builtin_templates
+    from .validate import check
+
     repo, diagnostics = check(root)
     if has_errors(diagnostics):
+        buildcache.forget(out)
         raise InvalidSources(diagnostics)
-    out = check_output_folder(out or root / "build", root)
     epoch = source_date_epoch(root)
     renderer = Renderer(repo, cache=out / CACHE / "jinja")
     chosen = select(repo, meetings)
@@ -149,7 +167,11 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             progress(len(stale), len(stale), "")
     result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
+    dirs = [str(d) for d in template_dirs]
+    if dirs != guessed_dirs:  # nufa.yaml named other templates than last time: fingerprint anew
+        inputs = buildcache.fingerprint(root, request, dirs)
+    buildcache.remember(out, inputs, dirs, sorted(plan.keys), diagnostics)
     return result
 
 
-__all__ = ["ALL_KINDS", "FORMATS", "BuildResult", "build", "source_date_epoch"]
+__all__ = ["ALL_KINDS", "CALENDAR", "FORMATS", "BuildResult", "build", "source_date_epoch"]

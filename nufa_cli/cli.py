@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .errors import NufaError, Severity, format_diagnostics, has_errors
-from .load import find_root
+from .root import find_root
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markdown, nbdates, schema
-from .errors import Diagnostic, RepositoryNotFound, Severity
+from .errors import Diagnostic, Severity
 from .model import (
     Attachment,
     Committee,
@@ -29,24 +29,13 @@ from .model import (
     Toppnotat,
     slug,
 )
+from .root import CONFIG, MEETINGS, MEMBERS, find_root  # noqa: F401 - find_root re-exported
 from .schemacheck import check
 from .sources import Path_, load_yaml, read_text, split_front_matter
 
-CONFIG = "nufa.yaml"
-MEMBERS = "medlemmer.yaml"
-MEETINGS = "meetings"
 AGENDA = "agenda.yaml"
 REFERAT = "referat.md"
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
-
-
-def find_root(start: Path) -> Path:
-    """The first folder at or above start that holds nufa.yaml or meetings/, like git's .git."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG).is_file() or (folder / MEETINGS).is_dir():
-            return folder
-    raise RepositoryNotFound(start)
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:

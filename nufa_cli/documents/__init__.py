@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..kinds import DOCUMENT_KINDS as KINDS
 from ..model import Meeting, Repository
 from ..render import Renderer
 from . import innkalling, referat, saksliste, toppnotat
 from .document import Document
-
-KINDS = ("innkalling", "saksliste", "toppnotat", "referat")
 
 _BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] = {
     "innkalling": innkalling.documents,

@@ -1,0 +1,108 @@
+"""The orchestrator's guarantees: validate first, atomic outputs, determinism, the rebuild cache."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nufa_cli.build import build
+from nufa_cli.errors import InvalidSources, NufaError
+from nufa_cli.writer import OutputError
+
+SAMPLE = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("nufa.yaml", "medlemmer.yaml"):
+        shutil.copy(SAMPLE / name, root / name)
+    shutil.copytree(SAMPLE / "meetings", root / "meetings")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    return root
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".nufa-cache" not in p.parts}
+
+
+def test_two_builds_are_byte_identical(sample: Path, tmp_path: Path) -> None:
+    first = build(sample, out=tmp_path / "a")
+    second = build(sample, out=tmp_path / "b")
+    assert len(first.written) == len(second.written) == 26
+    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
+
+
+def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting(sample: Path) -> None:
+    build(sample)
+    out = sample / "build"
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+    again = build(sample)
+    assert again.written == [] and len(again.unchanged) == 26
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == before
+
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("Middag", "Felles middag"),
+                      encoding="utf-8")
+    changed = build(sample)
+    names = sorted(p.relative_to(out).as_posix() for p in changed.written)
+    assert names == ["2024-04-24/innkalling.docx", "2024-04-24/innkalling.pdf"]
+
+
+def test_a_deleted_output_is_rebuilt(sample: Path) -> None:
+    build(sample)
+    target = sample / "build/2024-04-24/toppnotat-12-24.pdf"
+    target.unlink()
+    result = build(sample)
+    assert [p.name for p in result.written] == ["toppnotat-12-24.pdf"]
+    assert target.is_file()
+
+
+def test_invalid_sources_write_nothing_and_keep_earlier_outputs(sample: Path) -> None:
+    build(sample)
+    out = sample / "build"
+    before = hashes(out)
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace('tid: "11:10"', 'tid: "25:10"'),
+                      encoding="utf-8")
+    with pytest.raises(InvalidSources) as caught:
+        build(sample)
+    assert any(d.code == "invalid-value" for d in caught.value.diagnostics)
+    assert hashes(out) == before
+
+
+def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
+    build(sample)
+    out = sample / "build"
+    before = hashes(out)
+    note = sample / "meetings/2024-04-24/toppnotater/12-24-tannhelse.md"
+    # an image that does not exist passes check (Markdown is free text) but fails conversion
+    note.write_text(note.read_text(encoding="utf-8") + "\n![Figur](figur-finnes-ikke.png)\n",
+                    encoding="utf-8")
+    with pytest.raises(NufaError) as caught:
+        build(sample)
+    assert "Toppnotat" in caught.value.message
+    assert hashes(out) == before
+
+
+@pytest.mark.parametrize("where", [".", "meetings", "meetings/2024-04-24/out"])
+def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> None:
+    with pytest.raises(OutputError):
+        build(sample, out=sample / where)
+
+
+def test_build_only_one_kind_and_format(sample: Path) -> None:
+    result = build(sample, meetings=["2024-04-24"], formats=["pdf"], only={"toppnotat"})
+    assert sorted(p.name for p in result.written) == [f"toppnotat-{n}-24.pdf" for n in range(12, 19)]
+
+
+def test_unknown_meeting_is_a_usage_error(sample: Path) -> None:
+    with pytest.raises(NufaError) as caught:
+        build(sample, meetings=["2031-01-01"])
+    assert caught.value.exit_code == 2
+    assert "2024-01-24, 2024-04-24" in caught.value.message
