@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,48 @@ def resources_fingerprint(folder: Path) -> str:
     return digest(*parts)
 
 
+def lanes() -> int:
+    """Conversions run side by side, one pandoc worker and typst compiler each (typst releases
+    the GIL, pandoc is its own process): one lane per core, at most four."""
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path], epoch: int,
+                out: Path, progress: Progress | None) -> dict[Path, bytes]:
+    """Convert every stale output; a job's DOCX and PDF share one lane, so it is read once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .convert import Converter
+
+    by_job: dict[Job, list[Path]] = {}
+    for path, job in stale:
+        by_job.setdefault(job, []).append(path)
+    count = min(lanes(), len(by_job))
+    buckets = [list(by_job.items())[i::count] for i in range(count)]
+    lock = threading.Lock()
+    finished = 0
+
+    def run(bucket: list[tuple[Job, list[Path]]]) -> dict[Path, bytes]:
+        nonlocal finished
+        results: dict[Path, bytes] = {}
+        with Converter(template_dirs, epoch) as converter:
+            for job, paths in bucket:
+                for path in paths:
+                    convert = converter.docx if path.suffix == ".docx" else converter.pdf
+                    results[path] = convert(job)
+                    with lock:
+                        finished += 1
+                        if progress:
+                            progress(finished, len(stale), path.relative_to(out).as_posix())
+        return results
+
+    contents: dict[Path, bytes] = {}
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
+        for results in pool.map(run, buckets):
+            contents.update(results)
+    return contents
+
+
 def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None) -> BuildResult:
@@ -155,16 +198,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale:
-        from .convert import Converter
-
-        with Converter(template_dirs, epoch) as converter:
-            for done, (path, job) in enumerate(stale):
-                if progress:
-                    progress(done, len(stale), path.relative_to(out).as_posix())
-                convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                plan.contents[path] = convert(job)
-        if progress:
-            progress(len(stale), len(stale), "")
+        plan.contents.update(convert_all(stale, template_dirs, epoch, out, progress))
     result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
     dirs = [str(d) for d in template_dirs]
