@@ -94,6 +94,9 @@ def build(
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Only meetings whose sources changed since this "
         "git revision, and the meetings citing them.")] = None,
+    offentlig: Annotated[bool, typer.Option(
+        "--offentlig", help="Also write the public versions, without what is skjermet, to "
+        "build/<meeting>/offentlig/.")] = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
     from .build import ALL_KINDS as KINDS
@@ -115,7 +118,7 @@ def build(
             typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
             return
     with _progress() as report:
-        result = run_build(root, meetings, formats, kinds or None, out, report)
+        result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
     for diagnostic in result.diagnostics:
         typer.echo(diagnostic.text(), err=True)
     for written in result.written:
@@ -289,7 +292,7 @@ def site_command(
         from .build import build as run_build
 
         with _progress() as report:
-            built = run_build(root, progress=report)
+            built = run_build(root, progress=report, offentlig=True)  # the site publishes those
         for written in built.written:
             typer.echo(f"wrote {_shown(written)}")
     repo, diagnostics = run_check(root)
@@ -300,6 +303,9 @@ def site_command(
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
     for name in result.withheld:
         typer.echo(f"warning: left out build/{name}: it may show skjermet content", err=True)
+    for name in result.stale:
+        typer.echo(f"warning: left out build/{name}: built from older sources; "
+                   "run nufa build --offentlig", err=True)
     typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
                f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
 

@@ -25,6 +25,7 @@ import typst
 
 from nufa_cli.errors import NufaError
 from nufa_cli.job import Job
+from nufa_cli.look import Look, add_docx_logo, set_docx_font
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
 
 # Pandoc Markdown with every way to pass code through switched off: user text is data.
@@ -105,10 +106,12 @@ class ConvertError(NufaError):
 class Converter:
     """Converts Jobs to DOCX and PDF bytes; use as a context manager, or call close()."""
 
-    def __init__(self, templates_dir: Path | Sequence[Path], epoch: int) -> None:
+    def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
+                 font: str | None = None, logo_alt: str = "Logo") -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
-        that has it; fonts from every folder's fonts/."""
+        that has it; fonts from every folder's fonts/. font: a family from those fonts
+        that replaces the templates' own; logo_alt: the alt text of a logo.png there."""
         folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
             Path(folder) for folder in templates_dir
         ]
@@ -125,6 +128,11 @@ class Converter:
         if missing:
             shown = ", ".join(str(folder) for folder in folders)
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
+        self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
+        try:
+            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
+        except ValueError as error:
+            raise ConvertError(str(error)) from error
         self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
         self._worker: PandocWorker | None = None
         self._compiler: typst.Compiler | None = None
@@ -156,24 +164,29 @@ class Converter:
         images = self._read(job, "DOCX")
         blobs = [path.read_bytes() for path in images.values()]
         data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
-        return _finish_docx(data, job, self._epoch)
+        return _finish_docx(data, job, self._epoch, self._look)
 
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/UA-1 file; any typst warning is an error."""
-        source = self.typst_source(job)
+        return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
+
+    def compile_typst(self, source: bytes, root: Path, title: str) -> bytes:
+        """Typst source as a PDF/UA-1 file, with pdf()'s compiler, fonts and timestamp; any
+        typst warning is an error. The meeting packet (nufa_cli/packet.py) joins several
+        documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(
                 input=source,
                 format="pdf",
                 pdf_standards=["ua-1"],
-                root=str(job.resource_root),
+                root=str(root),
                 timestamp=self._epoch,
             )
         except typst.TypstError as error:
-            raise ConvertError(_typst_message(error), title=job.title, fmt="PDF") from error
+            raise ConvertError(_typst_message(error), title=title, fmt="PDF") from error
         if warnings:
             message = "; ".join(_typst_message(warning) for warning in warnings)
-            raise ConvertError(f"typst warned: {message}", title=job.title, fmt="PDF")
+            raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
         return pdf
 
@@ -282,8 +295,9 @@ class Converter:
     def _typst(self) -> typst.Compiler:
         if self._compiler is None:
             self._compiler = typst.Compiler(
-                font_paths=self._fonts,
+                font_paths=self._fontbook,
                 ignore_system_fonts=True,
+                sys_inputs=self._look.typst_inputs(),
             )
         return self._compiler
 
@@ -319,8 +333,9 @@ def _xml_text(text: str) -> str:
     return xml_escape(_XML_INVALID.sub("", " ".join(text.split())))
 
 
-def _finish_docx(data: bytes, job: Job, epoch: int) -> bytes:
-    """Fill the header/footer placeholders and the title; rewrite the zip reproducibly."""
+def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
+    """Fill the header/footer placeholders and the title, add the committee's logo and
+    font; rewrite the zip reproducibly."""
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
@@ -328,6 +343,11 @@ def _finish_docx(data: bytes, job: Job, epoch: int) -> bytes:
     }
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
+    if look.logo is not None:  # before the placeholders are filled: NUFA-HEADER marks its place
+        try:
+            add_docx_logo(parts, look.logo)
+        except ValueError as error:
+            raise ConvertError(str(error), title=job.title, fmt="DOCX") from error
 
     for name, content in parts.items():
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
@@ -341,6 +361,8 @@ def _finish_docx(data: bytes, job: Job, epoch: int) -> bytes:
         title = f"<dc:title>{_xml_text(job.title)}</dc:title>"
         core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", lambda _: title, core, count=1)
         parts["docProps/core.xml"] = core.encode("utf-8")
+    if look.font is not None:
+        set_docx_font(parts, look.font)
 
     stamp = time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6]
     out = io.BytesIO()

@@ -182,7 +182,7 @@ class _Comparison:
 
     def committee(self) -> None:
         old, new = self.old.repo.committee, self.new.repo.committee
-        for key in ("navn", "kortnavn", "sekretariat", "sakstyper"):
+        for key in ("navn", "kortnavn", "sekretariat", "sakstyper", "font"):
             a, b = _text(getattr(old, key)), _text(getattr(new, key))
             if a != b:
                 self.add("committee", None, None, key, a, b)

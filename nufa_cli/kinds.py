@@ -2,4 +2,5 @@
 
 DOCUMENT_KINDS = ("innkalling", "saksliste", "toppnotat", "referat")
 CALENDAR = "kalender"  # the meeting's .ics
-ALL_KINDS = (*DOCUMENT_KINDS, CALENDAR)
+PACKET = "sakspapirer"  # the meeting packet, sakspapirer.pdf (packet.py)
+ALL_KINDS = (*DOCUMENT_KINDS, CALENDAR, PACKET)

@@ -128,14 +128,36 @@ class _Loader:
         return repo
 
     def committee(self) -> Committee:
-        config = schema.NufaConfig()
+        config, source = schema.NufaConfig(), None
         path = self.root / CONFIG
         if path.exists():
-            loaded, _ = self.read_yaml(path, schema.NufaConfig)
+            loaded, source = self.read_yaml(path, schema.NufaConfig)
             config = loaded or config
-        maler = (self.root / config.maler) if config.maler else None
+        maler = self.maler(source, config.maler) if source and config.maler else None
+        logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
         return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(config.sakstyper), maler)
+                         tuple(config.sakstyper), maler, config.font, logo_alt)
+
+    def maler(self, source: Source, value: str) -> Path | None:
+        """The committee's own templates folder: an existing folder inside the repository."""
+        folder = self.root / value
+        try:
+            outside = Path(value).is_absolute() or ".." in Path(value).parts or \
+                not folder.resolve().is_relative_to(self.root)
+            itself = folder.resolve() == self.root  # its fingerprint would cover build/ too
+            missing = not folder.is_dir()
+        except (OSError, ValueError):  # a NUL byte or an over-long name: no folder can have it
+            outside, itself, missing = False, False, True
+        if outside or itself:
+            where = "lies outside the repository" if outside else "is the repository itself"
+            self.report(source, ("maler",), "maler-path", f"maler folder '{value}' {where}",
+                        "give a folder inside the repository, e.g. 'maler: maler/'")
+        elif missing:
+            self.report(source, ("maler",), "maler-missing",
+                        f"maler folder '{value}' does not exist",
+                        "create the folder, or remove 'maler:' from nufa.yaml to use the "
+                        "built-in templates")
+        return None if outside or itself or missing else folder
 
     def members(self) -> list[Member]:
         path = self.root / MEMBERS

@@ -43,6 +43,8 @@ class Committee:
     sekretariat: str
     sakstyper: tuple[str, ...]
     maler: Path | None
+    font: str | None = None  # None: the templates' own font (Carlito)
+    logo_alt: str = ""  # alt text of the logo in the templates folder
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Toppnotat:
 class Attachment:
     label: str  # "1", "7A": derived from agenda order
     tittel: str
-    kind: str  # toppnotat | referat | fil | url
+    kind: str  # toppnotat | referat | fil | url; unntatt: withheld in offentlig.public_view
     target: str  # meeting folder, path in the meeting folder, or address
     skjermet: str | None = None
 

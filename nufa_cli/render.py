@@ -21,6 +21,7 @@ from . import mdtext, nbdates
 from .attendance import days_label
 from .errors import NufaError
 from .model import Repository
+from .offentlig import marking_markdown
 
 
 class TemplateError(NufaError):
@@ -68,6 +69,7 @@ FILTERS: dict[str, Any] = {
     "hardbreaks": _hardbreaks,
     "days_label": _days_label,
     "mdurl": _mdurl,
+    "unntatt": marking_markdown,  # a legal basis -> "Unntatt offentlighet, offl. § 14"
     "short_numeric": nbdates.short_numeric,
     "date_range": nbdates.date_range,
     "weekday_date": nbdates.weekday_date,

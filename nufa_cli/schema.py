@@ -59,6 +59,12 @@ class NufaConfig(_Strict):
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
     sakstyper: list[Tekst] = Field(default_factory=lambda: list(DEFAULT_SAKSTYPER), min_length=1)
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
+    font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
+        None, description="Font family of the documents; its font files go in <maler>/fonts/. "
+        "Default: Carlito, built in")
+    logo_alt: Tekst | None = Field(
+        None, description="Alt text of the logo <maler>/logo.png, read out by screen readers. "
+        'Default: "Logo for <utvalg.navn>"')
 
 
 # --- medlemmer.yaml -----------------------------------------------------------

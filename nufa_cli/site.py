@@ -6,10 +6,11 @@ else; writes build/site/: index.html (meetings, newest first), <meeting>/index.h
 and copies of the documents. Pages link relatively and load nothing from elsewhere, so the
 folder works from a web server and from file:// alike.
 
-The site is public: the content of a sak or vedlegg marked `skjermet` is left out, and so
-are the built documents that may show it: the toppnotat of a skjermet sak, and the
-innkalling, saksliste and referat of a meeting with one (nufa build writes no public
-versions of them yet).
+The site is public. Its pages are made from the public view (offentlig.py), so what is
+`skjermet` is not on them. Of the built documents it publishes the public set in
+build/<meeting>/offentlig/ (nufa build --offentlig; nufa site builds it) where that was made
+from today's sources, and otherwise a document in build/<meeting>/ only when it shows
+nothing the public view leaves out; anything else is withheld and reported.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from . import nbdates
+from .documents import meeting_documents
 from .errors import NufaError
 from .init import templates_root
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
+from .offentlig import FOLDER, WITHHELD, current_files, fingerprint, has_skjermet, marking, public_view
+from .render import Renderer
 from .writer import OutputError, check_output_folder
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
@@ -147,6 +151,7 @@ class Site:
     copies: dict[str, Path] = field(default_factory=dict)
     unbuilt: list[str] = field(default_factory=list)  # meeting folders without documents
     withheld: list[str] = field(default_factory=list)  # built files left out: may show skjermet
+    stale: list[str] = field(default_factory=list)  # public files left out: older sources
 
 
 @dataclass
@@ -156,6 +161,7 @@ class SiteResult:
     files: list[str]
     unbuilt: list[str]
     withheld: list[str]
+    stale: list[str] = field(default_factory=list)
 
 
 # --- built documents -----------------------------------------------------------------------
@@ -197,30 +203,55 @@ def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
     return "annet", None
 
 
-def _withheld(sak: Sak) -> str | None:
-    return sak.skjermet or (sak.toppnotat.meta.skjermet if sak.toppnotat else None)
-
-
-def built_documents(meeting: Meeting, build_dir: Path, site: Site) -> tuple[DocumentView, ...]:
-    """The meeting's DOCX and PDF files in build/<meeting>/, registered for copying."""
-    folder = build_dir / meeting.folder
+def _by_stem(paths: list[Path]) -> dict[str, dict[str, Path]]:
+    """stem -> format -> file, of the DOCX and PDF files among paths."""
     stems: dict[str, dict[str, Path]] = {}
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            ext = path.suffix.lstrip(".").lower()
-            if path.is_file() and not path.name.startswith(".") and ext in dict(FORMATS):
-                stems.setdefault(path.stem, {})[ext] = path
-    if not stems:
+    for path in paths:
+        ext = path.suffix.lstrip(".").lower()
+        if path.is_file() and not path.name.startswith(".") and ext in dict(FORMATS):
+            stems.setdefault(path.stem, {})[ext] = path
+    return stems
+
+
+def built_documents(repo: Repository, public: Repository, folder_name: str, build_dir: Path,
+                    site: Site, renderer: Renderer) -> tuple[DocumentView, ...]:
+    """The meeting's DOCX and PDF files that may be published, registered for copying.
+
+    Per document: its public version (build/<meeting>/offentlig/) if that was made from
+    today's public view; else the file in build/<meeting>/ if the document shows nothing
+    the public view leaves out (as its Markdown tells); else nothing, reported as withheld
+    (unless the document has no public version at all: a skjermet toppnotat). A file of no
+    known document goes along only when nothing of the meeting is skjermet.
+    """
+    meeting, view = repo.meeting(folder_name), public.meeting(folder_name)
+    assert meeting is not None and view is not None
+    public_docs = meeting_documents(public, view, renderer)
+    theirs = {doc.stem: fingerprint(doc) for doc in public_docs}
+    ours = {doc.stem: fingerprint(doc) for doc in meeting_documents(repo, meeting, renderer)}
+    open_meeting = ours == theirs and not has_skjermet(meeting)
+    folder = build_dir / meeting.folder
+    current, old = current_files(folder, public_docs)
+    site.stale += [f"{meeting.folder}/{FOLDER}/{p.name}" for p in old]
+    published = _by_stem(current)
+    stems = _by_stem(sorted(folder.iterdir()) if folder.is_dir() else [])
+    if not stems and not published:
         site.unbuilt.append(meeting.folder)
     found = []
-    # The documents print the whole meeting; until build writes versions without skjermet
-    # content, a meeting with a skjermet sak publishes only the toppnotater of the others.
-    secret = any(_withheld(sak) for sak in meeting.saker)
-    for stem, paths in stems.items():
-        kind, sak = classify(stem, meeting)
-        if (sak is not None and _withheld(sak)) or (secret and sak is None):
-            site.withheld += [f"{meeting.folder}/{p.name}" for p in paths.values()]
-            continue
+    for stem in sorted(set(stems) | set(published)):
+        if stem in published:
+            paths = published[stem]
+            kind, sak = classify(stem, view)
+        else:
+            paths = stems[stem]
+            kind, sak = classify(stem, meeting)
+            if stem in ours and stem not in theirs:
+                continue  # a skjermet toppnotat: withheld by design, nothing to warn of
+            # A document shows something withheld when its Markdown differs between the views;
+            # a file nufa does not render (a packet, one put there by hand) goes by the meeting.
+            hidden = ours[stem] != theirs.get(stem) if stem in ours else not open_meeting
+            if hidden:
+                site.withheld += [f"{meeting.folder}/{p.name}" for p in paths.values()]
+                continue
         links = []
         for ext, name in FORMATS:
             if ext in paths:
@@ -279,11 +310,11 @@ def _day_view(meeting: Meeting, day: Day) -> DayView:
     return DayView(caption, tuple(rows))
 
 
-def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment, withheld: str | None,
+def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
     label = f"Vedlegg {item.label}"
-    if item.skjermet or withheld:
-        return VedleggView(label, item.tittel, None, item.skjermet or withheld)
+    if item.kind == WITHHELD:
+        return VedleggView(label, "", None, item.skjermet)
     link = None
     if item.kind == "url":
         link = Link(item.tittel, item.target)
@@ -311,34 +342,31 @@ def _toppnotat_rel(meeting: Meeting, nr: SakNr | None) -> str | None:
 
 def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
               documents: dict[str, tuple[DocumentView, ...]], site: Site) -> SakView:
-    withheld = _withheld(sak)
+    """A sak of the public view: of a skjermet one, its texts are the marking or gone."""
     referat = meeting.referat
     section = referat.sections.get(sak.nr) if referat else None
     vedtak = section.vedtak if section else None
-    if withheld:
-        note = f"Skjermet ({withheld})"
-    elif referat is None:
+    if referat is None:
         note = "Referatet er ikke skrevet ennå."
     elif not vedtak:
         note = "Referatet har ikke noe vedtak i saken."
     else:
         note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
-
-    def text(value: str | None) -> str | None:
-        return value if value and not withheld else None
-
     return SakView(
         str(sak.nr), _anchor(sak.nr), f"{meeting.folder}/index.html#{_anchor(sak.nr)}",
-        sak.tittel, sak.type or "", sak.sakseier or "", sak.saksbehandler or "", withheld,
-        text(sak.beskrivelse), text(sak.forslag_til_vedtak), text(vedtak), note,
-        tuple(_vedlegg(repo, meeting, a, withheld, documents, site) for a in sak.attachments))
+        sak.tittel, sak.type or "", sak.sakseier or "", sak.saksbehandler or "", sak.skjermet,
+        sak.beskrivelse or None, sak.forslag_til_vedtak or None, vedtak or None, note,
+        tuple(_vedlegg(repo, meeting, a, documents, site) for a in sak.attachments))
 
 
 def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
     """What the site holds, in memory: views of every meeting and the files they link."""
     site = Site()
-    meetings = sorted(repo.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(m, build_dir, site) for m in meetings}
+    public = public_view(repo)
+    renderer = Renderer(repo)
+    meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
+    documents = {m.folder: built_documents(repo, public, m.folder, build_dir, site, renderer)
+                 for m in meetings}
     views = []
     for meeting in meetings:
         views.append(MeetingView(
@@ -375,6 +403,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["rel"] = _relative
     env.filters["markdown"] = markdown_html
+    env.filters["unntatt"] = marking
     return env
 
 
@@ -433,7 +462,7 @@ def write(site: Site, out: Path, root: Path, build_dir: Path) -> SiteResult:
     else:
         os.replace(staging, out)
     return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
-                      site.withheld)
+                      site.withheld, site.stale)
 
 
 def generate(repo: Repository, build_dir: Path, out: Path) -> SiteResult:

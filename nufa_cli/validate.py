@@ -261,6 +261,36 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      f"add a heading '## {wanted}'", Severity.WARNING)
 
 
+def skjerming(repo: Repository) -> Iterator[Diagnostic]:
+    """`skjermet:` withholds a sak, toppnotat or vedlegg from the public: it names the legal
+    basis, which the documents print. An empty one would withhold nothing, silently."""
+    for meeting in repo.meetings:
+        for sak in meeting.saker:
+            places = [(meeting.source, (*sak.at, "skjermet"))]
+            if sak.toppnotat:
+                places.append((sak.toppnotat.source, ("skjermet",)))
+            places += [(source, (*at, "skjermet")) for _, source, at in sak.declared_vedlegg]
+            for source, at in places:
+                if source.doc is None or at not in source.doc.keys:
+                    continue
+                value = _value(source.doc.data, at)
+                if value is None or not str(value).strip():
+                    yield _at(source, at, "skjermet-empty",
+                              "'skjermet' has no legal basis, so nothing is withheld",
+                              "write the provision, e.g. 'skjermet: offl. § 14', or remove the key")
+                elif "§" not in str(value):
+                    yield _at(source, at, "skjermet-basis",
+                              f"skjermet '{value}' names no provision: the documents print it as "
+                              "the legal basis", "write it as e.g. 'offl. § 14' or "
+                              "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
+
+
+def _value(data: object, at: Path_) -> object:
+    for step in at:
+        data = data[step]  # type: ignore[index]  # at is a path the YAML holds
+    return data
+
+
 def _referat_body(path: Path) -> str:
     from .sources import read_text, split_front_matter
 
@@ -269,7 +299,7 @@ def _referat_body(path: Path) -> str:
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies)
+                           markdown_bodies, skjerming)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

@@ -290,6 +290,20 @@ CASES = [
          sub(TOPPNOTAT, "sak: 3/23, tittel: Revidert mandat, vedtak: NUFA tar saken til "
              "orientering}", "sak: 3/23}"),
          [Expect(TOPPNOTAT, "sak: 3/23}", "missing-field")]),
+    # -- skjermet -------------------------------------------------------------------------
+    Case("skjermet-empty", sub(AGENDA2, "tittel: Helse i nord\n",
+                               "tittel: Helse i nord\n        skjermet:\n"),
+         [Expect(AGENDA2, "skjermet:", "skjermet-empty", hint="offl. § 14")]),
+    Case("skjermet-blank-vedlegg", sub(AGENDA2, "tittel: Plan for Helse i nord",
+                                       'tittel: Plan for Helse i nord\n            skjermet: " "'),
+         [Expect(AGENDA2, "skjermet:", "skjermet-empty")]),
+    Case("skjermet-basis", sub(TOPPNOTAT, "saksbehandler: Bjørnar Hafell",
+                               "saksbehandler: Bjørnar Hafell\nskjermet: taushetsplikt"),
+         [Expect(TOPPNOTAT, "skjermet:", "skjermet-basis", W, hint="offl. § 14")]),
+    Case("skjermet-basis-vedlegg", sub(AGENDA2, "tittel: Nasjonal e-helseportefølje",
+                                       "tittel: Nasjonal e-helseportefølje\n"
+                                       "            skjermet: intern"),
+         [Expect(AGENDA2, "skjermet: intern", "skjermet-basis", W)]),
     # -- Markdown bodies ------------------------------------------------------------------
     Case("footnote-undefined", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.[^mangler]"),
          [Expect(TOPPNOTAT, "[^mangler]", "footnote-undefined")]),
@@ -347,6 +361,11 @@ ALLOWED = [
     pytest.param(sub(REFERAT1, "status: endelig", "status: utkast"), id="draft-referat"),
     pytest.param(put(AGENDA2, "\ufeff" + AGENDA2_YAML.replace("\n", "\r\n")), id="bom-and-crlf"),
     pytest.param(sub(AGENDA2, 'tid: "14:25"', "tid: 14:25"), id="unquoted-time"),
+    pytest.param(sub(AGENDA2, "tittel: Helse i nord\n",
+                     "tittel: Helse i nord\n        skjermet: offl. § 14\n"), id="skjermet-sak"),
+    pytest.param(sub(TOPPNOTAT, "saksbehandler: Bjørnar Hafell",
+                     "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 13 jf. fvl. § 13"),
+                 id="skjermet-toppnotat"),
 ]
 
 

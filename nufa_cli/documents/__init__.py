@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..kinds import ALL_KINDS
 from ..kinds import DOCUMENT_KINDS as KINDS
 from ..model import Meeting, Repository
 from ..render import Renderer
@@ -24,8 +25,9 @@ _BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] 
 
 def meeting_documents(repo: Repository, meeting: Meeting, renderer: Renderer,
                       only: set[str] | None = None) -> list[Document]:
-    """The meeting's documents of the kinds asked for (all by default), in KINDS order."""
-    unknown = set(only or ()) - set(KINDS)
+    """The meeting's documents of the kinds asked for (all by default), in KINDS order; the
+    other kinds of output (kalender, sakspapirer) select no document."""
+    unknown = set(only or ()) - set(ALL_KINDS)
     if unknown:
         raise ValueError(f"unknown document kind(s): {', '.join(sorted(unknown))}")
     found: list[Document] = []

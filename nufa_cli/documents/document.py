@@ -9,9 +9,10 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Document:
     kind: str  # "innkalling" | "saksliste" | "toppnotat" | "referat"
-    stem: str  # output file name without extension: "innkalling", "toppnotat-12-24"
+    stem: str  # output path in build/<meeting>/ without extension: "innkalling", "toppnotat-12-24",
+    # "offentlig/innkalling" (the public set, offentlig.py)
     title: str  # "Innkalling NUFA 24. – 25. april 2024": metadata and running header
-    header: str  # running header, left part: the committee's name
+    header: str  # running header, left part: the committee's name (and "Unntatt offentlighet, ...")
     markdown: str
     draft: bool  # shown as UTKAST: the meeting (referat: the referat) has status utkast
     resource_root: Path  # the meeting folder: images and vedlegg resolve against it

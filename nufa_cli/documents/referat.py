@@ -32,6 +32,7 @@ class ReferatSak:
     type: str | None
     minutes: str  # Markdown
     vedtak: str | None  # Markdown
+    skjermet: str | None  # the legal basis, printed under the title
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def context(repo: Repository, meeting: Meeting) -> Referat:
             section = sections.get(sak.nr)
             saker.append(ReferatSak(str(sak.nr), sak.tittel, sak.type,
                                     section.minutes if section else "",
-                                    section.vedtak if section else None))
+                                    section.vedtak if section else None, sak.skjermet))
         days.append(ReferatDay(day.index, day.dato, tuple(saker)))
     return Referat(
         meeting=meeting_info(repo, meeting),

@@ -17,8 +17,9 @@ from .document import Document
 @dataclass(frozen=True)
 class VedleggItem:
     label: str  # "1", "7A"
-    tittel: str
+    tittel: str | None  # None: withheld from the public, only the number is shown
     url: str | None  # an address to link the title to
+    skjermet: str | None  # the legal basis, printed as "Unntatt offentlighet, <basis>"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SakslisteItem:
     beskrivelse: str | None  # Markdown
     vedlegg: tuple[VedleggItem, ...]
     forslag_til_vedtak: str | None  # Markdown
+    skjermet: str | None  # the legal basis: marked in both versions, content public or not
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,10 @@ class Saksliste:
 
 
 def item(sak: Sak) -> SakslisteItem:
-    vedlegg = tuple(VedleggItem(a.label, a.tittel, a.target if a.kind == "url" else None)
-                    for a in sak.attachments)
+    vedlegg = tuple(VedleggItem(a.label, a.tittel or None, a.target if a.kind == "url" else None,
+                                a.skjermet) for a in sak.attachments)
     return SakslisteItem(str(sak.nr), sak.tittel, sak.type, sak.beskrivelse, vedlegg,
-                         sak.forslag_til_vedtak)
+                         sak.forslag_til_vedtak, sak.skjermet)
 
 
 def context(repo: Repository, meeting: Meeting) -> Saksliste:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..model import Meeting, Repository, Sak, SakNr
+from ..offentlig import marking
 from ..render import Renderer
 from ..schema import Behandling
 from .document import Document
@@ -32,6 +33,7 @@ class Toppnotat:
     forslag_til_vedtak: str | None  # Markdown
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
+    skjermet: str | None  # the legal basis: in the header block and the running header
 
 
 def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
@@ -61,6 +63,7 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         forslag_til_vedtak=sak.forslag_til_vedtak,
         body=note.body,
         earlier=tuple(earlier_decision(repo, e) for e in note.meta.tidligere_behandlinger),
+        skjermet=sak.skjermet,
     )
 
 
@@ -74,7 +77,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
             kind="toppnotat",
             stem=f"toppnotat-{sak.nr.n}-{sak.nr.year:02d}",
             title=f"Toppnotat {sak.nr} {sak.tittel}",
-            header=repo.committee.navn,
+            header=repo.committee.navn + (f" – {marking(sak.skjermet)}" if sak.skjermet else ""),
             markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
             draft=meeting.draft,
             resource_root=meeting.path,

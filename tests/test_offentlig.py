@@ -1,0 +1,411 @@
+"""Offentlighet: skjermet saker, toppnotater and vedlegg, built for real (pandoc and typst).
+
+One repository carries a unique string in every place a skjermet text can stand. The
+members' documents keep all of it, marked "Unntatt offentlighet, <basis>"; no public file
+(build/<meeting>/offentlig/, the calendar, the site) may hold any of it in any encoding:
+raw bytes, DOCX parts decompressed, PDF streams decompressed, the PDF's extracted text,
+metadata and outline.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import (
+    AGENDA2,
+    AGENDA2_YAML,
+    M2,
+    PLAN,
+    TOPPNOTAT,
+    TOPPNOTAT_MD,
+    FileContent,
+    replace_once,
+    valid_repo,
+    write_repo,
+)
+from pypdf import PdfReader, PdfWriter
+
+from nufa_cli.build import build
+from nufa_cli.cli import main
+from nufa_cli.offentlig import FOLDER, public_view
+from nufa_cli.site import generate
+from nufa_cli.validate import check
+
+MARK = "Unntatt offentlighet, offl. § 14"
+SENTENCE = "HEMMELIG-SETNING-4711 om budsjett"
+SECRETS = (
+    "HEMMELIG-SETNING-4711",  # the skjermet toppnotat's body
+    "FOTNOTE-HEMMELIG-0815",  # a footnote of it
+    "BESKRIVELSE-HEMMELIG-77",  # its beskrivelse (front matter)
+    "FORSLAG-HEMMELIG-31",  # its forslag til vedtak
+    "Bjørnar Hafell",  # its saksbehandler
+    "INNSLAG-HEMMELIG-3",  # a timed part of the skjermet sak
+    "VEDLEGGTITTEL-HEMMELIG-9",  # a skjermet url vedlegg of another sak: its title
+    "hemmelig.example.no",  # and its address
+    "REFERATVEDLEGG-HEMMELIG-12",  # a skjermet referat vedlegg's title
+    "REFERAT-HEMMELIG-555",  # the skjermet sak's minutes
+    "VEDTAK-HEMMELIG-666",  # its vedtak, also cited by a later toppnotat
+)
+REFERAT2 = f"{M2}/referat.md"
+TOPPNOTAT8 = f"{M2}/toppnotater/8-24-eventuelt.md"
+
+REFERAT2_MD = """\
+---
+status: utkast
+---
+
+## 5/24
+
+Saken ble drøftet. REFERAT-HEMMELIG-555.
+
+### Vedtak
+
+VEDTAK-HEMMELIG-666.
+
+## 6/24
+
+Helse i nord orienterte.
+
+### Vedtak
+
+NUFA tar saken til orientering.
+"""
+
+TOPPNOTAT8_MD = """\
+---
+sak: 8/24
+tittel: Eventuelt
+type: Orientering
+tidligere_behandlinger:
+  - {utvalg: NUFA, sak: 5/24}
+---
+
+## Hensikt med saken
+
+Eventuelt.
+
+## Bakgrunn
+
+Sak 5/24 ble behandlet tidligere i møtet.
+"""
+
+
+def one_page_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    data = io.BytesIO()
+    writer.write(data)
+    return data.getvalue()
+
+
+def skjermet_repo() -> dict[str, FileContent]:
+    files = valid_repo()
+    note = replace_once(TOPPNOTAT_MD, "saksbehandler: Bjørnar Hafell",
+                        "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14")
+    note = replace_once(note, "Styringsgruppa ønsker å gi NUFA en orientering om arbeidet.",
+                        "BESKRIVELSE-HEMMELIG-77.")
+    note = replace_once(note, "NUFA drøftet saken og ga innspill.", "FORSLAG-HEMMELIG-31.")
+    note = replace_once(note, "Styringsgruppa kommer tilbake til NUFA.",
+                        f"{SENTENCE}.[^hemmelig]\n\n[^hemmelig]: FOTNOTE-HEMMELIG-0815.")
+    files[TOPPNOTAT] = note
+    agenda = replace_once(AGENDA2_YAML, "toppnotat: toppnotater/5-24-tannhelse.md\n",
+                          "toppnotat: toppnotater/5-24-tannhelse.md\n"
+                          "        innslag:\n          - {tittel: INNSLAG-HEMMELIG-3}\n")
+    agenda = replace_once(agenda, "          - referat: 2024-01-24\n",
+                          "          - referat: 2024-01-24\n"
+                          "            tittel: REFERATVEDLEGG-HEMMELIG-12\n"
+                          "            skjermet: offl. § 14\n")
+    agenda = replace_once(agenda, "          - url: https://www.ehelse.no/\n"
+                          "            tittel: Nasjonal e-helseportefølje\n",
+                          "          - url: https://hemmelig.example.no/rapport-1234\n"
+                          "            tittel: VEDLEGGTITTEL-HEMMELIG-9\n"
+                          "            skjermet: offl. § 14\n")
+    agenda = replace_once(agenda, "      - sak: 8/24\n        tid: \"14:25\"\n"
+                          "        tittel: Eventuelt\n        type: Orientering\n",
+                          "      - sak: 8/24\n        tid: \"14:25\"\n"
+                          "        toppnotat: toppnotater/8-24-eventuelt.md\n")
+    files[AGENDA2] = agenda
+    files[TOPPNOTAT8] = TOPPNOTAT8_MD
+    files[REFERAT2] = REFERAT2_MD
+    files[PLAN] = one_page_pdf()  # the meeting packet reads it
+    return files
+
+
+# -- what a file holds, in every form a reader could get at -------------------------------------
+
+
+def pdf_texts(data: bytes) -> Iterator[str]:
+    reader = PdfReader(io.BytesIO(data))
+    yield " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    yield repr(dict(reader.metadata or {}))
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack += item
+        else:
+            yield str(item.title)
+    xmp = reader.xmp_metadata
+    if xmp is not None:
+        yield xmp.stream.get_data().decode("utf-8", "replace")
+
+
+def blobs(path: Path) -> Iterator[bytes]:
+    """The file's bytes, and every compressed part of it decompressed."""
+    data = path.read_bytes()
+    yield data
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as docx:
+            for name in docx.namelist():
+                yield docx.read(name)
+    if path.suffix == ".pdf":
+        for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
+            try:
+                yield zlib.decompressobj().decompress(stream)
+            except zlib.error:
+                continue
+        for text in pdf_texts(data):
+            yield text.encode("utf-8")
+
+
+def squeezed(text: str) -> str:
+    """Without spaces and hyphens: a line break (or hyphenation) inside a string hides nothing."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
+
+
+def leaks(path: Path) -> list[str]:
+    found = []
+    for blob in blobs(path):
+        text = squeezed(blob.decode("utf-8", "replace"))
+        for secret in SECRETS:
+            forms = {secret.encode(enc) for enc in ("utf-8", "utf-16-be", "utf-16-le", "latin-1")}
+            forms.add(secret.replace("ø", "&#248;").encode())
+            if any(form in blob for form in forms) or squeezed(secret) in text:
+                found.append(secret)
+    return sorted(set(found))
+
+
+def text_of(path: Path) -> str:
+    """The text a reader sees: PDF as extracted; DOCX paragraph by paragraph, every part."""
+    if path.suffix == ".pdf":
+        return " ".join(pdf_texts(path.read_bytes()))
+    paragraphs = []
+    with zipfile.ZipFile(path) as docx:
+        for name in docx.namelist():
+            if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", name):
+                xml = docx.read(name).decode("utf-8").replace("<w:tab/>", "<w:t> </w:t>")
+                for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, re.DOTALL):
+                    runs = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)
+                    paragraphs.append(html.unescape("".join(runs)))
+    return " ".join(" ".join(paragraphs).split())
+
+
+# -- one build of the repository, shared by the tests ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    root = write_repo(tmp_path_factory.mktemp("offentlig") / "repo", skjermet_repo())
+    _, diagnostics = check(root)
+    assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
+    build(root, offentlig=True)
+    yield root
+    mp.undo()
+
+
+def public_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "build").glob(f"*/{FOLDER}/*") if not p.name.startswith("."))
+
+
+def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> None:
+    names = sorted(p.relative_to(built / "build").as_posix() for p in public_files(built))
+    assert names == [
+        "2024-01-24/offentlig/innkalling.docx", "2024-01-24/offentlig/innkalling.pdf",
+        "2024-01-24/offentlig/referat.docx", "2024-01-24/offentlig/referat.pdf",
+        "2024-01-24/offentlig/saksliste.docx", "2024-01-24/offentlig/saksliste.pdf",
+        "2024-04-24/offentlig/innkalling.docx", "2024-04-24/offentlig/innkalling.pdf",
+        "2024-04-24/offentlig/referat.docx", "2024-04-24/offentlig/referat.pdf",
+        "2024-04-24/offentlig/saksliste.docx", "2024-04-24/offentlig/saksliste.pdf",
+        # no toppnotat-5-24: the skjermet toppnotat has no public version
+        "2024-04-24/offentlig/toppnotat-8-24.docx", "2024-04-24/offentlig/toppnotat-8-24.pdf",
+    ]
+    # a meeting without anything skjermet: its public documents are the members' ones
+    for name in ("innkalling", "saksliste", "referat"):
+        for fmt in ("docx", "pdf"):
+            folder = built / "build" / "2024-01-24"
+            assert (folder / FOLDER / f"{name}.{fmt}").read_bytes() == \
+                (folder / f"{name}.{fmt}").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str) -> None:
+    folder = built / "build" / "2024-04-24"
+    note = text_of(folder / f"toppnotat-5-24.{fmt}")
+    assert SENTENCE in note and "FOTNOTE-HEMMELIG-0815" in note
+    assert f"Offentlighet {MARK}" in note  # the header block
+    assert f"Fagutvalget (NUFA) – {MARK}" in note  # the running header
+    saksliste = text_of(folder / f"saksliste.{fmt}")
+    assert MARK in saksliste and "BESKRIVELSE-HEMMELIG-77" in saksliste
+    assert "VEDLEGGTITTEL-HEMMELIG-9" in saksliste
+    assert MARK in text_of(folder / f"referat.{fmt}")
+    assert "VEDTAK-HEMMELIG-666" in text_of(folder / f"referat.{fmt}")
+    # the search the public files must pass finds all of it here
+    assert leaks(folder / f"toppnotat-5-24.{fmt}") == sorted(
+        {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "FORSLAG-HEMMELIG-31", "Bjørnar Hafell"})
+    assert leaks(folder / f"innkalling.{fmt}") == sorted(
+        set(SECRETS) - {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "Bjørnar Hafell",
+                        "REFERAT-HEMMELIG-555", "VEDTAK-HEMMELIG-666"})
+
+
+def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
+    files = public_files(built)
+    assert len(files) == 14
+    for path in files:
+        assert leaks(path) == [], path
+    for path in sorted((built / "build").glob("*/*.ics")):
+        assert leaks(path) == [], path  # the calendar lists titles only
+
+
+@pytest.mark.parametrize("name", ["innkalling", "saksliste", "referat", "toppnotat-8-24"])
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_public_documents_carry_the_marking(built: Path, name: str, fmt: str) -> None:
+    text = text_of(built / "build" / "2024-04-24" / FOLDER / f"{name}.{fmt}")
+    assert MARK in text
+    if name in ("innkalling", "saksliste", "referat"):
+        # the skjermet sak keeps its number, title and type
+        assert "5/24" in text and "Digitalisering av Den offentlige tannhelsetjenesten" in text
+        assert "Drøfting" in text
+
+
+def test_public_saksliste_lists_withheld_vedlegg_by_number_only(built: Path) -> None:
+    text = text_of(built / "build" / "2024-04-24" / FOLDER / "saksliste.pdf")
+    assert f"Vedlegg 1: {MARK}" in text  # the skjermet referat vedlegg of sak 4/24
+    assert f"Vedlegg 2: {MARK}" in text  # the toppnotat of the skjermet sak
+    assert f"Vedlegg 3: {MARK}" in text  # the skjermet url vedlegg of sak 6/24
+    assert "Vedlegg 3A: Plan for Helse i nord" in text  # a vedlegg that is not skjermet
+    assert f"Forslag til vedtak: {MARK}" in text
+
+
+def test_public_files_are_deterministic(built: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    build(built, out=tmp_path / "again", offentlig=True)
+    for path in public_files(built):
+        again = tmp_path / "again" / path.relative_to(built / "build")
+        assert again.read_bytes() == path.read_bytes(), path
+
+
+def test_the_site_publishes_the_public_set(built: Path) -> None:
+    repo, _ = check(built)
+    result = generate(repo, built / "build", built / "build" / "site")
+    site = result.out
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        assert leaks(path) == [], path
+    meeting = site / "2024-04-24"
+    for name in ("innkalling.pdf", "saksliste.docx", "referat.pdf", "toppnotat-8-24.pdf"):
+        assert (meeting / name).read_bytes() == \
+            (built / "build" / "2024-04-24" / FOLDER / name).read_bytes()
+    assert not (meeting / "toppnotat-5-24.pdf").exists()
+    # the members' packet shows what is skjermet: it stays out (it has no public version yet)
+    assert result.withheld == ["2024-04-24/sakspapirer.pdf"]
+    assert result.stale == []
+    page = (meeting / "index.html").read_text(encoding="utf-8")
+    assert f"<dd>{MARK}</dd>" in page
+    assert f"<dt>Forslag til vedtak</dt>\n<dd><p>{MARK}</p>" in page
+    saker = (site / "saker.html").read_text(encoding="utf-8")
+    assert f"<p>{MARK}</p>" in saker  # the vedtak of sak 5/24
+    assert "NUFA tar saken til orientering." in saker  # sak 6/24's vedtak is public
+
+
+def test_the_site_never_publishes_a_public_set_built_before_something_was_skjermet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    files = skjermet_repo()
+    files[TOPPNOTAT] = replace_once(files[TOPPNOTAT], "skjermet: offl. § 14\n", "")
+    root = write_repo(tmp_path / "repo", files)
+    build(root, only={"innkalling", "saksliste"}, offentlig=True)  # sak 5/24 still public
+    note = root / TOPPNOTAT
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "saksbehandler: Bjørnar Hafell", "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14"),
+        encoding="utf-8")
+    build(root, only={"innkalling", "saksliste"})  # the members' documents, not the public set
+    repo, _ = check(root)
+    result = generate(repo, root / "build", root / "build" / "site")
+    assert result.stale == ["2024-04-24/offentlig/innkalling.docx",
+                            "2024-04-24/offentlig/innkalling.pdf",
+                            "2024-04-24/offentlig/saksliste.docx",
+                            "2024-04-24/offentlig/saksliste.pdf"]
+    assert result.withheld == ["2024-04-24/innkalling.docx", "2024-04-24/innkalling.pdf",
+                               "2024-04-24/saksliste.docx", "2024-04-24/saksliste.pdf"]
+    assert not (result.out / "2024-04-24" / "innkalling.pdf").exists()
+    for path in sorted(p for p in result.out.rglob("*") if p.is_file()):
+        assert "BESKRIVELSE-HEMMELIG-77" not in path.read_bytes().decode("utf-8", "replace")
+
+
+def test_without_a_public_set_every_document_showing_something_skjermet_stays_out(
+        tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo", skjermet_repo())
+    stems = {"2024-01-24": ["innkalling", "referat"],
+             "2024-04-24": ["innkalling", "saksliste", "referat", "sakspapirer",
+                            "toppnotat-5-24", "toppnotat-8-24"]}
+    for folder, names in stems.items():
+        (root / "build" / folder).mkdir(parents=True)
+        for stem in names:
+            (root / "build" / folder / f"{stem}.pdf").write_bytes(b"%PDF-1.7\n")
+    repo, _ = check(root)
+    result = generate(repo, root / "build", root / "build" / "site")
+    # toppnotat-8-24 quotes the vedtak of the skjermet sak 5/24; the packet is not a document
+    # nufa can compare, and its meeting has skjermet content; toppnotat-5-24 has no public
+    # version at all, so it is left out without a warning
+    assert result.withheld == [f"2024-04-24/{name}.pdf" for name in
+                               ("innkalling", "referat", "saksliste", "sakspapirer",
+                                "toppnotat-8-24")]
+    assert sorted(name for name in result.files if name.endswith(".pdf")) == [
+        "2024-01-24/innkalling.pdf", "2024-01-24/referat.pdf", "2024-04-24/filer/vedlegg/plan.pdf"]
+
+
+def test_the_public_view_leaves_the_model_it_came_from_alone(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo", skjermet_repo())
+    repo, _ = check(root)
+    public = public_view(repo)
+    sak = repo.meetings[1].saker[1]
+    withheld = public.meetings[1].saker[1]
+    assert sak.beskrivelse == "BESKRIVELSE-HEMMELIG-77.\n" and sak.toppnotat is not None
+    assert withheld.beskrivelse is None and withheld.toppnotat is None
+    assert (withheld.tittel, withheld.type, withheld.skjermet) == (
+        sak.tittel, "Drøfting", "offl. § 14")
+    assert withheld.forslag_til_vedtak == MARK
+    assert [(a.label, a.kind, a.tittel) for a in withheld.attachments] == [("2", "unntatt", "")]
+    assert public.meetings[1].referat is not None
+    assert public.meetings[1].referat.sections[withheld.nr].minutes == ""
+    assert repr(public).count("HEMMELIG") == 0
+
+
+def test_build_command_has_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    root = write_repo(tmp_path / "repo", skjermet_repo())
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["nufa", "build", "2024-04-24", "--only", "saksliste",
+                                      "--format", "pdf", "--offentlig"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, _ = capsys.readouterr()
+    assert exited.value.code in (0, None)
+    assert out.splitlines() == [
+        f"wrote build/2024-04-24/{FOLDER}/.nufa-offentlig.json",
+        f"wrote build/2024-04-24/{FOLDER}/saksliste.pdf",
+        "wrote build/2024-04-24/saksliste.pdf",
+        "Built 3 file(s), 0 unchanged.",
+    ]
+    assert leaks(root / "build" / "2024-04-24" / FOLDER / "saksliste.pdf") == []
