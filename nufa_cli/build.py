@@ -10,16 +10,16 @@ import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, buildcache, nbdates
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
 from .gitinfo import last_commit_time, revision
 from .job import Job
-from .kinds import ALL_KINDS, CALENDAR
+from .kinds import ALL_KINDS, CALENDAR, PACKET
 from .root import SOURCE_PATHS
 from .writer import CACHE, Plan, check_output_folder, digest
 
@@ -107,8 +107,9 @@ def lanes() -> int:
 
 
 def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path], epoch: int,
-                out: Path, progress: Progress | None) -> dict[Path, bytes]:
-    """Convert every stale output; a job's DOCX and PDF share one lane, so it is read once."""
+                out: Path, progress: Progress | None, look: Mapping[str, Any]) -> dict[Path, bytes]:
+    """Convert every stale output; a job's DOCX and PDF share one lane, so it is read once.
+    look: the Converter's font and logo_alt, from nufa.yaml."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .convert import Converter
@@ -124,11 +125,14 @@ def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path]
     def run(bucket: list[tuple[Job, list[Path]]]) -> dict[Path, bytes]:
         nonlocal finished
         results: dict[Path, bytes] = {}
-        with Converter(template_dirs, epoch) as converter:
+        with Converter(template_dirs, epoch, **look) as converter:
             for job, paths in bucket:
+                made: dict[str, bytes] = {}  # a public copy equal to the members' is made once
                 for path in paths:
-                    convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                    results[path] = convert(job)
+                    if path.suffix not in made:
+                        convert = converter.docx if path.suffix == ".docx" else converter.pdf
+                        made[path.suffix] = convert(job)
+                    results[path] = made[path.suffix]
                     with lock:
                         finished += 1
                         if progress:
@@ -144,9 +148,11 @@ def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path]
 
 def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
           only: set[str] | None = None, out: Path | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
+    """offentlig: also write the public set to build/<meeting>/offentlig/ (offentlig.py)."""
     out = check_output_folder(out or root / "build", root)
-    request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []), str(out)])
+    request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []), str(out),
+                          offentlig])
     remembered = buildcache.recall(root, out, request)
     if remembered is not None:
         outputs, diagnostics = remembered
@@ -169,9 +175,14 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     documents: list[tuple[Meeting, Document]] = []
     for meeting in chosen:
         documents += [(meeting, doc) for doc in meeting_documents(repo, meeting, renderer, only)]
+    if offentlig:
+        from .offentlig import public_documents
+
+        documents += public_documents(repo, chosen, renderer, only)
 
     template_dirs = [d for d in (repo.committee.maler, builtin_templates()) if d and d.is_dir()]
-    templates_key = template_fingerprint(template_dirs)
+    look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}  # nufa.yaml's share
+    templates_key = digest(template_fingerprint(template_dirs), json.dumps(look))
     plan = Plan.start(out)
     todo: list[tuple[Path, Job]] = []
     notes: dict[str, str] = {}
@@ -194,11 +205,32 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             path = plan.add(f"{meeting.folder}/{meeting.folder}.ics", digest("ics", ics))
             if not plan.up_to_date(path):
                 plan.contents[path] = ics
+    if offentlig:
+        from .offentlig import stamps
+
+        for rel, stamp in stamps(out, documents, formats).items():
+            path = plan.add(rel, digest("stamp", stamp))
+            if not plan.up_to_date(path):
+                plan.contents[path] = stamp
+
+    # The meeting packet, sakspapirer.pdf (packet.py): keyed by all of its parts.
+    packets = []
+    if "pdf" in formats and (only is None or PACKET in only):
+        from . import packet
+
+        for meeting in chosen:
+            pk = packet.packet(repo, meeting, renderer, footer_note(root, meeting, epoch))
+            key = pk.key(str(epoch), templates_key, *map(resources_fingerprint, pk.folders))
+            path = plan.add(f"{meeting.folder}/{packet.STEM}.pdf", key)
+            if not plan.up_to_date(path):
+                packets.append((path, pk))
 
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale:
-        plan.contents.update(convert_all(stale, template_dirs, epoch, out, progress))
+        plan.contents.update(convert_all(stale, template_dirs, epoch, out, progress, look))
+    if packets:
+        plan.contents.update(packet.render_all(packets, template_dirs, epoch, progress))
     result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
     dirs = [str(d) for d in template_dirs]
