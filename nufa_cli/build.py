@@ -10,10 +10,10 @@ import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__, buildcache, nbdates
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
@@ -26,6 +26,7 @@ from .writer import CACHE, Plan, check_output_folder, digest
 if TYPE_CHECKING:
     from .documents import Document
     from .model import Meeting, Repository
+    from .packet import Packet
 
 FORMATS = ("docx", "pdf")
 NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
@@ -106,10 +107,15 @@ def lanes() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
-def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path], epoch: int,
-                out: Path, progress: Progress | None, look: Mapping[str, Any]) -> dict[Path, bytes]:
-    """Convert every stale output; a job's DOCX and PDF share one lane, so it is read once.
-    look: the Converter's font and logo_alt, from nufa.yaml."""
+def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path, Packet]],
+                template_dirs: Sequence[Path], epoch: int, out: Path, progress: Progress | None,
+                look: dict[str, str | None]) -> dict[Path, bytes]:
+    """Convert every stale output in parallel lanes, each pulling the next piece of work.
+
+    A job's DOCX and PDF are one piece, so its Markdown is read once. Packets, the longest
+    pieces, start first; the typst of their parts is shared between the lanes, so each
+    document's typst is written once, by whichever lane needs it first.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from .convert import Converter
@@ -117,32 +123,46 @@ def convert_all(stale: Sequence[tuple[Path, Job]], template_dirs: Sequence[Path]
     by_job: dict[Job, list[Path]] = {}
     for path, job in stale:
         by_job.setdefault(job, []).append(path)
-    count = min(lanes(), len(by_job))
-    buckets = [list(by_job.items())[i::count] for i in range(count)]
+    work: list[tuple[Job, list[Path]] | tuple[Path, Packet]] = [*packets, *by_job.items()]
+    total = len(stale) + len(packets)
+    pending = iter(work)
     lock = threading.Lock()
     finished = 0
+    sources: dict[Job, bytes] = {}
 
-    def run(bucket: list[tuple[Job, list[Path]]]) -> dict[Path, bytes]:
+    def tick(path: Path) -> None:
         nonlocal finished
+        with lock:
+            finished += 1
+            if progress:
+                progress(finished, total, path.relative_to(out).as_posix())
+
+    def run() -> dict[Path, bytes]:
         results: dict[Path, bytes] = {}
-        with Converter(template_dirs, epoch, **look) as converter:
-            for job, paths in bucket:
-                made: dict[str, bytes] = {}  # a public copy equal to the members' is made once
-                for path in paths:
-                    if path.suffix not in made:
+        with Converter(template_dirs, epoch, sources=sources, **look) as converter:
+            while True:
+                with lock:
+                    piece = next(pending, None)
+                if piece is None:
+                    return results
+                if isinstance(piece[0], Job):
+                    job, paths = piece
+                    for path in paths:
                         convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                        made[path.suffix] = convert(job)
-                    results[path] = made[path.suffix]
-                    with lock:
-                        finished += 1
-                        if progress:
-                            progress(finished, len(stale), path.relative_to(out).as_posix())
-        return results
+                        results[path] = convert(job)
+                        tick(path)
+                else:
+                    from . import packet
+
+                    path, pk = piece
+                    results[path] = packet.render(pk, converter, template_dirs)
+                    tick(path)
 
     contents: dict[Path, bytes] = {}
+    count = min(lanes(), len(work))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
-        for results in pool.map(run, buckets):
-            contents.update(results)
+        for results in [pool.submit(run) for _ in range(count)]:
+            contents.update(results.result())
     return contents
 
 
@@ -173,8 +193,11 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     renderer = Renderer(repo, cache=out / CACHE / "jinja")
     chosen = select(repo, meetings)
     documents: list[tuple[Meeting, Document]] = []
+    rendered: dict[tuple[str, str], list[Document]] = {}  # (kind, meeting): the packet reuses them
     for meeting in chosen:
-        documents += [(meeting, doc) for doc in meeting_documents(repo, meeting, renderer, only)]
+        for doc in meeting_documents(repo, meeting, renderer, only):
+            documents.append((meeting, doc))
+            rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
     if offentlig:
         from .offentlig import public_documents
 
@@ -219,7 +242,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
         from . import packet
 
         for meeting in chosen:
-            pk = packet.packet(repo, meeting, renderer, footer_note(root, meeting, epoch))
+            pk = packet.packet(repo, meeting, renderer, notes.get(meeting.folder)
+                               or footer_note(root, meeting, epoch), rendered)
             key = pk.key(str(epoch), templates_key, *map(resources_fingerprint, pk.folders))
             path = plan.add(f"{meeting.folder}/{packet.STEM}.pdf", key)
             if not plan.up_to_date(path):
@@ -227,10 +251,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
 
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
-    if stale:
-        plan.contents.update(convert_all(stale, template_dirs, epoch, out, progress, look))
-    if packets:
-        plan.contents.update(packet.render_all(packets, template_dirs, epoch, progress))
+    if stale or packets:
+        plan.contents.update(convert_all(stale, packets, template_dirs, epoch, out, progress, look))
     result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
     dirs = [str(d) for d in template_dirs]

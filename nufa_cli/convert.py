@@ -107,15 +107,18 @@ class Converter:
     """Converts Jobs to DOCX and PDF bytes; use as a context manager, or call close()."""
 
     def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
-                 font: str | None = None, logo_alt: str = "Logo") -> None:
+                 font: str | None = None, logo_alt: str = "Logo",
+                 sources: dict[Job, bytes] | None = None) -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
         that has it; fonts from every folder's fonts/. font: a family from those fonts
-        that replaces the templates' own; logo_alt: the alt text of a logo.png there."""
+        that replaces the templates' own; logo_alt: the alt text of a logo.png there;
+        sources: typst written for jobs, shared between converters (packet.py reuses them)."""
         folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
             Path(folder) for folder in templates_dir
         ]
         self._epoch = int(epoch)
+        self._sources: dict[Job, bytes] = {} if sources is None else sources
         self._files: dict[str, Path] = {}
         for name in TEMPLATE_FILES:
             found = next((f / name for f in folders if (f / name).is_file()), None)
@@ -192,10 +195,15 @@ class Converter:
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
+        cached = self._sources.get(job)
+        if cached is not None:
+            return cached
         images = self._read(job, "PDF")
         meta = {"title": job.title, "header": job.header, "footer-note": job.footer_note}
         variables = {"draft": "true"} if job.draft else {}
-        return self._write(job, "PDF", images, [], meta=meta, variables=variables)
+        source = self._write(job, "PDF", images, [], meta=meta, variables=variables)
+        self._sources[job] = source
+        return source
 
     def _read(self, job: Job, fmt: str) -> dict[str, Path]:
         """Parse the Markdown; return its images, each checked to lie in resource_root."""

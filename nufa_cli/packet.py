@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING
 from . import mdtext, nbdates, pdfpages
 from .documents import innkalling, referat, toppnotat
 from .documents.document import Document
-from .errors import NufaError
 from .job import Job
 from .kinds import PACKET
 from .model import Attachment, Meeting, Repository
@@ -53,24 +52,22 @@ if TYPE_CHECKING:
 KIND = PACKET  # "sakspapirer", selectable with nufa build --only like a document kind
 STEM = "sakspapirer"
 TEMPLATE = "packet.typ"
+_BUILDERS = {"innkalling": innkalling.documents, "toppnotat": toppnotat.documents,
+             "referat": referat.documents}
+Rendered = dict[tuple[str, str], list[Document]]
 
-# A paragraph put before each part's Markdown: its line in pandoc's typst marks where the
-# template's preamble ends and the document begins (no template needs to know of it).
-_BODY = "NUFAPACKETBODYSTART"
-_BODY_LINE = re.compile(rf"^{_BODY}$", re.MULTILINE)
+# nufa.typ marks where its preamble ends and the document begins with this comment line, so a
+# part's typst is the very source its standalone PDF was compiled from (and is reused).
+_BODY_LINE = re.compile(r"^// nufa:body\b.*$", re.MULTILINE)
 # The image calls filters/typst.lua writes; their paths start at the typst root.
 _IMAGE_CALL = re.compile(r'(?<!\\)(#image\("|#box\(image\(")/')
-
-
-class PacketError(NufaError):
-    """The packet cannot be put together from these sources."""
 
 
 @dataclass(frozen=True)
 class Part:
     heading: str  # "Innkalling", "Vedlegg 2: Toppnotat ...": stamp, bookmark, link target
     label: str  # the heading's typst label: "innkalling", "vedlegg-2"
-    job: Job  # the document; its Markdown starts with the _BODY paragraph
+    job: Job  # the document, as its standalone PDF converts it
     pdf: Path | None = None  # a fil: PDF vedlegg, whose pages follow the heading
 
 
@@ -101,25 +98,33 @@ def _label(vedlegg: str) -> str:
     return f"vedlegg-{vedlegg}"
 
 
-def packet(repo: Repository, meeting: Meeting, renderer: Renderer,
-           footer_note: str = "") -> Packet:
-    """What the meeting's packet holds, in order; nothing converted yet."""
-    main = innkalling.documents(repo, meeting, renderer)[0]
+def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
+           rendered: Rendered | None = None) -> Packet:
+    """What the meeting's packet holds, in order; nothing converted yet.
+
+    rendered: the documents the build has rendered already, by (kind, meeting folder)."""
+    rendered = {} if rendered is None else rendered
+
+    def documents(kind: str, source: Meeting) -> list[Document]:
+        key = (kind, source.folder)
+        if key not in rendered:
+            rendered[key] = _BUILDERS[kind](repo, source, renderer)
+        return rendered[key]
+
+    main = documents("innkalling", meeting)[0]
     markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
     parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
-                     toppnotat.documents(repo, meeting, renderer), strict=True))
+                     documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
-        parts.append(_vedlegg(repo, meeting, renderer, attachment, notes, footer_note))
+        parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
     dates = nbdates.date_range([day.dato for day in meeting.days])
     return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
 
 
 def _part(heading: str, label: str, doc: Document, footer_note: str,
           pdf: Path | None = None) -> Part:
-    if _BODY in doc.markdown:
-        raise PacketError(f"{doc.title}: the text may not contain {_BODY}")
-    job = Job(markdown=f"{_BODY}\n\n{doc.markdown}", title=doc.title,
+    job = Job(markdown=doc.markdown, title=doc.title,
               header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
               footer_note=footer_note)
     return Part(heading, label, job, pdf)
@@ -146,7 +151,8 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
     return markdown, tuple(saker)
 
 
-def _vedlegg(repo: Repository, meeting: Meeting, renderer: Renderer, attachment: Attachment,
+def _vedlegg(repo: Repository, meeting: Meeting,
+             documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
     heading = f"Vedlegg {attachment.label}: {attachment.tittel}"
     label = _label(attachment.label)
@@ -155,7 +161,7 @@ def _vedlegg(repo: Repository, meeting: Meeting, renderer: Renderer, attachment:
     if attachment.kind == "referat":
         source = repo.meeting(attachment.target)
         assert source is not None  # load.py reports a referat vedlegg naming no meeting
-        doc = referat.documents(repo, source, renderer)[0]
+        doc = documents("referat", source)[0]
         return _part(heading, label, doc, footer_note)
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if path is not None and path.suffix.lower() == ".pdf":
@@ -200,7 +206,8 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
                 opening += ["#pagebreak(weak: true)" if page > 1 else "",
                             f"#nufa-packet-pdf-page({_typst_string(alt)})"]
         if len(_BODY_LINE.findall(source)) != 1:
-            raise ConvertError("the document's start was not found in its typst",
+            raise ConvertError("the document's start ('// nufa:body' in nufa.typ) was not "
+                               "found once in its typst",
                                title=part.job.title, fmt="PDF")
         source = _BODY_LINE.sub(lambda _, lines=opening: "\n".join(lines), source)
         if index == 0:
@@ -217,22 +224,6 @@ def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> b
     pdf = converter.compile_typst(source, _root(pk), pk.title)
     inserted = [part.pdf for part in pk.parts if part.pdf is not None]
     return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
-
-
-def render_all(packets: Sequence[tuple[Path, Packet]], template_dirs: Sequence[Path], epoch: int,
-               progress: Callable[[int, int, str], None] | None = None) -> dict[Path, bytes]:
-    """Each packet's PDF, with one converter for them all (build.py calls this)."""
-    from .convert import Converter
-
-    contents: dict[Path, bytes] = {}
-    with Converter(template_dirs, epoch) as converter:
-        for done, (path, pk) in enumerate(packets):
-            if progress:
-                progress(done, len(packets), path.name)
-            contents[path] = render(pk, converter, template_dirs)
-    if progress:
-        progress(len(packets), len(packets), "")
-    return contents
 
 
 def _root(pk: Packet) -> Path:

@@ -78,7 +78,8 @@ def stages(work: Path) -> list[tuple[str, Job]]:
                 resource_root=doc.resource_root, draft=doc.draft)))
     rendered = time.perf_counter()
     stale = [(work / "stage" / f"{name}.{fmt}", job) for name, job in jobs for fmt in ("docx", "pdf")]
-    convert_all(stale, [builtin_templates()], int(EPOCH), work / "stage", None)
+    look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
+    convert_all(stale, [], [builtin_templates()], int(EPOCH), work / "stage", None, look)
     converted = time.perf_counter()
     shutil.rmtree(work / "api", ignore_errors=True)
     start_api = time.perf_counter()
