@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .errors import NufaError, Severity, format_diagnostics, has_errors
+from .kinds import ALL_KINDS
 from .root import find_root
 
 app = typer.Typer(
@@ -86,7 +87,7 @@ def build(
     format: Annotated[list[DocFormat] | None, typer.Option(
         "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help="Only this document kind: innkalling, saksliste, toppnotat, referat.")] = None,
+        "--only", help=f"Only this kind (repeatable): {', '.join(ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default: build/ in the repository).")] = None,
     path: Annotated[Path | None, typer.Option(
@@ -99,14 +100,13 @@ def build(
         "build/<meeting>/offentlig/.")] = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    from .build import ALL_KINDS as KINDS
     from .build import build as run_build
 
     kinds = set(only or ())
-    unknown = kinds - set(KINDS)
+    unknown = kinds - set(ALL_KINDS)
     if unknown:
         raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
-                                 f"choose from {', '.join(KINDS)}", param_hint="--only")
+                                 f"choose from {', '.join(ALL_KINDS)}", param_hint="--only")
     formats = [str(f) for f in format] if format else ["docx", "pdf"]
     root = _root(path)
     if changed_since:

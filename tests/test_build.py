@@ -107,3 +107,48 @@ def test_unknown_meeting_is_a_usage_error(sample: Path) -> None:
         build(sample, meetings=["2031-01-01"])
     assert caught.value.exit_code == 2
     assert "2024-01-24, 2024-04-24" in caught.value.message
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "s@example.org",
+           "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "s@example.org",
+           "GIT_AUTHOR_DATE": "2024-04-10T12:00:00+02:00",
+           "GIT_COMMITTER_DATE": "2024-04-10T12:00:00+02:00", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["git", "-C", str(root), *args], env=env, check=True,
+                          capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def _footer_text(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return PdfReader(pdf).pages[0].extract_text()
+
+
+def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
+        sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the build date comes from the commit
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-q", "-m", "Møte 2/24")
+    commit = _git(sample, "log", "-1", "--format=%h")
+    build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "a")
+    build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "b")
+    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
+    first = _footer_text(tmp_path / "a/2024-04-24/innkalling.pdf")
+    assert f"Versjon {commit}, bygget 10.04.2024" in first
+
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("Middag", "Felles middag"),
+                      encoding="utf-8")
+    build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "a")
+    assert f"Versjon {commit} + endringer, bygget 10.04.2024" in _footer_text(
+        tmp_path / "a/2024-04-24/innkalling.pdf")
+
+
+def test_outside_git_the_footer_names_no_revision(sample: Path) -> None:
+    build(sample, meetings=["2024-04-24"], only={"innkalling"}, formats=["pdf"])
+    text = _footer_text(sample / "build/2024-04-24/innkalling.pdf")
+    assert "Bygget 24.04.2024" in text and "Versjon" not in text
