@@ -27,6 +27,7 @@ from nufa_cli.errors import NufaError
 from nufa_cli.job import Job
 from nufa_cli.look import Look, add_docx_logo, set_docx_font
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.ziputil import write_zip
 
 # Pandoc Markdown with every way to pass code through switched off: user text is data.
 READER = "markdown" + "".join(
@@ -372,12 +373,4 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     if look.font is not None:
         set_docx_font(parts, look.font)
 
-    stamp = time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in sorted(parts):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            target.writestr(info, parts[name], compresslevel=6)
-    return out.getvalue()
+    return write_zip(parts, time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6], compresslevel=6)

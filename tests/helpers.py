@@ -260,3 +260,19 @@ def valid_repo() -> dict[str, FileContent]:
         TOPPNOTAT: TOPPNOTAT_MD,
         PLAN: b"%PDF-1.4\n% plan\n",
     }
+
+
+# A one-day meeting in the next year (numbering restarts at 1/25), to add to valid_repo().
+ONE_DAY_2025 = {"meetings/2025-01-22/agenda.yaml": """\
+sted: Helsedirektoratet, Oslo
+status: utkast
+dager:
+  - dato: 2025-01-22
+    start: "10:00"
+    slutt: "15:00"
+    program:
+      - sak: 1/25
+        tid: "10:00"
+        tittel: Godkjenning av innkalling og dagsorden
+        type: Godkjenning
+"""}

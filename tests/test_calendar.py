@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import AGENDA2, FileContent, replace_once, valid_repo
+from helpers import AGENDA2, ONE_DAY_2025, FileContent, replace_once, valid_repo
 from icalendar import Calendar
 
 from nufa_cli.calendar import meeting_ics
@@ -18,20 +18,6 @@ from nufa_cli.validate import check
 SAMPLE = Path(__file__).resolve().parents[1]
 EPOCH = int(dt.datetime(2024, 4, 2, 8, 30, tzinfo=dt.UTC).timestamp())
 OSLO = ZoneInfo("Europe/Oslo")
-ONE_DAY = "meetings/2025-01-22/agenda.yaml"
-ONE_DAY_YAML = """\
-sted: Helsedirektoratet, Oslo
-status: utkast
-dager:
-  - dato: 2025-01-22
-    start: "10:00"
-    slutt: "15:00"
-    program:
-      - sak: 1/25
-        tid: "10:00"
-        tittel: Godkjenning av innkalling og dagsorden
-        type: Godkjenning
-"""
 
 Files = dict[str, FileContent]
 
@@ -48,7 +34,7 @@ def events(data: bytes) -> list:
 
 @pytest.fixture
 def repo(make_repo: Callable[[Files], Path]) -> Repository:
-    loaded, diagnostics = check(make_repo({**valid_repo(), ONE_DAY: ONE_DAY_YAML}))
+    loaded, diagnostics = check(make_repo({**valid_repo(), **ONE_DAY_2025}))
     assert diagnostics == []
     return loaded
 
@@ -100,7 +86,7 @@ def test_one_day_meeting_has_no_day_number(repo: Repository) -> None:
 def test_same_input_same_bytes(repo: Repository, make_repo: Callable[[Files], Path]) -> None:
     first = ics(repo, "2024-04-24")
     assert first == ics(repo, "2024-04-24")
-    reloaded, _ = check(make_repo({**valid_repo(), ONE_DAY: ONE_DAY_YAML}))
+    reloaded, _ = check(make_repo({**valid_repo(), **ONE_DAY_2025}))
     assert ics(reloaded, "2024-04-24") == first
     assert b"\r\n" in first and b"\n" not in first.replace(b"\r\n", b"")
     assert all(len(line) <= 75 for line in first.split(b"\r\n"))  # folded in octets

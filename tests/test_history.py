@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, FileContent, replace_once, valid_repo
+from helpers import AGENDA1, ONE_DAY_2025, FileContent, replace_once, valid_repo
 
 from nufa_cli.cli import main
 from nufa_cli.history import (
@@ -29,27 +29,13 @@ from nufa_cli.schema import Behandling
 from nufa_cli.validate import check
 
 SAMPLE = Path(__file__).resolve().parents[1]
-AGENDA3 = "meetings/2025-01-22/agenda.yaml"
-AGENDA3_YAML = """\
-sted: Helsedirektoratet, Oslo
-status: utkast
-dager:
-  - dato: 2025-01-22
-    start: "10:00"
-    slutt: "15:00"
-    program:
-      - sak: 1/25
-        tid: "10:00"
-        tittel: Godkjenning av innkalling og dagsorden
-        type: Godkjenning
-"""
 
 Files = dict[str, FileContent]
 
 
 def three_meetings() -> Files:
     """The valid repository of helpers.py and a one-day meeting of 2025."""
-    return {**valid_repo(), AGENDA3: AGENDA3_YAML}
+    return {**valid_repo(), **ONE_DAY_2025}
 
 
 @pytest.fixture

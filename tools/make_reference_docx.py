@@ -24,6 +24,7 @@ change FONT to "Calibri" here and re-run; nothing else depends on it.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -32,6 +33,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pypandoc
+
+from nufa_cli.ziputil import write_zip
 
 FONT = "Carlito"
 LANG = "nb-NO"
@@ -341,7 +344,6 @@ def pandoc_default_reference() -> bytes:
 
 
 def build(default_docx: bytes) -> bytes:
-    import io
 
     parts: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(default_docx)) as source:
@@ -350,14 +352,7 @@ def build(default_docx: bytes) -> bytes:
             parts[name] = EDITS[name](data) if name in EDITS else data
     parts.update(NEW_PARTS)
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in sorted(parts):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            target.writestr(info, parts[name], compresslevel=9)
-    return out.getvalue()
+    return write_zip(parts, ZIP_DATE, compresslevel=9)
 
 
 def main() -> None:
