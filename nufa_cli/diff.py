@@ -8,12 +8,11 @@ are left out of the comparison and named in the notes. Formatting lives in difff
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import nbdates
+from . import diffvalues as values
 from .diffmatch import (
     Placed,
     match_saker,
@@ -24,8 +23,7 @@ from .diffmatch import (
 )
 from .errors import Severity
 from .load import AGENDA, MEMBERS, REFERAT, load
-from .model import Day, Meeting, Member, Repository
-from .schema import Behandling
+from .model import Meeting, Repository
 from .snapshot import Revision, default_base, require_git, resolve, sources_at
 
 WORKTREE = "the working tree"
@@ -136,20 +134,20 @@ class _Comparison:
             shown = new_m or old_m
             assert shown is not None
             number = (old_m or shown).number if self.new.unreadable_meetings else shown.number
-            headings[shown.folder] = f"Møte {number} ({_dates(shown)})"
+            headings[shown.folder] = f"Møte {number} ({values.dates(shown)})"
             self.meeting(old_m, new_m)
             for i, sak in enumerate(new_m.saker if new_m else ()):
                 here, before = Placed(shown, sak, i), was.get(id(sak))
                 if before is None:
                     self.add("sak-added", shown.folder, str(sak.nr), sak.tittel or None,
-                             after=_where_short(here))
+                             after=values.where_short(here))
                 else:
                     self.sak(before, here, partner.get(id(before.meeting)) is new_m,
                              id(sak) in moved_in_day)
             for gone, now in matched:
                 if now is None and gone and gone.meeting is old_m:
                     self.add("sak-removed", shown.folder, str(gone.sak.nr),
-                             gone.sak.tittel or None, before=_where_short(gone))
+                             gone.sak.tittel or None, before=values.where_short(gone))
             if old_m and new_m:
                 self.rows(old_m, new_m)
                 if self.members_ok:
@@ -183,10 +181,10 @@ class _Comparison:
     def committee(self) -> None:
         old, new = self.old.repo.committee, self.new.repo.committee
         for key in ("navn", "kortnavn", "sekretariat", "sakstyper", "font"):
-            a, b = _text(getattr(old, key)), _text(getattr(new, key))
+            a, b = values.text(getattr(old, key)), values.text(getattr(new, key))
             if a != b:
                 self.add("committee", None, None, key, a, b)
-        a, b = _rel(old.maler, self.old.repo.root), _rel(new.maler, self.new.repo.root)
+        a, b = values.rel(old.maler, self.old.repo.root), values.rel(new.maler, self.new.repo.root)
         if a != b:
             self.add("committee", None, None, "maler", a, b)
 
@@ -195,14 +193,14 @@ class _Comparison:
         new = {m.id: m for m in self.new.repo.members}
         for member in self.old.repo.members:
             if member.id not in new:
-                self.add("member-left", None, None, member.navn, before=_member(member))
+                self.add("member-left", None, None, member.navn, before=values.member(member))
         for member in self.new.repo.members:
             before = old.get(member.id)
             if before is None:
-                self.add("member-joined", None, None, member.navn, after=_member(member))
-            elif _member(before) != _member(member):
-                self.add("member-changed", None, None, member.navn, _member(before),
-                         _member(member))
+                self.add("member-joined", None, None, member.navn, after=values.member(member))
+            elif values.member(before) != values.member(member):
+                self.add("member-changed", None, None, member.navn, values.member(before),
+                         values.member(member))
 
     # -- meetings -------------------------------------------------------------------------
 
@@ -211,13 +209,13 @@ class _Comparison:
             shown = new or old
             assert shown is not None
             kind = "meeting-added" if new else "meeting-removed"
-            text = f"{_dates(shown)}, {shown.sted}"
+            text = f"{values.dates(shown)}, {shown.sted}"
             self.add(kind, shown.folder, before=None if new else text,
                      after=text if new else None)
             return
         folder = new.folder
         if old.folder != folder:
-            self.add("meeting-moved", folder, before=_dates(old), after=_dates(new))
+            self.add("meeting-moved", folder, before=values.dates(old), after=values.dates(new))
         if old.number != new.number and self.numbers_ok:
             self.add("meeting-renumbered", folder, before=old.number, after=new.number)
         if old.sted != new.sted:
@@ -225,8 +223,8 @@ class _Comparison:
         if old.status != new.status:
             self.add("status", folder, before=old.status, after=new.status)
         for i in range(max(len(old.days), len(new.days))):
-            a = _day(old.days[i]) if i < len(old.days) else None
-            b = _day(new.days[i]) if i < len(new.days) else None
+            a = values.day(old.days[i]) if i < len(old.days) else None
+            b = values.day(new.days[i]) if i < len(new.days) else None
             if a != b:
                 kind = "day" if a and b else "day-added" if b else "day-removed"
                 self.add(kind, folder, title=f"dag {i + 1}", before=a, after=b)
@@ -243,25 +241,25 @@ class _Comparison:
             for row in olds:
                 if id(row) not in matched_old:
                     self.add("row-removed", new.folder, None, row.tittel,
-                             before=_clock(row.tid, label))
+                             before=values.clock(row.tid, label))
             for row in news:
                 if id(row) not in matched_new:
                     self.add("row-added", new.folder, None, row.tittel,
-                             after=_clock(row.tid, label))
+                             after=values.clock(row.tid, label))
             for a, b in pairs:
                 if a.tid != b.tid:
-                    self.add("row-retimed", new.folder, None, b.tittel, _clock(a.tid),
-                             _clock(b.tid))
+                    self.add("row-retimed", new.folder, None, b.tittel, values.clock(a.tid),
+                             values.clock(b.tid))
 
     def member_list(self, old: Meeting, new: Meeting) -> None:
         before = {m.id for m in old.members}
         after = {m.id for m in new.members}
         for member in old.members:
             if member.id not in after:
-                self.add("member-left", new.folder, None, member.navn, before=_member(member))
+                self.add("member-left", new.folder, None, member.navn, before=values.member(member))
         for member in new.members:
             if member.id not in before:
-                self.add("member-joined", new.folder, None, member.navn, after=_member(member))
+                self.add("member-joined", new.folder, None, member.navn, after=values.member(member))
 
     def referat(self, old: Meeting, new: Meeting) -> None:
         if {old.folder, new.folder} & (self.old.unreadable_referat | self.new.unreadable_referat):
@@ -278,10 +276,10 @@ class _Comparison:
         if self.members_ok:
             ids = {m.id for m in old.members} & {m.id for m in new.members}
             for member in new.members:
-                was, now = _presence(old, member.id), _presence(new, member.id)
+                was, now = values.presence(old, member.id), values.presence(new, member.id)
                 if member.id in ids and was != now:
                     self.add("attendance", folder, None, member.navn, was, now)
-        was_subs, now_subs = _substitutes(old), _substitutes(new)
+        was_subs, now_subs = values.substitutes(old), values.substitutes(new)
         for key, text in was_subs.items():
             if key not in now_subs:
                 self.add("stedfortreder-removed", folder, None, key[0], before=text)
@@ -307,11 +305,11 @@ class _Comparison:
             add("moved", f"Møte {old.meeting.number}, dag {a.day}",
                 f"Møte {new.meeting.number}, dag {b.day}")
         elif reordered:
-            add("moved", _after_which(old), _after_which(new))
+            add("moved", values.after_which(old), values.after_which(new))
         if a.nr != b.nr:
             add("renumbered", str(a.nr), str(b.nr))
         if a.tid != b.tid:
-            add("retimed", _clock(a.tid), _clock(b.tid))
+            add("retimed", values.clock(a.tid), values.clock(b.tid))
         broken = [s for s, side in ((a, self.old), (b, self.new)) if not s.tittel]
         for s in broken:
             side = self.old if s is a else self.new
@@ -325,14 +323,14 @@ class _Comparison:
             add("retyped", a.type, b.type)
         for kind, key in (("beskrivelse", "beskrivelse"),
                           ("forslag-til-vedtak", "forslag_til_vedtak")):
-            if _words(getattr(a, key)) != _words(getattr(b, key)):
+            if values.words(getattr(a, key)) != values.words(getattr(b, key)):
                 add(kind, getattr(a, key), getattr(b, key))
         for key in ("sakseier", "saksbehandler", "skjermet"):
             if getattr(a, key) != getattr(b, key):
                 add(key, getattr(a, key), getattr(b, key))
         self.toppnotat(old, new, add)
         self.vedlegg(old, new, add)
-        parts_a, parts_b = _innslag(old), _innslag(new)
+        parts_a, parts_b = values.innslag(old), values.innslag(new)
         if parts_a != parts_b:
             add("innslag", parts_a, parts_b)
         self.minutes(old, new, add)
@@ -344,25 +342,25 @@ class _Comparison:
         if path_a != path_b:
             add("toppnotat", path_a, path_b)
         if a and b:
-            if _words(a.body) != _words(b.body):
+            if values.words(a.body) != values.words(b.body):
                 add("toppnotat-text", a.body, b.body)
-            was, now = _earlier(a.meta.tidligere_behandlinger), _earlier(
+            was, now = values.earlier(a.meta.tidligere_behandlinger), values.earlier(
                 b.meta.tidligere_behandlinger)
             if was != now:
                 add("tidligere-behandlinger", was, now)
 
     def vedlegg(self, old: Placed, new: Placed,
                 add: Callable[[str, str | None, str | None], None]) -> None:
-        was = {_vedlegg_key(v): v.tittel for v, _, _ in old.sak.declared_vedlegg}
-        now = {_vedlegg_key(v): v.tittel for v, _, _ in new.sak.declared_vedlegg}
+        was = {values.vedlegg_key(v): v.tittel for v, _, _ in old.sak.declared_vedlegg}
+        now = {values.vedlegg_key(v): v.tittel for v, _, _ in new.sak.declared_vedlegg}
         for key, tittel in was.items():
             if key not in now:
-                add("vedlegg-removed", _vedlegg_text(key, tittel), None)
+                add("vedlegg-removed", values.vedlegg_text(key, tittel), None)
             elif now[key] != tittel:
                 add("vedlegg-retitled", tittel or key[1], now[key] or key[1])
         for key, tittel in now.items():
             if key not in was:
-                add("vedlegg-added", None, _vedlegg_text(key, tittel))
+                add("vedlegg-added", None, values.vedlegg_text(key, tittel))
 
     def minutes(self, old: Placed, new: Placed,
                 add: Callable[[str, str | None, str | None], None]) -> None:
@@ -375,125 +373,10 @@ class _Comparison:
         sec_a = ref_a.sections.get(old.sak.nr) if ref_a else None
         sec_b = ref_b.sections.get(new.sak.nr) if ref_b else None
         vedtak_a, vedtak_b = sec_a.vedtak if sec_a else None, sec_b.vedtak if sec_b else None
-        if _words(vedtak_a) != _words(vedtak_b):
+        if values.words(vedtak_a) != values.words(vedtak_b):
             add("vedtak", vedtak_a, vedtak_b)
         if ref_a and ref_b:
             text_a = sec_a.minutes.strip() or None if sec_a else None
             text_b = sec_b.minutes.strip() or None if sec_b else None
-            if _words(text_a) != _words(text_b):
+            if values.words(text_a) != values.words(text_b):
                 add("referat-text", text_a, text_b)
-
-
-# -- how values are shown ---------------------------------------------------------------------
-
-
-def _words(text: str | None) -> list[str]:
-    return (text or "").split()
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _rel(path: Path | None, root: Path) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _clock(time: dt.time | None, day: str = "") -> str | None:
-    shown = nbdates.clock(time)
-    if day:
-        return f"{day}, {shown}" if shown else day
-    return shown or None
-
-
-def _dates(meeting: Meeting) -> str:
-    return nbdates.date_range([d.dato for d in meeting.days])
-
-
-def _day(day: Day) -> str:
-    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}"
-    return f"{nbdates.weekday_date(day.dato)}, {hours}"
-
-
-def _where_short(placed: Placed) -> str:
-    sak = placed.sak
-    parts = [sak.type] if sak.type else []
-    parts.append(f"dag {sak.day}" + (f" kl. {nbdates.clock(sak.tid)}" if sak.tid else ""))
-    return ", ".join(parts)
-
-
-def _after_which(placed: Placed) -> str:
-    same_day = [s for s in placed.meeting.saker[: placed.index] if s.day == placed.sak.day]
-    return f"etter sak {same_day[-1].nr}" if same_day else f"første sak dag {placed.sak.day}"
-
-
-def _member(member: Member) -> str:
-    span = []
-    if member.fra:
-        span.append(f"fra {nbdates.long_date(member.fra)}")
-    if member.til:
-        span.append(f"til {nbdates.long_date(member.til)}")
-    return member.label + (f" ({' '.join(span)})" if span else "")
-
-
-def _og(numbers: Iterable[int]) -> str:
-    items = [str(n) for n in sorted(set(numbers))]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
-
-
-def _presence(meeting: Meeting, member_id: str) -> str:
-    assert meeting.referat is not None
-    days = {d.index for d in meeting.days}
-    away: set[int] = set()
-    for entry in meeting.referat.meta.fravær:
-        if entry.medlem == member_id:
-            away |= set(entry.dager or days)
-    if not away:
-        return "til stede"
-    if away >= days:
-        return "ikke til stede"
-    return f"ikke til stede dag {_og(away)}"
-
-
-def _substitutes(meeting: Meeting) -> dict[tuple[str, str], str]:
-    """(navn, the member's id) -> "Navn, Virksomhet, for Medlem (dag 1)"."""
-    assert meeting.referat is not None
-    names = {m.id: m.navn for m in meeting.members}
-    return {(s.navn, s.for_): f"{s.navn}, {s.virksomhet}, for {names.get(s.for_, s.for_)}"
-            + (f" (dag {_og(s.dager)})" if s.dager else "")
-            for s in meeting.referat.meta.stedfortredere}
-
-
-def _innslag(placed: Placed) -> str | None:
-    row = next((r for d in placed.meeting.days for r in d.rows if r.sak is placed.sak), None)
-    if row is None or not row.parts:
-        return None
-    return "; ".join(f"{nbdates.clock(p.tid)} {p.tittel}".strip() for p in row.parts)
-
-
-def _earlier(entries: list[Behandling]) -> str | None:
-    return "; ".join(f"{e.utvalg} {e.sak}" + (f" {e.tittel}" if e.tittel else "")
-                     + (f": {e.vedtak}" if e.vedtak else "") for e in entries) or None
-
-
-def _vedlegg_key(vedlegg: object) -> tuple[str, str]:
-    for kind in ("referat", "fil", "url"):
-        value = getattr(vedlegg, kind)
-        if value is not None:
-            return kind, value
-    return "", ""
-
-
-def _vedlegg_text(key: tuple[str, str], tittel: str | None) -> str:
-    kind, target = key
-    where = f"referatet fra {target}" if kind == "referat" else target
-    return f"{tittel} ({where})" if tittel else where
