@@ -14,7 +14,6 @@ from typing import Any
 from . import markdown, nbdates, schema
 from .errors import Diagnostic, Severity
 from .model import (
-    Attachment,
     Committee,
     Day,
     Meeting,
@@ -29,36 +28,25 @@ from .model import (
     Toppnotat,
     slug,
 )
-from .root import CONFIG, MEETINGS, MEMBERS, find_root  # noqa: F401 - find_root re-exported
+from .numbering import number_attachments, number_meetings
+from .root import (  # noqa: F401 - find_root re-exported
+    AGENDA,
+    CONFIG,
+    MEETINGS,
+    MEMBERS,
+    REFERAT,
+    find_root,
+    inside,
+)
 from .schemacheck import check
 from .sources import Path_, load_yaml, read_text, split_front_matter
 
-AGENDA = "agenda.yaml"
-REFERAT = "referat.md"
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     loader = _Loader(root.resolve())
     return loader.repository(), loader.diagnostics
-
-
-def inside(folder: Path, value: str) -> tuple[Path | None, str]:
-    """Resolve a user path inside folder; (None, why) when it points elsewhere."""
-    if not value.strip():
-        return None, "the path is empty"
-    candidate = Path(value)
-    if candidate.is_absolute():
-        return None, "an absolute path; give it relative to the meeting folder"
-    if ".." in candidate.parts:
-        return None, "it climbs out with '..'; files must lie inside the meeting folder"
-    target = folder / candidate
-    try:
-        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
-            return None, "a symbolic link; place the file itself in the meeting folder"
-    except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
-        return None, "not a usable file name"
-    return target, ""
 
 
 class _Loader:
@@ -76,9 +64,7 @@ class _Loader:
 
     def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
-        pos = source.doc.key_pos(at) if key and source.doc else source.pos(at)
-        self.diagnostics.append(
-            Diagnostic(source.rel, pos.line, pos.col, code, message, hint, severity))
+        self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
 
     def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
         source = Source(path, self.rel(path))
@@ -123,8 +109,8 @@ class _Loader:
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
         repo = Repository(self.root, committee, members, meetings)
-        self.number_meetings(repo)
-        self.number_attachments(repo)
+        self.diagnostics += number_meetings(repo)
+        self.diagnostics += number_attachments(repo)
         return repo
 
     def committee(self) -> Committee:
@@ -381,85 +367,6 @@ class _Loader:
             sections[nr] = ReferatSection(nr, line, minutes if vedtak else section.text,
                                           vedtak[0].text.strip() or None if vedtak else None)
         return Referat(source, meta, sections, body_line)
-
-    # -- across meetings ---------------------------------------------------------------
-
-    def number_meetings(self, repo: Repository) -> None:
-        """Møte N/YY: the order among the repo's meetings of that year (FORMAT.md)."""
-        by_year: dict[int, list[Meeting]] = {}
-        for meeting in repo.meetings:
-            by_year.setdefault(meeting.first_day.year, []).append(meeting)
-        for year, meetings in by_year.items():
-            offset = 0
-            for i, meeting in enumerate(meetings):
-                requested = meeting.declared_number
-                nr = SakNr.parse(requested) if requested else None
-                if i == 0 and nr and nr.year == year % 100:
-                    offset = nr.n - 1
-                meeting.number = f"{i + 1 + offset}/{year % 100:02d}"
-                if requested and requested != meeting.number:
-                    hint = ("only the first meeting of a year may set its number"
-                            if i else f"the meeting is in {year}: write møte: N/{year % 100:02d}")
-                    self.report(meeting.source, ("møte",), "meeting-number",
-                                f"møte says {requested}, but this is meeting {meeting.number} "
-                                f"in the order of the repository's meetings of {year}", hint)
-
-    def number_attachments(self, repo: Repository) -> None:
-        """Vedlegg 1, 2, 7A ...: in agenda order, one number per sak with attachments."""
-        for meeting in repo.meetings:
-            number = 0
-            for sak in meeting.saker:
-                items: list[Attachment] = []
-                if sak.toppnotat:
-                    items.append(Attachment("", f"Toppnotat {sak.tittel}", "toppnotat",
-                                            sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet))
-                for vedlegg, source, at in sak.declared_vedlegg:
-                    item = self.attachment(repo, meeting, vedlegg, source, at)
-                    if item:
-                        items.append(item)
-                if items:
-                    number += 1
-                for i, item in enumerate(items):
-                    item.label = f"{number}{chr(ord('A') + i - 1) if i else ''}"
-                sak.attachments = items
-
-    def attachment(self, repo: Repository, meeting: Meeting, vedlegg: schema.Vedlegg,
-                   source: Source, where: Path_) -> Attachment | None:
-        if vedlegg.referat is not None:
-            target = repo.meeting(vedlegg.referat)
-            if target and target.referat is None and (target.path / REFERAT).is_file():
-                return None  # the referat is there but broken: its own diagnostics say why
-            if target is None or target.referat is None:
-                self.report(source, where, "vedlegg-referat",
-                            f"vedlegg referat '{vedlegg.referat}': "
-                            + ("no meeting folder of that name" if target is None
-                               else "that meeting has no referat.md"),
-                            "name a meeting folder (its first day, YYYY-MM-DD) that has a referat")
-                return None
-            days = [d.dato for d in target.days]
-            title = vedlegg.tittel or (
-                f"Referat {repo.committee.kortnavn} {nbdates.date_range(days)}")
-            return Attachment("", title, "referat", target.folder, vedlegg.skjermet)
-        if vedlegg.url is not None:
-            if not vedlegg.url.startswith("https://") or len(vedlegg.url) <= len("https://"):
-                self.report(source, where, "vedlegg-url",
-                            f"vedlegg url '{vedlegg.url}' is not an https address",
-                            "write the full address, starting with https://")
-                return None
-            return Attachment("", vedlegg.tittel or vedlegg.url, "url", vedlegg.url,
-                              vedlegg.skjermet)
-        path, why = inside(meeting.path, vedlegg.fil or "")
-        if path is None:
-            self.report(source, where, "vedlegg-path", f"vedlegg fil '{vedlegg.fil}': {why}")
-            return None
-        if not path.is_file():
-            self.report(source, where, "vedlegg-missing",
-                        f"vedlegg fil '{vedlegg.fil}' does not exist in {meeting.folder}",
-                        f"add the file at {self.rel(path)}, or correct the path")
-            return None
-        return Attachment("", vedlegg.tittel or path.name, "fil", self.rel(path),
-                          vedlegg.skjermet)
-
 
 
 def _row_start(tid: str | None, previous_end: dt.time | None,

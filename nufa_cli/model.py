@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Diagnostic, Severity
 from .schema import ReferatMeta, ToppnotatMeta
 from .schema import Vedlegg as VedleggDecl
 from .sources import Located, Path_, Pos
@@ -73,6 +74,12 @@ class Source:
 
     def pos(self, at: Path_ = ()) -> Pos:
         return self.doc.pos(at) if self.doc else Pos(1, 1)
+
+    def diagnostic(self, at: Path_, code: str, message: str, hint: str = "",
+                   severity: Severity = Severity.ERROR, *, key: bool = False) -> Diagnostic:
+        """A problem located at the value (or with key=True, the key) at path `at`."""
+        pos = self.doc.key_pos(at) if key and self.doc else self.pos(at)
+        return Diagnostic(self.rel, pos.line, pos.col, code, message, hint, severity)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Where a nufa repository is, and the names of its top-level sources. Cheap to import."""
+"""Where a nufa repository is, its top-level sources, and paths that must stay inside it.
+Cheap to import."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from .errors import RepositoryNotFound
 CONFIG = "nufa.yaml"
 MEMBERS = "medlemmer.yaml"
 MEETINGS = "meetings"
+AGENDA = "agenda.yaml"  # in each meeting folder
+REFERAT = "referat.md"
 SOURCE_PATHS = (CONFIG, MEMBERS, MEETINGS)
 
 
@@ -19,3 +22,21 @@ def find_root(start: Path) -> Path:
         if (folder / CONFIG).is_file() or (folder / MEETINGS).is_dir():
             return folder
     raise RepositoryNotFound(start)
+
+
+def inside(folder: Path, value: str) -> tuple[Path | None, str]:
+    """Resolve a user path inside folder; (None, why) when it points elsewhere."""
+    if not value.strip():
+        return None, "the path is empty"
+    candidate = Path(value)
+    if candidate.is_absolute():
+        return None, "an absolute path; give it relative to the meeting folder"
+    if ".." in candidate.parts:
+        return None, "it climbs out with '..'; files must lie inside the meeting folder"
+    target = folder / candidate
+    try:
+        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+            return None, "a symbolic link; place the file itself in the meeting folder"
+    except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
+        return None, "not a usable file name"
+    return target, ""

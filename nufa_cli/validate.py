@@ -15,12 +15,6 @@ from .sources import Path_
 Rule = Callable[[Repository], Iterator[Diagnostic]]
 
 
-def _at(source: Source, at: Path_, code: str, message: str, hint: str = "",
-        severity: Severity = Severity.ERROR) -> Diagnostic:
-    pos = source.pos(at)
-    return Diagnostic(source.rel, pos.line, pos.col, code, message, hint, severity)
-
-
 def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
     allowed = repo.committee.sakstyper
     for meeting in repo.meetings:
@@ -31,7 +25,7 @@ def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
                 sak.toppnotat.meta.type else (meeting.source, (*sak.at, "type"))
             close = difflib.get_close_matches(sak.type, allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
-            yield _at(source, at, "unknown-sakstype",
+            yield source.diagnostic(at, "unknown-sakstype",
                       f"sakstype '{sak.type}' of sak {sak.nr} is not in nufa.yaml's sakstyper", hint)
 
 
@@ -42,15 +36,15 @@ def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
         year = meeting.first_day.year % 100
         for sak in meeting.saker:
-            where = (meeting.source, (*sak.at, "sak"))
+            source, at = meeting.source, (*sak.at, "sak")
             if sak.nr.year != year:
-                yield _at(*where, "sak-year",
+                yield source.diagnostic(at, "sak-year",
                           f"sak {sak.nr} is numbered for 20{sak.nr.year:02d}, but the meeting is "
                           f"in {meeting.first_day.year}", f"write it as {sak.nr.n}/{year:02d}")
                 continue
             if sak.nr in seen:
                 other = seen[sak.nr]
-                yield _at(*where, "sak-duplicate",
+                yield source.diagnostic(at, "sak-duplicate",
                           f"sak {sak.nr} is already used in meeting {other.folder}",
                           "each sak number is used once a year; nufa renumber fixes a meeting")
                 continue
@@ -58,7 +52,7 @@ def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
             want = expected.get(year)
             if want is not None and sak.nr.n != want:
                 word = "skips" if sak.nr.n > want else "goes back before"
-                yield _at(*where, "sak-sequence",
+                yield source.diagnostic(at, "sak-sequence",
                           f"sak {sak.nr} {word} the sequence: the previous sak was "
                           f"{want - 1}/{year:02d}", f"number it {want}/{year:02d}")
             expected[year] = sak.nr.n + 1
@@ -76,12 +70,12 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
         for day in meeting.days:
             day_at = ("dager", day.index - 1)
             if previous_day and day.dato <= previous_day:
-                yield _at(meeting.source, (*day_at, "dato"), "day-order",
+                yield meeting.source.diagnostic((*day_at, "dato"), "day-order",
                           f"day {day.index} ({day.dato}) is not after the day before it",
                           "list the days in date order, without repeats")
             previous_day = day.dato
             if day.slutt <= day.start:
-                yield _at(meeting.source, (*day_at, "slutt"), "time-order",
+                yield meeting.source.diagnostic((*day_at, "slutt"), "time-order",
                           f"day {day.index} ends at {nbdates.clock(day.slutt)}, not after its start "
                           f"{nbdates.clock(day.start)}")
             last = None
@@ -89,13 +83,13 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                 if row.tid is None:
                     continue
                 if last is not None and row.tid < last.tid:
-                    yield _at(meeting.source, (*row.at, "tid"), "time-order",
+                    yield meeting.source.diagnostic((*row.at, "tid"), "time-order",
                               f"'{row.tittel}' at {nbdates.clock(row.tid)} comes before "
                               f"'{last.tittel}' at {nbdates.clock(last.tid)}",
                               "list the rows in the order they happen")
                 elif last is not None and last.end and row.tid < last.end and row is not \
                         (last.parts[0] if last.parts else None):
-                    yield _at(meeting.source, (*row.at, "tid"), "time-overlap",
+                    yield meeting.source.diagnostic((*row.at, "tid"), "time-overlap",
                               f"'{row.tittel}' starts at {nbdates.clock(row.tid)}, before "
                               f"'{last.tittel}' ends at {nbdates.clock(last.end)}",
                               "shorten the row before (varighet) or move this one")
@@ -104,12 +98,12 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                 if row.sak is None or row.tid is None:
                     continue
                 if row.tid < day.start or row.tid >= day.slutt:
-                    yield _at(meeting.source, (*row.at, "tid"), "time-outside",
+                    yield meeting.source.diagnostic((*row.at, "tid"), "time-outside",
                               f"sak {row.sak.nr} at {nbdates.clock(row.tid)} lies outside day "
                               f"{day.index} ({nbdates.clock(day.start)}–{nbdates.clock(day.slutt)})",
                               "move the sak inside the day, or change the day's start/slutt")
                 elif row.end and row.end > day.slutt:
-                    yield _at(meeting.source, (*row.at, "varighet"), "time-outside",
+                    yield meeting.source.diagnostic((*row.at, "varighet"), "time-outside",
                               f"sak {row.sak.nr} ends at {nbdates.clock(row.end)}, after the day "
                               f"ends at {nbdates.clock(day.slutt)}")
 
@@ -161,7 +155,7 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
             present = days - absent_days.get(sub.for_, set())
             if present:
                 listed = ", ".join(str(d) for d in sorted(present))
-                yield _at(source, (*at, "for"), "substitute-for-present",
+                yield source.diagnostic((*at, "for"), "substitute-for-present",
                           f"{sub.navn} stands in for '{sub.for_}', who was present on day {listed}",
                           f"add '{sub.for_}' to fravær, or give the substitute's 'dager'")
 
@@ -169,7 +163,7 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
 def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Iterator[Diagnostic]:
     outside = sorted(d for d in days if d > count)
     if outside:
-        yield _at(source, at, "invalid-day",
+        yield source.diagnostic(at, "invalid-day",
                   f"day {outside[0]} does not exist: the meeting has {count} day(s)")
 
 
@@ -181,7 +175,7 @@ def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path
         hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
     else:
         hint = f"did you mean '{close[0]}'?" if close else "use the member's id from medlemmer.yaml"
-    return _at(source, at, "unknown-member",
+    return source.diagnostic(at, "unknown-member",
                f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
 
 
@@ -204,18 +198,18 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                 if ours and nr is not None:
                     found = repo.find_sak(nr)
                     if found is None:
-                        yield _at(note.source, (*at, "sak"), "unknown-sak",
+                        yield note.source.diagnostic((*at, "sak"), "unknown-sak",
                                   f"{entry.utvalg} sak {entry.sak} is not in this repository",
                                   "correct the number; for a sak before the repository began, "
                                   "give its tittel and vedtak")
                     elif not (entry.vedtak or _vedtak_of(found[0], nr)
                               or _referat_broken(found[0])):
-                        yield _at(note.source, (*at, "sak"), "vedtak-missing",
+                        yield note.source.diagnostic((*at, "sak"), "vedtak-missing",
                                   f"sak {entry.sak} has no vedtak in its referat yet",
                                   "write the referat's '### Vedtak', or give 'vedtak:' here",
                                   Severity.WARNING)
                 elif not (entry.tittel and entry.vedtak):
-                    yield _at(note.source, at, "missing-field",
+                    yield note.source.diagnostic(at, "missing-field",
                               f"{entry.utvalg} sak {entry.sak} is not in this repository: give "
                               "its 'tittel' and 'vedtak'")
 
@@ -275,11 +269,11 @@ def skjerming(repo: Repository) -> Iterator[Diagnostic]:
                     continue
                 value = _value(source.doc.data, at)
                 if value is None or not str(value).strip():
-                    yield _at(source, at, "skjermet-empty",
+                    yield source.diagnostic(at, "skjermet-empty",
                               "'skjermet' has no legal basis, so nothing is withheld",
                               "write the provision, e.g. 'skjermet: offl. § 14', or remove the key")
                 elif "§" not in str(value):
-                    yield _at(source, at, "skjermet-basis",
+                    yield source.diagnostic(at, "skjermet-basis",
                               f"skjermet '{value}' names no provision: the documents print it as "
                               "the legal basis", "write it as e.g. 'offl. § 14' or "
                               "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
