@@ -5,7 +5,9 @@ markdown-it gives block positions (token.map), so every finding has a line.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -29,12 +31,15 @@ class Heading:
     line: int  # 0-based line within the parsed text
 
 
-def parse(text: str) -> tuple[list[Token], dict]:
+@functools.lru_cache(maxsize=256)
+def parse(text: str) -> tuple[tuple[Token, ...], dict]:
+    """Tokens and environment of a text. Cached (check and render both read each toppnotat):
+    callers read them and never modify them."""
     env: dict = {}
-    return _MD.parse(text, env), env
+    return tuple(_MD.parse(text, env)), env
 
 
-def headings(tokens: list[Token]) -> list[Heading]:
+def headings(tokens: Sequence[Token]) -> list[Heading]:
     found = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map:
