@@ -148,8 +148,10 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
 
 
 def earlier_date(repo: Repository, entry: Behandling) -> dt.date | None:
-    """The day an earlier treatment of this repository was on the agenda (the seed prints
-    "7/24 (24.1.2024)"); None for a sak of another committee or from before the repository."""
+    """The day of an earlier treatment (the seed prints "7/24 (24.1.2024)"): as written in the
+    entry, else the day a sak of this repository was on the agenda, else None."""
+    if entry.dato is not None:
+        return entry.dato
     found = _own_sak(repo, entry)
     return found[1].dato if found else None
 

@@ -152,6 +152,9 @@ class Behandling(_Strict):
     sak: SakNr
     tittel: Tekst | None = None
     vedtak: Markdown | None = None
+    dato: dt.date | None = Field(
+        None, description="The day it was treated, printed beside the number; derived for a "
+        "sak of this repository")
 
 
 class ToppnotatMeta(_Strict):

@@ -69,8 +69,6 @@ ACCEPTED: dict[str, list[tuple[str, str, str]]] = {
     **{f"2024-04-24/toppnotat-{n}-24": [TIL_MOTE] for n in range(12, 19)},
     "2024-04-24/toppnotat-14-24": [
         TIL_MOTE,
-        ("37/23 (14.12.2023)", "37/23", "a date beside a sak of another utvalg is not kept "
-         "(14-24-helseteknologiordningen.md); beside our own 7/24 it is derived"),
     ],
     "2024-04-24/toppnotat-15-24": [
         TIL_MOTE,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Meeting, Repository, Sak, SakNr
+from ..history import earlier_date, resolve_earlier
+from ..model import Meeting, Repository, Sak
 from ..offentlig import marking
 from ..render import Renderer
 from ..schema import Behandling
@@ -16,7 +17,7 @@ from .document import Document
 class EarlierDecision:
     utvalg: str
     sak: str  # "7/24"
-    dato: dt.date | None  # the day it was treated, when it is a sak of this repository
+    dato: dt.date | None  # the day it was treated: written in the entry, or derived
     tittel: str
     vedtak: str  # Markdown
 
@@ -38,15 +39,9 @@ class Toppnotat:
 
 def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
     """An entry as written; a sak of this repository fills in its own title, vedtak and day."""
-    nr = SakNr.parse(entry.sak)
-    found = repo.find_sak(nr) if nr and entry.utvalg == repo.committee.kortnavn else None
-    if found is None:
-        return EarlierDecision(entry.utvalg, entry.sak, None, entry.tittel or "",
-                               entry.vedtak or "")
-    meeting, sak = found
-    section = meeting.referat.sections.get(sak.nr) if meeting.referat else None
-    vedtak = entry.vedtak or (section.vedtak if section else None) or ""
-    return EarlierDecision(entry.utvalg, entry.sak, sak.dato, entry.tittel or sak.tittel, vedtak)
+    tittel, vedtak = resolve_earlier(repo, entry)
+    return EarlierDecision(entry.utvalg, entry.sak, earlier_date(repo, entry), tittel or "",
+                           vedtak or "")
 
 
 def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
