@@ -17,13 +17,14 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from xml.sax.saxutils import escape as xml_escape
 
 import typst
 
 from nufa_cli.errors import NufaError
+from nufa_cli.images import IMAGE_TYPES, resolve_image
 from nufa_cli.job import Job
 from nufa_cli.look import Look, add_docx_logo, set_docx_font
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
@@ -52,16 +53,10 @@ TEMPLATE_FILES = (
     "filters/typst.lua",
 )
 
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-}
 
+# An unused footnote is harmless, and nufa check warns of it (footnote-unused).
+_UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
 _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
-_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # also catches Windows drives (C:)
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
@@ -227,7 +222,7 @@ class Converter:
         problems = []
         for src in sources:
             try:
-                images[src] = _resolve_image(root, src)
+                images[src] = resolve_image(root, src)
             except ValueError as error:
                 problems.append(str(error))
         if problems:
@@ -275,7 +270,7 @@ class Converter:
             reply, output = self._pandoc().request(header, blobs)
         except WorkerError as error:
             raise ConvertError(f"pandoc: {error}", title=job.title, fmt=fmt) from error
-        warnings = reply.get("warnings") or []
+        warnings = [w for w in reply.get("warnings") or [] if not _UNUSED_NOTE.match(w)]
         if warnings:
             raise ConvertError(f"pandoc warned: {'; '.join(warnings)}", title=job.title, fmt=fmt)
         return reply, output
@@ -309,27 +304,6 @@ class Converter:
                 sys_inputs=self._look.typst_inputs(),
             )
         return self._compiler
-
-
-def _resolve_image(root: Path, src: str) -> Path:
-    """The file an image path names, if it is a plain relative path inside root."""
-    shown = src if len(src) <= 80 else src[:77] + "..."
-    if not src:
-        raise ValueError("an image has an empty path")
-    if _URL_SCHEME.match(src) or src.startswith(("/", "\\")) or "\\" in src:
-        raise ValueError(f"image {shown!r}: use a relative path inside the document folder")
-    if ".." in PurePosixPath(src).parts:
-        raise ValueError(f"image {shown!r}: the path may not leave the document folder")
-    if PurePosixPath(src).suffix.lower() not in IMAGE_TYPES:
-        kinds = ", ".join(sorted(IMAGE_TYPES))
-        raise ValueError(f"image {shown!r}: unsupported type (use {kinds})")
-    real_root = root.resolve()
-    path = (real_root / src).resolve()
-    if not path.is_relative_to(real_root):
-        raise ValueError(f"image {shown!r}: leads outside the document folder")
-    if not path.is_file():
-        raise ValueError(f"image {shown!r}: no such file in {root}")
-    return path
 
 
 def _typst_message(diagnostic: typst.TypstError | typst.TypstWarning) -> str:

@@ -47,6 +47,16 @@ def headings(tokens: Sequence[Token]) -> list[Heading]:
     return found
 
 
+def images(text: str) -> list[tuple[str, int]]:
+    """(src, 0-based line) of every image in the text."""
+    found = []
+    for token in parse(text)[0]:
+        for child in token.children or ():
+            if child.type == "image":
+                found.append((str(child.attrs.get("src", "")), token.map[0] if token.map else 0))
+    return found
+
+
 @dataclass(frozen=True)
 class FootnoteProblem:
     code: str  # footnote-undefined | footnote-unused

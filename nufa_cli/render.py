@@ -15,25 +15,16 @@ from urllib.parse import quote
 
 import jinja2
 
-import nufa_cli
-
 from . import mdtext, nbdates
 from .attendance import days_label
 from .errors import NufaError
 from .model import Repository
 from .offentlig import marking_markdown
+from .root import builtin_templates
 
 
 class TemplateError(NufaError):
     """A template could not be rendered: a committee's own template, or a bug in nufa's."""
-
-
-def builtin_templates() -> Path:
-    """The built-in templates: inside the package when installed, else the repository's."""
-    packaged = Path(nufa_cli.__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(nufa_cli.__file__).parent.parent / "templates"
 
 
 def _gridtable(text: str, widths: Sequence[int]) -> str:

@@ -40,3 +40,10 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
     except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
         return None, "not a usable file name"
     return target, ""
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: inside the package when installed, else the repository's."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"

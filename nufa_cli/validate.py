@@ -6,10 +6,12 @@ import difflib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import markdown, nbdates
+from . import glyphs, markdown, nbdates
 from .errors import Diagnostic, Severity
+from .images import resolve_image
 from .load import REFERAT, load
 from .model import Meeting, Repository, Row, SakNr, Source
+from .root import builtin_templates
 from .sources import Path_
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
@@ -232,6 +234,7 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
             ref = meeting.referat
             bodies.append((ref.source.rel, _referat_body(ref.source.path), ref.body_line))
         for rel, body, first_line in bodies:
+            yield from _headings_and_images(rel, body, first_line, meeting.path)
             for problem in markdown.footnote_problems(body):
                 line = first_line + problem.line
                 if problem.code == "footnote-undefined":
@@ -253,6 +256,81 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      "section-missing",
                                      f"the toppnotat has no section '{wanted}'",
                                      f"add a heading '## {wanted}'", Severity.WARNING)
+
+
+def _headings_and_images(rel: str, body: str, first_line: int,
+                         folder: Path) -> Iterator[Diagnostic]:
+    """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
+    needs its text), an image that is not a file of a known type in the meeting folder."""
+    for heading in markdown.headings(markdown.parse(body)[0]):
+        if not heading.text:
+            yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
+                             "a heading without text",
+                             "write the heading's text after the '#', or remove the line")
+    for src, line in markdown.images(body):
+        try:
+            resolve_image(folder, src)
+        except ValueError as problem:
+            yield Diagnostic(rel, first_line + line, 1, "image", str(problem),
+                             f"put the image file in {folder.name}/ and give its path from "
+                             "there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
+
+
+def printable(repo: Repository) -> Iterator[Diagnostic]:
+    """Every character of the printed text must be in the documents' fonts (typst stops the
+    PDF at the first one that is not: emoji, CJK); found here with its file and line."""
+    font_dirs = [d / "fonts" for d in (repo.committee.maler, builtin_templates()) if d]
+    known = glyphs.printable(font_dirs)
+    found: list[tuple[Source, int, str, Path_ | None]] = []
+    for meeting in repo.meetings:
+        sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
+        if meeting.referat:
+            sources.append(meeting.referat.source)
+        for source in sources:
+            seen: set[str] = set()
+            for at, value in _strings(source.doc.data if source.doc else None, ()):
+                for _, char in glyphs.unprintable(value, known):
+                    if char not in seen:
+                        seen.add(char)
+                        found.append((source, 0, char, at))
+            body, first = _body(meeting, source)
+            for line, char in glyphs.unprintable(body, known):
+                if char not in seen:
+                    seen.add(char)
+                    found.append((source, first + line, char, None))
+    if not found:
+        return
+    family = repo.committee.font or "Carlito"
+    refused = glyphs.typst_refuses({char for _, _, char, _ in found}, font_dirs, family)
+    for source, line, char, at in found:
+        if char in refused:
+            message = (f"the character '{char}' (U+{ord(char):04X}) cannot be printed: the font "
+                       f"{family} has no glyph for it, and the PDF would stop there")
+            hint = "remove it, or write it in words"
+            if at is not None:
+                yield source.diagnostic(at, "unprintable", message, hint)
+            else:
+                yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
+
+
+def _strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*at, i))
+
+
+def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
+    """The Markdown body of a toppnotat or referat source, and its first line."""
+    if meeting.referat and source is meeting.referat.source:
+        return _referat_body(source.path), meeting.referat.body_line
+    note = next((s.toppnotat for s in meeting.saker
+                 if s.toppnotat and s.toppnotat.source is source), None)
+    return (note.body, note.body_line) if note else ("", 0)
 
 
 def skjerming(repo: Repository) -> Iterator[Diagnostic]:
@@ -293,7 +371,7 @@ def _referat_body(path: Path) -> str:
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies, skjerming)
+                           markdown_bodies, printable, skjerming)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

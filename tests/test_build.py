@@ -82,8 +82,9 @@ def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
     out = sample / "build"
     before = hashes(out)
     note = sample / "meetings/2024-04-24/toppnotater/12-24-tannhelse.md"
-    # an image that does not exist passes check (Markdown is free text) but fails conversion
-    note.write_text(note.read_text(encoding="utf-8") + "\n![Figur](figur-finnes-ikke.png)\n",
+    # an image file that exists but is no image passes check, and fails conversion
+    (note.parent.parent / "figur.png").write_bytes(b"not a PNG at all")
+    note.write_text(note.read_text(encoding="utf-8") + "\n![Figur](figur.png)\n",
                     encoding="utf-8")
     with pytest.raises(NufaError) as caught:
         build(sample)

@@ -315,6 +315,23 @@ CASES = [
          [Expect(REFERAT1, "[^x]", "footnote-undefined")]),
     Case("footnote-unused", put(TOPPNOTAT, TOPPNOTAT_MD + "[^ubrukt]: Aldri brukt.\n"),
          [Expect(TOPPNOTAT, "[^ubrukt]", "footnote-unused", W)]),
+    Case("heading-empty", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n#####\n"),
+         [Expect(TOPPNOTAT, "#####", "heading-empty")]),
+    Case("image-missing", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n![Figur 1](figur.png)"),
+         [Expect(TOPPNOTAT, "![Figur 1]", "image")]),
+    Case("image-address", sub(TOPPNOTAT, "tilbake til NUFA.",
+                              "tilbake til NUFA.\n\n![Logo](https://example.org/logo.png)"),
+         [Expect(TOPPNOTAT, "![Logo]", "image")]),
+    Case("image-outside", sub(TOPPNOTAT, "tilbake til NUFA.",
+                              "tilbake til NUFA.\n\n![Hemmelig](../../../outside.png)"),
+         [Expect(TOPPNOTAT, "![Hemmelig]", "image")]),
+    Case("image-type", sub(TOPPNOTAT, "tilbake til NUFA.",
+                           "tilbake til NUFA.\n\n![Tabell](vedlegg/tabell.xlsx)"),
+         [Expect(TOPPNOTAT, "![Tabell]", "image")]),
+    Case("unprintable-in-body", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA. 🙂"),
+         [Expect(TOPPNOTAT, "🙂", "unprintable")]),
+    Case("unprintable-in-agenda", sub(AGENDA2, "tittel: Middag", "tittel: Middag 🍽"),
+         [Expect(AGENDA2, "🍽", "unprintable")]),
     Case("section-missing", sub(TOPPNOTAT, "## Hensikt med saken", "## Formål"),
          [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
                  hint="## Hensikt med saken")]),
@@ -366,6 +383,9 @@ ALLOWED = [
     pytest.param(sub(TOPPNOTAT, "saksbehandler: Bjørnar Hafell",
                      "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 13 jf. fvl. § 13"),
                  id="skjermet-toppnotat"),
+    # symbols Carlito lacks but typst prints from the fonts it embeds
+    pytest.param(sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA. ✓ ★ → ≥ € §"),
+                 id="symbols-typst-can-print"),
 ]
 
 
