@@ -192,16 +192,16 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     epoch = source_date_epoch(root)
     renderer = Renderer(repo, cache=out / CACHE / "jinja")
     chosen = select(repo, meetings)
-    documents: list[tuple[Meeting, Document]] = []
-    rendered: dict[tuple[str, str], list[Document]] = {}  # (kind, meeting): the packet reuses them
-    for meeting in chosen:
-        for doc in meeting_documents(repo, meeting, renderer, only):
-            documents.append((meeting, doc))
-            rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
+    members = [(meeting, doc) for meeting in chosen
+               for doc in meeting_documents(repo, meeting, renderer, only)]
+    # Each set of documents: the repository it is made from, its folder in build/<meeting>/
+    sets: list[tuple[Repository, str, list[tuple[Meeting, Document]]]] = [(repo, "", members)]
     if offentlig:
-        from .offentlig import public_documents
+        from .offentlig import FOLDER, public_documents, public_view
 
-        documents += public_documents(repo, chosen, renderer, only)
+        public = public_view(repo)
+        sets.append((public, f"{FOLDER}/", public_documents(public, chosen, renderer, only)))
+    documents = [pair for _, _, found in sets for pair in found]
 
     template_dirs = [d for d in (repo.committee.maler, builtin_templates()) if d and d.is_dir()]
     look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}  # nufa.yaml's share
@@ -228,26 +228,35 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             path = plan.add(f"{meeting.folder}/{meeting.folder}.ics", digest("ics", ics))
             if not plan.up_to_date(path):
                 plan.contents[path] = ics
-    if offentlig:
-        from .offentlig import stamps
 
-        for rel, stamp in stamps(out, documents, formats).items():
-            path = plan.add(rel, digest("stamp", stamp))
-            if not plan.up_to_date(path):
-                plan.contents[path] = stamp
-
-    # The meeting packet, sakspapirer.pdf (packet.py): keyed by all of its parts.
-    packets = []
+    # The meeting packets, sakspapirer.pdf (packet.py), the members' and the public one:
+    # keyed by all of their parts, which reuse the documents rendered above.
+    packets: list[tuple[Path, Packet]] = []
+    public_packets: list[tuple[str, Packet]] = []
     if "pdf" in formats and (only is None or PACKET in only):
         from . import packet
 
-        for meeting in chosen:
-            pk = packet.packet(repo, meeting, renderer, notes.get(meeting.folder)
-                               or footer_note(root, meeting, epoch), rendered)
-            key = pk.key(str(epoch), templates_key, *map(resources_fingerprint, pk.folders))
-            path = plan.add(f"{meeting.folder}/{packet.STEM}.pdf", key)
+        for source, subfolder, found in sets:
+            rendered = packet.by_kind(found)
+            for meeting in chosen:
+                if meeting.folder not in notes:
+                    notes[meeting.folder] = footer_note(root, meeting, epoch)
+                view = source.meeting(meeting.folder)
+                assert view is not None
+                pk = packet.packet(source, view, renderer, notes[meeting.folder], rendered)
+                key = pk.key(str(epoch), templates_key, *map(resources_fingerprint, pk.folders))
+                path = plan.add(f"{meeting.folder}/{subfolder}{packet.STEM}.pdf", key)
+                if source is not repo:  # the public one: its stamp lets the site publish it
+                    public_packets.append((meeting.folder, pk))
+                if not plan.up_to_date(path):
+                    packets.append((path, pk))
+    if offentlig:
+        from .offentlig import stamps
+
+        for rel, stamp in stamps(out, documents, formats, public_packets).items():
+            path = plan.add(rel, digest("stamp", stamp))
             if not plan.up_to_date(path):
-                packets.append((path, pk))
+                plan.contents[path] = stamp
 
     result = BuildResult(diagnostics=diagnostics, epoch=epoch)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]

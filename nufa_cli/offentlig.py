@@ -12,6 +12,8 @@ timed parts of its programme are gone; its forslag til vedtak and its referat ve
 "Unntatt offentlighet, <basis>", its minutes are empty. A withheld vedlegg (skjermet
 itself, or of a skjermet sak) keeps only its number: a title can name what is withheld.
 Both versions print the marking where it applies (the templates' `unntatt` filter).
+The public packet (packet.py) is made from the view likewise: a withheld vedlegg is a page
+with its number and the marking.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from .writer import digest
 
 if TYPE_CHECKING:  # render.py uses this module's marking: no import of it at run time
     from .documents import Document
+    from .job import Job
+    from .packet import Packet
     from .render import Renderer
 
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set
@@ -105,16 +109,29 @@ def _attachment(item: Attachment, basis: str | None) -> Attachment:
 # -- the public set ---------------------------------------------------------------------------
 
 
-def fingerprint(doc: Document) -> str:
+def fingerprint(doc: Document | Job) -> str:
+    """What a document shows: not when, where or from which commit it was built."""
     return digest(doc.markdown, doc.title, doc.header)
 
 
-def public_documents(repo: Repository, meetings: Sequence[Meeting], renderer: Renderer,
-                     only: set[str] | None = None) -> list[tuple[Meeting, Document]]:
-    """The public versions of the meetings' documents, each with its stem under FOLDER/."""
+def fingerprints(repo: Repository, meeting: Meeting, renderer: Renderer) -> dict[str, str]:
+    """The fingerprint of each file `nufa build` makes of the meeting, by its stem: every
+    document and the packet (Packet.fingerprint)."""
+    from . import packet
     from .documents import meeting_documents
 
-    public = public_view(repo)
+    documents = meeting_documents(repo, meeting, renderer)
+    pk = packet.packet(repo, meeting, renderer,
+                       rendered=packet.by_kind((meeting, doc) for doc in documents))
+    return {doc.stem: fingerprint(doc) for doc in documents} | {packet.STEM: pk.fingerprint()}
+
+
+def public_documents(public: Repository, meetings: Sequence[Meeting], renderer: Renderer,
+                     only: set[str] | None = None) -> list[tuple[Meeting, Document]]:
+    """The public versions of the meetings' documents (public: public_view() of their
+    repository), each with its stem under FOLDER/ and with its meeting of the view."""
+    from .documents import meeting_documents
+
     found: list[tuple[Meeting, Document]] = []
     for meeting in meetings:
         view = public.meeting(meeting.folder)
@@ -124,21 +141,30 @@ def public_documents(repo: Repository, meetings: Sequence[Meeting], renderer: Re
     return found
 
 
-def stamps(out: Path, documents: Iterable[tuple[Meeting, Document]],
-           formats: Sequence[str]) -> dict[str, bytes]:
-    """build/<meeting>/offentlig/.nufa-offentlig.json of every meeting with public documents.
+def stamps(out: Path, documents: Iterable[tuple[Meeting, Document]], formats: Sequence[str],
+           packets: Iterable[tuple[str, Packet]] = ()) -> dict[str, bytes]:
+    """build/<meeting>/offentlig/.nufa-offentlig.json of every meeting with public files.
 
     It names the document each public file was made from, so `nufa site` can tell a public
     file of today's sources from one built before something was made skjermet (which it
-    must not publish). Entries of files this build does not make are kept as they were.
+    must not publish). packets: (meeting folder, public packet). Entries of files this build
+    does not make are kept as they were.
     """
+    from .packet import STEM
+
     entries: dict[str, dict[str, str]] = {}
+
+    def add(folder: str, file: str, made_from: str) -> None:
+        if folder not in entries:
+            entries[folder] = read_stamp(out / folder / FOLDER)
+        entries[folder][file] = made_from
+
     for meeting, doc in documents:
-        if not doc.stem.startswith(f"{FOLDER}/"):
-            continue
-        folder = entries.setdefault(meeting.folder, read_stamp(out / meeting.folder / FOLDER))
-        for fmt in formats:
-            folder[f"{doc.stem.removeprefix(f'{FOLDER}/')}.{fmt}"] = fingerprint(doc)
+        if doc.stem.startswith(f"{FOLDER}/"):
+            for fmt in formats:
+                add(meeting.folder, f"{doc.stem.removeprefix(f'{FOLDER}/')}.{fmt}", fingerprint(doc))
+    for folder, pk in packets:
+        add(folder, f"{STEM}.pdf", pk.fingerprint())
     return {f"{folder}/{FOLDER}/{STAMP}": (json.dumps(names, indent=1, sort_keys=True) + "\n").encode()
             for folder, names in entries.items()}
 
@@ -153,14 +179,14 @@ def read_stamp(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def current_files(meeting_out: Path, documents: Sequence[Document]) -> tuple[list[Path], list[Path]]:
-    """The files of build/<meeting>/offentlig/ made from exactly these public documents, and
-    the others (built from older sources, or by hand): (current, out of date)."""
+def current_files(meeting_out: Path, wanted: dict[str, str]) -> tuple[list[Path], list[Path]]:
+    """The files of build/<meeting>/offentlig/ made from exactly the public documents wanted
+    names (fingerprints(), by stem), and the others (built from older sources, or by hand):
+    (current, out of date)."""
     folder = meeting_out / FOLDER
     if not folder.is_dir():
         return [], []
     stamp = read_stamp(folder)
-    wanted = {doc.stem: fingerprint(doc) for doc in documents}
     current, old = [], []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or not path.is_file():
@@ -170,5 +196,5 @@ def current_files(meeting_out: Path, documents: Sequence[Document]) -> tuple[lis
     return current, old
 
 
-__all__ = ["FOLDER", "WITHHELD", "current_files", "has_skjermet", "marking", "marking_markdown",
-           "public_documents", "public_view", "stamps"]
+__all__ = ["FOLDER", "WITHHELD", "current_files", "fingerprint", "fingerprints", "has_skjermet",
+           "marking", "marking_markdown", "public_documents", "public_view", "stamps"]

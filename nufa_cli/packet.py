@@ -3,6 +3,9 @@
 Order: the innkalling, then the vedlegg in number order (1, 2, ... 7, 7A, 8): a toppnotat
 as its toppnotat document, a `referat:` vedlegg as that meeting's referat, a `fil:` PDF
 as its own pages, any other file and a `url:` as a short page naming it (with the link).
+The public packet, build/<meeting>/offentlig/sakspapirer.pdf, is the same made from the
+public view (offentlig.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
+offentlighet, <basis>", and nothing of it (title, address, file) is in the packet.
 Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at the top
 of its first page; the running header keeps the document's own title); the outline holds
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +46,7 @@ from .documents.document import Document
 from .job import Job
 from .kinds import PACKET
 from .model import Attachment, Meeting, Repository
+from .offentlig import WITHHELD, fingerprint, marking
 from .render import FILTERS, Renderer
 from .writer import digest
 
@@ -85,12 +89,28 @@ class Packet:
 
     def key(self, *extra: str) -> str:
         """A digest of everything the packet is made from (with extra: the build's own)."""
+        return self._digest(repr, *extra)
+
+    def fingerprint(self) -> str:
+        """A digest of what the packet shows, wherever and whenever it is built (no footer
+        note, no paths): like offentlig.fingerprint of a document, which it uses per part."""
+        return self._digest(fingerprint)
+
+    def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
         parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
         for part in self.parts:
-            parts += [part.heading, part.label, repr(part.job)]
+            parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
                 parts.append(part.pdf.read_bytes())
         return digest(*parts)
+
+
+def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
+    """Rendered documents as packet() takes them: by (kind, meeting folder)."""
+    rendered: Rendered = {}
+    for meeting, doc in documents:
+        rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
+    return rendered
 
 
 def _label(vedlegg: str) -> str:
@@ -154,7 +174,11 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
 def _vedlegg(repo: Repository, meeting: Meeting,
              documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
-    heading = f"Vedlegg {attachment.label}: {attachment.tittel}"
+    tittel = attachment.tittel
+    if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
+        assert attachment.skjermet
+        tittel = marking(attachment.skjermet)
+    heading = f"Vedlegg {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":
         return _part(heading, label, notes[attachment.target], footer_note)
@@ -164,7 +188,9 @@ def _vedlegg(repo: Repository, meeting: Meeting,
         doc = documents("referat", source)[0]
         return _part(heading, label, doc, footer_note)
     path = repo.root / attachment.target if attachment.kind == "fil" else None
-    if path is not None and path.suffix.lower() == ".pdf":
+    if attachment.kind == WITHHELD:
+        markdown = "Vedlegget er ikke med i den offentlige utgaven av sakspapirene.\n"
+    elif path is not None and path.suffix.lower() == ".pdf":
         markdown = ""
     elif path is not None:
         markdown = (f"Vedlegget er filen {mdtext.escape(path.name)}, som følger sakspapirene "
@@ -174,8 +200,8 @@ def _vedlegg(repo: Repository, meeting: Meeting,
         markdown = (f"Vedlegget ligger på nettet: "
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
-        markdown = f"::: {{.doctitle}}\n{mdtext.escape(attachment.tittel)}\n:::\n\n{markdown}"
-    doc = Document(kind=KIND, stem=STEM, title=attachment.tittel, header=repo.committee.navn,
+        markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
+    doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
     return _part(heading, label, doc, footer_note,
                  pdf=path if path is not None and not markdown else None)

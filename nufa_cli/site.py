@@ -30,18 +30,19 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from . import nbdates
-from .documents import meeting_documents
 from .errors import NufaError
 from .init import templates_root
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
-from .offentlig import FOLDER, WITHHELD, current_files, fingerprint, has_skjermet, marking, public_view
+from .offentlig import FOLDER, WITHHELD, current_files, fingerprints, has_skjermet, marking, public_view
+from .packet import STEM as PACKET
 from .render import Renderer
 from .writer import OutputError, check_output_folder
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
 FORMATS = (("pdf", "PDF"), ("docx", "Word"))
-_KINDS = ("innkalling", "saksliste", "toppnotat", "referat", "annet")
-_LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", "referat": "Referat"}
+_KINDS = ("innkalling", "saksliste", PACKET, "toppnotat", "referat", "annet")
+_LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", PACKET: "Sakspapirer",
+           "referat": "Referat"}
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
         for sak in noted:
             if _sak_pattern(sak.nr).search(low):
                 return "toppnotat", sak
-    for kind in ("innkalling", "saksliste", "referat"):
+    for kind in ("innkalling", "saksliste", PACKET, "referat"):
         if kind in low:
             return kind, None
     for sak in noted:
@@ -220,17 +221,17 @@ def built_documents(repo: Repository, public: Repository, folder_name: str, buil
     Per document: its public version (build/<meeting>/offentlig/) if that was made from
     today's public view; else the file in build/<meeting>/ if the document shows nothing
     the public view leaves out (as its Markdown tells); else nothing, reported as withheld
-    (unless the document has no public version at all: a skjermet toppnotat). A file of no
-    known document goes along only when nothing of the meeting is skjermet.
+    (unless the document has no public version at all: a skjermet toppnotat). The packet,
+    and a file of no known document, go along only when nothing of the meeting is skjermet
+    and all of it (the packet's vedlegg from other meetings too) is as the public sees it.
     """
     meeting, view = repo.meeting(folder_name), public.meeting(folder_name)
     assert meeting is not None and view is not None
-    public_docs = meeting_documents(public, view, renderer)
-    theirs = {doc.stem: fingerprint(doc) for doc in public_docs}
-    ours = {doc.stem: fingerprint(doc) for doc in meeting_documents(repo, meeting, renderer)}
+    theirs = fingerprints(public, view, renderer)
+    ours = fingerprints(repo, meeting, renderer)
     open_meeting = ours == theirs and not has_skjermet(meeting)
     folder = build_dir / meeting.folder
-    current, old = current_files(folder, public_docs)
+    current, old = current_files(folder, theirs)
     site.stale += [f"{meeting.folder}/{FOLDER}/{p.name}" for p in old]
     published = _by_stem(current)
     stems = _by_stem(sorted(folder.iterdir()) if folder.is_dir() else [])
@@ -247,8 +248,9 @@ def built_documents(repo: Repository, public: Repository, folder_name: str, buil
             if stem in ours and stem not in theirs:
                 continue  # a skjermet toppnotat: withheld by design, nothing to warn of
             # A document shows something withheld when its Markdown differs between the views;
-            # a file nufa does not render (a packet, one put there by hand) goes by the meeting.
-            hidden = ours[stem] != theirs.get(stem) if stem in ours else not open_meeting
+            # the packet (the whole meeting) and a file put there by hand go by the meeting.
+            hidden = (ours[stem] != theirs.get(stem) if stem in ours and stem != PACKET
+                      else not open_meeting)
             if hidden:
                 site.withheld += [f"{meeting.folder}/{p.name}" for p in paths.values()]
                 continue

@@ -10,6 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 M1 = "meetings/2024-01-24"
 M2 = "meetings/2024-04-24"
@@ -73,6 +77,34 @@ def tree_hashes(root: Path) -> dict[str, str]:
         else:
             hashes[rel] = "dir"
     return hashes
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(title, page index, [(child title, page index)]) of the top-level bookmarks."""
+    found: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            children = [(c.title, reader.get_destination_page_number(c))
+                        for c in item if not isinstance(c, list)]
+            title, page, _ = found[-1]
+            found[-1] = (title, page, children)
+        else:
+            found.append((item.title, reader.get_destination_page_number(item), []))
+    return found
+
+
+def link_targets(reader: PdfReader, pages: int) -> dict[str, int]:
+    """Named destination -> page index, of the links within the first pages of a PDF."""
+    targets: dict[str, int] = {}
+    for page in reader.pages[:pages]:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A") or {}
+            name = annotation.get("/Dest") or (action["/D"] if action.get("/S") == "/GoTo" else None)
+            if annotation["/Subtype"] == "/Link" and name is not None:
+                destination = reader.named_destinations[str(name)]
+                targets[str(name)] = reader.get_destination_page_number(destination)
+    return targets
 
 
 NUFA_YAML = """\

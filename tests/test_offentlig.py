@@ -4,7 +4,8 @@ One repository carries a unique string in every place a skjermet text can stand.
 members' documents keep all of it, marked "Unntatt offentlighet, <basis>"; no public file
 (build/<meeting>/offentlig/, the calendar, the site) may hold any of it in any encoding:
 raw bytes, DOCX parts decompressed, PDF streams decompressed, the PDF's extracted text,
-metadata and outline.
+metadata and outline. That holds for the public meeting packet too, which a skjermet `fil:`
+PDF vedlegg (made by typst) must never reach.
 """
 
 from __future__ import annotations
@@ -16,17 +17,22 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+import typst
 from helpers import (
     AGENDA2,
     AGENDA2_YAML,
     M2,
+    ONE_DAY_2025,
     PLAN,
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    link_targets,
+    outline,
     replace_once,
     valid_repo,
     write_repo,
@@ -53,9 +59,13 @@ SECRETS = (
     "REFERATVEDLEGG-HEMMELIG-12",  # a skjermet referat vedlegg's title
     "REFERAT-HEMMELIG-555",  # the skjermet sak's minutes
     "VEDTAK-HEMMELIG-666",  # its vedtak, also cited by a later toppnotat
+    "PDFTITTEL-HEMMELIG-21",  # a skjermet fil: PDF vedlegg: its title
+    "PDFINNHOLD-HEMMELIG-42",  # and its text, drawn into the members' packet
 )
 REFERAT2 = f"{M2}/referat.md"
 TOPPNOTAT8 = f"{M2}/toppnotater/8-24-eventuelt.md"
+SECRET_PDF = f"{M2}/vedlegg/hemmelig.pdf"
+PACKET = "sakspapirer.pdf"
 
 REFERAT2_MD = """\
 ---
@@ -106,6 +116,11 @@ def one_page_pdf() -> bytes:
     return data.getvalue()
 
 
+def secret_pdf() -> bytes:
+    return typst.compile(b"#set document(title: [PDFTITTEL-HEMMELIG-21])\n"
+                         b"= PDFINNHOLD-HEMMELIG-42\nTall for tannhelsen.\n", format="pdf")
+
+
 def skjermet_repo() -> dict[str, FileContent]:
     files = valid_repo()
     note = replace_once(TOPPNOTAT_MD, "saksbehandler: Bjørnar Hafell",
@@ -128,6 +143,11 @@ def skjermet_repo() -> dict[str, FileContent]:
                           "          - url: https://hemmelig.example.no/rapport-1234\n"
                           "            tittel: VEDLEGGTITTEL-HEMMELIG-9\n"
                           "            skjermet: offl. § 14\n")
+    agenda = replace_once(agenda, "            tittel: Plan for Helse i nord\n",
+                          "            tittel: Plan for Helse i nord\n"
+                          "          - fil: vedlegg/hemmelig.pdf\n"
+                          "            tittel: PDFTITTEL-HEMMELIG-21\n"
+                          "            skjermet: offl. § 14\n")
     agenda = replace_once(agenda, "      - sak: 8/24\n        tid: \"14:25\"\n"
                           "        tittel: Eventuelt\n        type: Orientering\n",
                           "      - sak: 8/24\n        tid: \"14:25\"\n"
@@ -136,6 +156,7 @@ def skjermet_repo() -> dict[str, FileContent]:
     files[TOPPNOTAT8] = TOPPNOTAT8_MD
     files[REFERAT2] = REFERAT2_MD
     files[PLAN] = one_page_pdf()  # the meeting packet reads it
+    files[SECRET_PDF] = secret_pdf()
     return files
 
 
@@ -233,18 +254,19 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
         "2024-01-24/offentlig/innkalling.docx", "2024-01-24/offentlig/innkalling.pdf",
         "2024-01-24/offentlig/referat.docx", "2024-01-24/offentlig/referat.pdf",
         "2024-01-24/offentlig/saksliste.docx", "2024-01-24/offentlig/saksliste.pdf",
+        "2024-01-24/offentlig/sakspapirer.pdf",
         "2024-04-24/offentlig/innkalling.docx", "2024-04-24/offentlig/innkalling.pdf",
         "2024-04-24/offentlig/referat.docx", "2024-04-24/offentlig/referat.pdf",
         "2024-04-24/offentlig/saksliste.docx", "2024-04-24/offentlig/saksliste.pdf",
+        "2024-04-24/offentlig/sakspapirer.pdf",
         # no toppnotat-5-24: the skjermet toppnotat has no public version
         "2024-04-24/offentlig/toppnotat-8-24.docx", "2024-04-24/offentlig/toppnotat-8-24.pdf",
     ]
     # a meeting without anything skjermet: its public documents are the members' ones
-    for name in ("innkalling", "saksliste", "referat"):
-        for fmt in ("docx", "pdf"):
-            folder = built / "build" / "2024-01-24"
-            assert (folder / FOLDER / f"{name}.{fmt}").read_bytes() == \
-                (folder / f"{name}.{fmt}").read_bytes()
+    folder = built / "build" / "2024-01-24"
+    for name in ("innkalling.docx", "innkalling.pdf", "saksliste.docx", "saksliste.pdf",
+                 "referat.docx", "referat.pdf", PACKET):
+        assert (folder / FOLDER / name).read_bytes() == (folder / name).read_bytes()
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
@@ -264,12 +286,12 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
         {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "FORSLAG-HEMMELIG-31", "Bjørnar Hafell"})
     assert leaks(folder / f"innkalling.{fmt}") == sorted(
         set(SECRETS) - {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "Bjørnar Hafell",
-                        "REFERAT-HEMMELIG-555", "VEDTAK-HEMMELIG-666"})
+                        "REFERAT-HEMMELIG-555", "VEDTAK-HEMMELIG-666", "PDFINNHOLD-HEMMELIG-42"})
 
 
 def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
     files = public_files(built)
-    assert len(files) == 14
+    assert len(files) == 16
     for path in files:
         assert leaks(path) == [], path
     for path in sorted((built / "build").glob("*/*.ics")):
@@ -293,7 +315,42 @@ def test_public_saksliste_lists_withheld_vedlegg_by_number_only(built: Path) -> 
     assert f"Vedlegg 2: {MARK}" in text  # the toppnotat of the skjermet sak
     assert f"Vedlegg 3: {MARK}" in text  # the skjermet url vedlegg of sak 6/24
     assert "Vedlegg 3A: Plan for Helse i nord" in text  # a vedlegg that is not skjermet
+    assert f"Vedlegg 3B: {MARK}" in text  # the skjermet PDF vedlegg of sak 6/24
     assert f"Forslag til vedtak: {MARK}" in text
+
+
+def test_public_packet_has_a_marked_page_for_each_withheld_vedlegg(built: Path) -> None:
+    reader = PdfReader(built / "build" / "2024-04-24" / FOLDER / PACKET)
+    entries = outline(reader)
+    assert [title for title, _, _ in entries] == [
+        "Innkalling", f"Vedlegg 1: {MARK}", f"Vedlegg 2: {MARK}", f"Vedlegg 3: {MARK}",
+        "Vedlegg 3A: Plan for Helse i nord", f"Vedlegg 3B: {MARK}",
+        "Vedlegg 4: Toppnotat Eventuelt"]
+    for (title, page, _), (_, following, _) in pairwise(entries[1:]):
+        text = " ".join(reader.pages[page].extract_text().split())
+        assert title in text
+        if MARK in title:  # a short page of its own
+            assert following == page + 1
+            assert "Vedlegget er ikke med i den offentlige utgaven av sakspapirene." in text
+        else:
+            assert MARK not in text
+    # the public toppnotat of 8/24: the vedtak of sak 5/24 it cites is withheld
+    assert MARK in reader.pages[entries[-1][1]].extract_text()
+    # the saksliste's "Vedlegg N" jump to the pages, the withheld ones too
+    assert link_targets(reader, entries[1][1]) == {
+        f"vedlegg-{title.split(':')[0].removeprefix('Vedlegg ')}": page
+        for title, page, _ in entries[1:]}
+
+
+def test_members_packet_holds_what_the_public_one_leaves_out(built: Path) -> None:
+    folder = built / "build" / "2024-04-24"
+    # all but the minutes of sak 5/24: the packet holds the referat of the meeting before
+    assert leaks(folder / PACKET) == sorted(set(SECRETS) - {"REFERAT-HEMMELIG-555"})
+    assert leaks(folder / FOLDER / PACKET) == []
+    text = text_of(folder / PACKET)
+    assert "PDFINNHOLD-HEMMELIG-42" in text and SENTENCE in text
+    titles = [title for title, _, _ in outline(PdfReader(folder / PACKET))]
+    assert "Vedlegg 3B: PDFTITTEL-HEMMELIG-21" in titles
 
 
 def test_public_files_are_deterministic(built: Path, tmp_path: Path,
@@ -303,6 +360,9 @@ def test_public_files_are_deterministic(built: Path, tmp_path: Path,
     for path in public_files(built):
         again = tmp_path / "again" / path.relative_to(built / "build")
         assert again.read_bytes() == path.read_bytes(), path
+    # and cached: the packets alone, asked for again, are up to date
+    packets = build(built, out=tmp_path / "again", only={"sakspapirer"}, offentlig=True)
+    assert packets.written == []
 
 
 def test_the_site_publishes_the_public_set(built: Path) -> None:
@@ -312,12 +372,16 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         assert leaks(path) == [], path
     meeting = site / "2024-04-24"
-    for name in ("innkalling.pdf", "saksliste.docx", "referat.pdf", "toppnotat-8-24.pdf"):
+    for name in ("innkalling.pdf", "saksliste.docx", "referat.pdf", "toppnotat-8-24.pdf",
+                 PACKET):
         assert (meeting / name).read_bytes() == \
             (built / "build" / "2024-04-24" / FOLDER / name).read_bytes()
+    assert (site / "2024-01-24" / PACKET).read_bytes() == \
+        (built / "build" / "2024-01-24" / FOLDER / PACKET).read_bytes()
     assert not (meeting / "toppnotat-5-24.pdf").exists()
-    # the members' packet shows what is skjermet: it stays out (it has no public version yet)
-    assert result.withheld == ["2024-04-24/sakspapirer.pdf"]
+    assert not (meeting / "filer" / "vedlegg" / "hemmelig.pdf").exists()
+    # the members' packet stays out, in favour of the public one: nothing to warn of
+    assert result.withheld == []
     assert result.stale == []
     page = (meeting / "index.html").read_text(encoding="utf-8")
     assert f"<dd>{MARK}</dd>" in page
@@ -333,21 +397,25 @@ def test_the_site_never_publishes_a_public_set_built_before_something_was_skjerm
     files = skjermet_repo()
     files[TOPPNOTAT] = replace_once(files[TOPPNOTAT], "skjermet: offl. § 14\n", "")
     root = write_repo(tmp_path / "repo", files)
-    build(root, only={"innkalling", "saksliste"}, offentlig=True)  # sak 5/24 still public
+    kinds = {"innkalling", "saksliste", "sakspapirer"}
+    build(root, only=kinds, offentlig=True)  # sak 5/24 still public
     note = root / TOPPNOTAT
     note.write_text(note.read_text(encoding="utf-8").replace(
         "saksbehandler: Bjørnar Hafell", "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14"),
         encoding="utf-8")
-    build(root, only={"innkalling", "saksliste"})  # the members' documents, not the public set
+    build(root, only=kinds)  # the members' documents, not the public set
     repo, _ = check(root)
     result = generate(repo, root / "build", root / "build" / "site")
     assert result.stale == ["2024-04-24/offentlig/innkalling.docx",
                             "2024-04-24/offentlig/innkalling.pdf",
                             "2024-04-24/offentlig/saksliste.docx",
-                            "2024-04-24/offentlig/saksliste.pdf"]
+                            "2024-04-24/offentlig/saksliste.pdf",
+                            "2024-04-24/offentlig/sakspapirer.pdf"]
     assert result.withheld == ["2024-04-24/innkalling.docx", "2024-04-24/innkalling.pdf",
-                               "2024-04-24/saksliste.docx", "2024-04-24/saksliste.pdf"]
+                               "2024-04-24/saksliste.docx", "2024-04-24/saksliste.pdf",
+                               "2024-04-24/sakspapirer.pdf"]
     assert not (result.out / "2024-04-24" / "innkalling.pdf").exists()
+    assert not (result.out / "2024-04-24" / PACKET).exists()
     for path in sorted(p for p in result.out.rglob("*") if p.is_file()):
         assert "BESKRIVELSE-HEMMELIG-77" not in path.read_bytes().decode("utf-8", "replace")
 
@@ -355,7 +423,7 @@ def test_the_site_never_publishes_a_public_set_built_before_something_was_skjerm
 def test_without_a_public_set_every_document_showing_something_skjermet_stays_out(
         tmp_path: Path) -> None:
     root = write_repo(tmp_path / "repo", skjermet_repo())
-    stems = {"2024-01-24": ["innkalling", "referat"],
+    stems = {"2024-01-24": ["innkalling", "referat", "sakspapirer"],
              "2024-04-24": ["innkalling", "saksliste", "referat", "sakspapirer",
                             "toppnotat-5-24", "toppnotat-8-24"]}
     for folder, names in stems.items():
@@ -364,14 +432,33 @@ def test_without_a_public_set_every_document_showing_something_skjermet_stays_ou
             (root / "build" / folder / f"{stem}.pdf").write_bytes(b"%PDF-1.7\n")
     repo, _ = check(root)
     result = generate(repo, root / "build", root / "build" / "site")
-    # toppnotat-8-24 quotes the vedtak of the skjermet sak 5/24; the packet is not a document
-    # nufa can compare, and its meeting has skjermet content; toppnotat-5-24 has no public
-    # version at all, so it is left out without a warning
+    # toppnotat-8-24 quotes the vedtak of the skjermet sak 5/24; the packet's meeting has
+    # skjermet content (that of 2024-01-24 has none: it goes along); toppnotat-5-24 has no
+    # public version at all, so it is left out without a warning
     assert result.withheld == [f"2024-04-24/{name}.pdf" for name in
                                ("innkalling", "referat", "saksliste", "sakspapirer",
                                 "toppnotat-8-24")]
     assert sorted(name for name in result.files if name.endswith(".pdf")) == [
-        "2024-01-24/innkalling.pdf", "2024-01-24/referat.pdf", "2024-04-24/filer/vedlegg/plan.pdf"]
+        "2024-01-24/innkalling.pdf", "2024-01-24/referat.pdf", "2024-01-24/sakspapirer.pdf",
+        "2024-04-24/filer/vedlegg/plan.pdf"]
+
+
+def test_a_members_packet_holding_skjermet_minutes_of_another_meeting_stays_out(
+        tmp_path: Path) -> None:
+    """Nothing of 2025-01-22 is skjermet, but its packet holds the referat of 2024-04-24, with
+    the minutes of the skjermet sak 5/24 in the members' version."""
+    files = skjermet_repo() | ONE_DAY_2025
+    agenda = "meetings/2025-01-22/agenda.yaml"
+    files[agenda] = str(files[agenda]) + "        vedlegg:\n          - referat: 2024-04-24\n"
+    root = write_repo(tmp_path / "repo", files)
+    (root / "build" / "2025-01-22").mkdir(parents=True)
+    for name in ("innkalling.pdf", PACKET):
+        (root / "build" / "2025-01-22" / name).write_bytes(b"%PDF-1.7\n")
+    repo, diagnostics = check(root)
+    assert diagnostics == []
+    result = generate(repo, root / "build", root / "build" / "site")
+    assert "2025-01-22/innkalling.pdf" in result.files
+    assert result.withheld == ["2025-01-22/sakspapirer.pdf"]
 
 
 def test_the_public_view_leaves_the_model_it_came_from_alone(tmp_path: Path) -> None:

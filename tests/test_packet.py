@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import typst
+from helpers import link_targets, outline
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
 
@@ -93,20 +94,6 @@ def reader(built: Path) -> PdfReader:
     return PdfReader(built / PACKET)
 
 
-def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
-    """(title, page index, [(child title, page index)]) of the top-level bookmarks."""
-    found: list[tuple[str, int, list[tuple[str, int]]]] = []
-    for item in reader.outline:
-        if isinstance(item, list):
-            children = [(c.title, reader.get_destination_page_number(c))
-                        for c in item if not isinstance(c, list)]
-            title, page, _ = found[-1]
-            found[-1] = (title, page, children)
-        else:
-            found.append((item.title, reader.get_destination_page_number(item), []))
-    return found
-
-
 def pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
@@ -141,15 +128,7 @@ def test_outline_innkalling_with_its_saker_then_each_vedlegg(reader: PdfReader) 
 def test_saksliste_links_jump_to_each_vedlegg(reader: PdfReader) -> None:
     entries = outline(reader)
     first_page = {re.match(r"Vedlegg (\w+): ", t)[1]: page for t, page, _ in entries[1:]}
-    targets: dict[str, int] = {}
-    for page in reader.pages[:entries[1][1]]:  # the innkalling's pages
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A") or {}
-            name = annotation.get("/Dest") or (action["/D"] if action.get("/S") == "/GoTo" else None)
-            if annotation["/Subtype"] == "/Link" and name is not None:
-                destination = reader.named_destinations[str(name)]
-                targets[str(name)] = reader.get_destination_page_number(destination)
+    targets = link_targets(reader, entries[1][1])  # from the innkalling's pages
     assert targets == {f"vedlegg-{label}": first_page[label] for label in LABELS}
 
 
