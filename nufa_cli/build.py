@@ -40,6 +40,15 @@ class UnknownMeeting(NufaError):
     exit_code = 2
 
 
+class ConversionFailed(NufaError):
+    """Documents that pandoc or typst refused, all of them, in build order."""
+
+    def __init__(self, errors: Sequence[NufaError]) -> None:
+        listed = "\n".join(f"  {error.message}" for error in errors)
+        super().__init__(f"{len(errors)} document(s) could not be converted; earlier outputs "
+                         f"are unchanged:\n{listed}")
+
+
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
@@ -125,7 +134,8 @@ def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path,
         by_job.setdefault(job, []).append(path)
     work: list[tuple[Job, list[Path]] | tuple[Path, Packet]] = [*packets, *by_job.items()]
     total = len(stale) + len(packets)
-    pending = iter(work)
+    pending = iter(enumerate(work))
+    failures: list[tuple[int, NufaError]] = []
     lock = threading.Lock()
     finished = 0
     sources: dict[Job, bytes] = {}
@@ -142,27 +152,33 @@ def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path,
         with Converter(template_dirs, epoch, sources=sources, **look) as converter:
             while True:
                 with lock:
-                    piece = next(pending, None)
+                    index, piece = next(pending, (None, None))
                 if piece is None:
                     return results
-                if isinstance(piece[0], Job):
-                    job, paths = piece
-                    for path in paths:
-                        convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                        results[path] = convert(job)
-                        tick(path)
-                else:
-                    from . import packet
+                try:
+                    if isinstance(piece[0], Job):
+                        job, paths = piece
+                        for path in paths:
+                            convert = converter.docx if path.suffix == ".docx" else converter.pdf
+                            results[path] = convert(job)
+                            tick(path)
+                    else:
+                        from . import packet
 
-                    path, pk = piece
-                    results[path] = packet.render(pk, converter, template_dirs)
-                    tick(path)
+                        path, pk = piece
+                        results[path] = packet.render(pk, converter, template_dirs)
+                        tick(path)
+                except NufaError as error:  # go on: every failing document is named, in order
+                    with lock:
+                        failures.append((index, error))
 
     contents: dict[Path, bytes] = {}
     count = min(lanes(), len(work))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
         for results in [pool.submit(run) for _ in range(count)]:
             contents.update(results.result())
+    if failures:
+        raise ConversionFailed([error for _, error in sorted(failures, key=lambda f: f[0])])
     return contents
 
 
