@@ -177,6 +177,8 @@ def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path,
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
         for results in [pool.submit(run) for _ in range(count)]:
             contents.update(results.result())
+    if len(failures) == 1:
+        raise failures[0][1]
     if failures:
         raise ConversionFailed([error for _, error in sorted(failures, key=lambda f: f[0])])
     return contents
