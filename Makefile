@@ -36,6 +36,7 @@ test: $(STAMP) ## Run the linter and the test suite (real pandoc and typst)
 bench: $(STAMP) ## Time check and build on the sample and on a generated archive
 	$(BIN)/python tools/bench_check.py
 	$(BIN)/python tools/bench_build.py
+	$(BIN)/python tools/bench_packet.py
 
 .PHONY: golden
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change
