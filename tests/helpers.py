@@ -8,9 +8,12 @@ the change the test is about.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -308,3 +311,20 @@ dager:
         tittel: Godkjenning av innkalling og dagsorden
         type: Godkjenning
 """}
+
+
+def run_nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
+             cwd: Path | None = None) -> tuple[int, str, str]:
+    """`nufa ARGS` through its real entry point, in cwd: (exit code, stdout, stderr)."""
+    from nufa_cli.cli import main
+
+    if cwd is not None:
+        monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "argv", ["nufa", *args])
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exited:
+        code = exited.code
+    out, err = capsys.readouterr()
+    return (code if isinstance(code, int) else 0 if code is None else 1), out, err

@@ -6,14 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, ONE_DAY_2025, FileContent, replace_once, valid_repo
+from helpers import AGENDA1, ONE_DAY_2025, FileContent, replace_once, run_nufa, valid_repo
 
-from nufa_cli.cli import main
 from nufa_cli.history import (
     UnknownSak,
     all_cases,
@@ -47,17 +45,6 @@ def nr(text: str) -> SakNr:
     parsed = SakNr.parse(text)
     assert parsed is not None
     return parsed
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str, str]:
-    """nufa args through its real entry point: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["nufa", *args])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0 if code is None else 1), out, err
 
 
 def flat(text: str) -> str:
@@ -99,7 +86,7 @@ def test_sample_toppnotat_14_24_resolves_its_earlier_treatments() -> None:
 
 def test_sample_list_shortens_vedtak_in_the_table(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "list", "--repo", str(SAMPLE), "--grep",
+    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(SAMPLE), "--grep",
                        "helseteknologiordningen bør")
     assert code == 0
     row = out.splitlines()[1]
@@ -199,7 +186,7 @@ def test_rich_table_has_the_columns(root: Path) -> None:
 
 def test_cli_sak(root: Path, monkeypatch: pytest.MonkeyPatch,
                  capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(monkeypatch, capsys, "sak", "2/24", "--repo", str(root))
+    code, out, err = run_nufa(monkeypatch, capsys, "sak", "2/24", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "Sak 2/24  Orientering fra Helsedirektoratet",
@@ -220,7 +207,7 @@ def test_cli_sak(root: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_sak_without_referat(root: Path, monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "sak", "5/24", "--repo", str(root))
+    code, out, _ = run_nufa(monkeypatch, capsys, "sak", "5/24", "--repo", str(root))
     assert code == 0
     assert out.splitlines()[5:] == [
         "Forslag til vedtak",
@@ -236,7 +223,7 @@ def test_cli_sak_without_referat(root: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_sak_unknown(root: Path, monkeypatch: pytest.MonkeyPatch,
                          capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(monkeypatch, capsys, "sak", "9/24", "--repo", str(root))
+    code, out, err = run_nufa(monkeypatch, capsys, "sak", "9/24", "--repo", str(root))
     assert (code, out) == (1, "")
     assert err == "error: no sak 9/24 in this repository (its saker: 1/24–8/24, 1/25–1/25)\n"
 
@@ -244,7 +231,7 @@ def test_cli_sak_unknown(root: Path, monkeypatch: pytest.MonkeyPatch,
 @pytest.mark.parametrize("number", ["2-24", "2/2024", "0/24", "sju"])
 def test_cli_sak_malformed_number(number: str, root: Path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(monkeypatch, capsys, "sak", number, "--repo", str(root))
+    code, out, err = run_nufa(monkeypatch, capsys, "sak", number, "--repo", str(root))
     assert (code, out) == (2, "")
     assert "is not a sak number" in flat(err)
 
@@ -257,7 +244,7 @@ def test_cli_stops_on_source_errors(make_repo: Callable[[Files], Path],
                                   "type: Orienterign\n      - tid")
     root = make_repo(files)
     for args in (["sak", "2/24"], ["list"]):
-        code, out, err = run(monkeypatch, capsys, *args, "--repo", str(root))
+        code, out, err = run_nufa(monkeypatch, capsys, *args, "--repo", str(root))
         assert (code, out) == (1, "")
         assert "error[unknown-sakstype]" in err
         assert err.endswith("error: the sources have errors; fix them first "
@@ -269,7 +256,7 @@ def test_cli_stops_on_source_errors(make_repo: Callable[[Files], Path],
 
 def test_cli_list_plain_table(root: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(monkeypatch, capsys, "list", "--repo", str(root))
+    code, out, err = run_nufa(monkeypatch, capsys, "list", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "Sak   Møte  Dato        Type         Tittel                                               Vedtak",
@@ -287,7 +274,7 @@ def test_cli_list_plain_table(root: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_list_filters(root: Path, monkeypatch: pytest.MonkeyPatch,
                           capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2024",
+    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2024",
                        "--type", "orientering", "--grep", "ORIENTERING")
     assert code == 0
     assert out.splitlines() == [
@@ -299,7 +286,7 @@ def test_cli_list_filters(root: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_list_json(root: Path, monkeypatch: pytest.MonkeyPatch,
                        capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
+    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
     assert code == 0
     records = json.loads(out)
     assert [r["sak"] for r in records] == [
@@ -309,19 +296,19 @@ def test_cli_list_json(root: Path, monkeypatch: pytest.MonkeyPatch,
         "day": 1, "type": "Orientering", "title": "Orientering fra Helsedirektoratet",
         "forslag_til_vedtak": None, "vedtak": "NUFA tar saken til orientering.",
         "later": ["5/24"]}
-    again = run(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
+    again = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
     assert again == (0, out, "")
 
 
 def test_cli_list_json_empty(root: Path, monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2023",
+    assert run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2023",
                "--format", "json") == (0, "[]\n", "")
 
 
 def test_cli_list_csv(root: Path, monkeypatch: pytest.MonkeyPatch,
                       capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "list", "--repo", str(root), "--format", "csv",
+    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "csv",
                        "--grep", "godkjenner")
     assert code == 0
     assert out.split("\r\n")[0] == (
@@ -337,6 +324,6 @@ def test_cli_list_csv(root: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_list_unknown_type_is_a_usage_error(root: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(monkeypatch, capsys, "list", "--repo", str(root), "--type", "Vedtak")
+    code, out, err = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--type", "Vedtak")
     assert (code, out) == (2, "")
     assert "unknown sakstype 'Vedtak'" in flat(err)

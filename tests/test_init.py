@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import tree_hashes
+from helpers import run_nufa, tree_hashes
 
-from nufa_cli.cli import main
 from nufa_cli.errors import Severity
 from nufa_cli.init import TargetNotEmpty, example_date, files, init
 from nufa_cli.schemas import json_schemas
@@ -21,17 +19,6 @@ from nufa_cli.validate import check
 DATO = dt.date(2025, 3, 12)
 MEETING = "meetings/2025-03-12"
 WORKFLOW = ".github/workflows/nufa.yml"
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str, str]:
-    """nufa args through its real entry point: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["nufa", *args])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0 if code is None else 1), out, err
 
 
 @pytest.fixture
@@ -79,7 +66,7 @@ def test_new_repository_checks_with_no_errors_and_no_warnings(fresh: Path) -> No
 def test_nufa_check_command_passes_in_the_new_repository(
         fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(fresh)
-    assert run(monkeypatch, capsys, "check") == (0, "All sources are valid.\n", "")
+    assert run_nufa(monkeypatch, capsys, "check") == (0, "All sources are valid.\n", "")
 
 
 def test_schemas_are_nufa_schemas_and_yaml_files_point_to_them(fresh: Path) -> None:
@@ -145,7 +132,7 @@ def test_lists_every_existing_file_and_exits_1(
         fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     (fresh / "README.md").write_text("changed\n", encoding="utf-8")
     before = tree_hashes(fresh)
-    code, out, err = run(monkeypatch, capsys, "init", str(fresh), "--dato", DATO.isoformat())
+    code, out, err = run_nufa(monkeypatch, capsys, "init", str(fresh), "--dato", DATO.isoformat())
     assert (code, out) == (1, "")
     assert err.startswith(f"error: {len(files(DATO))} file(s) already exist in {fresh}; "
                           "nothing was written:\n  .github/workflows/nufa.yml\n")
@@ -176,7 +163,7 @@ def test_command_prints_what_it_wrote_and_the_next_steps(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(monkeypatch, capsys, "init", "ny", "--dato", DATO.isoformat())
+    code, out, err = run_nufa(monkeypatch, capsys, "init", "ny", "--dato", DATO.isoformat())
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[: len(files(DATO))] == [f"wrote {name}" for name in files(DATO)]

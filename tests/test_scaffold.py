@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import tree_hashes
+from helpers import run_nufa, tree_hashes
 
-from nufa_cli import cli
 from nufa_cli.changeset import Changeset
 from nufa_cli.errors import Severity
 from nufa_cli.sources import load_yaml, split_front_matter
@@ -40,15 +38,7 @@ def nufa(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `nufa ARGS` in a folder through the real entry point; exit code and output."""
 
     def run(root: Path, *args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["nufa", *args])
-        monkeypatch.chdir(root)
-        code = 0
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return Result(*run_nufa(monkeypatch, capsys, *args, cwd=root))
 
     return run
 

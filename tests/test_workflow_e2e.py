@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers import run_nufa
 
-from nufa_cli.cli import main
 from nufa_cli.init import init
 
 DATO = "2025-03-12"
@@ -31,12 +30,7 @@ def git(root: Path, *args: str) -> str:
 
 def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path,
          *args: str) -> tuple[int, str, str]:
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nufa", *args])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
+    return run_nufa(monkeypatch, capsys, *args, cwd=root)
 
 
 def workflow_runs(root: Path) -> str:
