@@ -106,7 +106,8 @@ def innslag(placed: Placed) -> str | None:
 
 
 def earlier(entries: list[Behandling]) -> str | None:
-    return "; ".join(f"{e.utvalg} {e.sak}" + (f" {e.tittel}" if e.tittel else "")
+    return "; ".join(f"{e.utvalg} {e.sak}" + (f" ({nbdates.numeric(e.dato)})" if e.dato else "")
+                     + (f" {e.tittel}" if e.tittel else "")
                      + (f": {e.vedtak}" if e.vedtak else "") for e in entries) or None
 
 

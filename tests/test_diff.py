@@ -438,3 +438,12 @@ def test_changed_since_unknown_revision(three: Path) -> None:
     result = nufa(three, "build", "--changed-since", "HEAD")
     assert (result.returncode, result.stdout) == (
         0, "No meeting changed since HEAD; nothing to build.\n")
+
+
+def test_the_date_of_an_earlier_treatment(repo: Path) -> None:
+    edit(repo, TOPPNOTAT, "sak: 3/23, tittel: Revidert mandat",
+         "sak: 3/23, dato: 2023-03-15, tittel: Revidert mandat")
+    commit(repo)
+    (kind, folder, sak, before, after), = changes(repo)
+    assert (kind, folder, sak) == ("tidligere-behandlinger", "2024-04-24", "5/24")
+    assert "3/23 Revidert" in before and "3/23 (15.03.2023) Revidert" in after
