@@ -26,7 +26,7 @@ import typst
 from nufa_cli.errors import NufaError
 from nufa_cli.images import IMAGE_TYPES, resolve_image
 from nufa_cli.job import Job
-from nufa_cli.look import Look, add_docx_logo, set_docx_font
+from nufa_cli.look import Look, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.ziputil import write_zip
 
@@ -57,7 +57,6 @@ TEMPLATE_FILES = (
 # An unused footnote is harmless, and nufa check warns of it (footnote-unused).
 _UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
 _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 _PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
@@ -313,7 +312,7 @@ def _typst_message(diagnostic: typst.TypstError | typst.TypstWarning) -> str:
 
 
 def _xml_text(text: str) -> str:
-    return xml_escape(_XML_INVALID.sub("", " ".join(text.split())))
+    return xml_escape(xml_plain(text))
 
 
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:

@@ -102,12 +102,17 @@ def _find_logo(folders: Sequence[Path], alt: str) -> Logo | None:
 # -- DOCX -------------------------------------------------------------------------------------
 
 
+def xml_plain(text: str) -> str:
+    """Text as one line without the control characters XML cannot hold (not yet escaped)."""
+    return _XML_INVALID.sub("", " ".join(text.split()))
+
+
 def add_docx_logo(parts: dict[str, bytes], logo: Logo) -> None:
     """The logo left of the committee name in every header part that shows it. Run before
     the placeholders are filled in: the NUFA-HEADER placeholder marks the place."""
     cy = _LOGO_HEIGHT_EMU
     cx = round(cy * logo.width / logo.height)
-    alt = quoteattr(_XML_INVALID.sub("", " ".join(logo.alt.split())))
+    alt = quoteattr(xml_plain(logo.alt))
     drawing = (
         f'<w:r><w:drawing><wp:inline xmlns:wp="{_WP}" distT="0" distB="0" distL="0" distR="0">'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'

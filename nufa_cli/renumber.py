@@ -20,7 +20,7 @@ from . import markdown
 from .changeset import Changeset
 from .errors import NufaError
 from .model import Meeting, Repository, Sak, SakNr
-from .sources import split_front_matter
+from .sources import FRONT_MATTER_FENCE, split_front_matter
 from .yamledit import Edit, EditError, child, compose, replace_scalar, text_of
 
 _NOTE_NAME = re.compile(r"^([1-9]\d*)-(\d{2})-(.+)$")
@@ -192,13 +192,10 @@ def _toppnotat(repo: Repository, meeting: Meeting, sak: Sak, nr: SakNr, path_nod
                  f"toppnotat: {written} -> {new_value}")
 
 
-_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # as sources.split_front_matter reads it
-
-
 def _front_matter_node(text: str, rel: str, *path: str | int) -> tuple[Node, int]:
     """A node of a Markdown file's front matter, and where the front matter starts in text."""
-    first = _FENCE.match(text)
-    closing = _FENCE.search(text, first.end()) if first else None
+    first = FRONT_MATTER_FENCE.match(text)
+    closing = FRONT_MATTER_FENCE.search(text, first.end()) if first else None
     if first is None or closing is None:
         raise EditError(f"{rel} has no front matter between two '---' lines")
     offset = first.end() + 1

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import NufaError
-from .load import CONFIG, MEETINGS, MEMBERS
+from .root import SOURCE_PATHS
 from .sources import MAX_SOURCE_BYTES
 
-SOURCES = (CONFIG, MEMBERS, MEETINGS)
 DEFAULT_BRANCHES = ("main", "master")
-TEXT_SOURCES = (".yaml", ".yml", ".md", ".markdown", ".txt")  # what the loader reads as text
+TEXT_SOURCES = (".yaml", ".yml", ".md")  # what the loader reads as text
 _ENV = {
     "GIT_OPTIONAL_LOCKS": "0",  # a read must not refresh (write) the user's index
     "GIT_TERMINAL_PROMPT": "0",
@@ -127,7 +126,7 @@ def resolve_head(root: Path) -> Revision:
 
 def _listing(root: Path, commit: str) -> list[tuple[str, str, str, int]]:
     """(mode, object, path relative to root, size) of every source file at commit."""
-    done = _run(root, "ls-tree", "-r", "-l", "-z", commit, "--", *SOURCES)
+    done = _run(root, "ls-tree", "-r", "-l", "-z", commit, "--", *SOURCE_PATHS)
     if done.returncode != 0:
         raise GitError(f"git ls-tree failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     entries = []
@@ -204,7 +203,7 @@ def changed_paths(root: Path, revision: Revision, extra: tuple[str, ...] = ()) -
     Committed, staged and unstaged changes, deletions, and untracked files that git does
     not ignore. Renames count as a deletion plus an addition, so both folders are seen.
     """
-    paths = (*SOURCES, *extra)
+    paths = (*SOURCE_PATHS, *extra)
     diff = _run(root, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--relative", "-z",
                 revision.commit, "--", *paths)
     untracked = _run(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *paths)

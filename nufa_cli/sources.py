@@ -230,17 +230,17 @@ class MarkdownSource:
     body_line: int  # line number of the body's first line in the file
 
 
-_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def split_front_matter(text: str, rel: str) -> tuple[MarkdownSource, list[Diagnostic]]:
     """Split '---' front matter from a Markdown body; front is None when there is none."""
     if not text.startswith("---"):
         return MarkdownSource(None, text, 1), []
-    first = _FENCE.match(text)
+    first = FRONT_MATTER_FENCE.match(text)
     if not first:
         return MarkdownSource(None, text, 1), []
-    closing = _FENCE.search(text, first.end())
+    closing = FRONT_MATTER_FENCE.search(text, first.end())
     if not closing:
         return MarkdownSource(None, text, 1), [
             Diagnostic(rel, 1, 1, "front-matter", "the front matter opened with '---' is never closed",
