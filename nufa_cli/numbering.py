@@ -51,9 +51,19 @@ def number_attachments(repo: Repository) -> list[Diagnostic]:
             if items:
                 number += 1
             for i, item in enumerate(items):
-                item.label = f"{number}{chr(ord('A') + i - 1) if i else ''}"
+                item.label = f"{number}{_letters(i)}"
             sak.attachments = items
     return problems
+
+
+def _letters(i: int) -> str:
+    """The letters after the number of a sak's vedlegg i (from 0): "", A ... Z, AA, AB ...
+    as spreadsheet columns go on, so any count of vedlegg gets letters."""
+    letters = ""
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: Source,

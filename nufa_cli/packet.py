@@ -114,8 +114,12 @@ def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
 
 
 def _label(vedlegg: str) -> str:
-    """Vedlegg "7A"'s heading label: <vedlegg-7A>, the saksliste links to "#vedlegg-7A"."""
-    return f"vedlegg-{vedlegg}"
+    """Vedlegg "7A"'s heading label: <vedlegg-7A>, the saksliste links to "#vedlegg-7A".
+
+    Every character but an ASCII letter or digit is written as _<hex>_, so every
+    label is a valid typst label and link target, and two vedlegg never share one."""
+    safe = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in vedlegg)
+    return f"vedlegg-{safe}"
 
 
 def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",

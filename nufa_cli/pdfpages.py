@@ -32,6 +32,16 @@ def _error(message: str, title: str) -> ConvertError:
     return ConvertError(message, title=title, fmt="PDF")
 
 
+def _damaged(path: Path, page: int, why: str, title: str) -> ConvertError:
+    return _error(f"vedlegg {path.name} is damaged: page {page} {why}; save it again from "
+                  "the program that made it (or print it to a new PDF)", title)
+
+
+# What reading a damaged page raises in pypdf or in the code here that takes it apart.
+_DAMAGE: tuple[type[Exception], ...] = (
+    AttributeError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError)
+
+
 def read(path: Path, title: str) -> PdfReader:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -50,9 +60,11 @@ def read(path: Path, title: str) -> PdfReader:
 def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     """Draw each page of the PDF vedlegg into its stand-in image, in order."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
     from pypdf.generic import ContentStream, NameObject
 
-    sources = [(path, page) for path in files for page in read(path, title).pages]
+    sources = [(path, number, page) for path in files
+               for number, page in enumerate(read(path, title).pages, start=1)]
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; typst wrote 1.7
@@ -74,11 +86,15 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
             elif operator == b"cm":
                 matrix = _multiply(tuple(float(x) for x in operands), matrix)
             elif operator == b"Do" and operands[0] in stand_ins:
-                path, source = next(queue, (None, None))
+                path, number, source = next(queue, (None, 0, None))
                 if path is None:
                     raise _error("more page stand-ins than PDF pages", title)
                 name = NameObject(f"/NufaVedlegg{drawn}")
-                xobjects[name] = _form(writer, source, matrix, path, title)
+                try:
+                    xobjects[name] = _form(writer, source, matrix, path, number, title)
+                except (PyPdfError, *_DAMAGE) as error:  # a value missing or of a wrong type
+                    why = f"cannot be taken apart ({type(error).__name__}: {error})"
+                    raise _damaged(path, number, why, title) from error
                 stream.operations[i] = ([name], b"Do")
                 drawn += 1
         page.replace_contents(stream)
@@ -107,7 +123,7 @@ _MARKED_CONTENT = {b"BDC", b"BMC", b"EMC", b"MP", b"DP"}
 
 
 def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path: Path,
-          title: str) -> IndirectObject:
+          number: int, title: str) -> IndirectObject:
     """The source page as a form XObject that fits (top-centred) into the stand-in's square."""
     from pypdf.generic import (
         ArrayObject,
@@ -121,6 +137,9 @@ def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path
     a, b, c, d = matrix[:4]
     if b or c or a <= 0 or d <= 0:
         raise _error("a PDF page stand-in is rotated or mirrored", title)
+    if source.rotation % 90:
+        raise _damaged(path, number, f"is turned by {source.rotation} degrees, "
+                       "not by a multiple of 90", title)
     _check_fonts(source.get("/Resources"), path, title)
     box = source.cropbox
     x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)

@@ -29,6 +29,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from . import nbdates
+from .documents import innkalling
 from .errors import NufaError
 from .init import templates_root
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
@@ -97,13 +98,17 @@ def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
     """Which document a built file is, from its name: (kind, the sak of a toppnotat).
 
     The site depends on the files build writes, not on how documents are named inside
-    nufa: a toppnotat is recognised by its source's name or its sak number, the others by
-    their kind in the name; anything else is still listed, under its file name.
+    nufa: a toppnotat is recognised by the name build gives it (toppnotat-12-24, as
+    documents/toppnotat.py), its source's name or its sak number, the others by their kind
+    in the name; anything else is still listed, under its file name.
     """
     low = stem.lower()
     noted = [s for s in meeting.saker if s.toppnotat]
     for sak in noted:
-        if sak.toppnotat and sak.toppnotat.source.path.stem.lower() in low:
+        if low == f"toppnotat-{sak.nr.n}-{sak.nr.year:02d}":
+            return "toppnotat", sak
+    for sak in noted:  # the whole name: a short one ("notat") is in many others
+        if sak.toppnotat and sak.toppnotat.source.path.stem.lower() == low:
             return "toppnotat", sak
     if low.startswith("toppnotat"):
         for sak in noted:
@@ -202,25 +207,23 @@ def _calendar(meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
 # --- views ----------------------------------------------------------------------------------
 
 
-def _anchor(nr: SakNr) -> str:
-    return f"sak-{nr.n}-{nr.year:02d}"
+def _anchor(nr: str) -> str:
+    """A sak's id on its meeting page: "12/24" -> "sak-12-24"."""
+    return "sak-" + nr.replace("/", "-")
 
 
 def _day_view(meeting: Meeting, day: Day) -> DayView:
+    """The day's dagsorden as the innkalling has it (agenda_lines: its rows and times)."""
     rows: list[RowView] = []
-    end = RowView("end", nbdates.clock(day.slutt), f"Slutt dag {day.index}")
-    for row in day.rows:
-        if end and row.tid is not None and row.tid >= day.slutt:
-            rows.append(end)
-            end = None
-        if row.sak:
-            rows.append(RowView("sak", nbdates.clock(row.tid), row.sak.tittel, str(row.sak.nr),
-                                _anchor(row.sak.nr), row.sak.type or ""))
+    for line in innkalling.agenda_lines(day):
+        tid = nbdates.clock(line.tid)
+        if line.kind == "slutt":
+            rows.append(RowView("slutt", tid, f"Slutt dag {day.index}"))
+        elif line.kind == "sak":
+            rows.append(RowView("sak", tid, line.tittel, line.nr, _anchor(line.nr),
+                                line.type or ""))
         else:
-            rows.append(RowView("row", nbdates.clock(row.tid), row.tittel))
-        rows += [RowView("part", nbdates.clock(p.tid), p.tittel) for p in row.parts]
-    if end:
-        rows.append(end)
+            rows.append(RowView(line.kind, tid, line.tittel))
     caption = f"Dag {day.index}: {nbdates.weekday_date(day.dato)}" if len(meeting.days) > 1 \
         else nbdates.weekday_date(day.dato)
     return DayView(caption, tuple(rows))
@@ -268,8 +271,9 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
         note = "Referatet har ikke noe vedtak i saken."
     else:
         note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
+    anchor = _anchor(str(sak.nr))
     return SakView(
-        str(sak.nr), _anchor(sak.nr), f"{meeting.folder}/index.html#{_anchor(sak.nr)}",
+        str(sak.nr), anchor, f"{meeting.folder}/index.html#{anchor}",
         sak.tittel, sak.type or "", sak.sakseier or "", sak.saksbehandler or "", sak.skjermet,
         sak.beskrivelse or None, sak.forslag_til_vedtak or None, vedtak or None, note,
         tuple(_vedlegg(repo, meeting, a, documents, site) for a in sak.attachments))

@@ -6,15 +6,24 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typst
 from helpers import link_targets, outline
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
-from nufa_cli.build import build
+from nufa_cli import pdfpages
+from nufa_cli.build import NothingToBuild, build
 from nufa_cli.convert import ConvertError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,9 +230,10 @@ def test_only_and_formats_select_the_packet(built: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = built.parent
-    docx = build(root, [MEETING], formats=["docx"], only={"innkalling", "sakspapirer"},
-                 out=tmp_path / "docx")
-    assert [p.name for p in docx.written] == ["innkalling.docx"]
+    with pytest.raises(NothingToBuild, match="sakspapirer is PDF only"):
+        build(root, [MEETING], formats=["docx"], only={"innkalling", "sakspapirer"},
+              out=tmp_path / "docx")
+    assert not (tmp_path / "docx").exists()
     inn = build(root, [MEETING], formats=["pdf"], only={"innkalling"}, out=tmp_path / "inn")
     assert [p.name for p in inn.written] == ["innkalling.pdf"]
 
@@ -258,3 +268,94 @@ def test_pdf_vedlegg_that_cannot_be_inserted_stops_the_build(
     with pytest.raises(ConvertError, match=message):
         build(root, [MEETING], formats=["pdf"], only={"sakspapirer"})
     assert not (root / "build" / PACKET).exists()
+
+
+# -- review fixes ----------------------------------------------------------------------------
+
+
+def many_vedlegg(count: int) -> str:
+    return "".join(f"          - url: https://www.ehelse.no/side-{i}\n"
+                   f"            tittel: Side {i}\n" for i in range(count))
+
+
+def test_more_than_27_vedlegg_go_on_with_double_letters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sak 19/24 has 9 and 9A: 26 more give 9B ... 9Z and 9AA, linked and bookmarked."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = sample(tmp_path / "repo")
+    agenda = root / "meetings" / MEETING / "agenda.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(text.replace(EXTRA_VEDLEGG, EXTRA_VEDLEGG + many_vedlegg(26)),
+                      encoding="utf-8")
+    build(root, [MEETING], formats=["pdf"], only={"sakspapirer"})
+    reader = PdfReader(root / "build" / PACKET)
+    entries = outline(reader)
+    labels = [re.match(r"Vedlegg (\w+): ", t)[1] for t, _, _ in entries[1:]]
+    assert labels[-3:] == ["9Y", "9Z", "9AA"] and len(labels) == len(LABELS) + 26
+    targets = link_targets(reader, entries[1][1])
+    assert targets["vedlegg-9AA"] == entries[-1][1]
+
+
+@pytest.mark.parametrize("label", ["7A", "1[", "2 B", "3-4", "3_2d_4", "5Æ", '6"'])
+def test_any_vedlegg_label_is_a_typst_label_of_its_own(label: str) -> None:
+    from nufa_cli.packet import _label
+
+    others = {_label(other) for other in ["7A", "1[", "2 B", "3-4", "3_2d_4", "5Æ", '6"']}
+    assert len(others) == 7
+    name = _label(label)
+    assert re.fullmatch(r"vedlegg-[A-Za-z0-9_]+", name)
+    typst.compile(f"#link(<{name}>)[til]\n#pagebreak()\n= Vedlegg <{name}>\n".encode(),
+                  format="pdf")
+
+
+def stand_in_packet() -> bytes:
+    """A compiled page with one stand-in, as the packet has for each page of a PDF vedlegg."""
+    template = (ROOT / "templates" / "packet.typ").read_text(encoding="utf-8")
+    return typst.compile(f'{template}\n#nufa-packet-pdf-page("Side 1")\n'.encode(), format="pdf")
+
+
+def damaged_pdf(damage: Callable[[PdfWriter, DictionaryObject], None]) -> bytes:
+    """A blank page made by pypdf, then damaged."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 200)
+    damage(writer, page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _font(writer: PdfWriter, **entries: object) -> DictionaryObject:
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), **{
+        NameObject(f"/{key}"): value for key, value in entries.items()}})
+    return DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+
+
+DAMAGE = {
+    "rotate 45": lambda w, p: p.__setitem__(NameObject("/Rotate"), NumberObject(45)),
+    "rotate name": lambda w, p: p.__setitem__(NameObject("/Rotate"), NameObject("/X")),
+    "resources 7": lambda w, p: p.__setitem__(NameObject("/Resources"), NumberObject(7)),
+    "font 5": lambda w, p: p.__setitem__(NameObject("/Resources"), DictionaryObject(
+        {NameObject("/Font"): NumberObject(5)})),
+    "descendant fonts []": lambda w, p: p.__setitem__(NameObject("/Resources"), _font(
+        w, Subtype=NameObject("/Type0"), DescendantFonts=ArrayObject())),
+    "crop box empty": lambda w, p: p.__setitem__(NameObject("/CropBox"), ArrayObject(
+        [NumberObject(0)] * 4)),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_pdf_vedlegg_is_a_clean_error(tmp_path: Path, damage) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(damaged_pdf(damage))
+    with pytest.raises(ConvertError, match=r": vedlegg plan\.pdf is damaged: page 1 ") as raised:
+        pdfpages.insert(stand_in_packet(), [path], "Sakspapirer")
+    if damage is DAMAGE["rotate 45"]:
+        assert "page 1 is turned by 45 degrees, not by a multiple of 90" in str(raised.value)
+
+
+def test_an_undamaged_pdf_vedlegg_goes_in(tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(damaged_pdf(lambda w, p: p.__setitem__(NameObject("/Rotate"),
+                                                            NumberObject(-270))))
+    assert PdfReader(io.BytesIO(pdfpages.insert(stand_in_packet(), [path], "S"))).pages

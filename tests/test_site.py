@@ -29,7 +29,9 @@ from helpers import (
 )
 
 from nufa_cli.cli import main
-from nufa_cli.site import MARKER, SiteFolderTaken, classify, generate, markdown_html
+from nufa_cli.documents import innkalling
+from nufa_cli.nbdates import clock
+from nufa_cli.site import MARKER, SiteFolderTaken, classify, generate, markdown_html, plan
 from nufa_cli.validate import check
 from nufa_cli.writer import OutputError
 
@@ -317,6 +319,50 @@ def test_documents_are_recognised_by_name() -> None:
         "saksliste": ("saksliste", None), "referat": ("referat", None),
         "toppnotat-12-24": ("toppnotat", "12/24"), "12-24-tannhelse": ("toppnotat", "12/24"),
         "toppnotat-18-24-temadag": ("toppnotat", "18/24"), "vedleggsliste": ("annet", None)}
+
+
+def test_a_toppnotat_with_a_short_source_name_is_filed_under_its_own_sak(tmp_path: Path) -> None:
+    """toppnotater/notat.md for 12/24: "notat" is in every toppnotat's name, and must not
+    take them all."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("nufa.yaml", "medlemmer.yaml"):
+        shutil.copy(SAMPLE / name, root / name)
+    shutil.copytree(SAMPLE / "meetings", root / "meetings")
+    folder = root / "meetings" / "2024-04-24"
+    (folder / "toppnotater" / "12-24-tannhelse.md").rename(folder / "toppnotater" / "notat.md")
+    agenda = folder / "agenda.yaml"
+    agenda.write_text(replace_once(agenda.read_text(encoding="utf-8"),
+                                   "toppnotater/12-24-tannhelse.md", "toppnotater/notat.md"),
+                      encoding="utf-8")
+    repo, _ = check(root)
+    april = repo.meeting("2024-04-24")
+    assert april is not None
+    found = {stem: str(sak.nr) if sak else None
+             for stem in ("toppnotat-12-24", "toppnotat-13-24", "toppnotat-17-24", "notat")
+             for _, sak in [classify(stem, april)]}
+    assert found == {"toppnotat-12-24": "12/24", "toppnotat-13-24": "13/24",
+                     "toppnotat-17-24": "17/24", "notat": "12/24"}
+
+
+def test_dagsorden_rows_and_times_are_the_innkallings(tmp_path: Path) -> None:
+    repo, _ = check(SAMPLE)
+    _, views = plan(repo, tmp_path / "build")
+    for meeting, view in ((repo.meeting(v.folder), v) for v in views):
+        assert meeting is not None
+        for day, day_view in zip(meeting.days, view.days, strict=True):
+            lines = innkalling.agenda_lines(day)
+            assert [(r.kind, r.tid, r.sak, r.tittel) for r in day_view.rows] == [
+                (line.kind, clock(line.tid), line.nr, line.tittel or f"Slutt dag {day.index}")
+                for line in lines]
+
+
+def test_a_sak_whose_parts_have_times_shows_none_itself(sample_site: Path) -> None:
+    """18/24's time is its first part's, 09:05: in the innkalling's row of that part only."""
+    text = (sample_site / "2024-04-24" / "index.html").read_text(encoding="utf-8")
+    assert '<tr class="sak">\n<td></td>\n<th scope="row"><a href="#sak-18-24">18/24</a>' in text
+    assert text.count("<td>09:05</td>") == 1
+    assert '<tr class="slutt">\n<td>14:30</td>\n<td></td>\n<td>Slutt dag 2</td>' in text
 
 
 # -- writing ---------------------------------------------------------------------------------------
