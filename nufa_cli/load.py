@@ -204,7 +204,9 @@ class _Loader:
             previous_end: dt.time | None = None
             for r, rad in enumerate(dag.program):
                 at = ("dager", d, "program", r)
-                start = _row_start(rad.tid, previous_end, dag.start if r == 0 else None)
+                # a sak with innslag takes the time of its first part (FORMAT.md)
+                tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
+                start = _row_start(tid, previous_end, dag.start if r == 0 else None)
                 row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker)
                 rows.append(row)
                 previous_end = row.end
@@ -236,8 +238,6 @@ class _Loader:
                 part_end if p else start)
             part_end = self.end_of(source, part_at, part_start, innslag.varighet)
             parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at))
-        if parts and start is None:
-            start = parts[0].tid
         end = self.end_of(source, at, start, rad.varighet) if not parts else (
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
@@ -355,16 +355,19 @@ class _Loader:
                     source.rel, line, 1, "referat-duplicate", f"sak {nr} has two sections",
                     "merge them into one"))
                 continue
-            minutes, subsections = markdown.sections(section.text, 3)
+            _, subsections = markdown.sections(section.text, 3)
             vedtak = [s for s in subsections if s.heading.lower() == "vedtak"]
             if len(vedtak) > 1:
                 self.diagnostics.append(Diagnostic(
-                    source.rel, line + 1 + vedtak[1].line, 1, "referat-duplicate",
-                    f"sak {nr} has two '### Vedtak' headings", "keep one"))
-            if vedtak:
-                minutes = section.text.split("\n")
-                minutes = "\n".join(minutes[: vedtak[0].line]).strip("\n")
-            sections[nr] = ReferatSection(nr, line, minutes if vedtak else section.text,
+                    source.rel, body_line + section.text_line + vedtak[1].line, 1,
+                    "referat-duplicate", f"sak {nr} has two '### Vedtak' headings", "keep one"))
+            minutes = section.text
+            if vedtak:  # the minutes are the rest, also what follows the Vedtak, in order
+                lines = section.text.split("\n")
+                after = subsections.index(vedtak[0]) + 1
+                end = subsections[after].line if after < len(subsections) else len(lines)
+                minutes = "\n".join(lines[: vedtak[0].line] + lines[end:]).strip("\n")
+            sections[nr] = ReferatSection(nr, line, minutes,
                                           vedtak[0].text.strip() or None if vedtak else None)
         return Referat(source, meta, sections, body_line)
 

@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -48,12 +49,14 @@ def headings(tokens: Sequence[Token]) -> list[Heading]:
 
 
 def images(text: str) -> list[tuple[str, int]]:
-    """(src, 0-based line) of every image in the text."""
+    """(src, 0-based line) of every image in the text, src as written: markdown-it
+    percent-encodes it (figur-ø.png -> figur-%C3%B8.png), pandoc reads it decoded."""
     found = []
     for token in parse(text)[0]:
         for child in token.children or ():
             if child.type == "image":
-                found.append((str(child.attrs.get("src", "")), token.map[0] if token.map else 0))
+                src = unquote(str(child.attrs.get("src", "")))
+                found.append((src, token.map[0] if token.map else 0))
     return found
 
 
@@ -96,6 +99,7 @@ class Section:
     heading: str
     line: int  # 0-based line of the heading
     text: str  # the lines after the heading up to the next heading of the same level
+    text_line: int  # 0-based line of the first line of text (blank lines before it are cut)
 
 
 def sections(text: str, level: int) -> tuple[str, list[Section]]:
@@ -111,5 +115,8 @@ def sections(text: str, level: int) -> tuple[str, list[Section]]:
         start = mark.line + 1
         if start < len(lines) and re.match(r"^\s*[=-]+\s*$", lines[start]):
             start += 1
-        found.append(Section(mark.text, mark.line, "\n".join(lines[start:end]).strip("\n")))
+        while start < end and not lines[start]:
+            start += 1
+        found.append(Section(mark.text, mark.line, "\n".join(lines[start:end]).rstrip("\n"),
+                             start))
     return preamble, found

@@ -144,7 +144,7 @@ class Day:
 class ReferatSection:
     nr: SakNr
     line: int
-    minutes: str  # Markdown before "### Vedtak"
+    minutes: str  # Markdown of the section except its "### Vedtak" part
     vedtak: str | None  # Markdown under "### Vedtak"
 
 

@@ -22,6 +22,19 @@ def _check_time(value: str) -> str:
     return value
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would read a number, or text of digits, as a Unix timestamp."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError(f"expected a date YYYY-MM-DD (got {value!r})")
+    return value
+
+
+Dato = Annotated[dt.date, BeforeValidator(_check_date)]
 Klokkeslett = Annotated[
     str,
     AfterValidator(_check_time),
@@ -76,8 +89,8 @@ class Medlem(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = Field(
         None, description="Explicit id; default is the slug of navn"
     )
-    fra: dt.date | None = Field(None, description="Membership started (inclusive)")
-    til: dt.date | None = Field(None, description="Membership ended (inclusive)")
+    fra: Dato | None = Field(None, description="Membership started (inclusive)")
+    til: Dato | None = Field(None, description="Membership ended (inclusive)")
 
 
 class Medlemmer(_Strict):
@@ -127,7 +140,7 @@ class Rad(_Strict):
 
 
 class Dag(_Strict):
-    dato: dt.date
+    dato: Dato
     start: Klokkeslett
     slutt: Klokkeslett
     program: list[Rad] = Field(default_factory=list)
@@ -152,7 +165,7 @@ class Behandling(_Strict):
     sak: SakNr
     tittel: Tekst | None = None
     vedtak: Markdown | None = None
-    dato: dt.date | None = Field(
+    dato: Dato | None = Field(
         None, description="The day it was treated, printed beside the number; derived for a "
         "sak of this repository")
 

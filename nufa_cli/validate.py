@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import glyphs, markdown, nbdates
+from .attendance import attendance
 from .errors import Diagnostic, Severity
 from .images import resolve_image
 from .load import REFERAT, load
@@ -60,12 +61,6 @@ def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
             expected[year] = sak.nr.n + 1
 
 
-def _flat(rows: list[Row]) -> Iterator[Row]:
-    for row in rows:
-        yield row
-        yield from row.parts
-
-
 def times(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
         previous_day = None
@@ -80,22 +75,28 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                 yield meeting.source.diagnostic((*day_at, "slutt"), "time-order",
                           f"day {day.index} ends at {nbdates.clock(day.slutt)}, not after its start "
                           f"{nbdates.clock(day.start)}")
-            last = None
-            for row in _flat(day.rows):
-                if row.tid is None:
-                    continue
-                if last is not None and row.tid < last.tid:
-                    yield meeting.source.diagnostic((*row.at, "tid"), "time-order",
-                              f"'{row.tittel}' at {nbdates.clock(row.tid)} comes before "
-                              f"'{last.tittel}' at {nbdates.clock(last.tid)}",
-                              "list the rows in the order they happen")
-                elif last is not None and last.end and row.tid < last.end and row is not \
-                        (last.parts[0] if last.parts else None):
-                    yield meeting.source.diagnostic((*row.at, "tid"), "time-overlap",
-                              f"'{row.tittel}' starts at {nbdates.clock(row.tid)}, before "
-                              f"'{last.tittel}' ends at {nbdates.clock(last.end)}",
-                              "shorten the row before (varighet) or move this one")
-                last = row
+            last: Row | None = None  # the row before with a time
+            busy: Row | None = None  # the row whose end the next one may not start before
+            for row in day.rows:
+                for item in (row, *row.parts):
+                    if item.tid is None:
+                        continue
+                    if last is not None and item.tid < last.tid:
+                        yield meeting.source.diagnostic((*item.at, "tid"), "time-order",
+                                  f"'{item.tittel}' at {nbdates.clock(item.tid)} comes before "
+                                  f"'{last.tittel}' at {nbdates.clock(last.tid)}",
+                                  "list the rows in the order they happen")
+                    elif busy is not None and busy.end and item.tid < busy.end:
+                        yield meeting.source.diagnostic((*item.at, "tid"), "time-overlap",
+                                  f"'{item.tittel}' starts at {nbdates.clock(item.tid)}, before "
+                                  f"'{busy.tittel}' ends at {nbdates.clock(busy.end)}",
+                                  "shorten the row before (varighet) or move this one")
+                    last = busy = item
+                    if item is row and row.parts:
+                        busy = None  # its parts lie inside it
+                if row.parts:  # the next row starts after the sak and its last part
+                    ended = [r for r in (row, *row.parts) if r.end]
+                    busy = max(ended, key=lambda r: r.end) if ended else None
             for row in day.rows:
                 if row.sak is None or row.tid is None:
                     continue
@@ -135,18 +136,21 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
             continue
         ids = {m.id for m in meeting.members}
         day_count = len(meeting.days)
-        absent_all: set[str] = set()
-        absent_days: dict[str, set[int]] = {}
+        seen: set[str] = set()
         for i, item in enumerate(ref.meta.fravær):
             at = ("fravær", i)
             if item.medlem not in ids:
                 yield _member_unknown(repo, meeting, source, at, item.medlem)
                 continue
-            days = set(item.dager or range(1, day_count + 1))
-            yield from _days_in_range(source, (*at, "dager"), days, day_count)
-            absent_days[item.medlem] = days
-            if not item.dager:
-                absent_all.add(item.medlem)
+            if item.medlem in seen:
+                yield source.diagnostic(at, "fravær-duplicate",
+                          f"'{item.medlem}' is listed twice in fravær",
+                          "list the member once, with every day absent in one 'dager:'")
+            seen.add(item.medlem)
+            yield from _days_in_range(source, (*at, "dager"), set(item.dager or ()), day_count)
+        att = attendance(meeting)
+        assert att is not None  # the meeting has a referat
+        absent_days = {p.member.id: set(p.absent) for p in att.presences}
         for i, sub in enumerate(ref.meta.stedfortredere):
             at = ("stedfortredere", i)
             if sub.for_ not in ids:
@@ -154,7 +158,7 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
                 continue
             days = set(sub.dager or range(1, day_count + 1))
             yield from _days_in_range(source, (*at, "dager"), days, day_count)
-            present = days - absent_days.get(sub.for_, set())
+            present = (days & set(att.days)) - absent_days[sub.for_]
             if present:
                 listed = ", ".join(str(d) for d in sorted(present))
                 yield source.diagnostic((*at, "for"), "substitute-for-present",

@@ -30,6 +30,7 @@ from helpers import (
 )
 
 from nufa_cli.errors import Diagnostic, Severity
+from nufa_cli.model import SakNr
 from nufa_cli.validate import check
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -168,6 +169,11 @@ CASES = [
          [Expect(AGENDA2, 1, "wrong-type", col=7)]),
     Case("invalid-date", sub(AGENDA2, "dato: 2024-04-25", "dato: 2024-02-30"),
          [Expect(AGENDA2, "2024-02-30", "invalid-value", col=11)]),
+    # pydantic reads a number, or text of digits, as a Unix timestamp: dato: 0 is 1970-01-01
+    Case("invalid-date-number", sub(AGENDA2, "dato: 2024-04-25", "dato: 0"),
+         [Expect(AGENDA2, "dato: 0", "invalid-value", col=11)]),
+    Case("invalid-date-digits", sub("medlemmer.yaml", "til: 2024-03-31", 'til: "0"'),
+         [Expect("medlemmer.yaml", "til:", "invalid-value", col=10)]),
     Case("invalid-time-hour", sub(AGENDA2, 'tid: "14:25"', 'tid: "25:00"'),
          [Expect(AGENDA2, '"25:00"', "invalid-value", col=14)]),
     Case("invalid-time-short", sub(AGENDA2, 'tid: "14:25"', 'tid: "9:00"'),
@@ -199,6 +205,12 @@ CASES = [
          [Expect(AGENDA2, 'tid: "10:00"', "time-order")]),
     Case("time-overlap", sub(AGENDA2, "varighet: 45", "varighet: 50"),
          [Expect(AGENDA2, 'tid: "11:55"', "time-overlap", hint="varighet")]),
+    # a sak's varighet holds the next row back even when its innslag end earlier
+    Case("time-overlap-innslag",
+         sub(AGENDA2, '- {tid: "10:30", tittel: Pause}\n',
+             '- {tid: "10:30", tittel: Pause}\n        varighet: 120\n'
+             '      - tid: "10:45"\n        tittel: Lunsj\n'),
+         [Expect(AGENDA2, 'tid: "10:45"', "time-overlap")]),
     Case("time-outside", sub(AGENDA2, 'tid: "14:25"', 'tid: "14:45"'),
          [Expect(AGENDA2, 'tid: "14:45"', "time-outside")]),
     Case("time-outside-varighet",
@@ -256,6 +268,9 @@ CASES = [
          [Expect(REFERAT1, "## Diverse", "referat-heading")]),
     Case("referat-duplicate", put(REFERAT1, REFERAT1_MD + "\n## 3/24\n\n### Vedtak\n\nIgjen.\n"),
          [Expect(REFERAT1, lines(REFERAT1_MD) + 2, "referat-duplicate")]),
+    Case("referat-duplicate-vedtak", sub(REFERAT1, "NUFA tar saken til orientering.\n",
+                                         "NUFA tar saken til orientering.\n\n### vedtak\n\nIgjen.\n"),
+         [Expect(REFERAT1, "### vedtak", "referat-duplicate")]),
     Case("referat-text-outside", sub(REFERAT1, "---\n\n## 1/24", "---\n\nLøs tekst.\n\n## 1/24"),
          [Expect(REFERAT1, body_line(REFERAT1_MD), "referat-text-outside")]),
     Case("vedtak-missing", sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", ""),
@@ -279,6 +294,13 @@ CASES = [
          sub(REFERAT1, STAND_IN,
              STAND_IN + "  - {navn: Kari Nordmann, virksomhet: KS, for: sissel-skarsgard}\n"),
          [Expect(REFERAT1, "Kari Nordmann", "substitute-for-present")]),
+    # the days of a member listed twice are joined, as the referat prints them: the stand-in
+    # for both days is right, the second entry is the error
+    Case("fravær-duplicate",
+         sub(REFERAT1, "  - {medlem: sissel-skarsgard, dager: [2]}\nstedfortredere:\n",
+             "  - {medlem: sissel-skarsgard, dager: [2]}\n  - {medlem: sissel-skarsgard, dager: [1]}\n"
+             "stedfortredere:\n  - {navn: Kari Nordmann, virksomhet: KS, for: sissel-skarsgard}\n"),
+         [Expect(REFERAT1, "dager: [1]}", "fravær-duplicate")]),
     Case("invalid-day", sub(REFERAT1, "dager: [2]", "dager: [3]"),
          [Expect(REFERAT1, "dager: [3]", "invalid-day")]),
     Case("duplicate-member", sub("medlemmer.yaml", "  - navn: Jim J. Yang\n",
@@ -436,3 +458,49 @@ def test_unusable_file_name_is_a_diagnostic(value: str, make_repo: Callable[[Fil
     _, diagnostics = check(make_repo(files))
     assert [(d.line, d.code) for d in diagnostics] == [
         (line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf"), "vedlegg-path")]
+
+
+def test_date_must_be_written_as_a_date(make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    sub(AGENDA2, "dato: 2024-04-25", "dato: 0")(files)
+    _, diagnostics = check(make_repo(files))
+    assert [d.message for d in diagnostics] == [
+        "dager[1].dato: expected a date YYYY-MM-DD (got 0)"]
+
+
+@pytest.mark.parametrize("edit", [
+    sub(AGENDA2, '      - tid: "09:00"\n        tittel: Velkommen til dag 2\n', ""),
+    sub(AGENDA2, "tittel: Velkommen til dag 2\n", "tittel: Velkommen til dag 2\n        varighet: 3\n"),
+], ids=["first-row-of-day", "after-row-with-varighet"])
+def test_sak_with_innslag_takes_the_time_of_its_first_part(
+        edit: Edit, make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    edit(files)
+    repo, diagnostics = check(make_repo(files))
+    assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
+    sak = repo.meetings[1].saker[3]
+    assert (str(sak.nr), sak.tid and sak.tid.strftime("%H:%M")) == ("7/24", "09:05")
+
+
+def test_referat_keeps_the_text_after_vedtak(make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    sub(REFERAT1, "NUFA tar saken til orientering.\n",
+        "NUFA tar saken til orientering.\n\n### Innspill\n\n- Mer data\n")(files)
+    repo, diagnostics = check(make_repo(files))
+    referat = repo.meetings[0].referat
+    assert diagnostics == [] and referat is not None
+    section = referat.sections[SakNr(24, 2)]
+    assert section.minutes == ("Mariann Hornnes, Helsedirektoratet, orienterte NUFA om aktuelle "
+                               "saker.\n\n- Noen høydepunkter fra 2023\n\n### Innspill\n\n- Mer data")
+    assert section.vedtak == "NUFA tar saken til orientering."
+
+
+def test_image_file_names_need_no_escaping(make_repo: Callable[[Files], Path]) -> None:
+    """markdown-it percent-encodes an image's path; check looks for the file as written."""
+    files = valid_repo()
+    files[f"{M2}/vedlegg/figur-ø.png"] = b"\x89PNG\r\n\x1a\n"
+    files[f"{M2}/vedlegg/my pic.png"] = b"\x89PNG\r\n\x1a\n"
+    sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n![Figur ø](vedlegg/figur-ø.png)\n\n"
+        "![Mitt bilde](<vedlegg/my pic.png>)")(files)
+    _, diagnostics = check(make_repo(files))
+    assert diagnostics == [], "\n".join(d.text() for d in diagnostics)

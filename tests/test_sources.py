@@ -231,3 +231,14 @@ def test_lone_carriage_returns_end_lines(tmp_path: Path) -> None:
 def test_error_at_end_of_text_stays_in_the_text() -> None:
     _, diagnostics = load_yaml("- a: 1\n  b: 2\n&x ", "a.yaml")
     assert [(d.code, d.line) for d in diagnostics] == [("yaml-syntax", 3)]
+
+
+def test_images_give_the_path_as_written() -> None:
+    text = "![A](vedlegg/figur-ø.png)\n\n![B](<vedlegg/my pic.png>)\n"
+    assert markdown.images(text) == [("vedlegg/figur-ø.png", 0), ("vedlegg/my pic.png", 2)]
+
+
+def test_section_text_line_skips_blank_lines() -> None:
+    text = "## 1/24\n\n\nText\n## 2/24\nMore\n"
+    _, found = markdown.sections(text, 2)
+    assert [(s.line, s.text_line, s.text) for s in found] == [(0, 3, "Text"), (4, 5, "More")]
