@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from . import nbdates
 from .documents import innkalling
+from .documents.toppnotat import stem as toppnotat_stem
 from .errors import NufaError
 from .init import templates_root
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
@@ -105,7 +106,7 @@ def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
     low = stem.lower()
     noted = [s for s in meeting.saker if s.toppnotat]
     for sak in noted:
-        if low == f"toppnotat-{sak.nr.n}-{sak.nr.year:02d}":
+        if low == toppnotat_stem(sak.nr):
             return "toppnotat", sak
     for sak in noted:  # the whole name: a short one ("notat") is in many others
         if sak.toppnotat and sak.toppnotat.source.path.stem.lower() == low:

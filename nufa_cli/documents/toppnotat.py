@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..history import earlier_date, resolve_earlier
-from ..model import Meeting, Repository, Sak
+from ..model import Meeting, Repository, Sak, SakNr
 from ..offentlig import marking
 from ..render import Renderer
 from ..schema import Behandling
@@ -35,6 +35,11 @@ class Toppnotat:
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
     skjermet: str | None  # the legal basis: in the header block and the running header
+
+
+def stem(nr: SakNr) -> str:
+    """The built file's name without extension: toppnotat-12-24."""
+    return f"toppnotat-{nr.n}-{nr.year:02d}"
 
 
 def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
@@ -70,7 +75,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
         toppnotat = context(repo, meeting, sak)
         found.append(Document(
             kind="toppnotat",
-            stem=f"toppnotat-{sak.nr.n}-{sak.nr.year:02d}",
+            stem=stem(sak.nr),
             title=f"Toppnotat {sak.nr} {sak.tittel}",
             header=repo.committee.navn + (f" – {marking(sak.skjermet)}" if sak.skjermet else ""),
             markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
