@@ -32,12 +32,28 @@ FORMATS = ("docx", "pdf")
 NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
 SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
+END_EPOCH = int(dt.datetime(2108, 1, 1, tzinfo=dt.UTC).timestamp())  # a zip (DOCX) date ends 2107
 
 Progress = Callable[[int, int, str], None]
 
 
 class UnknownMeeting(NufaError):
     exit_code = 2
+
+
+class NothingToBuild(NufaError):
+    """The options ask for a kind in a format it never has."""
+
+    exit_code = 2
+
+
+class BadSourceDateEpoch(NufaError):
+    exit_code = 2
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"SOURCE_DATE_EPOCH={value} is not a usable build time: give whole "
+                         "seconds since 1970-01-01 UTC, before 2108 (the last year a DOCX file "
+                         "can be dated), or unset it")
 
 
 class ConversionFailed(NufaError):
@@ -54,15 +70,16 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    epoch: int = FALLBACK_EPOCH
 
 
 def source_date_epoch(root: Path) -> int:
     """SOURCE_DATE_EPOCH if set, else the latest commit time of the sources, else a fixed date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    return last_commit_time(root, SOURCE_PATHS) or FALLBACK_EPOCH
+    if not value:
+        return last_commit_time(root, SOURCE_PATHS) or FALLBACK_EPOCH
+    if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) < END_EPOCH):
+        raise BadSourceDateEpoch(value)
+    return int(value)
 
 
 def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
@@ -75,7 +92,8 @@ def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
         if meeting is None:
             known = ", ".join(m.folder for m in repo.meetings) or "none"
             raise UnknownMeeting(f"no meeting '{name}' in this repository (meetings: {known})")
-        chosen.append(meeting)
+        if all(m.folder != meeting.folder for m in chosen):  # named twice: built once
+            chosen.append(meeting)
     return chosen
 
 
@@ -188,14 +206,15 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
     """offentlig: also write the public set to build/<meeting>/offentlig/ (offentlig.py)."""
+    if only and PACKET in only and "pdf" not in formats:
+        raise NothingToBuild(f"{PACKET} is PDF only; add --format pdf or leave out --format")
     out = check_output_folder(out or root / "build", root)
     request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []), str(out),
                           offentlig])
     remembered = buildcache.recall(root, out, request)
     if remembered is not None:
         outputs, diagnostics = remembered
-        return BuildResult(unchanged=outputs, diagnostics=diagnostics,
-                           epoch=source_date_epoch(root))
+        return BuildResult(unchanged=outputs, diagnostics=diagnostics)
     guessed_dirs = buildcache.template_dirs_last_time(out)
     inputs = buildcache.fingerprint(root, request, guessed_dirs)
 
@@ -207,6 +226,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
+    check_output_folder(out, root, [repo.committee.maler])
     epoch = source_date_epoch(root)
     renderer = Renderer(repo, cache=out / CACHE / "jinja")
     chosen = select(repo, meetings)
@@ -276,7 +296,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             if not plan.up_to_date(path):
                 plan.contents[path] = stamp
 
-    result = BuildResult(diagnostics=diagnostics, epoch=epoch)
+    result = BuildResult(diagnostics=diagnostics)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale or packets:
         plan.contents.update(convert_all(stale, packets, template_dirs, epoch, out, progress, look))

@@ -20,12 +20,17 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from .errors import NufaError
 from .model import Day, Meeting, Repository, slug
 
 TIMEZONE = "Europe/Oslo"
 PRODID = "-//nufa//nufa//NB"
 SEQUENCE_ORIGIN = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
 _STATUS = {"utkast": "TENTATIVE", "endelig": "CONFIRMED"}
+
+
+class CalendarError(NufaError):
+    """A meeting whose dates no calendar file can carry."""
 
 
 def event_uid(repo: Repository, meeting: Meeting, day: Day) -> str:
@@ -73,5 +78,10 @@ def meeting_ics(repo: Repository, meeting: Meeting, epoch: int) -> bytes:
         cal.add_component(event)
     # Only the transitions around the meeting: a short, still complete VTIMEZONE.
     first, last = meeting.days[0].dato, meeting.days[-1].dato
-    cal.add_missing_timezones(dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
+    try:
+        cal.add_missing_timezones(dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1))
+    except (ValueError, OverflowError) as error:  # the time zone's search runs past 9999-12-31
+        raise CalendarError(f"no calendar for meeting {meeting.folder}: its time zone cannot be "
+                            f"written for dates in the year {last.year}; check the dates in "
+                            f"meetings/{meeting.folder}/agenda.yaml") from error
     return cal.to_ical()

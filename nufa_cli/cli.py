@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .errors import NufaError, Severity, format_diagnostics, has_errors
+from .errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
 from .kinds import ALL_KINDS
 from .root import find_root
 
@@ -63,8 +64,7 @@ def check(
 
     _, diagnostics = run_check(_root(path))
     if strict:
-        diagnostics = [d.__class__(**{**d.__dict__, "severity": Severity.ERROR})
-                       for d in diagnostics]
+        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
     output = format_diagnostics(diagnostics, format)
     if format is Format.json:
         typer.echo(output)
@@ -176,15 +176,20 @@ RepoOption = Annotated[Path | None, typer.Option(
     "--repo", help="The nufa repository (default: found from the current folder).")]
 
 
+class SourcesHaveErrors(NufaError):
+    """InvalidSources for a command that only reads: there is nothing left unwritten."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("the sources have errors; fix them first (nufa check lists them)",
+                         diagnostics)
+
+
 def _checked_repo(path: Path | None):  # a Repository; model is imported lazily
     from .validate import check as run_check
 
     repo, diagnostics = run_check(_root(path))
     if has_errors(diagnostics):
-        typer.echo(format_diagnostics(diagnostics, "text"), err=True)
-        typer.echo("error: the sources have errors; fix them first (nufa check lists them)",
-                   err=True)
-        raise typer.Exit(1)
+        raise SourcesHaveErrors(diagnostics)
     return repo
 
 

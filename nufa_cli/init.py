@@ -17,6 +17,7 @@ import jinja2
 
 from .errors import NufaError
 from .schemas import json_schemas
+from .writer import file_in_the_way
 
 KORTNAVN = "NUFA"  # the example sources use nufa.yaml's defaults
 
@@ -30,6 +31,12 @@ class TargetNotEmpty(NufaError):
             f"{len(existing)} file(s) already exist in {target}; nothing was written:\n{listed}\n"
             "choose an empty folder, or move these files away first")
         self.existing = existing
+
+
+class InitFailed(NufaError):
+    """The target cannot hold a repository: a file on its path, or a write the system refused."""
+
+    exit_code = 2
 
 
 @dataclass
@@ -97,16 +104,23 @@ def init(target: Path, dato: dt.date | None = None) -> InitResult:
     """Write a new repository into target; refuse, writing nothing, if any file is there."""
     dato = dato or example_date(dt.date.today())
     content = files(dato)
-    if target.exists() and not target.is_dir():
+    blocker = file_in_the_way(target)
+    if blocker == target:
         raise TargetNotEmpty(target, [target.name])
+    if blocker is not None:
+        raise InitFailed(f"cannot create {target}: {blocker} is not a folder; nothing was written")
     clashes = _existing(target, list(content))
     if clashes:
         raise TargetNotEmpty(target, clashes)
     result = InitResult(target, dato.isoformat())
     for name, data in content.items():
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as handle:  # "x": never replace a file that appeared meanwhile
-            handle.write(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("xb") as handle:  # "x": never replace a file that appeared meanwhile
+                handle.write(data)
+        except OSError as error:
+            raise InitFailed(f"could not write {path}: {error.strerror or error}; "
+                             f"{len(result.written)} file(s) were written before it") from error
         result.written.append(name)
     return result

@@ -21,6 +21,7 @@ from .errors import NufaError
 from .model import Repository
 from .offentlig import marking_markdown
 from .root import builtin_templates
+from .writer import OutputError
 
 
 class TemplateError(NufaError):
@@ -80,7 +81,11 @@ def environment(maler: Path | None = None, cache: Path | None = None) -> jinja2.
     folders = [f for f in (maler, builtin_templates()) if f is not None and f.is_dir()]
     bytecode = None
     if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"could not create the template cache {cache}: "
+                              f"{error.strerror or error}") from error
         bytecode = jinja2.FileSystemBytecodeCache(str(cache))
     env = jinja2.Environment(
         bytecode_cache=bytecode,
@@ -111,8 +116,20 @@ class Renderer:
         except jinja2.TemplateSyntaxError as error:
             where = f"{error.filename or error.name}:{error.lineno}"
             raise TemplateError(f"{where}: {error.message}") from error
-        except (jinja2.TemplateError, ValueError) as error:
-            raise TemplateError(f"template {template} failed: {error}") from error
+        except Exception as error:  # a committee's template may apply a filter to the wrong type
+            where = _template_line(error) or f"template {template}"
+            raise TemplateError(f"{where}: {type(error).__name__}: {error}") from error
+
+
+def _template_line(error: BaseException) -> str | None:
+    """'file:line' of the innermost template frame that jinja2 puts into a traceback."""
+    where = None
+    tb = error.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:  # jinja2.debug's fake frames
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def tidy(text: str) -> str:

@@ -118,6 +118,11 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
                            "Oslo\": the innkalling prints it")
     if days < 1:
         raise UsageProblem(f"--days {days}: a meeting lasts at least one day")
+    try:
+        dates = [first_day + dt.timedelta(days=i) for i in range(days)]
+    except OverflowError:
+        raise UsageProblem(f"a meeting of {days} days from {first_day} would end after "
+                           f"{dt.date.max}, the last date nufa can write") from None
     repo = load_for_edit(root)
     folder = repo.root / MEETINGS / first_day.isoformat()
     if folder.exists():
@@ -135,7 +140,6 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
     same_year = [m for m in earlier if m.first_day.year == first_day.year]
     numbers = [s.nr.n for m in same_year for s in m.saker]
     first = SakNr(year, numbers[-1] + 1 if numbers else 1)
-    dates = [first_day + dt.timedelta(days=i) for i in range(days)]
     text = _agenda_text(repo, previous, sted, dates, first)
     outcome = Outcome()
     changes = Changeset(repo.root)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .errors import NufaError
 from .schema import SCHEMAS
+from .writer import file_in_the_way
 
 
 def json_schemas() -> dict[str, str]:
@@ -20,12 +22,25 @@ def json_schemas() -> dict[str, str]:
     return result
 
 
+class SchemaFolderError(NufaError):
+    exit_code = 2
+
+
 def write_schemas(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    blocker = file_in_the_way(folder)
+    if blocker is not None:
+        raise SchemaFolderError(f"cannot write the schemas to {folder}: {blocker} is not a "
+                                "folder; choose a folder, e.g. schemas")
     written = []
-    for name, text in json_schemas().items():
-        path = folder / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in json_schemas().items():
+            path = folder / name
+            data = text.encode("utf-8")
+            if not path.exists() or path.read_bytes() != data:
+                path.write_bytes(data)
+            written.append(path)
+    except OSError as error:
+        raise SchemaFolderError(f"cannot write the schemas to {folder}: "
+                                f"{error.filename or folder}: {error.strerror or error}") from error
     return written

@@ -98,6 +98,29 @@ def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> Non
         build(sample, out=sample / where)
 
 
+def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None:
+    from nufa_cli.render import environment
+
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match="could not create the template cache"):
+        environment(cache=tmp_path / "file" / "jinja")
+
+
+def test_an_unchanged_rebuild_asks_git_for_no_build_date(
+        sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nufa_cli.build
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    build(sample, only={"kalender"})
+
+    def fail(*_: object) -> int:
+        raise AssertionError("the unchanged fast path read the commit time")
+
+    monkeypatch.setattr(nufa_cli.build, "last_commit_time", fail)
+    again = build(sample, only={"kalender"})
+    assert again.written == [] and len(again.unchanged) == 2
+
+
 def test_build_only_one_kind_and_format(sample: Path) -> None:
     result = build(sample, meetings=["2024-04-24"], formats=["pdf"], only={"toppnotat"})
     assert sorted(p.name for p in result.written) == [f"toppnotat-{n}-24.pdf" for n in range(12, 19)]
