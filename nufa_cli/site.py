@@ -347,9 +347,10 @@ class SiteFolderTaken(NufaError):
     exit_code = 2
 
 
-def write(site: Site, out: Path, root: Path, build_dir: Path) -> SiteResult:
+def write(site: Site, out: Path, root: Path, build_dir: Path,
+          maler: Path | None = None) -> SiteResult:
     """Stage the whole site beside out, then swap it in: a failed run leaves the old site."""
-    out = check_output_folder(out, root)
+    out = check_output_folder(out, root, [maler])
     if build_dir.resolve().is_relative_to(out):
         raise SiteFolderTaken(f"the site folder {out} would replace the built documents; "
                               f"choose e.g. {build_dir.resolve() / 'site'}")
@@ -388,4 +389,4 @@ def write(site: Site, out: Path, root: Path, build_dir: Path) -> SiteResult:
 
 def generate(repo: Repository, build_dir: Path, out: Path) -> SiteResult:
     """The site of repo's meetings and the documents in build_dir, written to out."""
-    return write(render(repo, build_dir), out, repo.root, build_dir)
+    return write(render(repo, build_dir), out, repo.root, build_dir, repo.committee.maler)
