@@ -41,7 +41,7 @@ def clock(time: dt.time | None, day: str = "") -> str | None:
 
 
 def dates(meeting: Meeting) -> str:
-    return nbdates.date_range([d.dato for d in meeting.days])
+    return meeting.date_range
 
 
 def day(day: Day) -> str:

@@ -76,11 +76,6 @@ class CaseHistory:
         }
 
 
-def _vedtak(meeting: Meeting, nr: SakNr) -> str | None:
-    section = meeting.referat.sections.get(nr) if meeting.referat else None
-    return section.vedtak if section else None
-
-
 def _cites(repo: Repository, sak: Sak, nr: SakNr) -> bool:
     if sak.toppnotat is None:
         return False
@@ -97,11 +92,11 @@ def _history(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]], index: in
     meeting, sak = ordered[index]
     later = tuple(
         Treatment(other.nr, other_meeting.number, other_meeting.folder, other.dato, other.tittel,
-                  _vedtak(other_meeting, other.nr))
+                  other_meeting.vedtak(other.nr))
         for other_meeting, other in ordered[index + 1:] if _cites(repo, other, sak.nr))
     return CaseHistory(
         sak.nr, meeting.number, meeting.folder, sak.dato, sak.day, sak.type, sak.tittel,
-        _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), _vedtak(meeting, sak.nr),
+        _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), meeting.vedtak(sak.nr),
         meeting.referat.meta.status if meeting.referat else None, later)
 
 
@@ -143,7 +138,7 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     if found is not None:
         meeting, sak = found
         tittel = tittel or sak.tittel or None
-        vedtak = vedtak or _vedtak(meeting, sak.nr)
+        vedtak = vedtak or meeting.vedtak(sak.nr)
     return tittel, vedtak
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import nbdates
 from .errors import Diagnostic, Severity
 from .schema import ReferatMeta, ToppnotatMeta
 from .schema import Vedlegg as VedleggDecl
@@ -175,8 +176,18 @@ class Meeting:
         return self.days[0].dato
 
     @property
+    def date_range(self) -> str:
+        """24. – 25. april 2024"""
+        return nbdates.date_range([day.dato for day in self.days])
+
+    @property
     def draft(self) -> bool:
         return self.status == "utkast"
+
+    def vedtak(self, nr: SakNr) -> str | None:
+        """The decision under '### Vedtak' in the referat's section for the sak, if written."""
+        section = self.referat.sections.get(nr) if self.referat else None
+        return section.vedtak if section else None
 
     def sak(self, nr: SakNr) -> Sak | None:
         return next((s for s in self.saker if s.nr == nr), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from . import nbdates
 from .errors import Diagnostic
 from .model import Attachment, Meeting, Repository, SakNr, Source
 from .root import REFERAT, inside
@@ -80,8 +79,7 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                    else "that meeting has no referat.md"),
                 "name a meeting folder (its first day, YYYY-MM-DD) that has a referat"))
             return None
-        days = [d.dato for d in target.days]
-        title = vedlegg.tittel or f"Referat {repo.committee.kortnavn} {nbdates.date_range(days)}"
+        title = vedlegg.tittel or f"Referat {repo.committee.kortnavn} {target.date_range}"
         return Attachment("", title, "referat", target.folder, vedlegg.skjermet)
     if vedlegg.url is not None:
         if not vedlegg.url.startswith("https://") or len(vedlegg.url) <= len("https://"):

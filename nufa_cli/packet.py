@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import mdtext, nbdates, pdfpages
+from . import mdtext, pdfpages
 from .documents import innkalling, referat, toppnotat
 from .documents.document import Document
 from .job import Job
@@ -142,7 +142,7 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
                      documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
-    dates = nbdates.date_range([day.dato for day in meeting.days])
+    dates = meeting.date_range
     return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
 
 

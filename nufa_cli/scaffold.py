@@ -163,7 +163,7 @@ def _agenda_text(repo: Repository, previous: Meeting | None, sted: str, dates: l
     title = "Godkjenning av innkalling og dagsorden"
     forslag = f"{kortnavn} godkjenner innkalling og dagsorden."
     if previous:
-        when = nbdates.date_range([d.dato for d in previous.days])
+        when = previous.date_range
         title += f", samt godkjenning av referatet fra {kortnavn} {when}"
         forslag += f" {kortnavn} godkjenner referatet fra møtet {when}."
     godkjenning = [("sak", str(first)), ("tid", double_quoted(DAY_START)),

@@ -264,8 +264,7 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
               documents: dict[str, tuple[DocumentView, ...]], site: Site) -> SakView:
     """A sak of the public view: of a skjermet one, its texts are the marking or gone."""
     referat = meeting.referat
-    section = referat.sections.get(sak.nr) if referat else None
-    vedtak = section.vedtak if section else None
+    vedtak = meeting.vedtak(sak.nr)
     if referat is None:
         note = "Referatet er ikke skrevet ennå."
     elif not vedtak:
@@ -292,7 +291,7 @@ def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
     for meeting in meetings:
         views.append(MeetingView(
             meeting.folder, meeting.number, f"{meeting.folder}/index.html",
-            nbdates.date_range([d.dato for d in meeting.days]), meeting.sted,
+            meeting.date_range, meeting.sted,
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),

@@ -208,7 +208,7 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                                   f"{entry.utvalg} sak {entry.sak} is not in this repository",
                                   "correct the number; for a sak before the repository began, "
                                   "give its tittel and vedtak")
-                    elif not (entry.vedtak or _vedtak_of(found[0], nr)
+                    elif not (entry.vedtak or found[0].vedtak(nr)
                               or _referat_broken(found[0])):
                         yield note.source.diagnostic((*at, "sak"), "vedtak-missing",
                                   f"sak {entry.sak} has no vedtak in its referat yet",
@@ -223,11 +223,6 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 def _referat_broken(meeting: Meeting) -> bool:
     """referat.md is there but did not load: its own diagnostics say why."""
     return meeting.referat is None and (meeting.path / REFERAT).is_file()
-
-
-def _vedtak_of(meeting: Meeting, nr: SakNr) -> str | None:
-    section = meeting.referat.sections.get(nr) if meeting.referat else None
-    return section.vedtak if section else None
 
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
