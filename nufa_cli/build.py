@@ -21,6 +21,7 @@ from .gitinfo import last_commit_time, revision
 from .job import Job
 from .kinds import ALL_KINDS, CALENDAR, PACKET
 from .root import SOURCE_PATHS
+from .root import template_dirs as root_template_dirs
 from .writer import CACHE, Plan, check_output_folder, digest
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     inputs = buildcache.fingerprint(root, request, guessed_dirs)
 
     from .documents import meeting_documents
-    from .render import Renderer, builtin_templates
+    from .render import Renderer
     from .validate import check
 
     repo, diagnostics = check(root)
@@ -241,7 +242,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
         sets.append((public, f"{FOLDER}/", public_documents(public, chosen, renderer, only)))
     documents = [pair for _, _, found in sets for pair in found]
 
-    template_dirs = [d for d in (repo.committee.maler, builtin_templates()) if d and d.is_dir()]
+    template_dirs = root_template_dirs(repo.committee.maler)
     look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}  # nufa.yaml's share
     templates_key = digest(template_fingerprint(template_dirs), json.dumps(look))
     plan = Plan.start(out)

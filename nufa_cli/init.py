@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import NufaError
+from .root import builtin_templates
 from .schemas import json_schemas
 from .writer import file_in_the_way
 
@@ -46,12 +47,6 @@ class InitResult:
     written: list[str] = field(default_factory=list)  # relative paths, in writing order
 
 
-def templates_root() -> Path:
-    """templates/ beside the package in a checkout, nufa_cli/templates/ when installed."""
-    installed = Path(__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
-
-
 def example_date(today: dt.date) -> dt.date:
     """A Wednesday at least four weeks ahead: far enough to be the next meeting to prepare."""
     day = today + dt.timedelta(days=28)
@@ -68,7 +63,7 @@ def _target_name(rel: str, folder: str, yy: str) -> str:
 
 def files(dato: dt.date) -> dict[str, bytes]:
     """Relative path -> content of every file of a new repository, in a stable order."""
-    source = templates_root() / "init"
+    source = builtin_templates() / "init"
     folder, yy = dato.isoformat(), f"{dato.year % 100:02d}"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(source), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)

@@ -20,7 +20,7 @@ from .attendance import days_label
 from .errors import NufaError
 from .model import Repository
 from .offentlig import marking_markdown
-from .root import builtin_templates
+from .root import template_dirs
 from .writer import OutputError
 
 
@@ -78,7 +78,7 @@ def environment(maler: Path | None = None, cache: Path | None = None) -> jinja2.
 
     cache: a folder for compiled templates (keyed by their source), so a rebuild skips compiling.
     """
-    folders = [f for f in (maler, builtin_templates()) if f is not None and f.is_dir()]
+    folders = template_dirs(maler)
     bytecode = None
     if cache is not None:
         try:

@@ -47,3 +47,8 @@ def builtin_templates() -> Path:
     package = Path(__file__).resolve().parent
     packaged = package / "templates"
     return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+def template_dirs(maler: Path | None) -> list[Path]:
+    """Where templates are looked up, in order: the committee's own, then the built-ins."""
+    return [folder for folder in (maler, builtin_templates()) if folder and folder.is_dir()]

@@ -32,11 +32,11 @@ from . import nbdates
 from .documents import innkalling
 from .documents.toppnotat import stem as toppnotat_stem
 from .errors import NufaError
-from .init import templates_root
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
 from .offentlig import FOLDER, WITHHELD, current_files, fingerprints, has_skjermet, marking, public_view
 from .packet import STEM as PACKET
 from .render import Renderer
+from .root import builtin_templates
 from .siteviews import (
     DayView,
     DocumentView,
@@ -313,7 +313,7 @@ def _relative(href: str, here: str) -> str:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_root() / "site"),
+        loader=jinja2.FileSystemLoader(builtin_templates() / "site"),
         autoescape=True,  # every user text is escaped; Markdown arrives as Markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -338,7 +338,7 @@ def render(repo: Repository, build_dir: Path) -> Site:
     for meeting in meetings:
         site.pages[f"{meeting.folder}/index.html"] = env.get_template("meeting.html.j2").render(
             **common, root="../", here=meeting.folder, current="meeting", meeting=meeting)
-    site.copies["style.css"] = templates_root() / "site" / "style.css"
+    site.copies["style.css"] = builtin_templates() / "site" / "style.css"
     return site
 
 

@@ -12,7 +12,7 @@ from .errors import Diagnostic, Severity
 from .images import resolve_image
 from .load import REFERAT, load
 from .model import Meeting, Repository, Row, SakNr, Source
-from .root import builtin_templates
+from .root import template_dirs
 from .sources import Path_
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
@@ -278,7 +278,7 @@ def _headings_and_images(rel: str, body: str, first_line: int,
 def printable(repo: Repository) -> Iterator[Diagnostic]:
     """Every character of the printed text must be in the documents' fonts (typst stops the
     PDF at the first one that is not: emoji, CJK); found here with its file and line."""
-    font_dirs = [d / "fonts" for d in (repo.committee.maler, builtin_templates()) if d]
+    font_dirs = [d / "fonts" for d in template_dirs(repo.committee.maler)]
     known = glyphs.printable(font_dirs)
     found: list[tuple[Source, int, str, Path_ | None]] = []
     for meeting in repo.meetings:

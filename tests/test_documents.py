@@ -28,7 +28,8 @@ from nufa_cli.convert import READER, Converter, Job
 from nufa_cli.documents import meeting_documents
 from nufa_cli.documents.innkalling import agenda_lines
 from nufa_cli.errors import has_errors
-from nufa_cli.render import Renderer, TemplateError, builtin_templates
+from nufa_cli.render import Renderer, TemplateError
+from nufa_cli.root import builtin_templates
 from nufa_cli.validate import check
 
 DOCUMENTS = sample_documents()

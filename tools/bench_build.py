@@ -31,7 +31,8 @@ from nufa_cli.build import build, convert_all, lanes  # noqa: E402
 from nufa_cli.convert import READER, Converter  # noqa: E402
 from nufa_cli.documents import meeting_documents  # noqa: E402
 from nufa_cli.job import Job  # noqa: E402
-from nufa_cli.render import Renderer, builtin_templates  # noqa: E402
+from nufa_cli.render import Renderer  # noqa: E402
+from nufa_cli.root import builtin_templates  # noqa: E402
 from nufa_cli.validate import check  # noqa: E402
 
 EPOCH = "1714000000"

@@ -65,7 +65,8 @@ def cold(root: Path, meeting: str, out: Path) -> tuple[float, float]:
 def stages(root: Path, meeting_name: str) -> dict[str, float]:
     from nufa_cli import packet
     from nufa_cli.convert import Converter
-    from nufa_cli.render import Renderer, builtin_templates
+    from nufa_cli.render import Renderer
+    from nufa_cli.root import builtin_templates
     from nufa_cli.validate import check
 
     repo, _ = check(root)
