@@ -19,7 +19,7 @@ from . import __version__, buildcache, nbdates
 from .errors import Diagnostic, InvalidSources, NufaError, has_errors
 from .gitinfo import last_commit_time, revision
 from .job import Job
-from .kinds import ALL_KINDS, CALENDAR, PACKET
+from .kinds import CALENDAR, PACKET
 from .root import SOURCE_PATHS
 from .root import template_dirs as root_template_dirs
 from .writer import CACHE, Plan, check_output_folder, digest
@@ -310,4 +310,4 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     return result
 
 
-__all__ = ["ALL_KINDS", "CALENDAR", "FORMATS", "BuildResult", "build", "source_date_epoch"]
+__all__ = ["FORMATS", "BuildResult", "build", "source_date_epoch"]

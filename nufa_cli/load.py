@@ -241,13 +241,9 @@ class _Loader:
         end = self.end_of(source, at, start, rad.varighet) if not parts else (
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
-            for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet"):
-                if getattr(rad, key) is not None:
-                    self.report(source, (*at, key), "row-without-sak",
-                                f"'{key}' belongs to a sak, but this row has no 'sak:'",
-                                "add 'sak: N/YY' to the row, or remove the key")
-            for key in ("vedlegg", "innslag"):
-                if getattr(rad, key):
+            for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet",
+                        "vedlegg", "innslag"):
+                if getattr(rad, key) not in (None, []):  # lists default to empty
                     self.report(source, (*at, key), "row-without-sak",
                                 f"'{key}' belongs to a sak, but this row has no 'sak:'",
                                 "add 'sak: N/YY' to the row, or remove the key")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..errors import NufaError
 from ..kinds import ALL_KINDS
 from ..kinds import DOCUMENT_KINDS as KINDS
 from ..model import Meeting, Repository
@@ -23,13 +24,18 @@ _BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] 
 }
 
 
+class UnknownKind(NufaError):
+    exit_code = 2
+
+
 def meeting_documents(repo: Repository, meeting: Meeting, renderer: Renderer,
                       only: set[str] | None = None) -> list[Document]:
     """The meeting's documents of the kinds asked for (all by default), in KINDS order; the
     other kinds of output (kalender, sakspapirer) select no document."""
     unknown = set(only or ()) - set(ALL_KINDS)
     if unknown:
-        raise ValueError(f"unknown document kind(s): {', '.join(sorted(unknown))}")
+        raise UnknownKind(f"unknown kind(s) {', '.join(sorted(unknown))}; "
+                          f"choose from {', '.join(ALL_KINDS)}")
     found: list[Document] = []
     for kind in KINDS:
         if only is None or kind in only:
