@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .load import AGENDA, CONFIG, MEETINGS, MEMBERS, load
-from .model import Repository, SakNr
+from .model import Repository
 from .snapshot import Revision, changed_paths, resolve, sources_at
 
 
@@ -70,9 +70,7 @@ def _dependants(repo: Repository, changed: set[str]) -> set[str]:
             if any(v.referat in changed for v, _, _ in sak.declared_vedlegg):
                 found.add(meeting.folder)
             for entry in sak.toppnotat.meta.tidligere_behandlinger if sak.toppnotat else ():
-                nr = SakNr.parse(entry.sak)
-                source = repo.find_sak(nr) if nr and entry.utvalg == repo.committee.kortnavn \
-                    else None
+                source = repo.cited_sak(entry)
                 if source and source[0].folder in changed:
                     found.add(meeting.folder)
     return found

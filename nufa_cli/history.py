@@ -79,8 +79,7 @@ class CaseHistory:
 def _cites(repo: Repository, sak: Sak, nr: SakNr) -> bool:
     if sak.toppnotat is None:
         return False
-    return any(entry.utvalg == repo.committee.kortnavn and SakNr.parse(entry.sak) == nr
-               for entry in sak.toppnotat.meta.tidligere_behandlinger)
+    return any(repo.cited(entry) == nr for entry in sak.toppnotat.meta.tidligere_behandlinger)
 
 
 def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
@@ -134,7 +133,7 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     its text (validate reports this as an error), or a referat not written yet (a warning).
     """
     tittel, vedtak = entry.tittel, entry.vedtak
-    found = _own_sak(repo, entry)
+    found = repo.cited_sak(entry)
     if found is not None:
         meeting, sak = found
         tittel = tittel or sak.tittel or None
@@ -147,15 +146,8 @@ def earlier_date(repo: Repository, entry: Behandling) -> dt.date | None:
     entry, else the day a sak of this repository was on the agenda, else None."""
     if entry.dato is not None:
         return entry.dato
-    found = _own_sak(repo, entry)
+    found = repo.cited_sak(entry)
     return found[1].dato if found else None
-
-
-def _own_sak(repo: Repository, entry: Behandling) -> tuple[Meeting, Sak] | None:
-    nr = SakNr.parse(entry.sak)
-    if entry.utvalg != repo.committee.kortnavn or nr is None:
-        return None
-    return repo.find_sak(nr)
 
 
 def _ranges(repo: Repository) -> str:

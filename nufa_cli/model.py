@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import nbdates
 from .errors import Diagnostic, Severity
-from .schema import ReferatMeta, ToppnotatMeta
+from .schema import Behandling, ReferatMeta, ToppnotatMeta
 from .schema import Vedlegg as VedleggDecl
 from .sources import Located, Path_, Pos
 
@@ -209,3 +209,12 @@ class Repository:
             if sak:
                 return meeting, sak
         return None
+
+    def cited(self, entry: Behandling) -> SakNr | None:
+        """The number of a tidligere_behandlinger entry naming a sak of this committee."""
+        return SakNr.parse(entry.sak) if entry.utvalg == self.committee.kortnavn else None
+
+    def cited_sak(self, entry: Behandling) -> tuple[Meeting, Sak] | None:
+        """The sak of this repository an entry names, if it is here."""
+        nr = self.cited(entry)
+        return self.find_sak(nr) if nr else None

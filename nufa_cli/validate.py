@@ -197,10 +197,10 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
             if note is None:
                 continue
             for i, entry in enumerate(note.meta.tidligere_behandlinger):
-                nr = SakNr.parse(entry.sak)
+                nr = repo.cited(entry)
                 at = ("tidligere_behandlinger", i)
-                ours = (entry.utvalg == repo.committee.kortnavn and nr is not None
-                        and nr.year in first_number and nr.n >= first_number[nr.year])
+                # ours when it falls in the repository's numbers; earlier ones need their text
+                ours = nr is not None and nr.year in first_number and nr.n >= first_number[nr.year]
                 if ours and nr is not None:
                     found = repo.find_sak(nr)
                     if found is None:
