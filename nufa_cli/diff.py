@@ -76,7 +76,7 @@ def read_side(root: Path, label: str, skipped: Iterable[str] = ()) -> Side:
         if folders.is_dir() else set()
     return Side(
         label, repo, len(errors), present - loaded,
-        {m.folder for m in repo.meetings if m.referat is None and (m.path / REFERAT).is_file()},
+        {m.folder for m in repo.meetings if m.referat_broken},
         # no medlemmer.yaml at all is an empty registry; an unreadable one is unknown
         not any(d.path == MEMBERS and d.code != "file-missing" for d in errors), list(skipped))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import nbdates
 from .errors import Diagnostic, Severity
+from .root import REFERAT
 from .schema import Behandling, ReferatMeta, ToppnotatMeta
 from .schema import Vedlegg as VedleggDecl
 from .sources import Located, Path_, Pos
@@ -183,6 +184,11 @@ class Meeting:
     @property
     def draft(self) -> bool:
         return self.status == "utkast"
+
+    @property
+    def referat_broken(self) -> bool:
+        """referat.md is there but did not load: its own diagnostics say why."""
+        return self.referat is None and (self.path / REFERAT).is_file()
 
     def vedtak(self, nr: SakNr) -> str | None:
         """The decision under '### Vedtak' in the referat's section for the sak, if written."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import Diagnostic
 from .model import Attachment, Meeting, Repository, SakNr, Source
-from .root import REFERAT, inside
+from .root import inside
 from .schema import Vedlegg
 from .sources import Path_
 
@@ -69,7 +69,7 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                 where: Path_, problems: list[Diagnostic]) -> Attachment | None:
     if vedlegg.referat is not None:
         target = repo.meeting(vedlegg.referat)
-        if target and target.referat is None and (target.path / REFERAT).is_file():
+        if target and target.referat_broken:
             return None  # the referat is there but broken: its own diagnostics say why
         if target is None or target.referat is None:
             problems.append(source.diagnostic(

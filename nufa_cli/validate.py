@@ -10,7 +10,7 @@ from . import glyphs, markdown, nbdates
 from .attendance import attendance
 from .errors import Diagnostic, Severity
 from .images import resolve_image
-from .load import REFERAT, load
+from .load import load
 from .model import Meeting, Repository, Row, SakNr, Source
 from .root import template_dirs
 from .sources import Path_
@@ -209,7 +209,7 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                                   "correct the number; for a sak before the repository began, "
                                   "give its tittel and vedtak")
                     elif not (entry.vedtak or found[0].vedtak(nr)
-                              or _referat_broken(found[0])):
+                              or found[0].referat_broken):
                         yield note.source.diagnostic((*at, "sak"), "vedtak-missing",
                                   f"sak {entry.sak} has no vedtak in its referat yet",
                                   "write the referat's '### Vedtak', or give 'vedtak:' here",
@@ -218,11 +218,6 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                     yield note.source.diagnostic(at, "missing-field",
                               f"{entry.utvalg} sak {entry.sak} is not in this repository: give "
                               "its 'tittel' and 'vedtak'")
-
-
-def _referat_broken(meeting: Meeting) -> bool:
-    """referat.md is there but did not load: its own diagnostics say why."""
-    return meeting.referat is None and (meeting.path / REFERAT).is_file()
 
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
