@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import nbdates
 from .model import Meeting, Member
 
 
@@ -66,6 +67,4 @@ def days_label(days: tuple[int, ...]) -> str:
     """(dag 1), (dag 1 og 3), (dag 1, 2 og 4); empty for no days."""
     if not days:
         return ""
-    numbers = [str(d) for d in sorted(set(days))]
-    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " og " + numbers[-1]
-    return f"(dag {listed})"
+    return f"(dag {nbdates.listing([str(d) for d in sorted(set(days))])})"

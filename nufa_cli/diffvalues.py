@@ -71,8 +71,7 @@ def member(member: Member) -> str:
 
 
 def og(numbers: Iterable[int]) -> str:
-    items = [str(n) for n in sorted(set(numbers))]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+    return nbdates.listing([str(n) for n in sorted(set(numbers))])
 
 
 def presence(meeting: Meeting, member_id: str) -> str:

@@ -54,10 +54,14 @@ def date_range(days: Sequence[dt.date]) -> str:
 
 def time_span(spans: Sequence[tuple[dt.date, dt.time, dt.time]]) -> str:
     """24. april kl. 11.00 – 17.00 og 25. april kl. 09.00 – 14.30"""
-    parts = [f"{day_month(d)} kl. {clock(a, '.')} – {clock(b, '.')}" for d, a, b in spans]
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + " og " + parts[-1]
+    return listing([f"{day_month(d)} kl. {clock(a, '.')} – {clock(b, '.')}" for d, a, b in spans])
+
+
+def listing(items: Sequence[str]) -> str:
+    """a; a og b; a, b og c"""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def parse_clock(text: str) -> dt.time:
