@@ -53,8 +53,7 @@ from .writer import digest
 if TYPE_CHECKING:
     from .convert import Converter
 
-KIND = PACKET  # "sakspapirer", selectable with nufa build --only like a document kind
-STEM = "sakspapirer"
+KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
 TEMPLATE = "packet.typ"
 _BUILDERS = {"innkalling": innkalling.documents, "toppnotat": toppnotat.documents,
              "referat": referat.documents}

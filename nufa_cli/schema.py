@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+NR_PATTERN = r"^[1-9]\d*/\d{2}$"  # N/YY: sak and meeting numbers
+_HHMM = re.compile(HHMM_PATTERN)
 
 
 def _check_time(value: str) -> str:
@@ -38,11 +40,11 @@ Dato = Annotated[dt.date, BeforeValidator(_check_date)]
 Klokkeslett = Annotated[
     str,
     AfterValidator(_check_time),
-    Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description='Time of day "HH:MM", quoted'),
+    Field(pattern=HHMM_PATTERN, description='Time of day "HH:MM", quoted'),
 ]
 SakNr = Annotated[
     str,
-    Field(pattern=r"^[1-9]\d*/\d{2}$", description="Case number N/YY, e.g. 12/24"),
+    Field(pattern=NR_PATTERN, description="Case number N/YY, e.g. 12/24"),
 ]
 Tekst = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
@@ -149,7 +151,7 @@ class Dag(_Strict):
 class Agenda(_Strict):
     """agenda.yaml: one meeting and its timed programme."""
 
-    møte: Annotated[str, Field(pattern=r"^[1-9]\d*/\d{2}$")] | None = Field(
+    møte: Annotated[str, Field(pattern=NR_PATTERN)] | None = Field(
         None, description="Meeting number N/YY; only for the first meeting of a year in the repo"
     )
     sted: Tekst
