@@ -38,6 +38,10 @@ PathArg = Annotated[
 ]
 
 
+RepoOption = Annotated[Path | None, typer.Option(
+    "--repo", help="The nufa repository (default: found from the current folder).")]
+
+
 def _root(path: Path | None) -> Path:
     start = path or Path.cwd()
     if not start.exists():
@@ -90,8 +94,7 @@ def build(
         "--only", help=f"Only this kind (repeatable): {', '.join(ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default: build/ in the repository).")] = None,
-    path: Annotated[Path | None, typer.Option(
-        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+    path: RepoOption = None,
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Only meetings whose sources changed since this "
         "git revision, and the meetings citing them.")] = None,
@@ -172,8 +175,6 @@ def schema(
 # Feature commands are registered below this line, one block per module (keep blocks small:
 # parse arguments, call the library, print). Insert new blocks directly above this comment's end.
 # -- history: nufa sak, nufa list ------------------------------------------------------------
-RepoOption = Annotated[Path | None, typer.Option(
-    "--repo", help="The nufa repository (default: found from the current folder).")]
 
 
 class SourcesHaveErrors(NufaError):
@@ -284,8 +285,7 @@ def site_command(
         "--out", help="Site folder (default: build/site/ in the repository).")] = None,
     no_build: Annotated[bool, typer.Option(
         "--no-build", help="Publish the documents in build/ as they are, unbuilt.")] = False,
-    path: Annotated[Path | None, typer.Option(
-        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+    path: RepoOption = None,
 ) -> None:
     """Build what is missing, then write the documents as a web site under build/site/."""
     from .errors import InvalidSources
@@ -329,8 +329,7 @@ def diff_command(
         "(default: the working tree, uncommitted edits included).")] = None,
     format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = (
         DiffFormat.markdown),
-    path: Annotated[Path | None, typer.Option(
-        "--repo", help="The nufa repository (default: found from the current folder).")] = None,
+    path: RepoOption = None,
 ) -> None:
     """Show what changed in the meeting sources between two revisions, as a reviewer reads it."""
     from .diff import diff
@@ -349,8 +348,6 @@ def diff_command(
 new_app = typer.Typer(help="Create a meeting or a sak with its standing parts filled in.",
                       no_args_is_help=True)
 app.add_typer(new_app, name="new")
-ScaffoldRepo = Annotated[Path | None, typer.Option(
-    "--repo", help="The nufa repository (default: found from the current folder).")]
 MeetingArg = Annotated[str, typer.Argument(
     metavar="MEETING", help="The meeting folder, e.g. 2024-04-24 or meetings/2024-04-24.")]
 
@@ -368,7 +365,7 @@ def new_meeting_command(
     sted: Annotated[str | None, typer.Option(
         "--sted", help="Where the meeting is held (required: the innkalling prints it).")] = None,
     days: Annotated[int, typer.Option("--days", min=1, max=14, help="Number of days.")] = 1,
-    path: ScaffoldRepo = None,
+    path: RepoOption = None,
 ) -> None:
     """Create meetings/DATE/agenda.yaml with Godkjenning and Eventuelt, numbered on."""
     from .scaffold import new_meeting, parse_date
@@ -389,7 +386,7 @@ def new_sak_command(
     saksbehandler: Annotated[str | None, typer.Option("--saksbehandler")] = None,
     dag: Annotated[int | None, typer.Option(
         "--dag", min=1, help="Day of the meeting (default: the day of Eventuelt).")] = None,
-    path: ScaffoldRepo = None,
+    path: RepoOption = None,
 ) -> None:
     """Add a sak before Eventuelt, with a toppnotat to write in; later saker are renumbered."""
     from .scaffold import NewSak, new_sak
@@ -399,7 +396,7 @@ def new_sak_command(
 
 
 @app.command("renumber")
-def renumber_command(meeting: MeetingArg, path: ScaffoldRepo = None) -> None:
+def renumber_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     """Number a meeting's saker in agenda order, in every file that names them."""
     from .scaffold import renumber_meeting
 
@@ -407,7 +404,7 @@ def renumber_command(meeting: MeetingArg, path: ScaffoldRepo = None) -> None:
 
 
 @app.command("referat")
-def referat_command(meeting: MeetingArg, path: ScaffoldRepo = None) -> None:
+def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     """Write a draft referat.md: a section per sak, forslag til vedtak as the draft vedtak."""
     from .scaffold import new_referat
 

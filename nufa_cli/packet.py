@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mdtext, pdfpages
-from .documents import innkalling, referat, toppnotat
+from .documents import BUILDERS, innkalling
 from .documents.document import Document
 from .job import Job
 from .kinds import PACKET
@@ -55,8 +55,6 @@ if TYPE_CHECKING:
 
 KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
 TEMPLATE = "packet.typ"
-_BUILDERS = {"innkalling": innkalling.documents, "toppnotat": toppnotat.documents,
-             "referat": referat.documents}
 Rendered = dict[tuple[str, str], list[Document]]
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
@@ -131,7 +129,7 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
     def documents(kind: str, source: Meeting) -> list[Document]:
         key = (kind, source.folder)
         if key not in rendered:
-            rendered[key] = _BUILDERS[kind](repo, source, renderer)
+            rendered[key] = BUILDERS[kind](repo, source, renderer)
         return rendered[key]
 
     main = documents("innkalling", meeting)[0]

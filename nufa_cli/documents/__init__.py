@@ -16,7 +16,7 @@ from ..render import Renderer
 from . import innkalling, referat, saksliste, toppnotat
 from .document import Document
 
-_BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] = {
+BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] = {
     "innkalling": innkalling.documents,
     "saksliste": saksliste.documents,
     "toppnotat": toppnotat.documents,
@@ -39,7 +39,7 @@ def meeting_documents(repo: Repository, meeting: Meeting, renderer: Renderer,
     found: list[Document] = []
     for kind in KINDS:
         if only is None or kind in only:
-            found += _BUILDERS[kind](repo, meeting, renderer)
+            found += BUILDERS[kind](repo, meeting, renderer)
     return found
 
 
