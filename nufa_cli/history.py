@@ -205,6 +205,8 @@ def describe(case: CaseHistory) -> str:
         lines.append("  (none)")
     for t in case.later:
         lines.append(f"  {t.nr}  meeting {t.meeting}, {nbdates.long_date(t.dato)}: {t.tittel}")
+        if t.vedtak:
+            lines.append(f"        Vedtak: {' '.join(t.vedtak.split())}")
     return "\n".join(lines)
 
 

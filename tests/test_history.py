@@ -327,3 +327,24 @@ def test_cli_list_unknown_type_is_a_usage_error(root: Path, monkeypatch: pytest.
     code, out, err = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--type", "Vedtak")
     assert (code, out) == (2, "")
     assert "unknown sakstype 'Vedtak'" in flat(err)
+
+
+def test_a_later_treatment_shows_its_vedtak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("nufa.yaml", "medlemmer.yaml"):
+        shutil.copy(SAMPLE / name, root / name)
+    shutil.copytree(SAMPLE / "meetings", root / "meetings")
+    (root / "meetings/2024-04-24/referat.md").write_text(
+        "---\nstatus: utkast\n---\n\n## 14/24\n\nDrøftet.\n\n### Vedtak\n\n"
+        "NUFA ga innspill til\nvidereutviklingen.\n", encoding="utf-8")
+    code, out, err = run_nufa(monkeypatch, capsys, "sak", "7/24", "--repo", str(root))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-2:] == [
+        "  14/24  meeting 2/24, 24. april 2024: Helseteknologiordningen – status og innspill "
+        "til videreutvikling av ordningen",
+        "        Vedtak: NUFA ga innspill til videreutviklingen.",
+    ]
