@@ -288,22 +288,12 @@ def site_command(
     path: RepoOption = None,
 ) -> None:
     """Build what is missing, then write the documents as a web site under build/site/."""
-    from .errors import InvalidSources
-    from .site import generate
-    from .validate import check as run_check
+    from .site import publish
 
-    root = _root(path)
-    if not no_build:  # incremental: documents already built are not converted again
-        from .build import build as run_build
-
-        with _progress() as report:
-            built = run_build(root, progress=report, offentlig=True)  # the site publishes those
-        for written in built.written:
-            typer.echo(f"wrote {_shown(written)}")
-    repo, diagnostics = run_check(root)
-    if has_errors(diagnostics):
-        raise InvalidSources(diagnostics)
-    result = generate(repo, root / "build", out or root / "build" / "site")
+    with _progress() as report:
+        written, result = publish(_root(path), out, build_first=not no_build, progress=report)
+    for path_written in written:
+        typer.echo(f"wrote {_shown(path_written)}")
     for folder in result.unbuilt:
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
     for name in result.withheld:

@@ -21,6 +21,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -31,7 +32,7 @@ from markupsafe import Markup
 from . import nbdates
 from .documents import innkalling
 from .documents.toppnotat import stem as toppnotat_stem
-from .errors import NufaError
+from .errors import NufaError, has_errors
 from .model import Attachment, Day, Meeting, Repository, Sak, SakNr
 from .offentlig import FOLDER, WITHHELD, current_files, fingerprints, has_skjermet, marking, public_view
 from .packet import STEM as PACKET
@@ -389,3 +390,18 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
 def generate(repo: Repository, build_dir: Path, out: Path) -> SiteResult:
     """The site of repo's meetings and the documents in build_dir, written to out."""
     return write(render(repo, build_dir), out, repo.root, build_dir, repo.committee.maler)
+
+
+def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
+            progress: Callable[[int, int, str], None] | None = None) -> tuple[list[Path], SiteResult]:
+    """nufa site: build what is missing (the public set too: the site publishes it), check,
+    then write the site. Returns the files the build wrote and the site's result."""
+    from .build import build
+    from .errors import InvalidSources
+    from .validate import check
+
+    written = build(root, progress=progress, offentlig=True).written if build_first else []
+    repo, diagnostics = check(root)
+    if has_errors(diagnostics):
+        raise InvalidSources(diagnostics)
+    return written, generate(repo, root / "build", out or root / "build" / "site")
