@@ -50,7 +50,7 @@ def summary(repo: Repository, meeting: Meeting, day: Day) -> str:
 
 def description(meeting: Meeting, day: Day) -> str:
     """The day's saker in agenda order, "11/24 Godkjenning av ...", one per line."""
-    return "\n".join(f"{sak.nr} {sak.tittel}" for sak in meeting.saker if sak.day == day.index)
+    return "\n".join(f"{sak.nr} {sak.tittel}" for sak in meeting.saker_on(day))
 
 
 def meeting_ics(repo: Repository, meeting: Meeting, epoch: int) -> bytes:

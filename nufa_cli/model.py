@@ -190,6 +190,10 @@ class Meeting:
         """referat.md is there but did not load: its own diagnostics say why."""
         return self.referat is None and (self.path / REFERAT).is_file()
 
+    def saker_on(self, day: Day) -> list[Sak]:
+        """The saker of one day, in agenda order."""
+        return [sak for sak in self.saker if sak.day == day.index]
+
     def vedtak(self, nr: SakNr) -> str | None:
         """The decision under '### Vedtak' in the referat's section for the sak, if written."""
         section = self.referat.sections.get(nr) if self.referat else None

@@ -67,7 +67,7 @@ def context(repo: Repository, meeting: Meeting) -> Referat:
     days = []
     for day in meeting.days:
         saker = []
-        for sak in (s for s in meeting.saker if s.day == day.index):
+        for sak in meeting.saker_on(day):
             section = sections.get(sak.nr)
             saker.append(ReferatSak(str(sak.nr), sak.tittel, sak.type,
                                     section.minutes if section else "",

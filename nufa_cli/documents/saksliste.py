@@ -58,7 +58,7 @@ def item(sak: Sak) -> SakslisteItem:
 def context(repo: Repository, meeting: Meeting) -> Saksliste:
     days = tuple(
         SakslisteDay(day.index, day.dato, day.start, day.slutt,
-                     tuple(item(s) for s in meeting.saker if s.day == day.index))
+                     tuple(item(s) for s in meeting.saker_on(day)))
         for day in meeting.days)
     return Saksliste(meeting_info(repo, meeting), days)
 
