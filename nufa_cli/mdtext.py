@@ -191,7 +191,11 @@ def width(text: str) -> int:
     """Display width as pandoc's grid table reader measures it: wide characters count 2."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(char) for char in text)
+    # Latin letters (æ, ø, å, ö, é ...) below U+0300 are one column: look closer at the rest
+    return len(text) + sum(_char_width(char) - 1 for char in _NOT_LATIN.findall(text))
+
+
+_NOT_LATIN = re.compile("[^\x00-\u02ff]")  # below U+0300: no combining or wide characters
 
 
 @functools.cache
