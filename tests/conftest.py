@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import FileContent, valid_repo, write_repo
+from helpers import FileContent, copy_sample, valid_repo, write_repo
 
 
 @pytest.fixture
@@ -21,3 +21,10 @@ def make_repo(tmp_path: Path) -> Callable[[dict[str, FileContent]], Path]:
 @pytest.fixture
 def valid_root(make_repo: Callable[[dict[str, FileContent]], Path]) -> Path:
     return make_repo(valid_repo())
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample repository, built at a fixed SOURCE_DATE_EPOCH."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    return copy_sample(tmp_path / "repo")

@@ -328,3 +328,17 @@ def run_nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         code = exited.code
     out, err = capsys.readouterr()
     return (code if isinstance(code, int) else 0 if code is None else 1), out, err
+
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def copy_sample(root: Path) -> Path:
+    """The repository's own sample (nufa.yaml, medlemmer.yaml, meetings/) copied to root."""
+    import shutil
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("nufa.yaml", "medlemmer.yaml"):
+        shutil.copy(PROJECT / name, root / name)
+    shutil.copytree(PROJECT / "meetings", root / "meetings")
+    return root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,6 @@ import pytest
 from nufa_cli.build import build
 from nufa_cli.errors import InvalidSources, NufaError
 from nufa_cli.writer import OutputError
-
-SAMPLE = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("nufa.yaml", "medlemmer.yaml"):
-        shutil.copy(SAMPLE / name, root / name)
-    shutil.copytree(SAMPLE / "meetings", root / "meetings")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    return root
 
 
 def hashes(folder: Path) -> dict[str, str]:

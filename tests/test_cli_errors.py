@@ -3,25 +3,10 @@ and a usage (2) or source (1) exit code, through the real entry point, on a copy
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from helpers import run_nufa, tree_hashes
-
-SAMPLE = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("nufa.yaml", "medlemmer.yaml"):
-        shutil.copy(SAMPLE / name, root / name)
-    shutil.copytree(SAMPLE / "meetings", root / "meetings")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    return root
-
 
 Run = tuple[int, str, str]
 

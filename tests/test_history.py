@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, ONE_DAY_2025, FileContent, replace_once, run_nufa, valid_repo
+from helpers import AGENDA1, ONE_DAY_2025, FileContent, copy_sample, replace_once, run_nufa, valid_repo
 
 from nufa_cli.history import (
     UnknownSak,
@@ -331,13 +331,7 @@ def test_cli_list_unknown_type_is_a_usage_error(root: Path, monkeypatch: pytest.
 
 def test_a_later_treatment_shows_its_vedtak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    import shutil
-
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("nufa.yaml", "medlemmer.yaml"):
-        shutil.copy(SAMPLE / name, root / name)
-    shutil.copytree(SAMPLE / "meetings", root / "meetings")
+    root = copy_sample(tmp_path / "repo")
     (root / "meetings/2024-04-24/referat.md").write_text(
         "---\nstatus: utkast\n---\n\n## 14/24\n\nDrøftet.\n\n### Vedtak\n\n"
         "NUFA ga innspill til\nvidereutviklingen.\n", encoding="utf-8")

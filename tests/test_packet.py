@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typst
-from helpers import link_targets, outline
+from helpers import copy_sample, link_targets, outline
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -70,10 +69,7 @@ def plan_pdf(source: bytes = PLAN_PDF) -> bytes:
 def sample(root: Path) -> Path:
     """The sample repository, with a PDF (made by typst) and a spreadsheet as vedlegg of
     sak 19/24 (Vedlegg 9 and 9A), and an image in the referat of 2024-01-24."""
-    root.mkdir(parents=True)
-    for name in ("nufa.yaml", "medlemmer.yaml"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "meetings", root / "meetings")
+    copy_sample(root)
     folder = root / "meetings" / MEETING
     (folder / "vedlegg").mkdir()
     (folder / "vedlegg" / "plan.pdf").write_bytes(plan_pdf())

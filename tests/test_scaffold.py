@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import run_nufa, tree_hashes
+from helpers import copy_sample, run_nufa, tree_hashes
 
 from nufa_cli.changeset import Changeset
 from nufa_cli.errors import Severity
@@ -47,11 +47,7 @@ def nufa(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 def sample(tmp_path: Path) -> Path:
     """The sample repository; meeting 2/24 without a referat, as the secretariat has it before
     the meeting."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("nufa.yaml", "medlemmer.yaml"):
-        shutil.copy(PROJECT / name, root / name)
-    shutil.copytree(PROJECT / "meetings", root / "meetings")
+    root = copy_sample(tmp_path / "repo")
     (root / APRIL / "referat.md").unlink(missing_ok=True)
     return root
 
