@@ -110,13 +110,16 @@ def template_fingerprint(folders: Sequence[Path]) -> str:
 
 
 def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
-    """Every page traces back to git: the sources' revision and the build date."""
-    built = dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+    """Every page traces back to git: the sources' revision and the build date. Without git
+    or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
+    reproducible), so the note is left empty."""
+    built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
     stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
     if stamp is None:
-        return f"Bygget {nbdates.numeric(built)}"
+        dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        return f"Bygget {built}" if dated else ""
     commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {nbdates.numeric(built)}"
+    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
 
 
 def resources_fingerprint(folder: Path) -> str:

@@ -162,3 +162,11 @@ def test_outside_git_the_footer_names_no_revision(sample: Path) -> None:
     build(sample, meetings=["2024-04-24"], only={"innkalling"}, formats=["pdf"])
     text = _footer_text(sample / "build/2024-04-24/innkalling.pdf")
     assert "Bygget 24.04.2024" in text and "Versjon" not in text
+
+
+def test_without_git_or_source_date_epoch_the_footer_claims_no_date(
+        sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    build(sample, meetings=["2024-04-24"], only={"innkalling"}, formats=["pdf"])
+    text = _footer_text(sample / "build/2024-04-24/innkalling.pdf")
+    assert "Bygget" not in text and "Versjon" not in text and "Side 1 av" in text
