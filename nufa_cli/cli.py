@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from .errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
-from .kinds import ALL_KINDS
-from .root import find_root
+from nufa_cli.build.targets import ALL_KINDS
+from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
+from nufa_cli.core.root import find_root
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
@@ -64,7 +64,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check every source file and print all problems at once."""
-    from .validate import check as run_check
+    from nufa_cli.check.validate import check as run_check
 
     _, diagnostics = run_check(_root(path))
     if strict:
@@ -103,7 +103,7 @@ def build(
         "build/<meeting>/offentlig/.")] = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    from .build import build as run_build
+    from nufa_cli.build.orchestrator import build as run_build
 
     kinds = set(only or ())
     unknown = kinds - set(ALL_KINDS)
@@ -113,7 +113,7 @@ def build(
     formats = [str(f) for f in format] if format else ["docx", "pdf"]
     root = _root(path)
     if changed_since:
-        from .changed import changed_meetings
+        from nufa_cli.build.changed import changed_meetings
 
         changed = changed_meetings(root, changed_since)
         meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
@@ -166,7 +166,7 @@ def schema(
         "schemas"),
 ) -> None:
     """Write JSON Schemas of nufa.yaml, medlemmer.yaml, agenda.yaml and the front matters."""
-    from .schemas import write_schemas
+    from nufa_cli.sources.jsonschema import write_schemas
 
     for path in write_schemas(folder):
         typer.echo(f"wrote {path}")
@@ -186,7 +186,7 @@ class SourcesHaveErrors(NufaError):
 
 
 def _checked_repo(path: Path | None):  # a Repository; model is imported lazily
-    from .validate import check as run_check
+    from nufa_cli.check.validate import check as run_check
 
     repo, diagnostics = run_check(_root(path))
     if has_errors(diagnostics):
@@ -200,8 +200,8 @@ def sak(
     path: RepoOption = None,
 ) -> None:
     """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
-    from .history import case_history, describe
-    from .model import SakNr
+    from nufa_cli.model.history import case_history, describe
+    from nufa_cli.model.objects import SakNr
 
     nr = SakNr.parse(number)
     if nr is None:
@@ -229,7 +229,7 @@ def list_saker(
     path: RepoOption = None,
 ) -> None:
     """List the saker of every meeting: number, meeting, date, type, title and vedtak."""
-    from . import history
+    from nufa_cli.model import history
 
     repo = _checked_repo(path)
     if type and type.casefold() not in {t.casefold() for t in repo.committee.sakstyper}:
@@ -260,7 +260,7 @@ def init_repository(
     """Create a new secretariat's repository: settings, members, an example meeting, CI."""
     import datetime as dt
 
-    from .init import init
+    from nufa_cli.edit.init import init
 
     try:
         first_day = dt.date.fromisoformat(dato) if dato else None
@@ -288,7 +288,7 @@ def site_command(
     path: RepoOption = None,
 ) -> None:
     """Build what is missing, then write the documents as a web site under build/site/."""
-    from .site import publish
+    from nufa_cli.publish.site import publish
 
     with _progress() as report:
         written, result = publish(_root(path), out, build_first=not no_build, progress=report)
@@ -322,8 +322,8 @@ def diff_command(
     path: RepoOption = None,
 ) -> None:
     """Show what changed in the meeting sources between two revisions, as a reviewer reads it."""
-    from .diff import diff
-    from .diffformat import to_json, to_markdown
+    from nufa_cli.diff.compare import diff
+    from nufa_cli.diff.format import to_json, to_markdown
 
     result = diff(_root(path), base, head)
     if format is DiffFormat.json:
@@ -358,7 +358,7 @@ def new_meeting_command(
     path: RepoOption = None,
 ) -> None:
     """Create meetings/DATE/agenda.yaml with Godkjenning and Eventuelt, numbered on."""
-    from .scaffold import new_meeting, parse_date
+    from nufa_cli.edit.scaffold import new_meeting, parse_date
 
     try:
         first_day = parse_date(date)
@@ -379,7 +379,7 @@ def new_sak_command(
     path: RepoOption = None,
 ) -> None:
     """Add a sak before Eventuelt, with a toppnotat to write in; later saker are renumbered."""
-    from .scaffold import NewSak, new_sak
+    from nufa_cli.edit.scaffold import NewSak, new_sak
 
     request = NewSak(tittel, type, sakseier, saksbehandler, dag)
     _report(new_sak(_root(path), meeting, request))
@@ -388,7 +388,7 @@ def new_sak_command(
 @app.command("renumber")
 def renumber_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     """Number a meeting's saker in agenda order, in every file that names them."""
-    from .scaffold import renumber_meeting
+    from nufa_cli.edit.scaffold import renumber_meeting
 
     _report(renumber_meeting(_root(path), meeting))
 
@@ -396,7 +396,7 @@ def renumber_command(meeting: MeetingArg, path: RepoOption = None) -> None:
 @app.command("referat")
 def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     """Write a draft referat.md: a section per sak, forslag til vedtak as the draft vedtak."""
-    from .scaffold import new_referat
+    from nufa_cli.edit.scaffold import new_referat
 
     _report(new_referat(_root(path), meeting))
 

@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(ROOT))
 
-from nufa_cli.documents import Document, meeting_documents  # noqa: E402
-from nufa_cli.errors import format_diagnostics, has_errors  # noqa: E402
-from nufa_cli.render import Renderer  # noqa: E402
-from nufa_cli.validate import check  # noqa: E402
+from nufa_cli.check.validate import check  # noqa: E402
+from nufa_cli.core.errors import format_diagnostics, has_errors  # noqa: E402
+from nufa_cli.render.documents import Document, meeting_documents  # noqa: E402
+from nufa_cli.render.renderer import Renderer  # noqa: E402
 
 
 def sample_documents() -> dict[str, Document]:

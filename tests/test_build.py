@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nufa_cli.build import build
-from nufa_cli.errors import InvalidSources, NufaError
-from nufa_cli.writer import OutputError
+from nufa_cli.build.orchestrator import build
+from nufa_cli.core.errors import InvalidSources, NufaError
+from nufa_cli.core.output import OutputError
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -85,7 +85,7 @@ def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> Non
 
 
 def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None:
-    from nufa_cli.render import environment
+    from nufa_cli.render.renderer import environment
 
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(OutputError, match="could not create the template cache"):
@@ -94,7 +94,7 @@ def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None
 
 def test_an_unchanged_rebuild_asks_git_for_no_build_date(
         sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import nufa_cli.build
+    import nufa_cli.build.orchestrator
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     build(sample, only={"kalender"})
@@ -102,7 +102,7 @@ def test_an_unchanged_rebuild_asks_git_for_no_build_date(
     def fail(*_: object) -> int:
         raise AssertionError("the unchanged fast path read the commit time")
 
-    monkeypatch.setattr(nufa_cli.build, "last_commit_time", fail)
+    monkeypatch.setattr(nufa_cli.build.orchestrator, "last_commit_time", fail)
     again = build(sample, only={"kalender"})
     assert again.written == [] and len(again.unchanged) == 2
 

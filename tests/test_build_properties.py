@@ -14,8 +14,8 @@ from helpers import TOPPNOTAT, TOPPNOTAT_MD, valid_repo, write_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nufa_cli.build import build
-from nufa_cli.errors import NufaError
+from nufa_cli.build.orchestrator import build
+from nufa_cli.core.errors import NufaError
 
 # Markdown's own characters and constructs, mixed with Norwegian text and odd code points
 PIECES = st.sampled_from([

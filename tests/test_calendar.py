@@ -11,9 +11,9 @@ import pytest
 from helpers import AGENDA2, ONE_DAY_2025, FileContent, replace_once, valid_repo
 from icalendar import Calendar
 
-from nufa_cli.calendar import meeting_ics
-from nufa_cli.model import Repository
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.model.objects import Repository
+from nufa_cli.render.calendar import meeting_ics
 
 SAMPLE = Path(__file__).resolve().parents[1]
 EPOCH = int(dt.datetime(2024, 4, 2, 8, 30, tzinfo=dt.UTC).timestamp())

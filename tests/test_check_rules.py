@@ -29,9 +29,9 @@ from helpers import (
     valid_repo,
 )
 
-from nufa_cli.errors import Diagnostic, Severity
-from nufa_cli.model import SakNr
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.core.errors import Diagnostic, Severity
+from nufa_cli.model.objects import SakNr
 
 E, W = Severity.ERROR, Severity.WARNING
 Files = dict[str, FileContent]

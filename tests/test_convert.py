@@ -1,4 +1,4 @@
-"""nufa_cli.convert with the real pandoc and typst: Markdown in, DOCX and PDF out."""
+"""nufa_cli.convert.converter with the real pandoc and typst: Markdown in, DOCX and PDF out."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import pytest
 import typst
 from pypdf import PdfReader
 
-from nufa_cli.convert import READER, Converter, ConvertError, Job
-from nufa_cli.mdtext import escape as escape_markdown
-from nufa_cli.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.convert.converter import READER, Converter, ConvertError, Job
+from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.render.mdtext import escape as escape_markdown
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EPOCH = 1713916800  # 2024-04-24

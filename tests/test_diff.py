@@ -25,10 +25,10 @@ from helpers import (
     write_repo,
 )
 
-from nufa_cli.changed import changed_meetings
-from nufa_cli.diff import diff
-from nufa_cli.diffformat import NO_CHANGES, to_json, to_markdown, word_diff
-from nufa_cli.snapshot import NotAGitRepository, UnknownRevision
+from nufa_cli.build.changed import changed_meetings
+from nufa_cli.diff.compare import diff
+from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
+from nufa_cli.git.snapshot import NotAGitRepository, UnknownRevision
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",

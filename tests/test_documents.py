@@ -22,15 +22,15 @@ from helpers import REFERAT1, replace_once, valid_repo
 from pypdf import PdfReader
 from refresh_golden import GOLDEN, sample_documents
 
-from nufa_cli import mdtext
-from nufa_cli.attendance import attendance, days_label
-from nufa_cli.convert import READER, Converter, Job
-from nufa_cli.documents import meeting_documents
-from nufa_cli.documents.innkalling import agenda_lines
-from nufa_cli.errors import has_errors
-from nufa_cli.render import Renderer, TemplateError
-from nufa_cli.root import builtin_templates
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.convert.converter import READER, Converter, Job
+from nufa_cli.core.errors import has_errors
+from nufa_cli.core.root import builtin_templates
+from nufa_cli.model.attendance import attendance, days_label
+from nufa_cli.render import mdtext
+from nufa_cli.render.documents import meeting_documents
+from nufa_cli.render.documents.innkalling import agenda_lines
+from nufa_cli.render.renderer import Renderer, TemplateError
 
 DOCUMENTS = sample_documents()
 

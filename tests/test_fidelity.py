@@ -3,7 +3,7 @@
 tests/seed/nufa-2024.txt is the text of the real documents the sample repository was
 transcribed from (copied from the project's seed): the innkalling of meeting 2/24, the
 referat of meeting 1/24 and the toppnotater 12/24 to 18/24. The sample is built in both
-formats by nufa_cli.build, each document's text extracted (pypdf; python-docx with table
+formats by nufa_cli.build.orchestrator, each document's text extracted (pypdf; python-docx with table
 cells in document order) and compared word by word with its part of the seed. The seed's
 own errors and what we add (running headers, page numbers) are removed by the explicit
 replacements below, each with its reason; the threshold is never lowered to hide a
@@ -30,8 +30,8 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 from refresh_golden import ROOT, sample_documents
 
-from nufa_cli.build import build
-from nufa_cli.documents import Document
+from nufa_cli.build.orchestrator import build
+from nufa_cli.render.documents import Document
 
 SEED = Path(__file__).parent / "seed" / "nufa-2024.txt"
 THRESHOLD = 0.95

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import AGENDA1, ONE_DAY_2025, FileContent, copy_sample, replace_once, run_nufa, valid_repo
 
-from nufa_cli.history import (
+from nufa_cli.check.validate import check
+from nufa_cli.model.history import (
     UnknownSak,
     all_cases,
     as_rich,
@@ -22,9 +23,8 @@ from nufa_cli.history import (
     select,
     short,
 )
-from nufa_cli.model import SakNr
-from nufa_cli.schema import Behandling
-from nufa_cli.validate import check
+from nufa_cli.model.objects import SakNr
+from nufa_cli.sources.schema import Behandling
 
 SAMPLE = Path(__file__).resolve().parents[1]
 

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from helpers import run_nufa, tree_hashes
 
-from nufa_cli.errors import Severity
-from nufa_cli.init import TargetNotEmpty, example_date, files, init
-from nufa_cli.schemas import json_schemas
-from nufa_cli.site import generate
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.core.errors import Severity
+from nufa_cli.edit.init import TargetNotEmpty, example_date, files, init
+from nufa_cli.publish.site import generate
+from nufa_cli.sources.jsonschema import json_schemas
 
 DATO = dt.date(2025, 3, 12)
 MEETING = "meetings/2025-03-12"
@@ -227,7 +227,7 @@ def test_install_step_refuses_an_unset_nufa_spec(fresh: Path) -> None:
 
 
 def test_new_repository_builds(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nufa_cli.build import build
+    from nufa_cli.build.orchestrator import build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
     result = build(fresh)

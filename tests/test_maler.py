@@ -19,11 +19,11 @@ import typst
 from helpers import M2, NUFA_YAML, FileContent, Symlink, line_of, valid_repo
 from pypdf import PdfReader
 
-from nufa_cli.build import build
-from nufa_cli.convert import Converter, ConvertError
-from nufa_cli.errors import InvalidSources
-from nufa_cli.job import Job
-from nufa_cli.validate import check
+from nufa_cli.build.orchestrator import build
+from nufa_cli.check.validate import check
+from nufa_cli.convert.converter import Converter, ConvertError
+from nufa_cli.convert.job import Job
+from nufa_cli.core.errors import InvalidSources
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EPOCH = 1713916800

@@ -39,11 +39,12 @@ from helpers import (
 )
 from pypdf import PdfReader, PdfWriter
 
-from nufa_cli.build import build
+from nufa_cli.build.orchestrator import build
+from nufa_cli.build.public import FOLDER
+from nufa_cli.check.validate import check
 from nufa_cli.cli import main
-from nufa_cli.offentlig import FOLDER, public_view
-from nufa_cli.site import generate
-from nufa_cli.validate import check
+from nufa_cli.model.public import public_view
+from nufa_cli.publish.site import generate
 
 MARK = "Unntatt offentlighet, offl. § 14"
 SENTENCE = "HEMMELIG-SETNING-4711 om budsjett"

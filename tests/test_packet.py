@@ -21,9 +21,9 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from nufa_cli import pdfpages
-from nufa_cli.build import NothingToBuild, build
-from nufa_cli.convert import ConvertError
+from nufa_cli.build.orchestrator import NothingToBuild, build
+from nufa_cli.convert import pdfpages
+from nufa_cli.convert.converter import ConvertError
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1713916800"  # 2024-04-24
@@ -294,7 +294,7 @@ def test_more_than_27_vedlegg_go_on_with_double_letters(
 
 @pytest.mark.parametrize("label", ["7A", "1[", "2 B", "3-4", "3_2d_4", "5Æ", '6"'])
 def test_any_vedlegg_label_is_a_typst_label_of_its_own(label: str) -> None:
-    from nufa_cli.packet import _label
+    from nufa_cli.build.packet import _label
 
     others = {_label(other) for other in ["7A", "1[", "2 B", "3-4", "3_2d_4", "5Æ", '6"']}
     assert len(others) == 7

@@ -17,8 +17,8 @@ from helpers import AGENDA1, AGENDA2, REFERAT1, TOPPNOTAT, FileContent, valid_re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nufa_cli.errors import Severity, format_diagnostics
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.core.errors import Severity, format_diagnostics
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from helpers import AGENDA1, AGENDA1_YAML, FileContent, replace_once, valid_repo
 
-from nufa_cli.documents import referat
-from nufa_cli.render import Renderer
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.render.documents import referat
+from nufa_cli.render.renderer import Renderer
 
 LUNSJ = '      - tid: "12:00"\n        tittel: Lunsj\n'
 EVENTUELT = ('      - sak: 3/24\n        tid: "09:00"\n        tittel: Eventuelt\n'

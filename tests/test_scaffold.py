@@ -15,11 +15,11 @@ import pytest
 import yaml
 from helpers import copy_sample, run_nufa, tree_hashes
 
-from nufa_cli.changeset import Changeset
-from nufa_cli.errors import Severity
-from nufa_cli.sources import load_yaml, split_front_matter
-from nufa_cli.validate import check
-from nufa_cli.yamledit import compose, insert_item, scalar
+from nufa_cli.check.validate import check
+from nufa_cli.core.errors import Severity
+from nufa_cli.edit.changeset import Changeset
+from nufa_cli.edit.yamledit import compose, insert_item, scalar
+from nufa_cli.sources.reader import load_yaml, split_front_matter
 
 PROJECT = Path(__file__).resolve().parents[1]
 APRIL = "meetings/2024-04-24"
@@ -614,7 +614,7 @@ def test_insert_item_keeps_the_comment_that_introduces_the_next_item() -> None:
     text = "program:\n  - a: 1\n  # the last one\n  - a: 2\n"
     seq = compose(text, "x.yaml").value[0][1]
 
-    from nufa_cli.yamledit import apply
+    from nufa_cli.edit.yamledit import apply
 
     assert apply(text, [insert_item(text, seq, 1, "- a: new\n")]) == \
         "program:\n  - a: 1\n  - a: new\n  # the last one\n  - a: 2\n"
@@ -626,7 +626,7 @@ def test_insert_item_at_the_end_of_a_file_without_newline() -> None:
     text = "dager:\n  - program:\n      - a: 1\n# trailing\n"
     seq = compose(text, "x.yaml").value[0][1].value[0].value[0][1]
 
-    from nufa_cli.yamledit import apply
+    from nufa_cli.edit.yamledit import apply
 
     assert apply(text, [insert_item(text, seq, 1, "- a: 2\n")]) == \
         "dager:\n  - program:\n      - a: 1\n      - a: 2\n# trailing\n"
@@ -636,7 +636,7 @@ def test_insert_item_at_the_end_of_a_file_without_newline() -> None:
 
 
 def test_changeset_keeps_crlf_and_bom(tmp_path: Path) -> None:
-    from nufa_cli.yamledit import Edit
+    from nufa_cli.edit.yamledit import Edit
 
     path = tmp_path / "a.yaml"
     path.write_bytes("\ufeffsak: 1/24\r\n# note\r\ntittel: x\r\n".encode())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nufa_cli.schemas import json_schemas
+from nufa_cli.sources.jsonschema import json_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,12 +28,12 @@ from helpers import (
     valid_repo,
 )
 
+from nufa_cli.check.validate import check
 from nufa_cli.cli import main
-from nufa_cli.documents import innkalling
-from nufa_cli.nbdates import clock
-from nufa_cli.site import MARKER, SiteFolderTaken, classify, generate, markdown_html, plan
-from nufa_cli.validate import check
-from nufa_cli.writer import OutputError
+from nufa_cli.core.nbdates import clock
+from nufa_cli.core.output import OutputError
+from nufa_cli.publish.site import MARKER, SiteFolderTaken, classify, generate, markdown_html, plan
+from nufa_cli.render.documents import innkalling
 
 SAMPLE = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nufa_cli import markdown
-from nufa_cli.sources import MAX_SOURCE_BYTES, Pos, load_yaml, read_text, split_front_matter
+from nufa_cli.sources import markdown
+from nufa_cli.sources.reader import MAX_SOURCE_BYTES, Pos, load_yaml, read_text, split_front_matter
 
 # -- read_text ----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from helpers import run_nufa
 
-from nufa_cli.init import init
+from nufa_cli.edit.init import init
 
 DATO = "2025-03-12"
 AGENDA = f"meetings/{DATO}/agenda.yaml"

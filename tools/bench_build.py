@@ -27,13 +27,13 @@ import typst
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nufa_cli.build import build, convert_all, lanes  # noqa: E402
-from nufa_cli.convert import READER, Converter  # noqa: E402
-from nufa_cli.documents import meeting_documents  # noqa: E402
-from nufa_cli.job import Job  # noqa: E402
-from nufa_cli.render import Renderer  # noqa: E402
-from nufa_cli.root import builtin_templates  # noqa: E402
-from nufa_cli.validate import check  # noqa: E402
+from nufa_cli.build.orchestrator import build, convert_all, lanes  # noqa: E402
+from nufa_cli.check.validate import check  # noqa: E402
+from nufa_cli.convert.converter import READER, Converter  # noqa: E402
+from nufa_cli.convert.job import Job  # noqa: E402
+from nufa_cli.core.root import builtin_templates  # noqa: E402
+from nufa_cli.render.documents import meeting_documents  # noqa: E402
+from nufa_cli.render.renderer import Renderer  # noqa: E402
 
 EPOCH = "1714000000"
 NUFA = str(Path(sys.executable).with_name("nufa"))

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from nufa_cli import markdown
-from nufa_cli.validate import check
+from nufa_cli.check.validate import check
+from nufa_cli.sources import markdown
 
 MEETINGS_PER_YEAR = 8
 SAKER_PER_MEETING = 12
@@ -42,7 +42,7 @@ PARAGRAPH = ("Saken beskriver arbeidet med nasjonale løsninger for deling av he
 
 
 def slug(name: str) -> str:
-    from nufa_cli.model import slug as model_slug
+    from nufa_cli.model.objects import slug as model_slug
 
     return model_slug(name)
 

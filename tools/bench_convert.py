@@ -4,7 +4,7 @@ Run from the repository root:  .venv/bin/python tools/bench_convert.py [-n 20]
 
 Prints numbers only. "separate" runs the pandoc CLI once per document and format
 (same reader, filters, template and reference.docx) and compiles the typst with a
-fresh typst.compile(); "converter" uses nufa_cli.convert.Converter (one `pandoc lua`
+fresh typst.compile(); "converter" uses nufa_cli.convert.converter.Converter (one `pandoc lua`
 worker, one typst compiler), its start-up included in the total.
 """
 
@@ -24,7 +24,7 @@ import typst
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nufa_cli.convert import READER, Converter, Job  # noqa: E402
+from nufa_cli.convert.converter import READER, Converter, Job  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 EPOCH = 1713916800

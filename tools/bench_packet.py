@@ -30,7 +30,7 @@ COLD = """
 import sys, time
 from pathlib import Path
 start = time.perf_counter()
-from nufa_cli.build import build
+from nufa_cli.build.orchestrator import build
 result = build(Path(sys.argv[1]), [sys.argv[2]], formats=["pdf"], only={"sakspapirer"},
                out=Path(sys.argv[3]))
 assert [p.name for p in result.written] == ["sakspapirer.pdf"], result.written
@@ -63,11 +63,11 @@ def cold(root: Path, meeting: str, out: Path) -> tuple[float, float]:
 
 
 def stages(root: Path, meeting_name: str) -> dict[str, float]:
-    from nufa_cli import packet
-    from nufa_cli.convert import Converter
-    from nufa_cli.render import Renderer
-    from nufa_cli.root import builtin_templates
-    from nufa_cli.validate import check
+    from nufa_cli.build import packet
+    from nufa_cli.check.validate import check
+    from nufa_cli.convert.converter import Converter
+    from nufa_cli.core.root import builtin_templates
+    from nufa_cli.render.renderer import Renderer
 
     repo, _ = check(root)
     meeting = repo.meeting(meeting_name)

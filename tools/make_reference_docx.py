@@ -34,7 +34,7 @@ from xml.etree import ElementTree as ET
 
 import pypandoc
 
-from nufa_cli.ziputil import write_zip
+from nufa_cli.convert.ziputil import write_zip
 
 FONT = "Carlito"
 LANG = "nb-NO"

@@ -1,0 +1,1 @@
+"""The orchestrator: the registry of output targets, lanes, plan/writer, cache."""

@@ -1,0 +1,273 @@
+"""The meeting packet, build/<meeting>/sakspapirer.pdf: the innkalling, then every vedlegg.
+
+Order: the innkalling, then the vedlegg in number order (1, 2, ... 7, 7A, 8): a toppnotat
+as its toppnotat document, a `referat:` vedlegg as that meeting's referat, a `fil:` PDF
+as its own pages, any other file and a `url:` as a short page naming it (with the link).
+The public packet, build/<meeting>/offentlig/sakspapirer.pdf, is the same made from the
+public view (offentlig.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
+offentlighet, <basis>", and nothing of it (title, address, file) is in the packet.
+Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at the top
+of its first page; the running header keeps the document's own title); the outline holds
+Innkalling with the saker under it, then each vedlegg with its own headings under it;
+the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
+
+How: ONE typst document, compiled once and checked for PDF/UA-1 by typst like every
+other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
+into a #[ ... ] scope of its own, so its running header, title and draft mark stay its
+own; templates/packet.typ supplies the headings that make bookmarks and link targets.
+Why not merge the separate PDFs with pypdf: measured on innkalling.pdf + a toppnotat
+(5 + 2 pages), PdfWriter.append() drops /StructTreeRoot altogether, and cloning the
+first file then appending the second keeps only the first's structure tree (the last 2
+pages reachable from no structure element): the merged file is no longer tagged.
+A PDF vedlegg: typst 0.15 refuses PDF pages as images under PDF/UA-1 ("embedding PDFs
+is currently not supported in this export mode"), so each of its pages is a stand-in
+image with alt text in the typst document, and after compiling, pypdf draws the source
+page into the stand-in as a form XObject, inside the stand-in's tagged Figure, with the
+source's own marked content removed and its fonts checked to be embedded. The rewrite
+keeps typst's structure tree, parent tree, /Lang, XMP metadata and PDF version (checked:
+same elements and marked-content references before and after; tests/test_packet.py).
+
+Deterministic: same sources, same bytes (typst gets the build's timestamp; pypdf writes
+the same objects in the same order).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nufa_cli.build.public import fingerprint
+from nufa_cli.build.targets import PACKET
+from nufa_cli.convert import pdfpages
+from nufa_cli.convert.job import Job
+from nufa_cli.core.output import digest
+from nufa_cli.model.objects import Attachment, Meeting, Repository
+from nufa_cli.model.public import WITHHELD, marking
+from nufa_cli.render import mdtext
+from nufa_cli.render.documents import BUILDERS, innkalling
+from nufa_cli.render.documents.document import Document
+from nufa_cli.render.renderer import FILTERS, Renderer
+
+if TYPE_CHECKING:
+    from nufa_cli.convert.converter import Converter
+
+KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
+TEMPLATE = "packet.typ"
+Rendered = dict[tuple[str, str], list[Document]]
+
+# nufa.typ marks where its preamble ends and the document begins with this comment line, so a
+# part's typst is the very source its standalone PDF was compiled from (and is reused).
+_BODY_LINE = re.compile(r"^// nufa:body\b.*$", re.MULTILINE)
+# The image calls filters/typst.lua writes; their paths start at the typst root.
+_IMAGE_CALL = re.compile(r'(?<!\\)(#image\("|#box\(image\(")/')
+
+
+@dataclass(frozen=True)
+class Part:
+    heading: str  # "Innkalling", "Vedlegg 2: Toppnotat ...": stamp, bookmark, link target
+    label: str  # the heading's typst label: "innkalling", "vedlegg-2"
+    job: Job  # the document, as its standalone PDF converts it
+    pdf: Path | None = None  # a fil: PDF vedlegg, whose pages follow the heading
+
+
+@dataclass(frozen=True)
+class Packet:
+    title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
+    parts: tuple[Part, ...]
+    # the innkalling's saksliste prints token in place of each sak number: (number, bookmark)
+    saker: tuple[tuple[str, str, str], ...]
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The meeting folders the parts' images and files come from."""
+        return tuple(sorted({part.job.resource_root for part in self.parts}))
+
+    def key(self, *extra: str) -> str:
+        """A digest of everything the packet is made from (with extra: the build's own)."""
+        return self._digest(repr, *extra)
+
+    def fingerprint(self) -> str:
+        """A digest of what the packet shows, wherever and whenever it is built (no footer
+        note, no paths): like offentlig.fingerprint of a document, which it uses per part."""
+        return self._digest(fingerprint)
+
+    def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
+        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
+        for part in self.parts:
+            parts += [part.heading, part.label, job_digest(part.job)]
+            if part.pdf is not None:
+                parts.append(part.pdf.read_bytes())
+        return digest(*parts)
+
+
+def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
+    """Rendered documents as packet() takes them: by (kind, meeting folder)."""
+    rendered: Rendered = {}
+    for meeting, doc in documents:
+        rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
+    return rendered
+
+
+def _label(vedlegg: str) -> str:
+    """Vedlegg "7A"'s heading label: <vedlegg-7A>, the saksliste links to "#vedlegg-7A".
+
+    Every character but an ASCII letter or digit is written as _<hex>_, so every
+    label is a valid typst label and link target, and two vedlegg never share one."""
+    safe = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in vedlegg)
+    return f"vedlegg-{safe}"
+
+
+def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
+           rendered: Rendered | None = None) -> Packet:
+    """What the meeting's packet holds, in order; nothing converted yet.
+
+    rendered: the documents the build has rendered already, by (kind, meeting folder)."""
+    rendered = {} if rendered is None else rendered
+
+    def documents(kind: str, source: Meeting) -> list[Document]:
+        key = (kind, source.folder)
+        if key not in rendered:
+            rendered[key] = BUILDERS[kind](repo, source, renderer)
+        return rendered[key]
+
+    main = documents("innkalling", meeting)[0]
+    markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
+    parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
+    notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
+                     documents("toppnotat", meeting), strict=True))
+    for attachment in (a for sak in meeting.saker for a in sak.attachments):
+        parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
+    dates = meeting.date_range
+    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
+
+
+def _part(heading: str, label: str, doc: Document, footer_note: str,
+          pdf: Path | None = None) -> Part:
+    job = Job(markdown=doc.markdown, title=doc.title,
+              header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
+              footer_note=footer_note)
+    return Part(heading, label, job, pdf)
+
+
+def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
+                       plain: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The innkalling with each "Vedlegg N" linked to its part, and a token in place of
+    each sak number in the saksliste (replaced in the typst by a bookmarked heading)."""
+    salt = next(c for c in "ABCDEFGHJKLMNPRSTUVWXY" if f"Q{c}Z" not in plain)
+    context = innkalling.context(repo, meeting)
+    saker = []
+    days = []
+    for day in context.saksliste.days:
+        items = []
+        for item in day.saker:
+            token = f"Q{salt}Z{len(saker):03d}"  # as short as a sak number: same column widths
+            saker.append((token, item.nr, f"{item.nr} {item.tittel}"))
+            vedlegg = tuple(replace(v, url=f"#{_label(v.label)}") for v in item.vedlegg)
+            items.append(replace(item, nr=token, vedlegg=vedlegg))
+        days.append(replace(day, saker=tuple(items)))
+    context = replace(context, saksliste=replace(context.saksliste, days=tuple(days)))
+    markdown = renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
+    return markdown, tuple(saker)
+
+
+def _vedlegg(repo: Repository, meeting: Meeting,
+             documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
+             notes: dict[str, Document], footer_note: str) -> Part:
+    tittel = attachment.tittel
+    if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
+        assert attachment.skjermet
+        tittel = marking(attachment.skjermet)
+    heading = f"Vedlegg {attachment.label}: {tittel}"
+    label = _label(attachment.label)
+    if attachment.kind == "toppnotat":
+        return _part(heading, label, notes[attachment.target], footer_note)
+    if attachment.kind == "referat":
+        source = repo.meeting(attachment.target)
+        assert source is not None  # load.py reports a referat vedlegg naming no meeting
+        doc = documents("referat", source)[0]
+        return _part(heading, label, doc, footer_note)
+    path = repo.root / attachment.target if attachment.kind == "fil" else None
+    if attachment.kind == WITHHELD:
+        markdown = "Vedlegget er ikke med i den offentlige utgaven av sakspapirene.\n"
+    elif path is not None and path.suffix.lower() == ".pdf":
+        markdown = ""
+    elif path is not None:
+        markdown = (f"Vedlegget er filen {mdtext.escape(path.name)}, som følger sakspapirene "
+                    "som egen fil.\n")
+    else:
+        address = attachment.target
+        markdown = (f"Vedlegget ligger på nettet: "
+                    f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
+    if markdown:
+        markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
+    doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
+                   markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
+    return _part(heading, label, doc, footer_note,
+                 pdf=path if path is not None and not markdown else None)
+
+
+# -- converting ---------------------------------------------------------------------------
+
+def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
+    """The packet as one typst document, compiled with the common folder as typst root."""
+    from nufa_cli.convert.converter import ConvertError
+
+    template = next((d / TEMPLATE for d in template_dirs if (d / TEMPLATE).is_file()), None)
+    if template is None:
+        raise ConvertError(f"missing in the templates: {TEMPLATE}", title=pk.title, fmt="PDF")
+    root = _root(pk)
+    pieces = [template.read_text(encoding="utf-8")]
+    for index, part in enumerate(pk.parts):
+        source = converter.typst_source(part.job).decode("utf-8")
+        prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
+        if prefix != ".":
+            source = _IMAGE_CALL.sub(lambda m, p=prefix: f"{m[1]}/{p}/", source)
+        opening = [f"#nufa-packet-part({_typst_string(part.heading)}) <{part.label}>",
+                   "#set heading(offset: 1)"]
+        if part.pdf is not None:
+            count = len(pdfpages.read(part.pdf, pk.title).pages)
+            for page in range(1, count + 1):
+                alt = f"{part.heading}, side {page} av {count} ({part.pdf.name})"
+                opening += ["#pagebreak(weak: true)" if page > 1 else "",
+                            f"#nufa-packet-pdf-page({_typst_string(alt)})"]
+        if len(_BODY_LINE.findall(source)) != 1:
+            raise ConvertError("the document's start ('// nufa:body' in nufa.typ) was not "
+                               "found once in its typst",
+                               title=part.job.title, fmt="PDF")
+        source = _BODY_LINE.sub(lambda _, lines=opening: "\n".join(lines), source)
+        if index == 0:
+            source = _sak_headings(source, pk.saker)
+        pieces.append(f"#[\n{source}\n]\n")
+    # The last `set document` wins: the packet's title, not its parts'.
+    pieces.append(f"#set document(title: {_typst_string(pk.title)})\n")
+    return "".join(pieces).encode("utf-8")
+
+
+def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
+    """The packet as a PDF/UA-1 file."""
+    source = typst_source(pk, converter, template_dirs)
+    pdf = converter.compile_typst(source, _root(pk), pk.title)
+    inserted = [part.pdf for part in pk.parts if part.pdf is not None]
+    return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
+
+
+def _root(pk: Packet) -> Path:
+    return Path(os.path.commonpath([folder.resolve() for folder in pk.folders]))
+
+
+def _typst_string(text: str) -> str:
+    text = " ".join(text.split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _sak_headings(source: str, saker: Sequence[tuple[str, str, str]]) -> str:
+    """Each sak's token: its number under a bookmarked heading (the first time) or as text."""
+    for token, number, bookmark in saker:
+        calls = iter([f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"])
+        source = re.sub(rf"\b{token}\b",
+                        lambda _, n=number, c=calls: next(c, f"#{_typst_string(n)};"), source)
+    return source

@@ -1,0 +1,1 @@
+"""Cross-file rules: small functions yielding Diagnostics; check() collects them all."""

@@ -1,0 +1,349 @@
+"""Markdown to DOCX and PDF.
+
+One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
+(pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
+into a PDF/UA-1 file. The styling lives in templates/: nufa.typ and filters/typst.lua
+for the PDF, reference.docx and filters/docx.lua for the DOCX, filters/common.lua for
+both. templates/MARKDOWN.md lists the Markdown the templates may use.
+
+Same Job and epoch give the same bytes, in both formats.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from xml.sax.saxutils import escape as xml_escape
+
+import typst
+
+from nufa_cli.check.images import IMAGE_TYPES, resolve_image
+from nufa_cli.convert.job import Job
+from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
+from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.convert.ziputil import write_zip
+from nufa_cli.core.errors import NufaError
+
+# Pandoc Markdown with every way to pass code through switched off: user text is data.
+READER = "markdown" + "".join(
+    f"-{extension}"
+    for extension in (
+        "raw_html",  # <b>, <script>, <!-- --> stay text
+        "raw_tex",  # \LaTeX stays text
+        "raw_attribute",  # ```{=typst} and `x`{=openxml} are not passed to the writer
+        "citations",  # @word is text (typst reads a citation as a label and fails)
+        "tex_math_dollars",  # "$5 og $10" is text; nothing here is mathematics
+        "latex_macros",  # \newcommand is text
+        "yaml_metadata_block",  # metadata comes from the Job only
+        "pandoc_title_block",
+    )
+)
+
+TEMPLATE_FILES = (
+    "nufa.typ",
+    "reference.docx",
+    "filters/common.lua",
+    "filters/docx.lua",
+    "filters/typst.lua",
+)
+
+
+# An unused footnote is harmless, and nufa check warns of it (footnote-unused).
+_UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
+_LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
+_ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
+
+_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
+_DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
+# Bold red "UTKAST" before the title in the header, and Word's own kind of text
+# watermark (a VML text path behind the page); both live in the header part.
+_DOCX_DRAFT = (
+    '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/></w:rPr>'
+    '<w:t xml:space="preserve">UTKAST  </w:t></w:r>'
+    '<w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
+    ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
+    '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
+    '<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>'
+    '<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>'
+    '<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>'
+    '<v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom"'
+    ' o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight"'
+    ' xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    '</v:shapetype><v:shape id="NufaDraftWatermark" o:spid="_x0000_s2049" type="#_x0000_t136"'
+    ' style="position:absolute;margin-left:0;margin-top:0;width:470pt;height:120pt;'
+    "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9"'
+    ' stroked="f"><v:fill opacity=".6"/><v:textpath style="font-family:&quot;Carlito&quot;;'
+    'font-size:1pt;font-weight:bold" string="UTKAST"/></v:shape></w:pict></w:r>'
+)
+
+
+class ConvertError(NufaError):
+    """A document could not be converted; the message names the document and the cause."""
+
+    def __init__(self, message: str, *, title: str | None = None, fmt: str | None = None):
+        self.title = title
+        self.fmt = fmt
+        self.detail = message
+        named = f"«{title}»" if title is not None else None
+        where = " ".join(part for part in (fmt, named) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class Converter:
+    """Converts Jobs to DOCX and PDF bytes; use as a context manager, or call close()."""
+
+    def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
+                 font: str | None = None, logo_alt: str = "Logo",
+                 sources: dict[Job, bytes] | None = None) -> None:
+        """templates_dir: one folder, or several searched in order (a committee's own
+        templates before the built-in ones): each file is taken from the first folder
+        that has it; fonts from every folder's fonts/. font: a family from those fonts
+        that replaces the templates' own; logo_alt: the alt text of a logo.png there;
+        sources: typst written for jobs, shared between converters (packet.py reuses them)."""
+        folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
+            Path(folder) for folder in templates_dir
+        ]
+        self._epoch = int(epoch)
+        self._sources: dict[Job, bytes] = {} if sources is None else sources
+        self._files: dict[str, Path] = {}
+        for name in TEMPLATE_FILES:
+            found = next((f / name for f in folders if (f / name).is_file()), None)
+            if found is not None:
+                self._files[name] = found.resolve()
+        self._fonts = [str(f / "fonts") for f in folders if (f / "fonts").is_dir()]
+        missing = [name for name in TEMPLATE_FILES if name not in self._files]
+        if not self._fonts:
+            missing.append("fonts/")
+        if missing:
+            shown = ", ".join(str(folder) for folder in folders)
+            raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
+        self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
+        try:
+            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
+        except ValueError as error:
+            raise ConvertError(str(error)) from error
+        self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
+        self._worker: PandocWorker | None = None
+        self._compiler: typst.Compiler | None = None
+        # The worker keeps the last document it read; docx() and pdf() of one job read once.
+        self._last_read: tuple[str, str, list[str]] | None = None
+        self._closed = False
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        self._compiler = None
+        self._scratch.cleanup()
+
+    def docx(self, job: Job) -> bytes:
+        """The job as a DOCX file."""
+        images = self._read(job, "DOCX")
+        blobs = [path.read_bytes() for path in images.values()]
+        data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
+        return _finish_docx(data, job, self._epoch, self._look)
+
+    def pdf(self, job: Job) -> bytes:
+        """The job as a PDF/UA-1 file; any typst warning is an error."""
+        return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
+
+    def compile_typst(self, source: bytes, root: Path, title: str) -> bytes:
+        """Typst source as a PDF/UA-1 file, with pdf()'s compiler, fonts and timestamp; any
+        typst warning is an error. The meeting packet (nufa_cli/packet.py) joins several
+        documents' typst_source() into one source and compiles it here."""
+        try:
+            pdf, warnings = self._typst().compile_with_warnings(
+                input=source,
+                format="pdf",
+                pdf_standards=["ua-1"],
+                root=str(root),
+                timestamp=self._epoch,
+            )
+        except typst.TypstError as error:
+            raise ConvertError(_typst_message(error), title=title, fmt="PDF") from error
+        if warnings:
+            message = "; ".join(_typst_message(warning) for warning in warnings)
+            raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
+        assert isinstance(pdf, bytes)
+        return pdf
+
+    def typst_source(self, job: Job) -> bytes:
+        """The typst file pandoc writes for the job (what pdf() compiles)."""
+        cached = self._sources.get(job)
+        if cached is not None:
+            return cached
+        images = self._read(job, "PDF")
+        meta = {"title": job.title, "header": job.header, "footer-note": job.footer_note}
+        variables = {"draft": "true"} if job.draft else {}
+        source = self._write(job, "PDF", images, [], meta=meta, variables=variables)
+        self._sources[job] = source
+        return source
+
+    def _read(self, job: Job, fmt: str) -> dict[str, Path]:
+        """Parse the Markdown; return its images, each checked to lie in resource_root."""
+        if not _LANG.fullmatch(job.lang):
+            message = f"lang must look like nb-NO, not {job.lang!r}"
+            raise ConvertError(message, title=job.title, fmt=fmt)
+        root = Path(job.resource_root)
+        if not root.is_dir():
+            raise ConvertError(f"resource_root {root} is not a folder", title=job.title, fmt=fmt)
+        worker_alive = self._worker is not None and self._worker.alive
+        if worker_alive and self._last_read and self._last_read[:2] == (job.markdown, job.lang):
+            sources = self._last_read[2]
+        else:
+            self._last_read = None
+            request = {"op": "read", "markdown": job.markdown, "lang": job.lang}
+            reply, _ = self._request(request, job, fmt)
+            sources = list(reply.get("images") or [])
+            self._last_read = (job.markdown, job.lang, sources)
+        images: dict[str, Path] = {}
+        problems = []
+        for src in sources:
+            try:
+                images[src] = resolve_image(root, src)
+            except ValueError as error:
+                problems.append(str(error))
+        if problems:
+            raise ConvertError("; ".join(problems), title=job.title, fmt=fmt)
+        return images
+
+    def _write(
+        self,
+        job: Job,
+        fmt: str,
+        images: dict[str, Path],
+        blobs: list[bytes],
+        *,
+        meta: dict[str, str],
+        variables: dict[str, str],
+    ) -> bytes:
+        root = Path(job.resource_root).resolve()
+        checked = []
+        for src, path in images.items():
+            relative = path.relative_to(root).as_posix()
+            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key.
+            checked.append(
+                {
+                    "src": src,
+                    "path": relative if fmt == "DOCX" else "/" + relative,
+                    "mime": IMAGE_TYPES[path.suffix.lower()],
+                }
+            )
+        request = {
+            "op": "write",
+            "format": "docx" if fmt == "DOCX" else "typst",
+            "lang": job.lang,
+            "meta": meta,
+            "variables": variables,
+            "images": checked,
+        }
+        _, output = self._request(request, job, fmt, blobs)
+        return output
+
+    def _request(
+        self, header: dict, job: Job, fmt: str, blobs: list[bytes] = ()
+    ) -> tuple[dict, bytes]:
+        """One worker request; pandoc's warnings are errors, like typst's."""
+        try:
+            reply, output = self._pandoc().request(header, blobs)
+        except WorkerError as error:
+            raise ConvertError(f"pandoc: {error}", title=job.title, fmt=fmt) from error
+        warnings = [w for w in reply.get("warnings") or [] if not _UNUSED_NOTE.match(w)]
+        if warnings:
+            raise ConvertError(f"pandoc warned: {'; '.join(warnings)}", title=job.title, fmt=fmt)
+        return reply, output
+
+    def _pandoc(self) -> PandocWorker:
+        if self._closed:
+            raise ConvertError("the converter is closed")
+        if self._worker is None or not self._worker.alive:
+            self._last_read = None
+            init = {
+                "reader": READER,
+                "filters": {
+                    name: [str(self._files[f"filters/{name}.lua"])]
+                    for name in ("common", "docx", "typst")
+                },
+                "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
+                "reference_doc": str(self._files["reference.docx"]),
+            }
+            try:
+                scratch = Path(self._scratch.name)
+                self._worker = PandocWorker(init, epoch=self._epoch, scratch=scratch)
+            except WorkerError as error:
+                raise ConvertError(f"cannot start pandoc: {error}") from error
+        return self._worker
+
+    def _typst(self) -> typst.Compiler:
+        if self._compiler is None:
+            self._compiler = typst.Compiler(
+                font_paths=self._fontbook,
+                ignore_system_fonts=True,
+                sys_inputs=self._look.typst_inputs(),
+            )
+        return self._compiler
+
+
+def _typst_message(diagnostic: typst.TypstError | typst.TypstWarning) -> str:
+    message = getattr(diagnostic, "message", None) or str(diagnostic)
+    hints = getattr(diagnostic, "hints", None) or []
+    return message + "".join(f" (hint: {hint})" for hint in hints)
+
+
+def _xml_text(text: str) -> str:
+    return xml_escape(xml_plain(text))
+
+
+def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
+    """Fill the header/footer placeholders and the title, add the committee's logo and
+    font; rewrite the zip reproducibly."""
+    values = {
+        "NUFA-HEADER": _xml_text(job.header),
+        "NUFA-TITLE": _xml_text(job.title),
+        "NUFA-FOOTER-NOTE": _xml_text(job.footer_note),
+    }
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    if look.logo is not None:  # before the placeholders are filled: NUFA-HEADER marks its place
+        try:
+            add_docx_logo(parts, look.logo)
+        except ValueError as error:
+            raise ConvertError(str(error), title=job.title, fmt="DOCX") from error
+
+    for name, content in parts.items():
+        if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
+            text = content.decode("utf-8")
+            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, _DOCX_DRAFT if job.draft else "")
+            # One pass, so a title that reads "NUFA-HEADER" stays as it is.
+            text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
+            parts[name] = text.encode("utf-8")
+    if "docProps/core.xml" in parts:
+        core = parts["docProps/core.xml"].decode("utf-8")
+        title = f"<dc:title>{_xml_text(job.title)}</dc:title>"
+        core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", lambda _: title, core, count=1)
+        parts["docProps/core.xml"] = core.encode("utf-8")
+    if look.font is not None:
+        set_docx_font(parts, look.font)
+
+    return write_zip(parts, time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6], compresslevel=6)

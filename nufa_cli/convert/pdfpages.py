@@ -1,0 +1,203 @@
+"""Pages of a PDF vedlegg in the meeting packet (packet.py), drawn in after typst.
+
+Typst 0.15 refuses PDF images under PDF/UA-1, so the packet's typst has a stand-in image
+(templates/packet.typ: 7 x 5 white pixels, with the page's alt text) for each page. Here
+pypdf finds each stand-in in the compiled packet, in page order, and has it draw the
+source page instead: a form XObject fitted (top-centred) into the stand-in's square, so
+the page is the content of the stand-in's tagged Figure. The source's own marked content
+is removed (its ids belong to a structure tree that is not carried over) and its fonts
+must be embedded (PDF/UA-1, 7.21.4.1). Nothing else of the packet changes: typst's
+structure tree, /Lang, metadata and PDF version stay as they were.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader, PdfWriter
+    from pypdf.generic import IndirectObject
+
+    from nufa_cli.convert.converter import ConvertError
+
+STAND_IN_SIZE = (7, 5)  # pixels of templates/packet.typ's stand-in image
+
+
+def _error(message: str, title: str) -> ConvertError:
+    from nufa_cli.convert.converter import ConvertError  # loads typst: only once a packet is converted
+
+    return ConvertError(message, title=title, fmt="PDF")
+
+
+def _damaged(path: Path, page: int, why: str, title: str) -> ConvertError:
+    return _error(f"vedlegg {path.name} is damaged: page {page} {why}; save it again from "
+                  "the program that made it (or print it to a new PDF)", title)
+
+
+# What reading a damaged page raises in pypdf or in the code here that takes it apart.
+_DAMAGE: tuple[type[Exception], ...] = (
+    AttributeError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError)
+
+
+def read(path: Path, title: str) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise _error(f"vedlegg {path.name} is encrypted; save it without a password", title)
+        if not reader.pages:
+            raise _error(f"vedlegg {path.name} has no pages", title)
+    except (PdfReadError, OSError, ValueError) as error:
+        raise _error(f"vedlegg {path.name} cannot be read as a PDF: {error}", title) from error
+    return reader
+
+
+def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
+    """Draw each page of the PDF vedlegg into its stand-in image, in order."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ContentStream, NameObject
+
+    sources = [(path, number, page) for path in files
+               for number, page in enumerate(read(path, title).pages, start=1)]
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; typst wrote 1.7
+    queue = iter(sources)
+    drawn = 0
+    for page in writer.pages:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        stand_ins = {name for name, ref in (xobjects or {}).items() if _is_stand_in(ref)}
+        if not stand_ins:
+            continue
+        xobjects = xobjects.get_object()
+        stream = ContentStream(page.get_contents(), writer)
+        matrix, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+        for i, (operands, operator) in enumerate(stream.operations):
+            if operator == b"q":
+                stack.append(matrix)
+            elif operator == b"Q":
+                matrix = stack.pop()
+            elif operator == b"cm":
+                matrix = _multiply(tuple(float(x) for x in operands), matrix)
+            elif operator == b"Do" and operands[0] in stand_ins:
+                path, number, source = next(queue, (None, 0, None))
+                if path is None:
+                    raise _error("more page stand-ins than PDF pages", title)
+                name = NameObject(f"/NufaVedlegg{drawn}")
+                try:
+                    xobjects[name] = _form(writer, source, matrix, path, number, title)
+                except (PyPdfError, *_DAMAGE) as error:  # a value missing or of a wrong type
+                    why = f"cannot be taken apart ({type(error).__name__}: {error})"
+                    raise _damaged(path, number, why, title) from error
+                stream.operations[i] = ([name], b"Do")
+                drawn += 1
+        page.replace_contents(stream)
+    if drawn != len(sources):
+        raise _error(f"{len(sources)} PDF pages, {drawn} stand-ins", title)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _is_stand_in(ref: object) -> bool:
+    image = ref.get_object() if hasattr(ref, "get_object") else ref
+    return (image.get("/Subtype") == "/Image"
+            and (image.get("/Width"), image.get("/Height")) == STAND_IN_SIZE
+            and set(image.get_data()) == {255})
+
+
+def _multiply(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    """a then b, as PDF's cm composes: a x b."""
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+_MARKED_CONTENT = {b"BDC", b"BMC", b"EMC", b"MP", b"DP"}
+
+
+def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path: Path,
+          number: int, title: str) -> IndirectObject:
+    """The source page as a form XObject that fits (top-centred) into the stand-in's square."""
+    from pypdf.generic import (
+        ArrayObject,
+        ContentStream,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+    )
+
+    a, b, c, d = matrix[:4]
+    if b or c or a <= 0 or d <= 0:
+        raise _error("a PDF page stand-in is rotated or mirrored", title)
+    if source.rotation % 90:
+        raise _damaged(path, number, f"is turned by {source.rotation} degrees, "
+                       "not by a multiple of 90", title)
+    _check_fonts(source.get("/Resources"), path, title)
+    box = source.cropbox
+    x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
+    # the page as shown (its /Rotate turns it clockwise), from the box's lower left corner
+    turn = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x0 + w),
+            180: (-1, 0, 0, -1, x0 + w, y0 + h), 270: (0, 1, -1, 0, y0 + h, -x0)}
+    shown_w, shown_h = (h, w) if source.rotation % 180 else (w, h)
+    scale = min(a / shown_w, d / shown_h)  # points of the packet per point of the page
+    sx, sy = scale / a, scale / d  # the stand-in is drawn in a unit square
+    fit = (sx, 0, 0, sy, (1 - sx * shown_w) / 2, 1 - sy * shown_h)
+    matrix = _multiply(turn[source.rotation % 360], fit)
+    contents = source.get_contents()
+    operations = [] if contents is None else [
+        op for op in ContentStream(contents, source.pdf).operations
+        if op[1] not in _MARKED_CONTENT]  # their ids belong to the source's structure tree
+    body = ContentStream(None, writer)
+    body.operations = [([], b"q"), *operations, ([], b"Q")]
+    line = 0.5 / scale  # a 0.5 pt grey frame, inside the page's box
+    frame = (f"q 0.6 G {line:.4f} w {x0 + line / 2:.4f} {y0 + line / 2:.4f} "
+             f"{w - line:.4f} {h - line:.4f} re S Q\n")
+    form = DecodedStreamObject()
+    form.set_data(body.get_data() + b"\n" + frame.encode("ascii"))
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x0 + w, y0 + h)),
+        NameObject("/Matrix"): ArrayObject(FloatObject(round(v, 6)) for v in matrix),
+        NameObject("/Resources"): (source["/Resources"].get_object().clone(writer)
+                                   if "/Resources" in source else DictionaryObject()),
+    })
+    if "/Group" in source:
+        form[NameObject("/Group")] = source["/Group"].get_object().clone(writer)
+    return writer._add_object(form.flate_encode())  # pypdf has no public way to add a stream
+
+
+def _check_fonts(resources: object, path: Path, title: str, seen: set[int] | None = None) -> None:
+    """PDF/UA-1 (7.21.4.1) requires every font to be embedded, in an inserted page too."""
+    seen = set() if seen is None else seen
+    resources = resources.get_object() if hasattr(resources, "get_object") else resources
+    if not resources or id(resources) in seen:
+        return
+    seen.add(id(resources))
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        if font.get("/Subtype") == "/Type3":
+            continue
+        described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+            else font
+        descriptor = described.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            name = str(font.get("/BaseFont", "?")).lstrip("/")
+            raise _error(
+                f"vedlegg {path.name} uses the font {name} without embedding it, and PDF/UA-1 "
+                "requires every font embedded; save the PDF again with fonts embedded "
+                "(e.g. as PDF/A)", title)
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _check_fonts(xobject.get("/Resources"), path, title, seen)
+

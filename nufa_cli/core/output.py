@@ -1,0 +1,58 @@
+"""The output folder's layout and guard rails, and the digest that keys every output."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from nufa_cli.core.errors import NufaError
+from nufa_cli.core.root import SOURCE_PATHS
+
+MANIFEST = ".nufa-manifest.json"
+CACHE = ".nufa-cache"  # compiled templates and the like: safe to delete
+
+
+class OutputError(NufaError):
+    exit_code = 2
+
+
+def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:
+    """The output folder may not hold or lie among the sources, git's data or the extra
+    folders (the committee's templates), and must be a folder that can be created."""
+    out = out.resolve()
+    root = root.resolve()
+    suggestion = f"choose e.g. {root / 'build'}"
+    if out == root or root.is_relative_to(out):
+        raise OutputError(f"the output folder {out} would contain the sources; {suggestion}")
+    kept = [(root / name, "the sources") for name in SOURCE_PATHS]
+    kept += [(root / ".git", "git's data")]
+    kept += [(folder.resolve(), "the committee's templates") for folder in extra if folder]
+    for folder, what in kept:
+        if out.is_relative_to(folder):
+            shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+            raise OutputError(f"the output folder {out} is part of {what} ({shown}); "
+                              f"{suggestion}")
+    blocker = file_in_the_way(out)
+    if blocker is not None:
+        raise OutputError(f"the output folder {out} cannot be created: {blocker} is not a folder; "
+                          f"{suggestion}")
+    return out
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The folder itself or its nearest existing parent when that is not a folder (so nothing
+    can be created inside it), else None."""
+    for path in (folder, *folder.parents):
+        if path.is_symlink() or path.exists():
+            return None if path.is_dir() else path
+    return None
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()

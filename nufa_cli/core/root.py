@@ -1,0 +1,54 @@
+"""Where a nufa repository is, its top-level sources, and paths that must stay inside it.
+Cheap to import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nufa_cli.core.errors import RepositoryNotFound
+
+CONFIG = "nufa.yaml"
+MEMBERS = "medlemmer.yaml"
+MEETINGS = "meetings"
+AGENDA = "agenda.yaml"  # in each meeting folder
+REFERAT = "referat.md"
+SOURCE_PATHS = (CONFIG, MEMBERS, MEETINGS)
+
+
+def find_root(start: Path) -> Path:
+    """The first folder at or above start that holds nufa.yaml or meetings/, like git's .git."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG).is_file() or (folder / MEETINGS).is_dir():
+            return folder
+    raise RepositoryNotFound(start)
+
+
+def inside(folder: Path, value: str) -> tuple[Path | None, str]:
+    """Resolve a user path inside folder; (None, why) when it points elsewhere."""
+    if not value.strip():
+        return None, "the path is empty"
+    candidate = Path(value)
+    if candidate.is_absolute():
+        return None, "an absolute path; give it relative to the meeting folder"
+    if ".." in candidate.parts:
+        return None, "it climbs out with '..'; files must lie inside the meeting folder"
+    target = folder / candidate
+    try:
+        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+            return None, "a symbolic link; place the file itself in the meeting folder"
+    except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
+        return None, "not a usable file name"
+    return target, ""
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: inside the package when installed, else the repository's."""
+    package = Path(__file__).resolve().parents[1]  # nufa_cli/, this file being nufa_cli/core/root.py
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+def template_dirs(maler: Path | None) -> list[Path]:
+    """Where templates are looked up, in order: the committee's own, then the built-ins."""
+    return [folder for folder in (maler, builtin_templates()) if folder and folder.is_dir()]

@@ -1,0 +1,1 @@
+"""nufa diff: what changed between two revisions, in the secretariat's words."""

@@ -1,0 +1,124 @@
+"""How nufa diff shows a value: times, dates, members, presence, vedlegg, earlier treatments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from nufa_cli.core import nbdates
+from nufa_cli.diff.match import Placed
+from nufa_cli.model.objects import Day, Meeting, Member
+from nufa_cli.sources.schema import Behandling
+
+
+def words(text: str | None) -> list[str]:
+    return (text or "").split()
+
+
+def text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def rel(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def clock(time: dt.time | None, day: str = "") -> str | None:
+    shown = nbdates.clock(time)
+    if day:
+        return f"{day}, {shown}" if shown else day
+    return shown or None
+
+
+def dates(meeting: Meeting) -> str:
+    return meeting.date_range
+
+
+def day(day: Day) -> str:
+    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}"
+    return f"{nbdates.weekday_date(day.dato)}, {hours}"
+
+
+def where_short(placed: Placed) -> str:
+    sak = placed.sak
+    parts = [sak.type] if sak.type else []
+    parts.append(f"dag {sak.day}" + (f" kl. {nbdates.clock(sak.tid)}" if sak.tid else ""))
+    return ", ".join(parts)
+
+
+def after_which(placed: Placed) -> str:
+    same_day = [s for s in placed.meeting.saker[: placed.index] if s.day == placed.sak.day]
+    return f"etter sak {same_day[-1].nr}" if same_day else f"første sak dag {placed.sak.day}"
+
+
+def member(member: Member) -> str:
+    span = []
+    if member.fra:
+        span.append(f"fra {nbdates.long_date(member.fra)}")
+    if member.til:
+        span.append(f"til {nbdates.long_date(member.til)}")
+    return member.label + (f" ({' '.join(span)})" if span else "")
+
+
+def og(numbers: Iterable[int]) -> str:
+    return nbdates.listing([str(n) for n in sorted(set(numbers))])
+
+
+def presence(meeting: Meeting, member_id: str) -> str:
+    assert meeting.referat is not None
+    days = {d.index for d in meeting.days}
+    away: set[int] = set()
+    for entry in meeting.referat.meta.fravær:
+        if entry.medlem == member_id:
+            away |= set(entry.dager or days)
+    if not away:
+        return "til stede"
+    if away >= days:
+        return "ikke til stede"
+    return f"ikke til stede dag {og(away)}"
+
+
+def substitutes(meeting: Meeting) -> dict[tuple[str, str], str]:
+    """(navn, the member's id) -> "Navn, Virksomhet, for Medlem (dag 1)"."""
+    assert meeting.referat is not None
+    names = {m.id: m.navn for m in meeting.members}
+    return {(s.navn, s.for_): f"{s.navn}, {s.virksomhet}, for {names.get(s.for_, s.for_)}"
+            + (f" (dag {og(s.dager)})" if s.dager else "")
+            for s in meeting.referat.meta.stedfortredere}
+
+
+def innslag(placed: Placed) -> str | None:
+    row = next((r for d in placed.meeting.days for r in d.rows if r.sak is placed.sak), None)
+    if row is None or not row.parts:
+        return None
+    return "; ".join(f"{nbdates.clock(p.tid)} {p.tittel}".strip() for p in row.parts)
+
+
+def earlier(entries: list[Behandling]) -> str | None:
+    return "; ".join(f"{e.utvalg} {e.sak}" + (f" ({nbdates.numeric(e.dato)})" if e.dato else "")
+                     + (f" {e.tittel}" if e.tittel else "")
+                     + (f": {e.vedtak}" if e.vedtak else "") for e in entries) or None
+
+
+def vedlegg_key(vedlegg: object) -> tuple[str, str]:
+    for kind in ("referat", "fil", "url"):
+        value = getattr(vedlegg, kind)
+        if value is not None:
+            return kind, value
+    return "", ""
+
+
+def vedlegg_text(key: tuple[str, str], tittel: str | None) -> str:
+    kind, target = key
+    where = f"referatet fra {target}" if kind == "referat" else target
+    return f"{tittel} ({where})" if tittel else where

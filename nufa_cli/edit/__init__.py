@@ -1,0 +1,1 @@
+"""Commands that change sources, through positioned edits: new, renumber, referat, init."""

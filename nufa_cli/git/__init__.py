@@ -1,0 +1,1 @@
+"""Git, read without side effects: one runner, revisions and commit times, snapshots."""

@@ -1,0 +1,230 @@
+"""Typed objects of a loaded repository; everything derivable is derived here once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nufa_cli.core import nbdates
+from nufa_cli.core.errors import Diagnostic, Severity
+from nufa_cli.core.root import REFERAT
+from nufa_cli.sources.reader import Located, Path_, Pos
+from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
+from nufa_cli.sources.schema import Vedlegg as VedleggDecl
+
+_SAKNR = re.compile(r"^([1-9]\d*)/(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class SakNr:
+    year: int  # two digits, as written
+    n: int
+
+    @classmethod
+    def parse(cls, text: str) -> SakNr | None:
+        match = _SAKNR.match(text.strip())
+        return cls(int(match[2]), int(match[1])) if match else None
+
+    def __str__(self) -> str:
+        return f"{self.n}/{self.year:02d}"
+
+
+def slug(text: str) -> str:
+    """ASCII slug as used for member ids: "Øyvind Broback" -> "oyvind-broback"."""
+    text = text.lower().replace("ø", "o").replace("æ", "ae").replace("å", "a")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.replace(".", "")).strip("-")
+
+
+@dataclass(frozen=True)
+class Committee:
+    navn: str
+    kortnavn: str
+    sekretariat: str
+    sakstyper: tuple[str, ...]
+    maler: Path | None
+    font: str | None = None  # None: the templates' own font (Carlito)
+    logo_alt: str = ""  # alt text of the logo in the templates folder
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    navn: str
+    virksomhet: str
+    fra: dt.date | None
+    til: dt.date | None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.fra is None or self.fra <= day) and (self.til is None or day <= self.til)
+
+    @property
+    def label(self) -> str:
+        return f"{self.navn}, {self.virksomhet}"
+
+
+@dataclass
+class Source:
+    """A loaded file: where it is and where its YAML values stood."""
+
+    path: Path
+    rel: str
+    doc: Located | None = None
+
+    def pos(self, at: Path_ = ()) -> Pos:
+        return self.doc.pos(at) if self.doc else Pos(1, 1)
+
+    def diagnostic(self, at: Path_, code: str, message: str, hint: str = "",
+                   severity: Severity = Severity.ERROR, *, key: bool = False) -> Diagnostic:
+        """A problem located at the value (or with key=True, the key) at path `at`."""
+        pos = self.doc.key_pos(at) if key and self.doc else self.pos(at)
+        return Diagnostic(self.rel, pos.line, pos.col, code, message, hint, severity)
+
+
+@dataclass
+class Toppnotat:
+    source: Source
+    meta: ToppnotatMeta
+    body: str
+    body_line: int
+
+
+@dataclass
+class Attachment:
+    label: str  # "1", "7A": derived from agenda order
+    tittel: str
+    kind: str  # toppnotat | referat | fil | url; unntatt: withheld in offentlig.public_view
+    target: str  # meeting folder, path in the meeting folder, or address
+    skjermet: str | None = None
+
+
+@dataclass
+class Sak:
+    nr: SakNr
+    tittel: str
+    type: str | None
+    beskrivelse: str | None
+    forslag_til_vedtak: str | None
+    sakseier: str | None
+    saksbehandler: str | None
+    skjermet: str | None
+    toppnotat: Toppnotat | None
+    day: int  # 1-based day of the meeting
+    dato: dt.date
+    tid: dt.time | None
+    at: Path_  # where the row stands in agenda.yaml
+    attachments: list[Attachment] = field(default_factory=list)
+    # (vedlegg, file it is declared in, where in that file), numbered once all meetings are known
+    declared_vedlegg: list[tuple[VedleggDecl, Source, Path_]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """A printed row of the dagsorden: a sak, a break, a meal, a timed part of a sak."""
+
+    tittel: str
+    tid: dt.time | None
+    end: dt.time | None
+    sak: Sak | None = None
+    parts: list[Row] = field(default_factory=list)
+    at: Path_ = ()
+
+
+@dataclass
+class Day:
+    index: int
+    dato: dt.date
+    start: dt.time
+    slutt: dt.time
+    rows: list[Row]
+
+
+@dataclass
+class ReferatSection:
+    nr: SakNr
+    line: int
+    minutes: str  # Markdown of the section except its "### Vedtak" part
+    vedtak: str | None  # Markdown under "### Vedtak"
+
+
+@dataclass
+class Referat:
+    source: Source
+    meta: ReferatMeta
+    sections: dict[SakNr, ReferatSection]
+    body_line: int
+
+
+@dataclass
+class Meeting:
+    folder: str
+    path: Path
+    source: Source  # agenda.yaml
+    number: str  # "2/24", derived from the order of the repo's meetings
+    sted: str
+    status: str
+    days: list[Day]
+    saker: list[Sak]
+    members: list[Member]
+    referat: Referat | None = None
+    declared_number: str | None = None  # 'møte:' as written, checked against the derived one
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.days[0].dato
+
+    @property
+    def date_range(self) -> str:
+        """24. – 25. april 2024"""
+        return nbdates.date_range([day.dato for day in self.days])
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "utkast"
+
+    @property
+    def referat_broken(self) -> bool:
+        """referat.md is there but did not load: its own diagnostics say why."""
+        return self.referat is None and (self.path / REFERAT).is_file()
+
+    def saker_on(self, day: Day) -> list[Sak]:
+        """The saker of one day, in agenda order."""
+        return [sak for sak in self.saker if sak.day == day.index]
+
+    def vedtak(self, nr: SakNr) -> str | None:
+        """The decision under '### Vedtak' in the referat's section for the sak, if written."""
+        section = self.referat.sections.get(nr) if self.referat else None
+        return section.vedtak if section else None
+
+    def sak(self, nr: SakNr) -> Sak | None:
+        return next((s for s in self.saker if s.nr == nr), None)
+
+
+@dataclass
+class Repository:
+    root: Path
+    committee: Committee
+    members: list[Member]
+    meetings: list[Meeting]
+
+    def meeting(self, folder: str) -> Meeting | None:
+        return next((m for m in self.meetings if m.folder == folder), None)
+
+    def find_sak(self, nr: SakNr) -> tuple[Meeting, Sak] | None:
+        for meeting in self.meetings:
+            sak = meeting.sak(nr)
+            if sak:
+                return meeting, sak
+        return None
+
+    def cited(self, entry: Behandling) -> SakNr | None:
+        """The number of a tidligere_behandlinger entry naming a sak of this committee."""
+        return SakNr.parse(entry.sak) if entry.utvalg == self.committee.kortnavn else None
+
+    def cited_sak(self, entry: Behandling) -> tuple[Meeting, Sak] | None:
+        """The sak of this repository an entry names, if it is here."""
+        nr = self.cited(entry)
+        return self.find_sak(nr) if nr else None

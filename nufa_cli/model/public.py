@@ -1,0 +1,94 @@
+"""The public view of the repository: what of a meeting may be published (offentleglova).
+
+A sak, a toppnotat or a vedlegg marked `skjermet: <legal basis>` is withheld from the
+public. public_view() is the repository as the public may see it: the public set that
+`nufa build --offentlig` writes to build/<meeting>/offentlig/ (build/public.py) is rendered
+from it by the same document modules and templates as the members' documents, and the
+site's pages are made from it, so the withheld text is simply not there to leak, in any format.
+
+In the public view a skjermet sak keeps its number, title, type, day and time. Its
+beskrivelse, sakseier, saksbehandler, toppnotat (no public toppnotat is made) and the
+timed parts of its programme are gone; its forslag til vedtak and its referat vedtak read
+"Unntatt offentlighet, <basis>", its minutes are empty. A withheld vedlegg (skjermet
+itself, or of a skjermet sak) keeps only its number: a title can name what is withheld.
+Both versions print the marking where it applies (the templates' `unntatt` filter).
+The public packet (build/packet.py) is made from the view likewise: a withheld vedlegg is
+a page with its number and the marking.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from nufa_cli.model.objects import Attachment, Meeting, ReferatSection, Repository, Sak
+from nufa_cli.sources.markdown import escape
+
+WITHHELD = "unntatt"  # Attachment.kind of a vedlegg the public view keeps only the number of
+
+
+def marking(basis: str) -> str:
+    """What Norwegian agencies print on withheld content: "Unntatt offentlighet, offl. § 14"."""
+    return f"Unntatt offentlighet, {' '.join(basis.split())}"
+
+
+def marking_markdown(basis: str | None) -> str:
+    """The marking as pandoc Markdown (the templates' `unntatt` filter); "" for None."""
+    return escape(marking(basis)) if basis else ""
+
+
+def has_skjermet(meeting: Meeting) -> bool:
+    return any(sak.skjermet or any(a.skjermet for a in sak.attachments) for sak in meeting.saker)
+
+
+
+def public_view(repo: Repository) -> Repository:
+    """A copy of repo without anything skjermet: only placeholders where it was."""
+    # The sources' parsed YAML holds every text of a file; the view needs none of it (its
+    # positions serve diagnostics), so the copy gets None for each instead of a copy.
+    memo: dict[int, object] = {id(doc): None for doc in _source_docs(repo)}
+    public = copy.deepcopy(repo, memo)
+    for meeting in public.meetings:
+        for sak in meeting.saker:
+            if sak.skjermet:
+                _withhold(sak, sak.skjermet)
+            sak.attachments = [_attachment(a, a.skjermet or sak.skjermet) for a in sak.attachments]
+            sak.declared_vedlegg = []  # numbered into attachments already; holds titles
+            if sak.toppnotat:  # its own vedlegg list likewise, read by load.py only
+                sak.toppnotat.meta = sak.toppnotat.meta.model_copy(update={"vedlegg": []})
+        for day in meeting.days:
+            for row in day.rows:
+                if row.sak and row.sak.skjermet:
+                    row.parts = []  # the titles of its talks would tell what it is about
+        if meeting.referat:
+            sections = meeting.referat.sections
+            for nr, section in sections.items():
+                sak = meeting.sak(nr)
+                if sak and sak.skjermet:
+                    vedtak = marking_markdown(sak.skjermet) if section.vedtak else None
+                    sections[nr] = ReferatSection(nr, section.line, "", vedtak)
+    return public
+
+
+def _source_docs(repo: Repository) -> Iterable[object]:
+    for meeting in repo.meetings:
+        yield meeting.source.doc
+        yield from (s.toppnotat.source.doc for s in meeting.saker if s.toppnotat)
+        if meeting.referat:
+            yield meeting.referat.source.doc
+
+
+def _withhold(sak: Sak, basis: str) -> None:
+    sak.beskrivelse = None  # the documents print the marking in its place
+    sak.forslag_til_vedtak = marking_markdown(basis) if sak.forslag_til_vedtak else None
+    sak.sakseier = sak.saksbehandler = None  # from the toppnotat, which is withheld
+    sak.toppnotat = None
+
+
+def _attachment(item: Attachment, basis: str | None) -> Attachment:
+    if not basis:
+        return item
+    return Attachment(item.label, "", WITHHELD, "", basis)
+
+
+__all__ = ["WITHHELD", "has_skjermet", "marking", "marking_markdown", "public_view"]

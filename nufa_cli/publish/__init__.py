@@ -1,0 +1,1 @@
+"""The published documents as a static, accessible web site."""

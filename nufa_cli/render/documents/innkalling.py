@@ -1,0 +1,82 @@
+"""The innkalling: header block, the dagsorden with its times, then the saksliste."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from nufa_cli.model.objects import Day, Meeting, Repository
+from nufa_cli.render.documents import saksliste
+from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.render.documents.document import Document
+from nufa_cli.render.renderer import Renderer
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """One row of the dagsorden."""
+
+    kind: str  # "sak" | "row" (Pause, Lunsj ...) | "part" (a timed part of the sak above) | "slutt"
+    nr: str  # the sak's number; empty for other rows
+    tittel: str
+    tid: dt.time | None  # empty for a sak whose parts carry the times
+    type: str | None
+
+
+@dataclass(frozen=True)
+class AgendaDay:
+    index: int
+    dato: dt.date
+    lines: tuple[AgendaLine, ...]
+
+
+@dataclass(frozen=True)
+class Innkalling:
+    meeting: MeetingInfo
+    members: tuple[str, ...]  # "Navn, Virksomhet" in registry order
+    days: tuple[AgendaDay, ...]
+    saksliste: saksliste.Saksliste
+
+
+def agenda_lines(day: Day) -> list[AgendaLine]:
+    """The day's rows in agenda order, with "Slutt dag N" where its time falls."""
+    lines: list[AgendaLine] = []
+    slutt = AgendaLine("slutt", "", "", day.slutt, None)
+    placed = False
+    for row in day.rows:
+        if not placed and row.tid is not None and row.tid >= day.slutt:
+            lines.append(slutt)
+            placed = True
+        if row.sak is None:
+            lines.append(AgendaLine("row", "", row.tittel, row.tid, None))
+        else:
+            lines.append(AgendaLine("sak", str(row.sak.nr), row.tittel,
+                                    None if row.parts else row.tid, row.sak.type))
+        lines += [AgendaLine("part", "", p.tittel, p.tid, None) for p in row.parts]
+    if not placed:
+        lines.append(slutt)
+    return lines
+
+
+def context(repo: Repository, meeting: Meeting) -> Innkalling:
+    return Innkalling(
+        meeting=meeting_info(repo, meeting),
+        members=tuple(m.label for m in meeting.members),
+        days=tuple(AgendaDay(d.index, d.dato, tuple(agenda_lines(d))) for d in meeting.days),
+        saksliste=saksliste.context(repo, meeting),
+    )
+
+
+def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
+    innkalling = context(repo, meeting)
+    info = innkalling.meeting
+    return [Document(
+        kind="innkalling",
+        stem="innkalling",
+        title=f"Innkalling {info.kortnavn} {info.date_range}",
+        header=info.navn,
+        markdown=renderer.render("innkalling.md.j2", innkalling=innkalling,
+                                 saksliste=innkalling.saksliste),
+        draft=meeting.draft,
+        resource_root=meeting.path,
+    )]

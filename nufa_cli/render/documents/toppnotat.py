@@ -1,0 +1,85 @@
+"""The toppnotat of a sak: header block, title, forslag til vedtak, body, earlier decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from nufa_cli.model.history import earlier_date, resolve_earlier
+from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
+from nufa_cli.model.public import marking
+from nufa_cli.render.documents.document import Document
+from nufa_cli.render.renderer import Renderer
+from nufa_cli.sources.schema import Behandling
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    utvalg: str
+    sak: str  # "7/24"
+    dato: dt.date | None  # the day it was treated: written in the entry, or derived
+    tittel: str
+    vedtak: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Toppnotat:
+    meeting_number: str  # "2/24": "Til møte"
+    dato: dt.date  # the day the sak is on the agenda
+    nr: str
+    tittel: str
+    type: str | None  # printed as "Innretning"
+    sakseier: str | None
+    saksbehandler: str | None
+    forslag_til_vedtak: str | None  # Markdown
+    body: str  # Markdown; its "##" headings are sections under the title
+    earlier: tuple[EarlierDecision, ...]
+    skjermet: str | None  # the legal basis: in the header block and the running header
+
+
+def stem(nr: SakNr) -> str:
+    """The built file's name without extension: toppnotat-12-24."""
+    return f"toppnotat-{nr.n}-{nr.year:02d}"
+
+
+def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
+    """An entry as written; a sak of this repository fills in its own title, vedtak and day."""
+    tittel, vedtak = resolve_earlier(repo, entry)
+    return EarlierDecision(entry.utvalg, entry.sak, earlier_date(repo, entry), tittel or "",
+                           vedtak or "")
+
+
+def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
+    assert sak.toppnotat is not None
+    note = sak.toppnotat
+    return Toppnotat(
+        meeting_number=meeting.number,
+        dato=sak.dato,
+        nr=str(sak.nr),
+        tittel=sak.tittel,
+        type=sak.type,
+        sakseier=sak.sakseier,
+        saksbehandler=sak.saksbehandler,
+        forslag_til_vedtak=sak.forslag_til_vedtak,
+        body=note.body,
+        earlier=tuple(earlier_decision(repo, e) for e in note.meta.tidligere_behandlinger),
+        skjermet=sak.skjermet,
+    )
+
+
+def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
+    found = []
+    for sak in meeting.saker:
+        if sak.toppnotat is None:
+            continue
+        toppnotat = context(repo, meeting, sak)
+        found.append(Document(
+            kind="toppnotat",
+            stem=stem(sak.nr),
+            title=f"Toppnotat {sak.nr} {sak.tittel}",
+            header=repo.committee.navn + (f" – {marking(sak.skjermet)}" if sak.skjermet else ""),
+            markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
+            draft=meeting.draft,
+            resource_root=meeting.path,
+        ))
+    return found

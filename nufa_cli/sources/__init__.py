@@ -1,0 +1,1 @@
+"""Read the source files safely, with positions: YAML, Markdown front matter, schemas."""

@@ -1,0 +1,151 @@
+"""User Markdown as nufa reads it (sections, headings, footnotes) and plain text as
+pandoc Markdown (escape): the one place that knows both dialects' special characters.
+
+markdown-it gives block positions (token.map), so every finding has a line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+# -- plain text as pandoc Markdown (read back by pandoc, see convert/) ------------------------
+
+# Every ASCII punctuation character pandoc's Markdown gives a meaning inside a line.
+# '.', ',', '(', ')', '!', '?', ':', '/', '=', '-', "'", '"' stay as typed: they are plain
+# text there (quotes become typographic, which is wanted).
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#$%&@|~^])")
+# What would open a block at the start of a line: a list item (pandoc's "1.", "b)", "iv.",
+# "(a)" too), a definition, a setext line.
+LIST_MARKER = r"\(?(?:\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+)"  # pandoc's fancy_lists
+_LINE_START = re.compile(rf"^({LIST_MARKER})([.)])(?=\s|$)|^([-+:=])")
+_RUNS = re.compile(r"-{2,}|\.{3,}")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape(text: object) -> str:
+    """Plain text as pandoc Markdown that reads back as exactly that text, on one line."""
+    if text is None:
+        return ""
+    value = " ".join(CONTROL.sub(" ", str(text)).split())
+    value = _INLINE_SPECIAL.sub(r"\\\1", value)
+    # smart typography would make "--" a dash and "..." an ellipsis
+    value = _RUNS.sub(lambda m: "".join("\\" + c for c in m[0]), value)
+    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", value)
+
+
+# -- what check reads in user Markdown ----------------------------------------------------------
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+
+
+_MD = _parser()
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int  # 0-based line within the parsed text
+
+
+@functools.lru_cache(maxsize=256)
+def parse(text: str) -> tuple[tuple[Token, ...], dict]:
+    """Tokens and environment of a text. Cached (check and render both read each toppnotat):
+    callers read them and never modify them."""
+    env: dict = {}
+    return tuple(_MD.parse(text, env)), env
+
+
+def headings(tokens: Sequence[Token]) -> list[Heading]:
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            found.append(Heading(int(token.tag[1]), tokens[i + 1].content.strip(), token.map[0]))
+    return found
+
+
+def images(text: str) -> list[tuple[str, int]]:
+    """(src, 0-based line) of every image in the text, src as written: markdown-it
+    percent-encodes it (figur-ø.png -> figur-%C3%B8.png), pandoc reads it decoded."""
+    found = []
+    for token in parse(text)[0]:
+        for child in token.children or ():
+            if child.type == "image":
+                src = unquote(str(child.attrs.get("src", "")))
+                found.append((src, token.map[0] if token.map else 0))
+    return found
+
+
+@dataclass(frozen=True)
+class FootnoteProblem:
+    code: str  # footnote-undefined | footnote-unused
+    label: str
+    line: int  # 0-based
+
+
+def footnote_problems(text: str) -> list[FootnoteProblem]:
+    """References without a definition, and definitions never referenced."""
+    tokens, env = parse(text)
+    problems: list[FootnoteProblem] = []
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        cursor = 0  # a paragraph spans lines: find each reference in its source to count them
+        for child in token.children or ():
+            if child.type != "text":
+                continue
+            for m in _FOOTNOTE_REF.finditer(child.content):
+                found = token.content.find(m[0], cursor)
+                if found >= 0:
+                    cursor = found + len(m[0])
+                offset = token.content.count("\n", 0, max(found, 0))
+                problems.append(FootnoteProblem("footnote-undefined", m[1], line + offset))
+    # markdown-it marks a definition that no reference used with -1
+    refs = env.get("footnotes", {}).get("refs", {})
+    for key, index in refs.items():
+        if index == -1:
+            label = key[1:]
+            where = re.search(rf"^ {{0,3}}\[\^{re.escape(label)}\]:", text, re.MULTILINE)
+            line = text.count("\n", 0, where.start()) if where else 0
+            problems.append(FootnoteProblem("footnote-unused", label, line))
+    return problems
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    line: int  # 0-based line of the heading
+    text: str  # the lines after the heading up to the next heading of the same level
+    text_line: int  # 0-based line of the first line of text (blank lines before it are cut)
+
+
+def sections(text: str, level: int) -> tuple[str, list[Section]]:
+    """Split text at headings of one level; returns the text before the first and the sections."""
+    tokens, _ = parse(text)
+    lines = text.split("\n")
+    marks = [h for h in headings(tokens) if h.level == level]
+    preamble = "\n".join(lines[: marks[0].line]) if marks else text
+    found = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].line if i + 1 < len(marks) else len(lines)
+        # a setext heading's underline belongs to the heading, not to the text
+        start = mark.line + 1
+        if start < len(lines) and re.match(r"^\s*[=-]+\s*$", lines[start]):
+            start += 1
+        while start < end and not lines[start]:
+            start += 1
+        found.append(Section(mark.text, mark.line, "\n".join(lines[start:end]).rstrip("\n"),
+                             start))
+    return preamble, found

@@ -1,0 +1,253 @@
+"""Read source files safely: text decoding, YAML with positions, Markdown front matter.
+
+Every reader returns data plus diagnostics and never raises for bad content: a
+secretariat's typo must become a located message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nufa_cli.core.errors import Diagnostic
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a year's agenda is a few kB; anything this big is a mistake
+
+try:  # the C composer is ~10x faster; both give the same nodes
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    col: int
+
+
+@dataclass
+class Located:
+    """Plain data from a YAML document plus where each value and key stood."""
+
+    data: Any
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    line_offset: int = 0  # lines before the YAML (front matter starts on line 2)
+
+    def pos(self, path: Path_) -> Pos:
+        """Position of the value at path, or of the nearest enclosing value."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(tuple(path[:end]))
+            if found:
+                return found
+        return Pos(1 + self.line_offset, 1)
+
+    def key_pos(self, path: Path_) -> Pos:
+        return self.keys.get(tuple(path)) or self.pos(path)
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Read a UTF-8 source file; a diagnostic instead of text when it is not one."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return None, [
+                Diagnostic(
+                    rel, 0, 0, "file-too-large",
+                    f"the file is {size / 1024 / 1024:.1f} MiB; sources are at most "
+                    f"{MAX_SOURCE_BYTES // 1024 // 1024} MiB",
+                    "is this the right file? Attachments belong in vedlegg/, not in the agenda",
+                )
+            ]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}")]
+    if b"\x00" in raw:
+        return None, [
+            Diagnostic(rel, 0, 0, "binary-file", "the file is binary, not text",
+                       "save it as plain text (UTF-8)")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        # in characters, like YAML positions: the bytes before the first bad one are valid UTF-8
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
+        return None, [
+            Diagnostic(
+                rel, line, col, "encoding",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8 (in most editors: Save As, Encoding UTF-8)",
+            )
+        ]
+    # universal newlines, as editors show them: a lone \r (old Mac files) ends a line too
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+# YAML 1.2 core schema for plain scalars: "no", "on" and "11:00" stay text, unlike YAML 1.1.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value = node.value
+    if node.style:  # quoted or block scalar: always text
+        return value
+    if _NULL.match(value):
+        return None
+    if _TRUE.match(value):
+        return True
+    if _FALSE.match(value):
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _position(starts: list[int], index: int) -> tuple[int, int]:
+    """0-based line and 1-based column of a character index, counting only '\\n' as a break.
+
+    libyaml's own line numbers also break at NEL, LS and PS (U+0085, U+2028, U+2029, which
+    text pasted from PDFs carries) and so drift from the lines an editor shows.
+    """
+    row = bisect.bisect_right(starts, index) - 1
+    return row, index - starts[row] + 1
+
+
+class _Builder:
+    def __init__(self, rel: str, line_offset: int, starts: list[int]) -> None:
+        self.rel = rel
+        self.offset = line_offset
+        self.starts = starts
+        self.doc = Located(None, line_offset=line_offset)
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def at(self, node: yaml.Node) -> Pos:
+        row, col = _position(self.starts, node.start_mark.index)
+        return Pos(row + 1 + self.offset, col)
+
+    def error(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+        pos = self.at(node)
+        self.diagnostics.append(Diagnostic(self.rel, pos.line, pos.col, code, message, hint))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        # The composer hands an alias back as the very node it names; a second
+        # visit means an alias, which could expand exponentially ("billion laughs").
+        if id(node) in self.seen:
+            pos = self.doc.keys.get(path) or self.at(node)
+            self.diagnostics.append(Diagnostic(
+                self.rel, pos.line, pos.col, "yaml-alias",
+                "YAML anchors and aliases (&name, *name) are not supported",
+                "write the value out where it is needed"))
+            return None
+        self.seen.add(id(node))
+        self.doc.values[path] = self.at(node)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "yaml-key", "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.error(key_node, "yaml-alias", "YAML merge keys (<<) are not supported",
+                           "write the keys out where they are needed")
+                continue
+            if key in result:
+                self.error(key_node, "duplicate-key", f"the key '{key}' is given twice in this mapping",
+                           "remove one of them")
+                continue
+            self.doc.keys[(*path, key)] = self.at(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
+    """Parse one YAML document into plain data with positions."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        starts = _line_starts(text)
+        # libyaml may point past the end of the text: min() keeps the mark on the last line
+        row, col = _position(starts, min(mark.index, len(text))) if mark else (-1, 0)
+        problem = (exc.problem or "invalid YAML").strip()
+        source_line = text[starts[row]:].split("\n", 1)[0] if mark else ""
+        line = row + 1 + line_offset if mark else 0
+        return None, [Diagnostic(rel, line, col, "yaml-syntax", f"YAML syntax error: {problem}",
+                                 _yaml_hint(problem, source_line))]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", f"YAML syntax error: {exc}")]
+    except RecursionError:
+        return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
+    builder = _Builder(rel, line_offset, _line_starts(text))
+    if node is None:
+        builder.doc.data = None
+        return builder.doc, []
+    try:
+        builder.doc.data = builder.build(node, ())
+    except RecursionError:
+        return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
+    return builder.doc, builder.diagnostics
+
+
+def _yaml_hint(problem: str, source_line: str = "") -> str:
+    if "mapping values are not allowed" in problem:
+        return "a text containing ': ' must be quoted, e.g. tittel: \"Sak: noe\""
+    # libyaml's message does not name the tab, so look at the line's indentation too
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t-"))]
+    if "found character '\\t'" in problem or "tab" in problem or "\t" in indent:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line of a mapping is 'key: value'; check the indentation of the lines above"
+    return "check indentation and quoting on this line and the one above"
+
+
+@dataclass
+class MarkdownSource:
+    front: Located | None
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str, rel: str) -> tuple[MarkdownSource, list[Diagnostic]]:
+    """Split '---' front matter from a Markdown body; front is None when there is none."""
+    if not text.startswith("---"):
+        return MarkdownSource(None, text, 1), []
+    first = FRONT_MATTER_FENCE.match(text)
+    if not first:
+        return MarkdownSource(None, text, 1), []
+    closing = FRONT_MATTER_FENCE.search(text, first.end())
+    if not closing:
+        return MarkdownSource(None, text, 1), [
+            Diagnostic(rel, 1, 1, "front-matter", "the front matter opened with '---' is never closed",
+                       "end it with a line holding only '---'")
+        ]
+    yaml_text = text[first.end() + 1 : closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    front, diagnostics = load_yaml(yaml_text, rel, line_offset=1)
+    return MarkdownSource(front, text[body_start:], body_line), diagnostics
