@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli import __version__
 from nufa_cli.build import cache as buildcache
-from nufa_cli.build.targets import CALENDAR, PACKET
+from nufa_cli.build.targets import CALENDAR, PACKET, check_kinds
 from nufa_cli.build.writer import Plan
 from nufa_cli.convert.job import Job
 from nufa_cli.core import nbdates
@@ -213,6 +213,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
     """offentlig: also write the public set to build/<meeting>/offentlig/ (offentlig.py)."""
+    check_kinds(only)
     if only and PACKET in only and "pdf" not in formats:
         raise NothingToBuild(f"{PACKET} is PDF only; add --format pdf or leave out --format")
     out = check_output_folder(out or root / "build", root)

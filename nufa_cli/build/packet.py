@@ -40,10 +40,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.build.public import fingerprint
 from nufa_cli.build.targets import PACKET
 from nufa_cli.convert import pdfpages
-from nufa_cli.convert.job import Job
+from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core.output import digest
 from nufa_cli.model.objects import Attachment, Meeting, Repository
 from nufa_cli.model.public import WITHHELD, marking
@@ -92,7 +91,7 @@ class Packet:
 
     def fingerprint(self) -> str:
         """A digest of what the packet shows, wherever and whenever it is built (no footer
-        note, no paths): like offentlig.fingerprint of a document, which it uses per part."""
+        note, no paths): like job.fingerprint of a document, which it uses per part."""
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:

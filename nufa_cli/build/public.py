@@ -10,22 +10,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.core.output import digest
+from nufa_cli.convert.job import fingerprint
 from nufa_cli.model.objects import Meeting, Repository
 
 if TYPE_CHECKING:
     from nufa_cli.build.packet import Packet
-    from nufa_cli.convert.job import Job
     from nufa_cli.render.documents import Document
     from nufa_cli.render.renderer import Renderer
 
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set
 STAMP = ".nufa-offentlig.json"  # in FOLDER: file name -> fingerprint of the document it holds
-
-def fingerprint(doc: Document | Job) -> str:
-    """What a document shows: not when, where or from which commit it was built."""
-    return digest(doc.markdown, doc.title, doc.header)
-
 
 def fingerprints(repo: Repository, meeting: Meeting, renderer: Renderer) -> dict[str, str]:
     """The fingerprint of each file `nufa build` makes of the meeting, by its stem: every

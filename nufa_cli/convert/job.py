@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from nufa_cli.core.output import digest
 
 
 @dataclass(frozen=True)
@@ -19,3 +22,19 @@ class Job:
     draft: bool = False  # True: "UTKAST" visibly on every page of both formats
     lang: str = "nb-NO"
     footer_note: str = ""  # extra text in the footer beside "Side N av M"; may be empty
+
+
+class Shown(Protocol):
+    """What a Job and a rendered Document have in common: what the reader sees."""
+
+    @property
+    def markdown(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def header(self) -> str: ...
+
+
+def fingerprint(doc: Shown) -> str:
+    """What a document shows: not when, where or from which commit it was built."""
+    return digest(doc.markdown, doc.title, doc.header)
