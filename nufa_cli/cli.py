@@ -207,7 +207,8 @@ def sak(
     if nr is None:
         raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
                                  param_hint="N/YY")
-    typer.echo(describe(case_history(_checked_repo(path), nr)))
+    repo = _checked_repo(path)
+    typer.echo(describe(case_history(repo, nr), repo.committee.lang))
 
 
 class ListFormat(StrEnum):
@@ -243,9 +244,9 @@ def list_saker(
     elif sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(history.as_rich(cases))
+        Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(history.as_text(cases))
+        typer.echo(history.as_text(cases, repo.committee.lang))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------

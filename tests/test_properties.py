@@ -28,7 +28,10 @@ KEYS = ["sted", "status", "dager", "dato", "start", "slutt", "program", "sak", "
         "tittel", "type", "beskrivelse", "forslag_til_vedtak", "vedlegg", "referat", "fil", "url",
         "toppnotat", "innslag", "skjermet", "møte", "medlemmer", "navn", "virksomhet", "id",
         "fra", "til", "fravær", "medlem", "stedfortredere", "for", "sekretariat", "utvalg",
-        "kortnavn", "sakstyper", "maler", "tidligere_behandlinger", "vedtak"]
+        "kortnavn", "sakstyper", "maler", "tidligere_behandlinger", "vedtak",
+        # part 2: language, texts, numbering, agenda and members
+        "språk", "tekster", "toppnotat", "seksjoner", "møte_i", "referat_fra_møte_i", "sted",
+        "dag", "side_av", "språkkode"]
 
 
 def assert_reported(files: dict[str, FileContent]) -> None:
@@ -102,7 +105,9 @@ SCALARS = st.one_of(
     st.text(max_size=20), st.sampled_from(["12/24", "1/24", "9:00", "11:00", "25:00",
                                            "2024-02-30", "2024-04-24", "utkast", "endelig",
                                            "Orientering", "jon-gupta", "https://x.no",
-                                           "http://x.no", "../x", "/etc/passwd", "vedlegg"]),
+                                           "http://x.no", "../x", "/etc/passwd", "vedlegg",
+                                           "nb", "nn", "se", "{kortnavn}", "{referat}", "{",
+                                           "Møte {nr} i {x}"]),
     st.dates(dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
 )
 STRUCTURES = st.recursive(
@@ -142,6 +147,17 @@ def mutate(text: str, data: st.DataObject) -> str:
 def test_generated_yaml(path: str, value: Any, data: st.DataObject) -> None:
     text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
     assert_reported(replaced(path, mutate(text, data)))
+
+
+@SETTINGS
+@given(value=STRUCTURES, data=st.data(), language=st.sampled_from(["nb", "nn", "se"]))
+def test_generated_own_catalogue(value: Any, data: st.DataObject, language: str) -> None:
+    """A committee's own catalogue file (maler/lang/<språk>.yaml) holding anything."""
+    files = valid_repo()
+    files["nufa.yaml"] = f"{files['nufa.yaml']}maler: maler\nspråk: {language}\n"
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+    files[f"maler/lang/{language}.yaml"] = mutate(text, data)
+    assert_reported(files)
 
 
 def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:

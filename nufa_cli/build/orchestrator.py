@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nufa_cli import __version__
 from nufa_cli.build import cache as buildcache
@@ -116,13 +116,15 @@ def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
     """Every page traces back to git: the sources' revision and the build date. Without git
     or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
     reproducible), so the note is left empty."""
+    texts = meeting.lang
     built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
     stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
     if stamp is None:
         dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return f"Bygget {built}" if dated else ""
+        return texts("bygget", dato=built) if dated else ""
     commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
+    version = texts("med_endringer", versjon=commit) if dirty else commit
+    return texts("versjon_bygget", versjon=version, dato=built)
 
 
 def resources_fingerprint(folder: Path) -> str:
@@ -143,7 +145,7 @@ def lanes() -> int:
 
 def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path, Packet]],
                 template_dirs: Sequence[Path], epoch: int, out: Path, progress: Progress | None,
-                look: dict[str, str | None]) -> dict[Path, bytes]:
+                look: dict[str, Any]) -> dict[Path, bytes]:
     """Convert every stale output in parallel lanes, each pulling the next piece of work.
 
     A job's DOCX and PDF are one piece, so its Markdown is read once. Packets, the longest
@@ -251,7 +253,9 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     documents = [pair for _, _, found in sets for pair in found]
 
     template_dirs = root_template_dirs(repo.committee.maler)
-    look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}  # nufa.yaml's share
+    texts = repo.committee.lang
+    look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt,  # nufa.yaml's share
+            "page_texts": [texts("utkast"), texts("side_av")]}
     templates_key = digest(template_fingerprint(template_dirs), json.dumps(look))
     plan = Plan.start(out)
     todo: list[tuple[Path, Job]] = []
@@ -262,7 +266,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             notes[meeting.folder] = footer_note(root, meeting, epoch)
             resources[meeting.path] = resources_fingerprint(meeting.path)
         job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                  resource_root=doc.resource_root, draft=doc.draft,
+                  resource_root=doc.resource_root, draft=doc.draft, lang=texts.tag,
                   footer_note=notes[meeting.folder])
         for fmt in formats:
             key = digest(fmt, str(epoch), templates_key, resources[meeting.path], repr(job))

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from nufa_cli.build.targets import PACKET
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
+from nufa_cli.core.lang import fill
 from nufa_cli.core.output import digest
 from nufa_cli.model.objects import Attachment, Meeting, Repository
 from nufa_cli.model.public import WITHHELD, marking
@@ -79,6 +80,8 @@ class Packet:
     parts: tuple[Part, ...]
     # the innkalling's saksliste prints token in place of each sak number: (number, bookmark)
     saker: tuple[tuple[str, str, str], ...]
+    # the alt text of a PDF vedlegg's page: the catalogue's vedlegg_side_av, fields unfilled
+    page_alt: str = ""
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -95,7 +98,7 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
+        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker), self.page_alt]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
@@ -133,22 +136,25 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
             rendered[key] = BUILDERS[kind](repo, source, renderer)
         return rendered[key]
 
+    texts = repo.committee.lang
     main = documents("innkalling", meeting)[0]
     markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
-    parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
+    parts = [_part(texts("innkalling"), "innkalling", replace(main, markdown=markdown),
+                   footer_note, texts.tag)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
                      documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
-    dates = meeting.date_range
-    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
+    title = texts("dokumenttittel", dokument=texts("sakspapirer"),
+                  kortnavn=repo.committee.kortnavn, datoer=meeting.date_range)
+    return Packet(title, tuple(parts), saker, texts("vedlegg_side_av"))
 
 
-def _part(heading: str, label: str, doc: Document, footer_note: str,
+def _part(heading: str, label: str, doc: Document, footer_note: str, tag: str,
           pdf: Path | None = None) -> Part:
     job = Job(markdown=doc.markdown, title=doc.title,
               header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
-              footer_note=footer_note)
+              lang=tag, footer_note=footer_note)
     return Part(heading, label, job, pdf)
 
 
@@ -176,36 +182,36 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
 def _vedlegg(repo: Repository, meeting: Meeting,
              documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
+    texts = repo.committee.lang
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
         assert attachment.skjermet
-        tittel = marking(attachment.skjermet)
-    heading = f"Vedlegg {attachment.label}: {tittel}"
+        tittel = marking(attachment.skjermet, texts)
+    heading = f"{texts('vedlegg')} {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":
-        return _part(heading, label, notes[attachment.target], footer_note)
+        return _part(heading, label, notes[attachment.target], footer_note, texts.tag)
     if attachment.kind == "referat":
         source = repo.meeting(attachment.target)
         assert source is not None  # load.py reports a referat vedlegg naming no meeting
         doc = documents("referat", source)[0]
-        return _part(heading, label, doc, footer_note)
+        return _part(heading, label, doc, footer_note, texts.tag)
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if attachment.kind == WITHHELD:
-        markdown = "Vedlegget er ikke med i den offentlige utgaven av sakspapirene.\n"
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_offentlig")) + "\n"
     elif path is not None and path.suffix.lower() == ".pdf":
         markdown = ""
     elif path is not None:
-        markdown = (f"Vedlegget er filen {mdtext.escape(path.name)}, som følger sakspapirene "
-                    "som egen fil.\n")
+        markdown = mdtext.escape(texts("vedlegget_er_filen", fil=path.name)) + "\n"
     else:
         address = attachment.target
-        markdown = (f"Vedlegget ligger på nettet: "
+        markdown = (f"{mdtext.escape(texts('vedlegget_ligger_på_nettet'))} "
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
     doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
-    return _part(heading, label, doc, footer_note,
+    return _part(heading, label, doc, footer_note, texts.tag,
                  pdf=path if path is not None and not markdown else None)
 
 
@@ -230,7 +236,8 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         if part.pdf is not None:
             count = len(pdfpages.read(part.pdf, pk.title).pages)
             for page in range(1, count + 1):
-                alt = f"{part.heading}, side {page} av {count} ({part.pdf.name})"
+                alt = fill(pk.page_alt, overskrift=part.heading, side=page, sider=count,
+                           fil=part.pdf.name)
                 opening += ["#pagebreak(weak: true)" if page > 1 else "",
                             f"#nufa-packet-pdf-page({_typst_string(alt)})"]
         if len(_BODY_LINE.findall(source)) != 1:

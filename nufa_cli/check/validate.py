@@ -246,7 +246,7 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
             if sak.toppnotat is None:
                 continue
             titles = {h.text.lower() for h in markdown.headings(markdown.parse(sak.toppnotat.body)[0])}
-            for wanted in ("Hensikt med saken", "Bakgrunn"):
+            for wanted in repo.committee.seksjoner:
                 if wanted.lower() not in titles:
                     yield Diagnostic(sak.toppnotat.source.rel, sak.toppnotat.body_line, 1,
                                      "section-missing",
@@ -290,7 +290,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
                         seen.add(char)
                         found.append((source, 0, char, at))
             body, first = _body(meeting, source)
-            for line, char in glyphs.unprintable(body, known):
+            for line, char in glyphs.unprintable(markdown.without_comments(body), known):
                 if char not in seen:
                     seen.add(char)
                     found.append((source, first + line, char, None))

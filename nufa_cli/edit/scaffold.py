@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from nufa_cli.check.validate import check
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity
+from nufa_cli.core.lang import Catalogue
 from nufa_cli.edit import renumber
 from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
@@ -26,10 +27,9 @@ from nufa_cli.model.load import AGENDA, MEETINGS, REFERAT
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
 
 AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.json\n"
-EVENTUELT = "Eventuelt"
 DAY_START, DAY_END = "09:00", "16:00"
 GODKJENNING_MINUTES, EVENTUELT_MINUTES = 10, 15
-NOTE_SECTIONS = ("Hensikt med saken", "Bakgrunn", "Videre saksprosess")
+NOTE_SECTIONS = ("hensikt_med_saken", "bakgrunn", "videre_saksprosess")  # in the catalogue
 SLUG_LENGTH = 40
 
 
@@ -161,12 +161,13 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
 def _agenda_text(repo: Repository, previous: Meeting | None, sted: str, dates: list[dt.date],
                  first: SakNr) -> str:
     kortnavn = repo.committee.kortnavn
-    title = "Godkjenning av innkalling og dagsorden"
-    forslag = f"{kortnavn} godkjenner innkalling og dagsorden."
+    texts = repo.committee.lang
+    title = texts("godkjenning_av_innkalling_og_dagsorden")
+    forslag = texts("godkjenner_innkalling", kortnavn=kortnavn)
     if previous:
         when = previous.date_range
-        title += f", samt godkjenning av referatet fra {kortnavn} {when}"
-        forslag += f" {kortnavn} godkjenner referatet fra møtet {when}."
+        title = texts("godkjenning_med_referat", kortnavn=kortnavn, datoer=when)
+        forslag += " " + texts("godkjenner_referatet", kortnavn=kortnavn, datoer=when)
     godkjenning = [("sak", str(first)), ("tid", double_quoted(DAY_START)),
                    ("varighet", str(GODKJENNING_MINUTES)), ("tittel", scalar(title))]
     if "Godkjenning" in repo.committee.sakstyper:
@@ -176,7 +177,7 @@ def _agenda_text(repo: Repository, previous: Meeting | None, sted: str, dates: l
     end = dt.datetime.combine(dates[-1], nbdates.parse_clock(DAY_END))
     eventuelt = [("sak", str(SakNr(first.year, first.n + 1))),
                  ("tid", double_quoted(f"{end - dt.timedelta(minutes=EVENTUELT_MINUTES):%H:%M}")),
-                 ("varighet", str(EVENTUELT_MINUTES)), ("tittel", EVENTUELT)]
+                 ("varighet", str(EVENTUELT_MINUTES)), ("tittel", scalar(texts("eventuelt")))]
     lines = [AGENDA_SCHEMA.rstrip("\n"), f"sted: {scalar(sted.strip())}", "status: utkast",
              "dager:"]
     for i, day in enumerate(dates):
@@ -231,10 +232,10 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
         edit = append_entry(text, dag, "program:\n" + _indent(block, 2))
     else:
         raise Refused(f"cannot add a row to the programme of day {day + 1} in {agenda}")
-    where = "before Eventuelt" if _is_eventuelt(_row_sak(meeting, day, row)) else \
-        f"on day {day + 1}"
+    last = _is_eventuelt(_row_sak(meeting, day, row), repo.committee.lang)
+    where = "before Eventuelt" if last else f"on day {day + 1}"
     changes.edit(agenda, [edit], f"added sak {nr} {where}: toppnotat: toppnotater/{name}")
-    changes.create(_rel(repo, notes / name), _toppnotat_text(nr, tittel, request))
+    changes.create(_rel(repo, notes / name), _toppnotat_text(nr, tittel, request, repo.committee.lang))
     return Outcome(changes.commit())
 
 
@@ -253,8 +254,8 @@ def _check_sakstype(repo: Repository, wanted: str) -> None:
     raise UsageProblem(f"sakstype '{wanted}' is not in nufa.yaml's sakstyper; {hint}")
 
 
-def _is_eventuelt(sak: Sak | None) -> bool:
-    return sak is not None and sak.tittel.strip().casefold() == EVENTUELT.casefold()
+def _is_eventuelt(sak: Sak | None, texts: Catalogue) -> bool:
+    return sak is not None and sak.tittel.strip().casefold() == texts("eventuelt").casefold()
 
 
 def _row_sak(meeting: Meeting, day: int, row: int) -> Sak | None:
@@ -268,7 +269,7 @@ def _insertion(meeting: Meeting, dag: int | None) -> tuple[int, int, int]:
     Before Eventuelt on its day; on another day after that day's last sak, or before
     the rows after the day's end (Middag) when it has none.
     """
-    eventuelt = next((s for s in meeting.saker if _is_eventuelt(s)), None)
+    eventuelt = next((s for s in meeting.saker if _is_eventuelt(s, meeting.lang)), None)
     if dag is not None and not 1 <= dag <= len(meeting.days):
         raise UsageProblem(f"--dag {dag}: meeting {meeting.folder} has {len(meeting.days)} day(s)")
     day = (dag - 1) if dag is not None else (eventuelt.day - 1 if eventuelt else
@@ -301,7 +302,7 @@ def _free_name(folder: Path, stem: str) -> str:
     return name
 
 
-def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak) -> str:
+def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak, texts: Catalogue) -> str:
     def value(text: str | None) -> str:
         return f" {scalar(text.strip())}" if text and text.strip() else ""
 
@@ -316,7 +317,7 @@ def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak) -> str:
         "forslag_til_vedtak:",
         "---",
     ]
-    body = "".join(f"\n## {heading}\n\n" for heading in NOTE_SECTIONS)
+    body = "".join(f"\n## {texts(heading)}\n\n" for heading in NOTE_SECTIONS)
     return "\n".join(front) + "\n" + body
 
 

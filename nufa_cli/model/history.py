@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError
+from nufa_cli.core.lang import Catalogue, builtin
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 from nufa_cli.sources.schema import Behandling
 
@@ -183,18 +184,20 @@ def select(cases: Iterable[CaseHistory], *, year: int | None = None, type: str |
     return chosen
 
 
-def describe(case: CaseHistory) -> str:
-    """The saksgang as text for a terminal: framing in English, document terms in Norwegian."""
+def describe(case: CaseHistory, texts: Catalogue | None = None) -> str:
+    """The saksgang as text for a terminal: framing in English, the committee's terms and
+    dates in its language (texts: its catalogue)."""
+    texts = texts or builtin()
     lines = [
-        f"Sak {case.nr}  {case.tittel}",
+        f"{texts('sak')} {case.nr}  {case.tittel}",
         f"Meeting  {case.meeting} (meetings/{case.folder}), day {case.day}",
-        f"Date     {nbdates.weekday_date(case.dato)}",
+        f"Date     {texts.weekday_date(case.dato)}",
         f"Type     {case.type or '–'}",
         "",
-        "Forslag til vedtak",
+        texts("forslag_til_vedtak"),
         _indent(case.forslag_til_vedtak) if case.forslag_til_vedtak else "  (none)",
         "",
-        "Vedtak" + (" (referat utkast)" if case.referat_status == "utkast" else ""),
+        texts("vedtak") + (" (referat utkast)" if case.referat_status == "utkast" else ""),
         _indent(case.vedtak) if case.vedtak else "  (none: " + (
             "the meeting has no referat yet)" if case.referat_status is None
             else "the referat records no vedtak)"),
@@ -204,9 +207,9 @@ def describe(case: CaseHistory) -> str:
     if not case.later:
         lines.append("  (none)")
     for t in case.later:
-        lines.append(f"  {t.nr}  meeting {t.meeting}, {nbdates.long_date(t.dato)}: {t.tittel}")
+        lines.append(f"  {t.nr}  meeting {t.meeting}, {texts.long_date(t.dato)}: {t.tittel}")
         if t.vedtak:
-            lines.append(f"        Vedtak: {' '.join(t.vedtak.split())}")
+            lines.append(f"        {texts('vedtak')}: {' '.join(t.vedtak.split())}")
     return "\n".join(lines)
 
 
@@ -214,7 +217,10 @@ def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.strip().split("\n"))
 
 
-COLUMNS = ("Sak", "Møte", "Dato", "Type", "Tittel", "Vedtak")
+def columns(texts: Catalogue | None = None) -> tuple[str, ...]:
+    """The listing's column headings, in the committee's language."""
+    texts = texts or builtin()
+    return (texts("sak"), texts("møte"), texts("dato"), "Type", texts("tittel"), texts("vedtak"))
 
 
 def short(text: str | None, width: int = VEDTAK_WIDTH) -> str:
@@ -228,18 +234,19 @@ def table_rows(cases: Iterable[CaseHistory]) -> list[tuple[str, ...]]:
              short(c.vedtak)) for c in cases]
 
 
-def as_text(cases: Sequence[CaseHistory]) -> str:
+def as_text(cases: Sequence[CaseHistory], texts: Catalogue | None = None) -> str:
     """Columns aligned with two spaces, for pipes and files; no trailing blanks."""
-    rows = [COLUMNS, *table_rows(cases)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    heading = columns(texts)
+    rows = [heading, *table_rows(cases)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(heading))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                      for row in rows)
 
 
-def as_rich(cases: Sequence[CaseHistory]) -> Table:
+def as_rich(cases: Sequence[CaseHistory], texts: Catalogue | None = None) -> Table:
     from rich.table import Table
 
-    table = Table(*COLUMNS, header_style="bold")
+    table = Table(*columns(texts), header_style="bold")
     for row in table_rows(cases):
         table.add_row(*row)
     return table

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from nufa_cli.core import nbdates
+from nufa_cli.core import lang, nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     AGENDA,
@@ -40,7 +40,7 @@ from nufa_cli.model.objects import (
 )
 from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check
+from nufa_cli.sources.schemacheck import check, did_you_mean
 
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
 
@@ -122,8 +122,56 @@ class _Loader:
             config = loaded or config
         maler = self.maler(source, config.maler) if source and config.maler else None
         logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
+        texts = self.catalogue(source, config, maler)
+        seksjoner = config.toppnotat.seksjoner
+        if seksjoner is None:
+            seksjoner = [texts("hensikt_med_saken"), texts("bakgrunn")]
         return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(config.sakstyper), maler, config.font, logo_alt)
+                         tuple(config.sakstyper), maler, config.font, logo_alt, texts,
+                         tuple(seksjoner))
+
+    def catalogue(self, source: Source | None, config: schema.NufaConfig,
+                  maler: Path | None) -> lang.Catalogue:
+        """The language's built-in texts, over them the committee's own catalogue file
+        (<maler>/lang/<språk>.yaml), over that nufa.yaml's `tekster`."""
+        language = config.språk
+        known = lang.builtin_languages()
+        texts: dict[str, str] = dict(lang.builtin_texts(language)) if language in known else {}
+        own = lang.folder_file(maler, language) if maler else None
+        own_source = None
+        if own is not None and own.is_file():
+            loaded, own_source = self.read_yaml(own, schema.Katalog)
+            if loaded is not None:
+                texts.update(loaded.model_dump(exclude_none=True))
+        if not texts:
+            if source is not None:
+                self.report(source, ("språk",), "unknown-language",
+                            f"no texts for the language '{language}'",
+                            did_you_mean(language, known, f"nufa has {', '.join(known)}; another "
+                                         f"language needs its catalogue in <maler>/{lang.FOLDER}/"
+                                         f"{language}.yaml"))
+            return lang.builtin()
+        missing = [k for k in lang.names() if k not in texts]
+        if missing and own_source is not None:
+            self.report(own_source, (), "catalogue-incomplete",
+                        f"the catalogue lacks {len(missing)} text(s): {', '.join(missing[:8])}"
+                        + (", …" if len(missing) > 8 else ""),
+                        f"give every key of templates/{lang.FOLDER}/{lang.DEFAULT}.yaml; the "
+                        "missing ones are printed in bokmål")
+        reference = lang.builtin_texts(lang.DEFAULT)
+        texts = {**reference, **texts}
+        overrides = config.tekster.model_dump(exclude_none=True)
+        if source is not None:
+            for key, value in overrides.items():
+                unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
+                if unknown:
+                    self.report(source, ("tekster", key), "text-field",
+                                f"tekster.{key}: {{{sorted(unknown)[0]}}} is neither a field of "
+                                f"this text nor the name of a text, and is printed as written",
+                                "its fields: " + (", ".join(f"{{{f}}}" for f in
+                                                  sorted(lang.fields_of(reference[key])))
+                                                  or "none"), Severity.WARNING)
+        return lang.make(language, {**texts, **overrides})
 
     def maler(self, source: Source, value: str) -> Path | None:
         """The committee's own templates folder: an existing folder inside the repository."""
@@ -215,7 +263,8 @@ class _Loader:
                             nbdates.parse_clock(dag.slutt), rows))
         self.unused_toppnotater(folder, used_notes)
         meeting = Meeting(folder.name, folder, source, "", agenda.sted, agenda.status, days, saker,
-                          [m for m in members if m.valid_on(first)], declared_number=agenda.møte)
+                          [m for m in members if m.valid_on(first)], declared_number=agenda.møte,
+                          lang=committee.lang)
         if (folder / REFERAT).exists():
             meeting.referat = self.referat(folder / REFERAT)
         return meeting
@@ -332,7 +381,7 @@ class _Loader:
         if meta is None:
             return None
         preamble, found = markdown.sections(body, 2)
-        if preamble.strip():
+        if markdown.without_comments(preamble).strip():
             self.diagnostics.append(Diagnostic(
                 source.rel, body_line, 1, "referat-text-outside",
                 "text before the first '## N/YY' section belongs to no sak and is not printed",

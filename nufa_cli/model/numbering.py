@@ -36,12 +36,13 @@ def number_meetings(repo: Repository) -> list[Diagnostic]:
 def number_attachments(repo: Repository) -> list[Diagnostic]:
     """Vedlegg 1, 2, 7A ...: in agenda order, one number per sak with attachments."""
     problems: list[Diagnostic] = []
+    texts = repo.committee.lang
     for meeting in repo.meetings:
         number = 0
         for sak in meeting.saker:
             items: list[Attachment] = []
             if sak.toppnotat:
-                items.append(Attachment("", f"Toppnotat {sak.tittel}", "toppnotat",
+                items.append(Attachment("", f"{texts('toppnotat')} {sak.tittel}", "toppnotat",
                                         sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet))
             for vedlegg, source, at in sak.declared_vedlegg:
                 item = _attachment(repo, meeting, vedlegg, source, at, problems)
@@ -79,7 +80,9 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                    else "that meeting has no referat.md"),
                 "name a meeting folder (its first day, YYYY-MM-DD) that has a referat"))
             return None
-        title = vedlegg.tittel or f"Referat {repo.committee.kortnavn} {target.date_range}"
+        texts = repo.committee.lang
+        title = vedlegg.tittel or texts("dokumenttittel", dokument=texts("referat"),
+                                        kortnavn=repo.committee.kortnavn, datoer=target.date_range)
         return Attachment("", title, "referat", target.folder, vedlegg.skjermet)
     if vedlegg.url is not None:
         if not vedlegg.url.startswith("https://") or len(vedlegg.url) <= len("https://"):

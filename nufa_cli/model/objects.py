@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nufa_cli.core import nbdates
+from nufa_cli.core import lang as catalogue
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
 from nufa_cli.sources.reader import Located, Path_, Pos
@@ -48,6 +48,8 @@ class Committee:
     maler: Path | None
     font: str | None = None  # None: the templates' own font (Carlito)
     logo_alt: str = ""  # alt text of the logo in the templates folder
+    lang: catalogue.Catalogue = field(default_factory=catalogue.builtin)  # every printed word
+    seksjoner: tuple[str, ...] = ()  # the sections check expects in a toppnotat
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class Meeting:
     members: list[Member]
     referat: Referat | None = None
     declared_number: str | None = None  # 'møte:' as written, checked against the derived one
+    lang: catalogue.Catalogue = field(default_factory=catalogue.builtin, repr=False)  # the committee's
 
     @property
     def first_day(self) -> dt.date:
@@ -179,7 +182,7 @@ class Meeting:
     @property
     def date_range(self) -> str:
         """24. – 25. april 2024"""
-        return nbdates.date_range([day.dato for day in self.days])
+        return self.lang.date_range([day.dato for day in self.days])
 
     @property
     def draft(self) -> bool:

@@ -15,6 +15,7 @@ nothing the public view leaves out; anything else is withheld and reported.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import posixpath
@@ -27,12 +28,13 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from nufa_cli.build.packet import STEM as PACKET
 from nufa_cli.build.public import FOLDER, current_files, fingerprints
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError, has_errors
+from nufa_cli.core.lang import Catalogue, builtin
 from nufa_cli.core.output import OutputError, check_output_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
@@ -51,12 +53,13 @@ from nufa_cli.publish.views import (
 from nufa_cli.render.documents import innkalling
 from nufa_cli.render.documents.toppnotat import stem as toppnotat_stem
 from nufa_cli.render.renderer import Renderer
+from nufa_cli.sources.markdown import without_comments
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
 FORMATS = (("pdf", "PDF"), ("docx", "Word"))
 _KINDS = ("innkalling", "saksliste", PACKET, "toppnotat", "referat", "annet")
-_LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", PACKET: "Sakspapirer",
-           "referat": "Referat"}
+_LABELS = {"innkalling": "innkalling", "saksliste": "saksliste", PACKET: "sakspapirer",
+           "referat": "referat"}  # kind -> its name in the language catalogue
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -74,9 +77,10 @@ _MD.add_render_rule("image", _image_as_link)
 
 
 def markdown_html(text: str, level: int) -> Markup:
-    """User Markdown as HTML, raw HTML escaped; its headings start at h<level>."""
+    """User Markdown as HTML, raw HTML escaped and HTML comments left out; its headings
+    start at h<level>."""
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    tokens = _MD.parse(without_comments(text), env)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + level - 1)}"
@@ -182,8 +186,9 @@ def built_documents(repo: Repository, public: Repository, folder_name: str, buil
                 rel = f"{meeting.folder}/{paths[ext].name}"
                 site.copies[rel] = paths[ext]
                 links.append(Link(name, rel, _size(paths[ext])))
-        label = (f"Toppnotat sak {sak.nr}: {sak.tittel}" if sak else
-                 _LABELS.get(kind, stem))
+        texts = repo.committee.lang
+        label = (texts("toppnotat_sak", nr=sak.nr, tittel=sak.tittel) if sak else
+                 texts(_LABELS[kind]) if kind in _LABELS else stem)
         found.append(DocumentView(label, kind, sak.nr if sak else None, tuple(links)))
     order = {sak.nr: i for i, sak in enumerate(meeting.saker)}
     found.sort(key=lambda d: (_KINDS.index(d.kind), order.get(d.sak, 0) if d.sak else 0,
@@ -194,7 +199,7 @@ def built_documents(repo: Repository, public: Repository, folder_name: str, buil
                               d.sak, d.files) for d in found)
 
 
-def _calendar(meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
+def _calendar(repo: Repository, meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
     folder = build_dir / meeting.folder
     candidates = [folder / f"{meeting.folder}.ics", build_dir / f"{meeting.folder}.ics"]
     if folder.is_dir():
@@ -203,7 +208,7 @@ def _calendar(meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
         if path.is_file():
             rel = f"{meeting.folder}/{meeting.folder}.ics"
             site.copies[rel] = path
-            return Link("Legg møtet i kalenderen (ICS)", rel, _size(path))
+            return Link(repo.committee.lang("legg_møtet_i_kalenderen"), rel, _size(path))
     return None
 
 
@@ -217,24 +222,25 @@ def _anchor(nr: str) -> str:
 
 def _day_view(meeting: Meeting, day: Day) -> DayView:
     """The day's dagsorden as the innkalling has it (agenda_lines: its rows and times)."""
+    texts = meeting.lang
     rows: list[RowView] = []
     for line in innkalling.agenda_lines(day):
         tid = nbdates.clock(line.tid)
         if line.kind == "slutt":
-            rows.append(RowView("slutt", tid, f"Slutt dag {day.index}"))
+            rows.append(RowView("slutt", tid, texts("slutt_dag", n=day.index)))
         elif line.kind == "sak":
             rows.append(RowView("sak", tid, line.tittel, line.nr, _anchor(line.nr),
                                 line.type or ""))
         else:
             rows.append(RowView(line.kind, tid, line.tittel))
-    caption = f"Dag {day.index}: {nbdates.weekday_date(day.dato)}" if len(meeting.days) > 1 \
-        else nbdates.weekday_date(day.dato)
+    caption = texts("dag_dato", n=day.index, dato=texts.weekday_date(day.dato)) \
+        if len(meeting.days) > 1 else texts.weekday_date(day.dato)
     return DayView(caption, tuple(rows))
 
 
 def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
-    label = f"Vedlegg {item.label}"
+    label = f"{repo.committee.lang('vedlegg')} {item.label}"
     if item.kind == WITHHELD:
         return VedleggView(label, "", None, item.skjermet)
     link = None
@@ -267,12 +273,13 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
     """A sak of the public view: of a skjermet one, its texts are the marking or gone."""
     referat = meeting.referat
     vedtak = meeting.vedtak(sak.nr)
+    texts = repo.committee.lang
     if referat is None:
-        note = "Referatet er ikke skrevet ennå."
+        note = texts("referatet_er_ikke_skrevet")
     elif not vedtak:
-        note = "Referatet har ikke noe vedtak i saken."
+        note = texts("referatet_har_ikke_vedtak")
     else:
-        note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
+        note = texts("fra_utkast_til_referat") if referat.meta.status == "utkast" else ""
     anchor = _anchor(str(sak.nr))
     return SakView(
         str(sak.nr), anchor, f"{meeting.folder}/index.html#{anchor}",
@@ -297,7 +304,7 @@ def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),
-            _calendar(meeting, build_dir, site),
+            _calendar(repo, meeting, build_dir, site),
             tuple(_day_view(meeting, day) for day in meeting.days),
             tuple(_sak_view(repo, meeting, sak, documents, site) for sak in meeting.saker)))
     return site, views
@@ -313,7 +320,10 @@ def _relative(href: str, here: str) -> str:
     return posixpath.relpath(href, here or ".")
 
 
-def environment() -> jinja2.Environment:
+def environment(texts: Catalogue | None = None) -> jinja2.Environment:
+    """The site's pages in the committee's language: t("key", field=value) prints a text of
+    the catalogue (escaped; a Markup field, such as a link, is kept as it is)."""
+    texts = texts or builtin()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "site"),
         autoescape=True,  # every user text is escaped; Markdown arrives as Markup
@@ -325,13 +335,26 @@ def environment() -> jinja2.Environment:
     )
     env.filters["rel"] = _relative
     env.filters["markdown"] = markdown_html
-    env.filters["unntatt"] = marking
+    env.filters["unntatt"] = lambda basis: marking(basis, texts)
+    env.filters["weekday_date"] = texts.weekday_date
+    env.globals["t"] = functools.partial(_text, texts)
+    env.globals["lang"] = texts.language
     return env
+
+
+def _text(texts: Catalogue, key: str, **fields: object) -> Markup:
+    """A catalogue text as HTML: the text and its plain fields escaped, Markup fields kept."""
+    kept = {name: value for name, value in fields.items() if isinstance(value, Markup)}
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(kept)}
+    html = str(escape(texts(key, **{**fields, **marks})))
+    for name, mark in marks.items():
+        html = html.replace(mark, str(kept[name]))
+    return Markup(html)
 
 
 def render(repo: Repository, build_dir: Path) -> Site:
     site, meetings = plan(repo, build_dir)
-    env = environment()
+    env = environment(repo.committee.lang)
     common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
         **common, root="", here="", current="index", meetings=meetings)

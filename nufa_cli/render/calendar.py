@@ -44,8 +44,11 @@ def sequence(epoch: int) -> int:
 
 
 def summary(repo: Repository, meeting: Meeting, day: Day) -> str:
-    title = f"Møte {meeting.number} i {repo.committee.kortnavn}"
-    return f"{title} – dag {day.index}" if len(meeting.days) > 1 else title
+    texts = repo.committee.lang
+    kortnavn = repo.committee.kortnavn
+    title = (texts("møte_nr_i", nr=meeting.number, kortnavn=kortnavn) if meeting.number
+             else texts("møte_i", kortnavn=kortnavn))
+    return f"{title} – {texts('dag', n=day.index).lower()}" if len(meeting.days) > 1 else title
 
 
 def description(meeting: Meeting, day: Day) -> str:

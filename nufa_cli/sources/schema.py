@@ -11,7 +11,17 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
+
+from nufa_cli.core import lang
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 NR_PATTERN = r"^[1-9]\d*/\d{2}$"  # N/YY: sak and meeting numbers
@@ -67,6 +77,33 @@ class Utvalg(_Strict):
     kortnavn: Tekst = Field("NUFA", description='"Møte i NUFA", "Referat NUFA ..."')
 
 
+def _texts_model() -> type[BaseModel]:
+    """`tekster:` and a committee's own catalogue file: every printed text by its name
+    (core/lang.py), each optional; an unknown name is an unknown key."""
+    defaults = lang.builtin_texts(lang.DEFAULT)
+    fields: dict[str, Any] = {
+        key: (Tekst | None, Field(None, description=f"Default (nb): {defaults[key]!r}"))
+        for key in lang.names()
+    }
+    return create_model("Tekster", __base__=_Strict, **fields)
+
+
+Tekster = _texts_model()
+
+
+class Katalog(Tekster):  # type: ignore[misc, valid-type]  # a model made at import time
+    """A catalogue file, templates/lang/<språk>.yaml or <maler>/lang/<språk>.yaml."""
+
+    språkkode: Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}$")] | None = Field(
+        None, description="BCP 47 tag of the documents' language with region, e.g. nn-NO")
+
+
+class ToppnotatValg(_Strict):
+    seksjoner: list[Tekst] | None = Field(
+        None, description="Sections check warns about when a toppnotat lacks them; [] for none. "
+        "Default: the language's 'Hensikt med saken' and 'Bakgrunn'")
+
+
 class NufaConfig(_Strict):
     """nufa.yaml: committee settings. Every key is optional; the defaults are NUFA's."""
 
@@ -80,6 +117,12 @@ class NufaConfig(_Strict):
     logo_alt: Tekst | None = Field(
         None, description="Alt text of the logo <maler>/logo.png, read out by screen readers. "
         'Default: "Logo for <utvalg.navn>"')
+    språk: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = Field(
+        lang.DEFAULT, description="Language of every printed word: nb (bokmål) or nn (nynorsk), "
+        "or one with its catalogue in <maler>/lang/")
+    tekster: Tekster = Field(  # type: ignore[valid-type]
+        default_factory=Tekster, description="Printed texts by name, over the language's own")
+    toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -219,6 +262,7 @@ class ReferatMeta(_Strict):
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "nufa": NufaConfig,
+    "katalog": Katalog,
     "medlemmer": Medlemmer,
     "agenda": Agenda,
     "toppnotat": ToppnotatMeta,

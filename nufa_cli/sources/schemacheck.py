@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -32,11 +33,21 @@ _MESSAGES = {
     "greater_than_equal": "must be at least {ge}",
     "less_than_equal": "must be at most {le}",
 }
+_LISTED = 16  # a hint names at most this many known keys (tekster has a hundred)
 _PATTERN_HINTS = {
     "sak": ("a case number is N/YY, e.g. 12/24", "write it as in 'sak: 12/24'"),
     "møte": ("a meeting number is N/YY, e.g. 2/24", "write it as in 'møte: 2/24'"),
     "id": ("an id is lowercase letters, digits and hyphens", "e.g. id: hans-lowe-larsen"),
+    "språk": ("a language is a code of two or three lowercase letters",
+              "write 'språk: nb' (bokmål) or 'språk: nn' (nynorsk)"),
+    "språkkode": ("a language tag is a language and a region, e.g. nn-NO", "e.g. språkkode: nn-NO"),
 }
+
+
+def did_you_mean(word: str, choices: Sequence[str], otherwise: str) -> str:
+    """The hint for a word that is not one of choices: the closest one, if any is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise
 
 
 def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[Diagnostic]]:
@@ -58,8 +69,9 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     if kind == "extra_forbidden":
         pos = doc.key_pos(loc)
         allowed = _keys_at(cls, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(allowed)}"
+        known = ", ".join(allowed) if len(allowed) <= _LISTED else (
+            f"{', '.join(allowed[:_LISTED])}, … ({len(allowed)} in all, listed in README.md)")
+        hint = did_you_mean(str(loc[-1]), allowed, f"known keys here: {known}")
         return Diagnostic(rel, pos.line, pos.col, "unknown-key", f"unknown key '{loc[-1]}'", hint)
     if kind == "missing":
         pos = doc.pos(loc[:-1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nufa_cli.core import nbdates
 from nufa_cli.model.objects import Meeting, Repository
 
 
@@ -17,10 +16,7 @@ class MeetingInfo:
     dates: tuple[dt.date, ...]
     spans: tuple[tuple[dt.date, dt.time, dt.time], ...]  # each day's start and slutt
     sted: str
-
-    @property
-    def date_range(self) -> str:
-        return nbdates.date_range(self.dates)
+    date_range: str  # "24. – 25. april 2024"
 
 
 def meeting_info(repo: Repository, meeting: Meeting) -> MeetingInfo:
@@ -31,4 +27,12 @@ def meeting_info(repo: Repository, meeting: Meeting) -> MeetingInfo:
         dates=tuple(d.dato for d in meeting.days),
         spans=tuple((d.dato, d.start, d.slutt) for d in meeting.days),
         sted=meeting.sted,
+        date_range=meeting.date_range,
     )
+
+
+def title(repo: Repository, document: str, info: MeetingInfo) -> str:
+    """A document's title, its metadata and running header: "Innkalling NUFA 24. – 25. april 2024"."""
+    texts = repo.committee.lang
+    return texts("dokumenttittel", dokument=texts(document), kortnavn=info.kortnavn,
+                 datoer=info.date_range)

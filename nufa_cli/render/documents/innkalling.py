@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.objects import Day, Meeting, Repository
 from nufa_cli.render.documents import saksliste
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.render.documents.common import MeetingInfo, meeting_info, title
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -73,7 +73,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     return [Document(
         kind="innkalling",
         stem="innkalling",
-        title=f"Innkalling {info.kortnavn} {info.date_range}",
+        title=title(repo, "innkalling", info),
         header=info.navn,
         markdown=renderer.render("innkalling.md.j2", innkalling=innkalling,
                                  saksliste=innkalling.saksliste),

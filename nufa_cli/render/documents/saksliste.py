@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.objects import Meeting, Repository, Sak
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.render.documents.common import MeetingInfo, meeting_info, title
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -69,7 +69,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     return [Document(
         kind="saksliste",
         stem="saksliste",
-        title=f"Saksliste {info.kortnavn} {info.date_range}",
+        title=title(repo, "saksliste", info),
         header=info.navn,
         markdown=renderer.render("saksliste.md.j2", saksliste=saksliste),
         draft=meeting.draft,

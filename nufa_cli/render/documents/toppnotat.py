@@ -69,6 +69,7 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
 
 def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
     found = []
+    texts = repo.committee.lang
     for sak in meeting.saker:
         if sak.toppnotat is None:
             continue
@@ -76,8 +77,9 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
         found.append(Document(
             kind="toppnotat",
             stem=stem(sak.nr),
-            title=f"Toppnotat {sak.nr} {sak.tittel}",
-            header=repo.committee.navn + (f" – {marking(sak.skjermet)}" if sak.skjermet else ""),
+            title=texts("toppnotat_tittel", sak=sak.nr, tittel=sak.tittel),
+            header=repo.committee.navn + (f" – {marking(sak.skjermet, texts)}" if sak.skjermet
+                                          else ""),
             markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
             draft=meeting.draft,
             resource_root=meeting.path,
