@@ -200,15 +200,20 @@ def sak(
     path: RepoOption = None,
 ) -> None:
     """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
-    from nufa_cli.model.history import case_history, describe
-    from nufa_cli.model.objects import SakNr
+    from nufa_cli.model.history import case_history, describe, find_number
 
-    nr = SakNr.parse(number)
-    if nr is None:
-        raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
-                                 param_hint="N/YY")
     repo = _checked_repo(path)
-    typer.echo(describe(case_history(repo, nr), repo.committee.lang))
+    numbering = repo.committee.numbering
+    found = find_number(repo, number)
+    if found is None:
+        example = "7/24" if numbering.format == "{n}/{yy}" else numbering.example()
+        raise typer.BadParameter(f"'{number}' is not a sak number; write "
+                                 f"{numbering.describe()}, e.g. {example}", param_hint="N/YY")
+    if len(found) > 1:
+        raise typer.BadParameter(f"'{number}' is a sak of several meetings "
+                                 f"({', '.join(nr.meeting or str(nr.year) for nr in found)}); "
+                                 "see nufa list", param_hint="N/YY")
+    typer.echo(describe(case_history(repo, found[0]), repo.committee.lang))
 
 
 class ListFormat(StrEnum):

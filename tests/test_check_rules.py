@@ -489,7 +489,7 @@ def test_referat_keeps_the_text_after_vedtak(make_repo: Callable[[Files], Path])
     repo, diagnostics = check(make_repo(files))
     referat = repo.meetings[0].referat
     assert diagnostics == [] and referat is not None
-    section = referat.sections[SakNr(24, 2)]
+    section = referat.sections[SakNr.parse("2/24")]
     assert section.minutes == ("Mariann Hornnes, Helsedirektoratet, orienterte NUFA om aktuelle "
                                "saker.\n\n- Noen høydepunkter fra 2023\n\n### Innspill\n\n- Mer data")
     assert section.vedtak == "NUFA tar saken til orientering."

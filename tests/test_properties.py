@@ -31,7 +31,8 @@ KEYS = ["sted", "status", "dager", "dato", "start", "slutt", "program", "sak", "
         "kortnavn", "sakstyper", "maler", "tidligere_behandlinger", "vedtak",
         # part 2: language, texts, numbering, agenda and members
         "språk", "tekster", "toppnotat", "seksjoner", "møte_i", "referat_fra_møte_i", "sted",
-        "dag", "side_av", "språkkode"]
+        "dag", "side_av", "språkkode", "nummerering", "format", "per", "serie", "første_sak",
+        "navn", "rolle", "parti"]
 
 
 def assert_reported(files: dict[str, FileContent]) -> None:
@@ -107,7 +108,9 @@ SCALARS = st.one_of(
                                            "Orientering", "jon-gupta", "https://x.no",
                                            "http://x.no", "../x", "/etc/passwd", "vedlegg",
                                            "nb", "nn", "se", "{kortnavn}", "{referat}", "{",
-                                           "Møte {nr} i {x}"]),
+                                           "Møte {nr} i {x}", "{serie}-sak {n}", "{n}/{yyyy}",
+                                           "{n:03}/{yy}", "{n", "V-sak 1", "PS 4/24", "år",
+                                           "møte", "ukjent", "1/2024", "valgfritt"]),
     st.dates(dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
 )
 STRUCTURES = st.recursive(

@@ -70,7 +70,7 @@ def _dependants(repo: Repository, changed: set[str]) -> set[str]:
             if any(v.referat in changed for v, _, _ in sak.declared_vedlegg):
                 found.add(meeting.folder)
             for entry in sak.toppnotat.meta.tidligere_behandlinger if sak.toppnotat else ():
-                source = repo.cited_sak(entry)
+                source = repo.cited_sak(entry, meeting)
                 if source and source[0].folder in changed:
                     found.add(meeting.folder)
     return found

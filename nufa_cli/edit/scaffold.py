@@ -25,6 +25,7 @@ from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
 from nufa_cli.model.load import AGENDA, MEETINGS, REFERAT
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
+from nufa_cli.model.saknr import slug as slug_of
 
 AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.json\n"
 DAY_START, DAY_END = "09:00", "16:00"
@@ -137,10 +138,12 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
     if previous and previous.days[-1].dato >= first_day:
         raise Refused(f"meeting {previous.folder} lasts until {previous.days[-1].dato}; "
                       f"a new meeting must start after it")
-    year = first_day.year % 100
+    numbering = repo.committee.numbering
+    serie = _standing_serie(repo)
     same_year = [m for m in earlier if m.first_day.year == first_day.year]
-    numbers = [s.nr.n for m in same_year for s in m.saker]
-    first = SakNr(year, numbers[-1] + 1 if numbers else 1)
+    numbers = [s.nr.n for m in same_year for s in m.saker if s.nr.serie == serie]
+    following = 1 if numbering.restarts or not numbers else numbers[-1] + 1
+    first = numbering.make(following, first_day.year, serie, first_day.isoformat())
     text = _agenda_text(repo, previous, sted, dates, first)
     outcome = Outcome()
     changes = Changeset(repo.root)
@@ -168,14 +171,16 @@ def _agenda_text(repo: Repository, previous: Meeting | None, sted: str, dates: l
         when = previous.date_range
         title = texts("godkjenning_med_referat", kortnavn=kortnavn, datoer=when)
         forslag += " " + texts("godkjenner_referatet", kortnavn=kortnavn, datoer=when)
-    godkjenning = [("sak", str(first)), ("tid", double_quoted(DAY_START)),
+    godkjenning = [("sak", scalar(str(first))), ("tid", double_quoted(DAY_START)),
                    ("varighet", str(GODKJENNING_MINUTES)), ("tittel", scalar(title))]
     if "Godkjenning" in repo.committee.sakstyper:
         godkjenning.append(("type", "Godkjenning"))
     godkjenning += [("beskrivelse", scalar(title + ".")),
                     ("forslag_til_vedtak", scalar(forslag))]
     end = dt.datetime.combine(dates[-1], nbdates.parse_clock(DAY_END))
-    eventuelt = [("sak", str(SakNr(first.year, first.n + 1))),
+    numbering = repo.committee.numbering
+    second = numbering.make(first.n + 1, first.year, first.serie, first.meeting)
+    eventuelt = [("sak", scalar(str(second))),
                  ("tid", double_quoted(f"{end - dt.timedelta(minutes=EVENTUELT_MINUTES):%H:%M}")),
                  ("varighet", str(EVENTUELT_MINUTES)), ("tittel", scalar(texts("eventuelt")))]
     lines = [AGENDA_SCHEMA.rstrip("\n"), f"sted: {scalar(sted.strip())}", "status: utkast",
@@ -214,10 +219,11 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
         raise UsageProblem("the sak needs a title: --tittel \"...\"")
     _check_sakstype(repo, request.type)
     day, row, index = _insertion(meeting, request.dag)
-    numbering = renumber.slots(repo, meeting, insert_at=index)
+    serie = repo.committee.numbering.serie_of(request.type) or _standing_serie(repo)
+    numbering = renumber.slots(repo, meeting, insert_at=index, insert_serie=serie)
     nr = next(s.nr for s in numbering if s.sak is None)
     notes = meeting.path / "toppnotater"
-    name = _free_name(notes, f"{nr.n}-{nr.year:02d}-{_short_slug(tittel)}")
+    name = _free_name(notes, f"{slug_of(str(nr))}-{_short_slug(tittel)}")
     changes = Changeset(repo.root)
     renumber.plan(repo, numbering, changes)
     agenda = meeting.source.rel
@@ -225,7 +231,7 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
     doc = compose(text, agenda)
     dag = child(doc, "dager", day)
     program = child(dag, "program")
-    block = f"- sak: {nr}\n  toppnotat: toppnotater/{name}\n"
+    block = f"- sak: {scalar(str(nr))}\n  toppnotat: toppnotater/{name}\n"
     if isinstance(program, SequenceNode):
         edit = insert_item(text, program, row, block, key=key_node(dag, "program"))
     elif program is None and isinstance(dag, MappingNode):
@@ -302,13 +308,22 @@ def _free_name(folder: Path, stem: str) -> str:
     return name
 
 
+def _standing_serie(repo: Repository) -> str:
+    """The serie of the saker nufa adds without a sakstype of their own (Godkjenning,
+    Eventuelt, a new sak of a type without serie): Godkjenning's, else the first."""
+    numbering = repo.committee.numbering
+    if not numbering.has_serie:
+        return ""
+    return numbering.serie_of("Godkjenning") or (numbering.series[0] if numbering.series else "")
+
+
 def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak, texts: Catalogue) -> str:
     def value(text: str | None) -> str:
         return f" {scalar(text.strip())}" if text and text.strip() else ""
 
     front = [
         "---",
-        f"sak: {nr}",
+        f"sak: {scalar(str(nr))}",
         f"tittel: {scalar(tittel)}",
         f"type: {scalar(request.type)}",
         f"sakseier:{value(request.sakseier)}",

@@ -77,10 +77,11 @@ class CaseHistory:
         }
 
 
-def _cites(repo: Repository, sak: Sak, nr: SakNr) -> bool:
+def _cites(repo: Repository, meeting: Meeting, sak: Sak, nr: SakNr) -> bool:
     if sak.toppnotat is None:
         return False
-    return any(repo.cited(entry) == nr for entry in sak.toppnotat.meta.tidligere_behandlinger)
+    return any(repo.cited(entry, meeting) == nr
+               for entry in sak.toppnotat.meta.tidligere_behandlinger)
 
 
 def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
@@ -93,7 +94,8 @@ def _history(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]], index: in
     later = tuple(
         Treatment(other.nr, other_meeting.number, other_meeting.folder, other.dato, other.tittel,
                   other_meeting.vedtak(other.nr))
-        for other_meeting, other in ordered[index + 1:] if _cites(repo, other, sak.nr))
+        for other_meeting, other in ordered[index + 1:]
+        if _cites(repo, other_meeting, other, sak.nr))
     return CaseHistory(
         sak.nr, meeting.number, meeting.folder, sak.dato, sak.day, sak.type, sak.tittel,
         _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), meeting.vedtak(sak.nr),
@@ -117,13 +119,25 @@ def case_history(repo: Repository, nr: SakNr) -> CaseHistory:
     raise UnknownSak(nr, repo)
 
 
+def find_number(repo: Repository, text: str) -> list[SakNr] | None:
+    """The saker a number as printed names ("12/24", "V-sak 2": one per meeting where numbers
+    restart each meeting); None when it is not a number of the committee's format."""
+    text = text.strip()
+    found = [s.nr for m in repo.meetings for s in m.saker if str(s.nr) == text]
+    if found:
+        return found
+    nr = repo.committee.numbering.parse(text, year=2000)
+    return None if nr is None else [nr]
+
+
 def all_cases(repo: Repository) -> list[CaseHistory]:
     """The history of every sak, in the order the saker were treated."""
     ordered = _in_order(repo)
     return [_history(repo, ordered, i) for i in range(len(ordered))]
 
 
-def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, str | None]:
+def resolve_earlier(repo: Repository, entry: Behandling,
+                    citing: Meeting) -> tuple[str | None, str | None]:
     """(tittel, vedtak) of one row of a toppnotat's `tidligere_behandlinger` table.
 
     This is what the toppnotat document calls for each row of "Vedtak fra tidligere
@@ -134,7 +148,7 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     its text (validate reports this as an error), or a referat not written yet (a warning).
     """
     tittel, vedtak = entry.tittel, entry.vedtak
-    found = repo.cited_sak(entry)
+    found = repo.cited_sak(entry, citing)
     if found is not None:
         meeting, sak = found
         tittel = tittel or sak.tittel or None
@@ -142,23 +156,23 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     return tittel, vedtak
 
 
-def earlier_date(repo: Repository, entry: Behandling) -> dt.date | None:
+def earlier_date(repo: Repository, entry: Behandling, citing: Meeting) -> dt.date | None:
     """The day of an earlier treatment (the seed prints "7/24 (24.1.2024)"): as written in the
     entry, else the day a sak of this repository was on the agenda, else None."""
     if entry.dato is not None:
         return entry.dato
-    found = repo.cited_sak(entry)
+    found = repo.cited_sak(entry, citing)
     return found[1].dato if found else None
 
 
 def _ranges(repo: Repository) -> str:
-    """"1/24–19/24, 1/25–4/25": the sak numbers of the repository, per year."""
-    spans: dict[int, list[int]] = {}
+    """"1/24–19/24, 1/25–4/25": the sak numbers of the repository, per year and serie (per
+    meeting, where numbers restart each meeting)."""
+    spans: dict[tuple[int, str, str], list[SakNr]] = {}
     for meeting in repo.meetings:
         for sak in meeting.saker:
-            spans.setdefault(sak.nr.year, []).append(sak.nr.n)
-    return ", ".join(f"{min(ns)}/{year:02d}–{max(ns)}/{year:02d}"
-                     for year, ns in sorted(spans.items()))
+            spans.setdefault((sak.nr.year, sak.nr.meeting, sak.nr.serie), []).append(sak.nr)
+    return ", ".join(f"{min(ns)}–{max(ns)}" for _, ns in sorted(spans.items()))
 
 
 # -- selecting and showing ------------------------------------------------------------------

@@ -38,9 +38,10 @@ from nufa_cli.model.objects import (
     Toppnotat,
     slug,
 )
+from nufa_cli.model.saknr import DEFAULT, SakFormat, format_of
 from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check, did_you_mean
+from nufa_cli.sources.schemacheck import check, did_you_mean, dotted
 
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
 
@@ -54,6 +55,8 @@ class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
+        self.numbering = DEFAULT  # the committee's, once nufa.yaml is read
+        self.kortnavn = ""
 
     # -- helpers -------------------------------------------------------------
 
@@ -126,9 +129,53 @@ class _Loader:
         seksjoner = config.toppnotat.seksjoner
         if seksjoner is None:
             seksjoner = [texts("hensikt_med_saken"), texts("bakgrunn")]
+        numbering = self.numbering_of(source, config)
+        self.numbering, self.kortnavn = numbering, config.utvalg.kortnavn
         return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(config.sakstyper), maler, config.font, logo_alt, texts,
-                         tuple(seksjoner))
+                         tuple(t.navn for t in config.sakstyper), maler, config.font, logo_alt,
+                         texts, tuple(seksjoner), numbering,
+                         frozenset(t.navn for t in config.sakstyper if t.vedtak == "valgfritt"))
+
+    def numbering_of(self, source: Source | None, config: schema.NufaConfig) -> SakFormat:
+        """nummerering and the sakstyper's series; a problem with them is reported here once
+        (and no sak number is then reported for not matching the format)."""
+        wanted = config.nummerering
+        numbering = format_of(wanted.format, wanted.per,
+                              [(t.navn, t.serie) for t in config.sakstyper])
+        if source is None:
+            return numbering
+        problems = numbering.problems()
+        for problem in problems[:1]:
+            self.report(source, ("nummerering", "format"), "numbering-format", problem,
+                        "e.g. format: \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\"")
+        if not numbering.has_serie and not problems:
+            for i, sakstype in enumerate(config.sakstyper):
+                if sakstype.serie:
+                    self.report(source, ("sakstyper", i, "serie"), "numbering-serie",
+                                f"sakstype '{sakstype.navn}' has its own serie '{sakstype.serie}', "
+                                "but nummerering.format has no {serie}: its numbers could not "
+                                "be told from the others'",
+                                "add {serie} to nummerering.format, e.g. \"{serie} {n}/{yy}\"")
+        return numbering
+
+    def sak_number(self, source: Source, at: Path_, value: object, year: int,
+                   folder: str) -> SakNr | None:
+        """A sak number as written in a source, read with the committee's format; a located
+        diagnostic when it does not match (none when the format itself is broken)."""
+        nr = self.numbering.parse(str(value), year=year, meeting=folder)
+        if nr is None and self.numbering.usable:
+            message, hint = self.numbering.invalid(value, dotted(at), year=year)
+            self.report(source, at, "invalid-value", message, hint)
+        return nr
+
+    def raw_sak_numbers(self, source: Source, places: list[Path_], year: int) -> None:
+        """The sak numbers of a file whose schema failed, reported as the schema reports its
+        other problems (the file is not used further)."""
+        data = source.doc.data if source.doc else None
+        for at in places:
+            value = _value(data, at)
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                self.sak_number(source, at, value, year, "")
 
     def catalogue(self, source: Source | None, config: schema.NufaConfig,
                   maler: Path | None) -> lang.Catalogue:
@@ -239,8 +286,23 @@ class _Loader:
     def meeting(self, folder: Path, committee: Committee, members: list[Member]) -> Meeting | None:
         agenda, source = self.read_yaml(folder / AGENDA, schema.Agenda)
         if agenda is None:
+            data = source.doc.data if source.doc else None
+            places = [("dager", d, "program", r, "sak")
+                      for d, dag in enumerate(_list(data, "dager"))
+                      for r, _ in enumerate(_list(dag, "program"))]
+            places += [("første_sak",), *(("første_sak", i) for i in range(len(_list(data, "første_sak"))))]
+            self.raw_sak_numbers(source, places, _year_of(folder.name))
             return None
         first = agenda.dager[0].dato
+        numbers = {}
+        for d, dag in enumerate(agenda.dager):
+            for r, rad in enumerate(dag.program):
+                if rad.sak is not None:
+                    at = ("dager", d, "program", r, "sak")
+                    numbers[at[:-1]] = self.sak_number(source, at, rad.sak, first.year, folder.name)
+        starts = self.first_numbers(source, agenda.første_sak, first.year, folder.name)
+        if None in numbers.values() or starts is None:
+            return None  # as a file the schema refuses: its own diagnostics say why
         if folder.name != first.isoformat():
             self.report(source, ("dager", 0, "dato"), "folder-date",
                         f"the meeting folder is named '{folder.name}' but the first day is "
@@ -256,7 +318,8 @@ class _Loader:
                 # a sak with innslag takes the time of its first part (FORMAT.md)
                 tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
                 start = _row_start(tid, previous_end, dag.start if r == 0 else None)
-                row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker)
+                row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker,
+                               numbers.get(at))
                 rows.append(row)
                 previous_end = row.end
             days.append(Day(d + 1, dag.dato, nbdates.parse_clock(dag.start),
@@ -264,10 +327,30 @@ class _Loader:
         self.unused_toppnotater(folder, used_notes)
         meeting = Meeting(folder.name, folder, source, "", agenda.sted, agenda.status, days, saker,
                           [m for m in members if m.valid_on(first)], declared_number=agenda.møte,
-                          lang=committee.lang)
+                          lang=committee.lang, first_numbers=starts)
         if (folder / REFERAT).exists():
-            meeting.referat = self.referat(folder / REFERAT)
+            meeting.referat = self.referat(folder / REFERAT, first.year, folder.name)
         return meeting
+
+    def first_numbers(self, source: Source, første: str | list[str] | None, year: int,
+                      folder: str) -> dict[str, SakNr] | None:
+        """første_sak: where the meeting's numbering starts, by serie; None when one is not a
+        sak number (reported)."""
+        if første is None:
+            return {}
+        values = [((("første_sak",)), første)] if isinstance(første, str) else [
+            (("første_sak", i), v) for i, v in enumerate(første)]
+        found: dict[str, SakNr] = {}
+        for at, value in values:
+            nr = self.sak_number(source, at, value, year, folder)
+            if nr is None:
+                return None
+            if nr.serie in found:
+                self.report(source, at, "first-sak-duplicate",
+                            f"første_sak names two starts for the same serie: {found[nr.serie]} "
+                            f"and {nr}", "give one number per serie")
+            found.setdefault(nr.serie, nr)
+        return found
 
     def end_of(self, source: Source, at: Path_, start: dt.time | None,
                varighet: int | None) -> dt.time | None:
@@ -280,7 +363,8 @@ class _Loader:
         return end
 
     def row(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
-            dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak]) -> Row:
+            dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak],
+            nr: SakNr | None) -> Row:
         parts, part_end = [], None
         for p, innslag in enumerate(rad.innslag):
             part_at = (*at, "innslag", p)
@@ -300,14 +384,13 @@ class _Loader:
             if not rad.tittel:
                 self.report(source, at, "missing-field", "a row without 'sak:' needs a 'tittel:'")
             return Row(rad.tittel or "", start, end, None, parts, at)
-        sak = self.sak(source, at, rad, start, day, dato, folder, used_notes)
+        assert nr is not None  # meeting() reads every row's number first
+        sak = self.sak(source, at, rad, nr, start, day, dato, folder, used_notes)
         saker.append(sak)
         return Row(sak.tittel, start, end, sak, parts, at)
 
-    def sak(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
-            dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
-        nr = SakNr.parse(rad.sak or "")
-        assert nr is not None  # the schema's pattern guarantees it
+    def sak(self, source: Source, at: Path_, rad: schema.Rad, nr: SakNr, start: dt.time | None,
+            day: int, dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
         note = self.toppnotat(source, at, rad, nr, folder, used_notes) if rad.toppnotat else None
         fields: dict[str, Any] = {}
         for key in _MERGED:
@@ -357,9 +440,18 @@ class _Loader:
             return None
         used_notes.add(path.resolve())
         meta, note_source, body, body_line = self.read_markdown(path, schema.ToppnotatMeta)
+        year, cited = nr.year, self._cited_places(note_source)
         if meta is None:
+            self.raw_sak_numbers(note_source, [("sak",), *((*at, "sak") for at in cited)], year)
             return None
-        if SakNr.parse(meta.sak) != nr:
+        numbers = [self.sak_number(note_source, ("sak",), meta.sak, year, folder.name)]
+        numbers += [self.sak_number(note_source, ("tidligere_behandlinger", i, "sak"), entry.sak,
+                                    entry.møte.year if entry.møte else year, "")
+                    for i, entry in enumerate(meta.tidligere_behandlinger)
+                    if entry.utvalg == self.kortnavn]
+        if None in numbers:
+            return None  # as a file the schema refuses
+        if numbers[0] != nr:
             self.report(note_source, ("sak",), "toppnotat-sak",
                         f"the toppnotat says sak {meta.sak}, but the agenda lists it as sak {nr}",
                         "make the numbers agree (nufa renumber does it for you)")
@@ -376,7 +468,14 @@ class _Loader:
                     "no sak in agenda.yaml points to this toppnotat",
                     "add 'toppnotat: toppnotater/" + path.name + "' to its sak", Severity.WARNING))
 
-    def referat(self, path: Path) -> Referat | None:
+    def _cited_places(self, source: Source) -> list[Path_]:
+        """Where a toppnotat's earlier treatments of this committee stand."""
+        data = source.doc.data if source.doc else None
+        return [("tidligere_behandlinger", i) for i, entry in enumerate(
+                _list(data, "tidligere_behandlinger"))
+                if isinstance(entry, dict) and entry.get("utvalg") == self.kortnavn]
+
+    def referat(self, path: Path, year: int, folder: str) -> Referat | None:
         meta, source, body, body_line = self.read_markdown(path, schema.ReferatMeta)
         if meta is None:
             return None
@@ -389,12 +488,13 @@ class _Loader:
         sections: dict[SakNr, ReferatSection] = {}
         for section in found:
             line = body_line + section.line
-            nr = SakNr.parse(section.heading)
+            nr = self.numbering.parse(section.heading.strip(), year=year, meeting=folder)
             if nr is None:
+                example = "7/24" if self.numbering == DEFAULT else self.numbering.example()
                 self.diagnostics.append(Diagnostic(
                     source.rel, line, 1, "referat-heading",
                     f"the section '## {section.heading}' does not name a sak",
-                    "write the sak number alone, e.g. '## 7/24'"))
+                    f"write the sak number alone, e.g. '## {example}'"))
                 continue
             if nr in sections:
                 self.diagnostics.append(Diagnostic(
@@ -416,6 +516,28 @@ class _Loader:
             sections[nr] = ReferatSection(nr, line, minutes,
                                           vedtak[0].text.strip() or None if vedtak else None)
         return Referat(source, meta, sections, body_line)
+
+
+def _list(data: object, key: str) -> list[Any]:
+    """data[key] when data is a mapping and that is a list, else []: raw YAML, schema unchecked."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _value(data: object, at: Path_) -> object:
+    for step in at:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _year_of(folder: str) -> int:
+    """The year of a meeting folder's name, for reading a two-digit year; 2000 if none."""
+    return int(folder[:4]) if folder[:4].isdigit() else 2000
 
 
 def _row_start(tid: str | None, previous_end: dt.time | None,

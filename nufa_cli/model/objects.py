@@ -11,25 +11,10 @@ from pathlib import Path
 from nufa_cli.core import lang as catalogue
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
+from nufa_cli.model.saknr import DEFAULT, SakFormat, SakNr
 from nufa_cli.sources.reader import Located, Path_, Pos
 from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl
-
-_SAKNR = re.compile(r"^([1-9]\d*)/(\d{2})$")
-
-
-@dataclass(frozen=True, order=True)
-class SakNr:
-    year: int  # two digits, as written
-    n: int
-
-    @classmethod
-    def parse(cls, text: str) -> SakNr | None:
-        match = _SAKNR.match(text.strip())
-        return cls(int(match[2]), int(match[1])) if match else None
-
-    def __str__(self) -> str:
-        return f"{self.n}/{self.year:02d}"
 
 
 def slug(text: str) -> str:
@@ -50,22 +35,28 @@ class Committee:
     logo_alt: str = ""  # alt text of the logo in the templates folder
     lang: catalogue.Catalogue = field(default_factory=catalogue.builtin)  # every printed word
     seksjoner: tuple[str, ...] = ()  # the sections check expects in a toppnotat
+    numbering: SakFormat = DEFAULT  # how sak numbers are written, and where they restart
+    vedtak_optional: frozenset[str] = frozenset()  # sakstyper an endelig referat may leave open
 
 
 @dataclass(frozen=True)
 class Member:
     id: str
     navn: str
-    virksomhet: str
+    virksomhet: str | None
     fra: dt.date | None
     til: dt.date | None
+    rolle: str | None = None  # "styreleder", "nestleder": printed after the name
+    parti: str | None = None  # "H", "Ap"
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.fra is None or self.fra <= day) and (self.til is None or day <= self.til)
 
     @property
     def label(self) -> str:
-        return f"{self.navn}, {self.virksomhet}"
+        """"Navn, Virksomhet"; with the role and party: "Navn, ordfører, Virksomhet (Sp)"."""
+        text = ", ".join(part for part in (self.navn, self.rolle, self.virksomhet) if part)
+        return f"{text} ({self.parti})" if self.parti else text
 
 
 @dataclass
@@ -173,6 +164,7 @@ class Meeting:
     members: list[Member]
     referat: Referat | None = None
     declared_number: str | None = None  # 'møte:' as written, checked against the derived one
+    first_numbers: dict[str, SakNr] = field(default_factory=dict)  # første_sak, by serie
     lang: catalogue.Catalogue = field(default_factory=catalogue.builtin, repr=False)  # the committee's
 
     @property
@@ -223,11 +215,20 @@ class Repository:
                 return meeting, sak
         return None
 
-    def cited(self, entry: Behandling) -> SakNr | None:
-        """The number of a tidligere_behandlinger entry naming a sak of this committee."""
-        return SakNr.parse(entry.sak) if entry.utvalg == self.committee.kortnavn else None
+    def cited(self, entry: Behandling, citing: Meeting) -> SakNr | None:
+        """The number of a tidligere_behandlinger entry (of a toppnotat of the meeting citing)
+        naming a sak of this committee. A number without a year is of the year of `møte`, else
+        of the citing meeting; where numbers restart each meeting, only `møte` says whose."""
+        if entry.utvalg != self.committee.kortnavn:
+            return None
+        numbering = self.committee.numbering
+        if numbering.restarts and entry.møte is None:
+            return None
+        year = entry.møte.year if entry.møte else citing.first_day.year
+        return numbering.parse(entry.sak, year=year,
+                               meeting=entry.møte.isoformat() if entry.møte else "")
 
-    def cited_sak(self, entry: Behandling) -> tuple[Meeting, Sak] | None:
+    def cited_sak(self, entry: Behandling, citing: Meeting) -> tuple[Meeting, Sak] | None:
         """The sak of this repository an entry names, if it is here."""
-        nr = self.cited(entry)
+        nr = self.cited(entry, citing)
         return self.find_sak(nr) if nr else None

@@ -39,6 +39,7 @@ from nufa_cli.core.output import OutputError, check_output_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
+from nufa_cli.model.saknr import slug
 from nufa_cli.publish.views import (
     DayView,
     DocumentView,
@@ -98,7 +99,8 @@ def _size(path: Path) -> str:
 
 
 def _sak_pattern(nr: SakNr) -> re.Pattern[str]:
-    return re.compile(rf"(?<![0-9]){nr.n}-{nr.year:02d}(?![0-9])")
+    """The number in a file name as nufa writes it there: 12-24 for 12/24, v-sak-2."""
+    return re.compile(rf"(?<![0-9]){re.escape(slug(str(nr)))}(?![0-9])")
 
 
 def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
@@ -216,8 +218,8 @@ def _calendar(repo: Repository, meeting: Meeting, build_dir: Path, site: Site) -
 
 
 def _anchor(nr: str) -> str:
-    """A sak's id on its meeting page: "12/24" -> "sak-12-24"."""
-    return "sak-" + nr.replace("/", "-")
+    """A sak's id on its meeting page: "12/24" -> "sak-12-24", "V-sak 2" -> "sak-v-sak-2"."""
+    return "sak-" + slug(nr)
 
 
 def _day_view(meeting: Meeting, day: Day) -> DayView:

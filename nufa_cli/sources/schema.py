@@ -24,7 +24,6 @@ from pydantic import (
 from nufa_cli.core import lang
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-NR_PATTERN = r"^[1-9]\d*/\d{2}$"  # N/YY: sak and meeting numbers
 _HHMM = re.compile(HHMM_PATTERN)
 
 
@@ -54,8 +53,10 @@ Klokkeslett = Annotated[
 ]
 SakNr = Annotated[
     str,
-    Field(pattern=NR_PATTERN, description="Case number N/YY, e.g. 12/24"),
+    Field(min_length=1, description="Case number as printed: N/YY (12/24) by default, else as "
+          "nufa.yaml's nummerering.format (V-sak 2, PS 4/15, 2021/45)"),
 ]
+MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, ukjent
 Tekst = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
 Skjerming = Annotated[
@@ -98,6 +99,27 @@ class Katalog(Tekster):  # type: ignore[misc, valid-type]  # a model made at imp
         None, description="BCP 47 tag of the documents' language with region, e.g. nn-NO")
 
 
+class Sakstype(_Strict):
+    navn: Tekst
+    serie: Annotated[str, Field(pattern=r"^[^{}\s]+$")] | None = Field(
+        None, description='Its own number series, printed by {serie} in nummerering.format: '
+        '"O" for "O-sak 3"')
+    vedtak: Literal["påkrevd", "valgfritt"] = Field(
+        "påkrevd", description="valgfritt: an endelig referat may leave this type without a Vedtak")
+
+
+def _named(value: Any) -> Any:
+    return {"navn": value} if isinstance(value, str) else value
+
+
+class Nummerering(_Strict):
+    format: Tekst = Field(
+        "{n}/{yy}", description="Printed form of a sak number; fields {n} {n:02} {n:03} {yy} "
+        "{yyyy} {serie}, e.g. '{serie}-sak {n}', '{n}/{yyyy}'")
+    per: Literal["år", "møte"] = Field(
+        "år", description="år: numbers run through the calendar year; møte: restart each meeting")
+
+
 class ToppnotatValg(_Strict):
     seksjoner: list[Tekst] | None = Field(
         None, description="Sections check warns about when a toppnotat lacks them; [] for none. "
@@ -109,7 +131,9 @@ class NufaConfig(_Strict):
 
     utvalg: Utvalg = Field(default_factory=Utvalg)
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
-    sakstyper: list[Tekst] = Field(default_factory=lambda: list(DEFAULT_SAKSTYPER), min_length=1)
+    sakstyper: list[Annotated[Sakstype, BeforeValidator(_named)]] = Field(
+        default_factory=lambda: [Sakstype(navn=n) for n in DEFAULT_SAKSTYPER], min_length=1,
+        description="The sakstyper: a name, or {navn, serie, vedtak}")
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
     font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
         None, description="Font family of the documents; its font files go in <maler>/fonts/. "
@@ -123,6 +147,7 @@ class NufaConfig(_Strict):
     tekster: Tekster = Field(  # type: ignore[valid-type]
         default_factory=Tekster, description="Printed texts by name, over the language's own")
     toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
+    nummerering: Nummerering = Field(default_factory=Nummerering)
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -194,9 +219,13 @@ class Dag(_Strict):
 class Agenda(_Strict):
     """agenda.yaml: one meeting and its timed programme."""
 
-    møte: Annotated[str, Field(pattern=NR_PATTERN)] | None = Field(
-        None, description="Meeting number N/YY; only for the first meeting of a year in the repo"
+    møte: Annotated[str, Field(pattern=MEETING_NR_PATTERN)] | None = Field(
+        None, description="Meeting number N/YY or N/YYYY, for the first meeting of a year in the "
+        "repo; 'ukjent' prints no number"
     )
+    første_sak: SakNr | list[SakNr] | None = Field(
+        None, description="Where this meeting's numbering starts (per serie) instead of "
+        "continuing from the meeting before it: an archive with gaps")
     sted: Tekst
     status: Literal["utkast", "endelig"] = "utkast"
     dager: list[Dag] = Field(min_length=1)
@@ -208,6 +237,8 @@ class Agenda(_Strict):
 class Behandling(_Strict):
     utvalg: Tekst
     sak: SakNr
+    møte: Dato | None = Field(
+        None, description="The meeting (its first day) of a sak numbered per meeting")
     tittel: Tekst | None = None
     vedtak: Markdown | None = None
     dato: Dato | None = Field(

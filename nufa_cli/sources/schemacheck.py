@@ -64,7 +64,7 @@ def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[D
 def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagnostic:
     loc = tuple(err["loc"])
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    where = _dotted(loc)
+    where = dotted(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
         pos = doc.key_pos(loc)
@@ -75,7 +75,7 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
         return Diagnostic(rel, pos.line, pos.col, "unknown-key", f"unknown key '{loc[-1]}'", hint)
     if kind == "missing":
         pos = doc.pos(loc[:-1])
-        parent = _dotted(loc[:-1])
+        parent = dotted(loc[:-1])
         place = f" in {parent}" if parent else ""
         return Diagnostic(rel, pos.line, pos.col, "missing-field",
                           f"missing required key '{loc[-1]}'{place}", f"add '{loc[-1]}: ...'")
@@ -99,7 +99,8 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     return Diagnostic(rel, pos.line, pos.col, code, f"{where or 'the file'}: {message}{suffix}")
 
 
-def _dotted(loc: tuple) -> str:
+def dotted(loc: tuple) -> str:
+    """A path in a file as the messages write it: dager[0].program[2].sak"""
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

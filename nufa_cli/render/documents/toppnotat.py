@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import marking
+from nufa_cli.model.saknr import slug
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 from nufa_cli.sources.schema import Behandling
@@ -38,15 +39,18 @@ class Toppnotat:
 
 
 def stem(nr: SakNr) -> str:
-    """The built file's name without extension: toppnotat-12-24."""
-    return f"toppnotat-{nr.n}-{nr.year:02d}"
+    """The built file's name without extension: the number as printed, in lowercase ASCII
+    letters and digits joined by hyphens: toppnotat-12-24 (12/24, as in part 1),
+    toppnotat-v-sak-2, toppnotat-ps-4-15, toppnotat-2021-45. Numbers are unique in a meeting,
+    so are the names in its folder."""
+    return f"toppnotat-{slug(str(nr))}"
 
 
-def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
+def earlier_decision(repo: Repository, entry: Behandling, citing: Meeting) -> EarlierDecision:
     """An entry as written; a sak of this repository fills in its own title, vedtak and day."""
-    tittel, vedtak = resolve_earlier(repo, entry)
-    return EarlierDecision(entry.utvalg, entry.sak, earlier_date(repo, entry), tittel or "",
-                           vedtak or "")
+    tittel, vedtak = resolve_earlier(repo, entry, citing)
+    return EarlierDecision(entry.utvalg, entry.sak, earlier_date(repo, entry, citing),
+                           tittel or "", vedtak or "")
 
 
 def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
@@ -62,7 +66,7 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         saksbehandler=sak.saksbehandler,
         forslag_til_vedtak=sak.forslag_til_vedtak,
         body=note.body,
-        earlier=tuple(earlier_decision(repo, e) for e in note.meta.tidligere_behandlinger),
+        earlier=tuple(earlier_decision(repo, e, meeting) for e in note.meta.tidligere_behandlinger),
         skjermet=sak.skjermet,
     )
 
