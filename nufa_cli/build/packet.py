@@ -4,7 +4,7 @@ Order: the innkalling, then the vedlegg in number order (1, 2, ... 7, 7A, 8): a 
 as its toppnotat document, a `referat:` vedlegg as that meeting's referat, a `fil:` PDF
 as its own pages, any other file and a `url:` as a short page naming it (with the link).
 The public packet, build/<meeting>/offentlig/sakspapirer.pdf, is the same made from the
-public view (offentlig.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
+public view (model/public.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
 offentlighet, <basis>", and nothing of it (title, address, file) is in the packet.
 Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at the top
 of its first page; the running header keeps the document's own title); the outline holds

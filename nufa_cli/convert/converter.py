@@ -170,7 +170,7 @@ class Converter:
 
     def compile_typst(self, source: bytes, root: Path, title: str) -> bytes:
         """Typst source as a PDF/UA-1 file, with pdf()'s compiler, fonts and timestamp; any
-        typst warning is an error. The meeting packet (nufa_cli/packet.py) joins several
+        typst warning is an error. The meeting packet (nufa_cli/build/packet.py) joins several
         documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(

@@ -2,7 +2,7 @@
 
 Derivation (times from durations, meeting numbers, vedlegg numbers, merged
 toppnotat fields) happens here once; rules that compare derived values live in
-validate.py. Nothing here raises for bad content: problems become diagnostics.
+check/validate.py. Nothing here raises for bad content: problems become diagnostics.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ else; writes build/site/: index.html (meetings, newest first), <meeting>/index.h
 and copies of the documents. Pages link relatively and load nothing from elsewhere, so the
 folder works from a web server and from file:// alike.
 
-The site is public. Its pages are made from the public view (offentlig.py), so what is
+The site is public. Its pages are made from the public view (model/public.py), so what is
 `skjermet` is not on them. Of the built documents it publishes the public set in
 build/<meeting>/offentlig/ (nufa build --offentlig; nufa site builds it) where that was made
 from today's sources, and otherwise a document in build/<meeting>/ only when it shows

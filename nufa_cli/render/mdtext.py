@@ -1,6 +1,6 @@
 """Write pandoc Markdown safely: escape plain text, contain user Markdown, lay out grid tables.
 
-The rendered documents are read by pandoc's own Markdown reader (see convert.py), so
+The rendered documents are read by pandoc's own Markdown reader (see convert/converter.py), so
 everything a template inserts must mean to pandoc exactly what its author meant:
 plain text stays text, a user's Markdown block stays inside the place it was put.
 """

@@ -2,7 +2,7 @@
 
 These classes are the contract of FORMAT.md in code. They validate the plain
 data that sources.py reads and give editors JSON Schemas (`nufa schema`).
-Cross-file rules (numbering, times, members) live in validate.py.
+Cross-file rules (numbering, times, members) live in check/validate.py.
 """
 
 from __future__ import annotations

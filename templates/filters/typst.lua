@@ -2,7 +2,7 @@
 -- writer's bugs (each has a test in tests/test_convert.py that fails without it) and give
 -- the document classes of templates/MARKDOWN.md their typst form; the nufa-* functions
 -- live in templates/nufa.typ. Raw typst is written only here, from values escaped here:
--- never from user text. (@word as citation: see READER in nufa_cli/convert.py.)
+-- never from user text. (@word as citation: see READER in nufa_cli/convert/converter.py.)
 
 local function typst_string(text)
   text = text:gsub("%s+", " ")

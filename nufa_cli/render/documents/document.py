@@ -1,4 +1,4 @@
-"""A rendered document: the Markdown and what convert.py needs besides it."""
+"""A rendered document: the Markdown and what convert/ needs besides it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 class Document:
     kind: str  # "innkalling" | "saksliste" | "toppnotat" | "referat"
     stem: str  # output path in build/<meeting>/ without extension: "innkalling", "toppnotat-12-24",
-    # "offentlig/innkalling" (the public set, offentlig.py)
+    # "offentlig/innkalling" (the public set, build/public.py)
     title: str  # "Innkalling NUFA 24. – 25. april 2024": metadata and running header
     header: str  # running header, left part: the committee's name (and "Unntatt offentlighet, ...")
     markdown: str
