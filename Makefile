@@ -49,4 +49,4 @@ schemas: $(STAMP) ## Regenerate the JSON Schemas in schemas/
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .ruff_cache .hypothesis
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis
