@@ -28,8 +28,9 @@ check: $(STAMP) ## Check the sample sources
 	$(BIN)/nufa check
 
 .PHONY: test
-test: $(STAMP) ## Run the linter and the test suite (real pandoc and typst)
+test: $(STAMP) ## Run the linter, the type checker and the test suite (real pandoc and typst)
 	$(BIN)/ruff check nufa_cli tests tools
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 .PHONY: bench
@@ -48,4 +49,4 @@ schemas: $(STAMP) ## Regenerate the JSON Schemas in schemas/
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .ruff_cache .hypothesis
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -10,13 +10,20 @@ import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nufa_cli.build.targets import ALL_KINDS
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
 from nufa_cli.core.root import find_root
+
+if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
+    import rich.progress
+
+    from nufa_cli.build.orchestrator import Progress as BuildProgress
+    from nufa_cli.edit.scaffold import Outcome
+    from nufa_cli.model.objects import Repository
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
@@ -49,7 +56,7 @@ def _root(path: Path | None) -> Path:
     return find_root(start)
 
 
-def _summary(diagnostics: list, strict: bool) -> str:
+def _summary(diagnostics: list[Diagnostic], strict: bool) -> str:
     errors = sum(d.severity is Severity.ERROR or strict for d in diagnostics)
     warnings = len(diagnostics) - errors
     if not diagnostics:
@@ -139,8 +146,8 @@ def _shown(path: Path) -> str:
 class _progress:
     """A rich progress bar on a terminal; silent in CI and pipes."""
 
-    def __enter__(self):
-        self.bar = None
+    def __enter__(self) -> BuildProgress:
+        self.bar: rich.progress.Progress | None = None
         if sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -185,7 +192,7 @@ class SourcesHaveErrors(NufaError):
                          diagnostics)
 
 
-def _checked_repo(path: Path | None):  # a Repository; model is imported lazily
+def _checked_repo(path: Path | None) -> Repository:
     from nufa_cli.check.validate import check as run_check
 
     repo, diagnostics = run_check(_root(path))
@@ -342,7 +349,7 @@ MeetingArg = Annotated[str, typer.Argument(
     metavar="MEETING", help="The meeting folder, e.g. 2024-04-24 or meetings/2024-04-24.")]
 
 
-def _report(outcome) -> None:  # a scaffold.Outcome; the module is imported lazily
+def _report(outcome: Outcome) -> None:
     for change in outcome.changes:
         typer.echo(change.text())
     for note in outcome.notes:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nufa_cli.core.root import AGENDA, CONFIG, MEETINGS, MEMBERS
 from nufa_cli.git.snapshot import Revision, changed_paths, resolve, sources_at
-from nufa_cli.model.load import AGENDA, CONFIG, MEETINGS, MEMBERS, load
+from nufa_cli.model.load import load
 from nufa_cli.model.objects import Repository
 
 

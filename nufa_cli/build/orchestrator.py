@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from nufa_cli import __version__
 from nufa_cli.build import cache as buildcache
@@ -39,6 +39,13 @@ FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 END_EPOCH = int(dt.datetime(2108, 1, 1, tzinfo=dt.UTC).timestamp())  # a zip (DOCX) date ends 2107
 
 Progress = Callable[[int, int, str], None]
+
+
+class CommitteeLook(TypedDict):
+    """nufa.yaml's share of the look: keyword arguments of Converter."""
+
+    font: str | None
+    logo_alt: str
 
 
 class UnknownMeeting(NufaError):
@@ -89,7 +96,7 @@ def source_date_epoch(root: Path) -> int:
 def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
     if not names:
         return list(repo.meetings)
-    chosen = []
+    chosen: list[Meeting] = []
     for name in names:
         folder = Path(name).name  # accept "meetings/2024-04-24" as well as "2024-04-24"
         meeting = repo.meeting(folder)
@@ -143,7 +150,7 @@ def lanes() -> int:
 
 def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path, Packet]],
                 template_dirs: Sequence[Path], epoch: int, out: Path, progress: Progress | None,
-                look: dict[str, str | None]) -> dict[Path, bytes]:
+                look: CommitteeLook) -> dict[Path, bytes]:
     """Convert every stale output in parallel lanes, each pulling the next piece of work.
 
     A job's DOCX and PDF are one piece, so its Markdown is read once. Packets, the longest
@@ -177,9 +184,10 @@ def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path,
         with Converter(template_dirs, epoch, sources=sources, **look) as converter:
             while True:
                 with lock:
-                    index, piece = next(pending, (None, None))
-                if piece is None:
+                    item = next(pending, None)
+                if item is None:
                     return results
+                index, piece = item
                 try:
                     if isinstance(piece[0], Job):
                         job, paths = piece
@@ -251,7 +259,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     documents = [pair for _, _, found in sets for pair in found]
 
     template_dirs = root_template_dirs(repo.committee.maler)
-    look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}  # nufa.yaml's share
+    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
     templates_key = digest(template_fingerprint(template_dirs), json.dumps(look))
     plan = Plan.start(out)
     todo: list[tuple[Path, Job]] = []

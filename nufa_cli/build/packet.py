@@ -158,7 +158,7 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
     each sak number in the saksliste (replaced in the typst by a bookmarked heading)."""
     salt = next(c for c in "ABCDEFGHJKLMNPRSTUVWXY" if f"Q{c}Z" not in plain)
     context = innkalling.context(repo, meeting)
-    saker = []
+    saker: list[tuple[str, str, str]] = []
     days = []
     for day in context.saksliste.days:
         items = []
@@ -224,7 +224,7 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         source = converter.typst_source(part.job).decode("utf-8")
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
-            source = _IMAGE_CALL.sub(lambda m, p=prefix: f"{m[1]}/{p}/", source)
+            source = _IMAGE_CALL.sub(_under(prefix), source)
         opening = [f"#nufa-packet-part({_typst_string(part.heading)}) <{part.label}>",
                    "#set heading(offset: 1)"]
         if part.pdf is not None:
@@ -237,7 +237,7 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
             raise ConvertError("the document's start ('// nufa:body' in nufa.typ) was not "
                                "found once in its typst",
                                title=part.job.title, fmt="PDF")
-        source = _BODY_LINE.sub(lambda _, lines=opening: "\n".join(lines), source)
+        source = _BODY_LINE.sub(_verbatim("\n".join(opening)), source)
         if index == 0:
             source = _sak_headings(source, pk.saker)
         pieces.append(f"#[\n{source}\n]\n")
@@ -266,7 +266,25 @@ def _typst_string(text: str) -> str:
 def _sak_headings(source: str, saker: Sequence[tuple[str, str, str]]) -> str:
     """Each sak's token: its number under a bookmarked heading (the first time) or as text."""
     for token, number, bookmark in saker:
-        calls = iter([f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"])
-        source = re.sub(rf"\b{token}\b",
-                        lambda _, n=number, c=calls: next(c, f"#{_typst_string(n)};"), source)
+        heading = f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"
+        source = re.sub(rf"\b{token}\b", _first_then(heading, f"#{_typst_string(number)};"), source)
     return source
+
+
+# re.sub replacements as functions: a replacement string would have its backslashes read.
+Replacement = Callable[[re.Match[str]], str]
+
+
+def _under(prefix: str) -> Replacement:
+    """An image call (_IMAGE_CALL) with its path from the typst root under prefix."""
+    return lambda call: f"{call[1]}/{prefix}/"
+
+
+def _verbatim(text: str) -> Replacement:
+    return lambda _: text
+
+
+def _first_then(first: str, rest: str) -> Replacement:
+    """first for the first match, rest for every later one."""
+    given = iter([first])
+    return lambda _: next(given, rest)

@@ -94,7 +94,8 @@ def current_files(meeting_out: Path, wanted: dict[str, str]) -> tuple[list[Path]
     if not folder.is_dir():
         return [], []
     stamp = read_stamp(folder)
-    current, old = [], []
+    current: list[Path] = []
+    old: list[Path] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue

@@ -55,10 +55,10 @@ class Plan:
         try:
             for path, data in sorted(self.contents.items()):
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                staged.append((Path(tmp), path))
+                staged.append((Path(name), path))
         except OSError as exc:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)

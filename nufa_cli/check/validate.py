@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from nufa_cli.check import glyphs
 from nufa_cli.check.images import resolve_image
@@ -83,7 +85,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                 for item in (row, *row.parts):
                     if item.tid is None:
                         continue
-                    if last is not None and item.tid < last.tid:
+                    if last is not None and last.tid is not None and item.tid < last.tid:
                         yield meeting.source.diagnostic((*item.at, "tid"), "time-order",
                                   f"'{item.tittel}' at {nbdates.clock(item.tid)} comes before "
                                   f"'{last.tittel}' at {nbdates.clock(last.tid)}",
@@ -98,7 +100,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                         busy = None  # its parts lie inside it
                 if row.parts:  # the next row starts after the sak and its last part
                     ended = [r for r in (row, *row.parts) if r.end]
-                    busy = max(ended, key=lambda r: r.end) if ended else None
+                    busy = max(ended, key=lambda r: r.end or dt.time.min) if ended else None
             for row in day.rows:
                 if row.sak is None or row.tid is None:
                     continue
@@ -127,9 +129,9 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
                                  "correct the number, or add the sak to agenda.yaml")
         if ref.meta.status == "endelig":
             for sak in meeting.saker:
-                section = ref.sections.get(sak.nr)
-                if section is None or not section.vedtak:
-                    line = section.line if section else ref.body_line
+                written = ref.sections.get(sak.nr)
+                if written is None or not written.vedtak:
+                    line = written.line if written else ref.body_line
                     yield Diagnostic(source.rel, line, 1, "vedtak-missing",
                                      f"status is endelig, but sak {sak.nr} has no vedtak",
                                      f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
@@ -298,13 +300,13 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
         return
     family = repo.committee.font or "Carlito"
     refused = glyphs.typst_refuses({char for _, _, char, _ in found}, font_dirs, family)
-    for source, line, char, at in found:
+    for source, line, char, where in found:
         if char in refused:
             message = (f"the character '{char}' (U+{ord(char):04X}) cannot be printed: the font "
                        f"{family} has no glyph for it, and the PDF would stop there")
             hint = "remove it, or write it in words"
-            if at is not None:
-                yield source.diagnostic(at, "unprintable", message, hint)
+            if where is not None:
+                yield source.diagnostic(where, "unprintable", message, hint)
             else:
                 yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
 
@@ -353,9 +355,9 @@ def skjerming(repo: Repository) -> Iterator[Diagnostic]:
                               "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
 
 
-def _value(data: object, at: Path_) -> object:
+def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
     for step in at:
-        data = data[step]  # type: ignore[index]  # at is a path the YAML holds
+        data = data[step]  # at is a path the YAML holds
     return data
 
 

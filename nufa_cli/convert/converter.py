@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import typst
@@ -262,8 +263,8 @@ class Converter:
         return output
 
     def _request(
-        self, header: dict, job: Job, fmt: str, blobs: list[bytes] = ()
-    ) -> tuple[dict, bytes]:
+        self, header: dict[str, Any], job: Job, fmt: str, blobs: Sequence[bytes] = ()
+    ) -> tuple[dict[str, Any], bytes]:
         """One worker request; pandoc's warnings are errors, like typst's."""
         try:
             reply, output = self._pandoc().request(header, blobs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -61,7 +61,7 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     """Draw each page of the PDF vedlegg into its stand-in image, in order."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
-    from pypdf.generic import ContentStream, NameObject
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
     sources = [(path, number, page) for path in files
                for number, page in enumerate(read(path, title).pages, start=1)]
@@ -70,14 +70,18 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; typst wrote 1.7
     queue = iter(sources)
     drawn = 0
+    damage: tuple[type[Exception], ...] = (PyPdfError, *_DAMAGE)
     for page in writer.pages:
-        xobjects = page["/Resources"].get_object().get("/XObject")
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject)  # typst gives each page its own
+        xobjects = resources.get("/XObject")
         stand_ins = {name for name, ref in (xobjects or {}).items() if _is_stand_in(ref)}
-        if not stand_ins:
+        if xobjects is None or not stand_ins:
             continue
         xobjects = xobjects.get_object()
         stream = ContentStream(page.get_contents(), writer)
-        matrix, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+        matrix: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        stack: list[tuple[float, ...]] = []
         for i, (operands, operator) in enumerate(stream.operations):
             if operator == b"q":
                 stack.append(matrix)
@@ -86,13 +90,14 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
             elif operator == b"cm":
                 matrix = _multiply(tuple(float(x) for x in operands), matrix)
             elif operator == b"Do" and operands[0] in stand_ins:
-                path, number, source = next(queue, (None, 0, None))
-                if path is None:
+                drawing = next(queue, None)
+                if drawing is None:
                     raise _error("more page stand-ins than PDF pages", title)
+                path, number, source = drawing
                 name = NameObject(f"/NufaVedlegg{drawn}")
                 try:
                     xobjects[name] = _form(writer, source, matrix, path, number, title)
-                except (PyPdfError, *_DAMAGE) as error:  # a value missing or of a wrong type
+                except damage as error:  # a value missing or of a wrong type
                     why = f"cannot be taken apart ({type(error).__name__}: {error})"
                     raise _damaged(path, number, why, title) from error
                 stream.operations[i] = ([name], b"Do")
@@ -105,7 +110,7 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     return out.getvalue()
 
 
-def _is_stand_in(ref: object) -> bool:
+def _is_stand_in(ref: Any) -> bool:  # any PDF object: reading it tells what it is
     image = ref.get_object() if hasattr(ref, "get_object") else ref
     return (image.get("/Subtype") == "/Image"
             and (image.get("/Width"), image.get("/Height")) == STAND_IN_SIZE
@@ -167,15 +172,15 @@ def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path
         NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x0 + w, y0 + h)),
         NameObject("/Matrix"): ArrayObject(FloatObject(round(v, 6)) for v in matrix),
-        NameObject("/Resources"): (source["/Resources"].get_object().clone(writer)
+        NameObject("/Resources"): (source["/Resources"].clone(writer)
                                    if "/Resources" in source else DictionaryObject()),
     })
     if "/Group" in source:
-        form[NameObject("/Group")] = source["/Group"].get_object().clone(writer)
+        form[NameObject("/Group")] = source["/Group"].clone(writer)
     return writer._add_object(form.flate_encode())  # pypdf has no public way to add a stream
 
 
-def _check_fonts(resources: object, path: Path, title: str, seen: set[int] | None = None) -> None:
+def _check_fonts(resources: Any, path: Path, title: str, seen: set[int] | None = None) -> None:
     """PDF/UA-1 (7.21.4.1) requires every font to be embedded, in an inserted page too."""
     seen = set() if seen is None else seen
     resources = resources.get_object() if hasattr(resources, "get_object") else resources

@@ -19,10 +19,10 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from nufa_cli.check.validate import check
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity
+from nufa_cli.core.root import AGENDA, MEETINGS, REFERAT
 from nufa_cli.edit import renumber
 from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
-from nufa_cli.model.load import AGENDA, MEETINGS, REFERAT
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
 
 AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.json\n"

@@ -199,7 +199,8 @@ class _Loader:
                         f"{first.isoformat()}",
                         f"rename the folder to meetings/{first.isoformat()}")
         used_notes: set[Path] = set()
-        days, saker = [], []
+        days: list[Day] = []
+        saker: list[Sak] = []
         for d, dag in enumerate(agenda.dager):
             rows = []
             previous_end: dt.time | None = None

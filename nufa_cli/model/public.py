@@ -63,9 +63,9 @@ def public_view(repo: Repository) -> Repository:
         if meeting.referat:
             sections = meeting.referat.sections
             for nr, section in sections.items():
-                sak = meeting.sak(nr)
-                if sak and sak.skjermet:
-                    vedtak = marking_markdown(sak.skjermet) if section.vedtak else None
+                owner = meeting.sak(nr)
+                if owner and owner.skjermet:
+                    vedtak = marking_markdown(owner.skjermet) if section.vedtak else None
                     sections[nr] = ReferatSection(nr, section.line, "", vedtak)
     return public
 

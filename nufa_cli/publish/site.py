@@ -21,12 +21,15 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from nufa_cli.build.packet import STEM as PACKET
@@ -62,7 +65,8 @@ _LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", PACKET: "Sakspa
 # --- user Markdown -------------------------------------------------------------------------
 
 
-def _image_as_link(self, tokens, idx, options, env) -> str:  # markdown-it's rule signature
+def _image_as_link(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:  # markdown-it's rule signature
     """An image becomes a link to it: the site loads nothing the sources point to elsewhere."""
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
@@ -75,7 +79,7 @@ _MD.add_render_rule("image", _image_as_link)
 
 def markdown_html(text: str, level: int) -> Markup:
     """User Markdown as HTML, raw HTML escaped; its headings start at h<level>."""
-    env: dict = {}
+    env: EnvType = {}
     tokens = _MD.parse(text, env)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):

@@ -101,7 +101,7 @@ def _label(prefix: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", prefix).strip("-")
 
 
-def _code_lines(tokens: list[Token]) -> set[int]:
+def _code_lines(tokens: Sequence[Token]) -> set[int]:
     """Lines inside fenced or indented code, where nothing may be rewritten."""
     lines: set[int] = set()
     for token in tokens:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from nufa_cli.core.errors import Diagnostic
-from nufa_cli.sources.reader import Located
+from nufa_cli.sources.reader import Located, Path_
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -87,14 +87,14 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     return Diagnostic(rel, pos.line, pos.col, code, f"{where or 'the file'}: {message}{suffix}")
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: Path_) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
 
-def _keys_at(cls: type[BaseModel], loc: tuple) -> list[str]:
+def _keys_at(cls: type[BaseModel], loc: Path_) -> list[str]:
     model: type[BaseModel] | None = cls
     for part in loc:
         if isinstance(part, int) or model is None:
