@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from nufa_cli.check.validate import check
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.edit import renumber
 from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
@@ -246,10 +247,7 @@ def _check_sakstype(repo: Repository, wanted: str) -> None:
     allowed = repo.committee.sakstyper
     if wanted in allowed:
         return
-    folded = {t.casefold(): t for t in allowed}
-    close = [folded[wanted.casefold()]] if wanted.casefold() in folded else \
-        difflib.get_close_matches(wanted, allowed, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+    hint = did_you_mean(wanted, allowed, f"use one of: {', '.join(allowed)}", ignore_case=True)
     raise UsageProblem(f"sakstype '{wanted}' is not in nufa.yaml's sakstyper; {hint}")
 
 
