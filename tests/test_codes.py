@@ -13,12 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import run_nufa
 
 from nufa_cli.core import codes
 from nufa_cli.core.codes import Edit, Severity, UnknownCode
 from nufa_cli.core.errors import Diagnostic
 
 PACKAGE = Path(__file__).resolve().parents[1] / "nufa_cli"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md"
 
 
 # -- a code must be declared to be raised ----------------------------------------------------
@@ -170,3 +172,97 @@ def test_edit_policies_of_the_codes_edits_depend_on() -> None:
         "unreadable", "binary-file", "file-too-large", "file-missing", "toppnotat-path",
         "toppnotat-missing", "toppnotat-reused"}
     assert all(c.severity is Severity.ERROR for c in codes.CODES if c.edit is not Edit.PROCEED)
+
+
+# -- nufa explain -----------------------------------------------------------------------------
+
+TIME_OVERLAP = '''\
+# time-overlap
+
+A row starts before the row above it ends.
+
+Severity: error.
+
+Edit commands: nufa new, nufa renumber and nufa referat go ahead despite it.
+
+## What it means
+
+A row with a `varighet` ends that many minutes after it starts, and the next row may not
+start before then: the two would take place at once. A sak's `innslag` lie inside the
+sak.
+
+## Example
+
+In `meetings/2024-04-24/agenda.yaml`:
+
+```yaml
+      - sak: 12/24
+        tid: "11:05"
+        varighet: 55
+        toppnotat: toppnotater/12-24-tannhelse.md
+      - tid: "11:55"
+        tittel: Pause
+```
+
+## Fix
+
+Shorten the row before (its `varighet`), or move this row to when it ends.
+'''
+
+
+@pytest.fixture
+def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    """nufa through its real entry point, outside any repository: explain needs none."""
+    def run(*args: str) -> tuple[int, str, str]:
+        return run_nufa(monkeypatch, capsys, *args, cwd=tmp_path)
+
+    return run
+
+
+def test_explain_a_code(nufa) -> None:
+    assert nufa("explain", "time-overlap") == (0, TIME_OVERLAP, "")
+
+
+def test_explain_a_code_an_edit_cannot_pass(nufa) -> None:
+    code, out, err = nufa("explain", "sak-sequence")
+    assert (code, err) == (0, "")
+    assert ("Edit commands: nufa renumber runs and repairs it; nufa new and nufa referat refuse "
+            "until\nthe numbers are in order.\n") in out
+
+
+def test_explain_lists_every_code_with_its_title(nufa) -> None:
+    code, out, err = nufa("explain")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == ["file-too-large          error    A source file is larger than 2 MiB",
+                         "unreadable              error    A source file cannot be read"]
+    assert "toppnotat-unused        warning  A toppnotat that no sak points to" in lines
+    assert [line.split()[0] for line in lines[:-2]] == [c.code for c in codes.CODES]
+    assert lines[-2:] == ["", "nufa explain CODE shows what a code means, an example and the fix."]
+
+
+def test_explain_all_is_the_diagnostics_reference(nufa) -> None:
+    code, out, err = nufa("explain", "--all")
+    assert (code, err) == (0, "")
+    assert out == DOCS.read_text(encoding="utf-8"), (
+        "docs/diagnostics.md is behind core/codes.py: run nufa explain --all > docs/diagnostics.md")
+    for c in codes.CODES:
+        assert f"\n## {c.code}\n\n{c.title}.\n" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["explain", "time-overlp"],
+     "Invalid value for CODE: unknown diagnostic code 'time-overlp'; did you mean 'time-overlap'?"),
+    (["explain", "Sak-Year"],
+     "Invalid value for CODE: unknown diagnostic code 'Sak-Year'; did you mean 'sak-year'?"),
+    (["explain", "zzz"],
+     "Invalid value for CODE: unknown diagnostic code 'zzz'; nufa explain lists every code"),
+    (["explain", "time-overlap", "--all"], "Invalid value for --all: give a code or --all, not both"),
+])
+def test_explain_usage_errors(nufa, args: list[str], message: str) -> None:
+    code, out, err = nufa(*args)
+    assert (code, out) == (2, "")
+    # the message is boxed and wrapped to the terminal: compare its words
+    words = " ".join(line.strip(" │╭╮╰╯─") for line in err.splitlines()).split()
+    assert " ".join(message.split()) in " ".join(words)
+    assert "Traceback" not in err
