@@ -179,6 +179,28 @@ def schema(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def explain(
+    code: Annotated[str | None, typer.Argument(
+        metavar="CODE", help="A diagnostic code, e.g. time-overlap (default: list every code).")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Explain every code in full.")] = False,
+) -> None:
+    """Explain a diagnostic code: what it means, an example and the fix."""
+    from nufa_cli.core import codes
+
+    if code is not None and every:
+        raise typer.BadParameter("give a code or --all, not both", param_hint="--all")
+    if every:
+        typer.echo(codes.reference(), nl=False)
+    elif code is None:
+        typer.echo(codes.index())
+    else:
+        try:
+            typer.echo(codes.lookup(code).describe(), nl=False)
+        except codes.UnknownCode as exc:
+            raise typer.BadParameter(str(exc), param_hint="CODE") from None
+
+
 # Feature commands are registered below this line, one block per module (keep blocks small:
 # parse arguments, call the library, print). Insert new blocks directly above this comment's end.
 # -- history: nufa sak, nufa list ------------------------------------------------------------

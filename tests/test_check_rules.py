@@ -30,6 +30,7 @@ from helpers import (
 )
 
 from nufa_cli.check.validate import check
+from nufa_cli.core import codes
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.model.objects import SakNr
 
@@ -57,6 +58,15 @@ def put(path: str, content: FileContent) -> Edit:
 def drop(path: str) -> Edit:
     def edit(files: Files) -> None:
         del files[path]
+
+    return edit
+
+
+def folder(path: str) -> Edit:
+    """The file replaced by a folder of that name, which nothing can read as text."""
+    def edit(files: Files) -> None:
+        del files[path]
+        files[f"{path}/notes.txt"] = "not a source\n"
 
     return edit
 
@@ -142,6 +152,11 @@ CASES = [
          [Expect(REFERAT1, 3, "encoding", col=5)]),
     Case("file-too-large", put(AGENDA2, "# " + "x" * (20 * 1024 * 1024) + "\n"),
          [Expect(AGENDA2, 0, "file-too-large")]),
+    Case("unreadable", folder("medlemmer.yaml"), [Expect("medlemmer.yaml", 0, "unreadable")]),
+    Case("yaml-key", sub(AGENDA2, "status: utkast\n", "status: utkast\n[tid, tittel]: x\n"),
+         [Expect(AGENDA2, "[tid, tittel]", "yaml-key", col=1)]),
+    Case("yaml-key-complex", sub(AGENDA2, "status: utkast\n", "status: utkast\n? {a: b}\n: x\n"),
+         [Expect(AGENDA2, "? {a: b}", "yaml-key", col=3)]),
     Case("empty-agenda", put(AGENDA2, ""),
          [Expect(AGENDA2, 1, "missing-field"), Expect(AGENDA2, 1, "missing-field")]),
     Case("front-matter-unclosed", sub(TOPPNOTAT, "---\n\n## Hensikt", "\n## Hensikt"),
@@ -242,8 +257,17 @@ CASES = [
          [Expect(f"{M2}/toppnotater/9-24-ekstra.md", 0, "toppnotat-unused", W)]),
     Case("toppnotat-sak", sub(TOPPNOTAT, "sak: 5/24", "sak: 6/24"),
          [Expect(TOPPNOTAT, "sak: 6/24", "toppnotat-sak")]),
+    Case("toppnotat-reused", sub(AGENDA2, "tittel: Eventuelt\n", "tittel: Eventuelt\n        " + NOTE_ROW),
+         [Expect(AGENDA2, "tittel: Eventuelt", "toppnotat-reused", col=20, below=1)]),
     Case("field-conflict", sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        tittel: Tannhelse\n"),
          [Expect(AGENDA2, "tittel: Tannhelse", "field-conflict")]),
+    # -- nufa.yaml -------------------------------------------------------------------------
+    Case("maler-path", sub("nufa.yaml", "sakstyper:", "maler: ../maler/\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-path", col=8, hint="inside the repository")]),
+    Case("maler-path-repository", sub("nufa.yaml", "sakstyper:", "maler: .\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-path", col=8)]),
+    Case("maler-missing", sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-missing", col=8, hint="built-in templates")]),
     # -- vedlegg --------------------------------------------------------------------------
     Case("vedlegg-missing", drop(PLAN), [Expect(AGENDA2, SECOND_FIL, "vedlegg-missing")]),
     Case("vedlegg-path-absolute", sub(AGENDA2, "fil: vedlegg/plan.pdf", "fil: /etc/passwd"),
@@ -358,6 +382,25 @@ CASES = [
          [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
                  hint="## Hensikt med saken")]),
 ]
+
+
+def test_every_declared_code_has_a_broken_variant() -> None:
+    """Each code of core/codes.py is raised by a case above, with its file and line."""
+    raised = {e.code for case in CASES for e in case.expect}
+    assert sorted(set(codes.REGISTRY) - raised) == []
+    assert sorted(raised - set(codes.REGISTRY)) == []
+
+
+# a code raised with a severity other than its declared default, and where
+OTHER_SEVERITY = {
+    ("vedtak-missing", W),  # a toppnotat quoting a sak whose referat has no vedtak yet
+}
+
+
+def test_cases_raise_codes_with_their_declared_severity() -> None:
+    other = {(e.code, e.severity) for case in CASES for e in case.expect
+             if e.severity is not codes.lookup(e.code).severity}
+    assert other == OTHER_SEVERITY
 
 
 def _key(d: Diagnostic) -> tuple[str, int, str, Severity]:

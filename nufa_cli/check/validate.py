@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from nufa_cli.check.images import resolve_image
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.attendance import attendance
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
@@ -30,8 +30,7 @@ def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
                 continue
             source, at = (sak.toppnotat.source, ("type",)) if sak.toppnotat and \
                 sak.toppnotat.meta.type else (meeting.source, (*sak.at, "type"))
-            close = difflib.get_close_matches(sak.type, allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+            hint = did_you_mean(sak.type, allowed, f"use one of: {', '.join(allowed)}")
             yield source.diagnostic(at, "unknown-sakstype",
                       f"sakstype '{sak.type}' of sak {sak.nr} is not in nufa.yaml's sakstyper", hint)
 
@@ -179,12 +178,11 @@ def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Ite
 
 def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path_,
                     name: str) -> Diagnostic:
-    ids = [m.id for m in meeting.members]
-    close = difflib.get_close_matches(name, ids, n=1)
     if any(m.id == name for m in repo.members):
         hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
     else:
-        hint = f"did you mean '{close[0]}'?" if close else "use the member's id from medlemmer.yaml"
+        hint = did_you_mean(name, [m.id for m in meeting.members],
+                            "use the member's id from medlemmer.yaml")
     return source.diagnostic(at, "unknown-member",
                f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, TypeVar
@@ -10,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from nufa_cli.core.errors import Diagnostic
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.sources.reader import Located, Path_
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,8 +58,7 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     if kind == "extra_forbidden":
         pos = doc.key_pos(loc)
         allowed = _keys_at(cls, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(allowed)}"
+        hint = did_you_mean(str(loc[-1]), allowed, f"known keys here: {', '.join(allowed)}")
         return Diagnostic(rel, pos.line, pos.col, "unknown-key", f"unknown key '{loc[-1]}'", hint)
     if kind == "missing":
         pos = doc.pos(loc[:-1])
