@@ -17,7 +17,7 @@ from nufa_cli import __version__
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.output import CACHE, MANIFEST, digest
 from nufa_cli.core.root import SOURCE_PATHS
-from nufa_cli.git.info import git
+from nufa_cli.git.info import git, work_tree_changes
 
 MEMO = "last-build.json"
 _PACKAGE = Path(__file__).resolve().parents[1]  # all of nufa_cli: its code is an input too
@@ -38,7 +38,7 @@ def fingerprint(root: Path, request: str, template_dirs: Sequence[str]) -> str:
             if "__pycache__" not in path.parts:
                 parts += [path.as_posix(), path.read_bytes()]
     parts.append(git(root, "log", "-1", "--format=%H %ct", "--", *SOURCE_PATHS) or "")
-    parts.append(git(root, "status", "--porcelain", "--", *SOURCE_PATHS) or "")
+    parts.append(work_tree_changes(root, SOURCE_PATHS))
     return digest(*parts)
 
 
