@@ -16,9 +16,12 @@ import pytest
 from helpers import (
     AGENDA1,
     AGENDA2,
+    GIT_ENV,
     M2,
     REFERAT1,
     TOPPNOTAT,
+    commit,
+    git,
     replace_once,
     tree_hashes,
     valid_repo,
@@ -30,11 +33,6 @@ from nufa_cli.diff.compare import diff
 from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
 from nufa_cli.git.snapshot import NotAGitRepository, UnknownRevision
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
-    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}
 M3 = "meetings/2024-06-12"
 AGENDA3_YAML = """\
 sted: Oslo
@@ -50,20 +48,9 @@ dager:
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
-                          capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
 def edit(root: Path, rel: str, old: str, new: str) -> None:
     path = root / rel
     path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
-
-
-def commit(root: Path, message: str = "edit") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
 
 
 @pytest.fixture
@@ -427,6 +414,26 @@ def test_untracked_file_settings_and_new_meetings(three: Path) -> None:
     write_repo(three, {"meetings/2024-05-15/agenda.yaml": AGENDA3_YAML.replace(
         "2024-06-12", "2024-05-15")})  # Møte 3/24 becomes 4/24
     assert changed_meetings(three, "HEAD") == {"2024-05-15", "2024-06-12"}
+
+
+def test_a_file_touched_but_not_edited_is_no_change(three: Path) -> None:
+    for name in ('"sitat".pdf', "linje\nskift.pdf", "retur\r", "back\\slash.pdf"):  # git quotes
+        (three / M3 / name).write_bytes(b"%PDF-1.4\n")
+    commit(three, "odd names")
+    edit(three, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    commit(three)
+    later = (three / ".git/index").stat().st_mtime_ns + 5_000_000_000
+    for path in three.rglob("*"):  # a copy, a checkout: git's index no longer knows the files
+        if ".git" not in path.parts and path.is_file():
+            os.utime(path, ns=(later, later))
+    git_data = tree_hashes(three / ".git")
+    assert changed_meetings(three, "HEAD~1") == {"2024-04-24"}
+    assert changed_meetings(three, "HEAD") == set()
+
+    edit(three, AGENDA2, 'tid: "14:20"', 'tid: "14:25"')  # back to what HEAD~1 has
+    assert changed_meetings(three, "HEAD~1") == set()
+    assert changed_meetings(three, "HEAD") == {"2024-04-24"}
+    assert tree_hashes(three / ".git") == git_data  # asking wrote nothing under .git
 
 
 def test_changed_since_unknown_revision(three: Path) -> None:

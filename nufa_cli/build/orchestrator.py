@@ -225,8 +225,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     if only and PACKET in only and "pdf" not in formats:
         raise NothingToBuild(f"{PACKET} is PDF only; add --format pdf or leave out --format")
     out = check_output_folder(out or root / "build", root)
-    request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []), str(out),
-                          offentlig])
+    request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []),
+                          buildcache.portable(out, root), offentlig])
     remembered = buildcache.recall(root, out, request)
     if remembered is not None:
         outputs, diagnostics = remembered
@@ -273,7 +273,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
                   resource_root=doc.resource_root, draft=doc.draft,
                   footer_note=notes[meeting.folder])
         for fmt in formats:
-            key = digest(fmt, str(epoch), templates_key, resources[meeting.path], repr(job))
+            key = digest(fmt, str(epoch), templates_key, resources[meeting.path],
+                         buildcache.job_key(job, root))
             todo.append((plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key), job))
     if only is None or CALENDAR in only:
         from nufa_cli.render.calendar import meeting_ics
@@ -299,7 +300,8 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
                 view = source.meeting(meeting.folder)
                 assert view is not None
                 pk = packet.packet(source, view, renderer, notes[meeting.folder], rendered)
-                key = pk.key(str(epoch), templates_key, *map(resources_fingerprint, pk.folders))
+                key = pk.key(root, str(epoch), templates_key,
+                             *map(resources_fingerprint, pk.folders))
                 path = plan.add(f"{meeting.folder}/{subfolder}{packet.STEM}.pdf", key)
                 if source is not repo:  # the public one: its stamp lets the site publish it
                     public_packets.append((meeting.folder, pk))
@@ -319,7 +321,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
         plan.contents.update(convert_all(stale, packets, template_dirs, epoch, out, progress, look))
     result.unchanged = sorted(set(plan.keys) - set(plan.contents))
     result.written = plan.commit()
-    dirs = [str(d) for d in template_dirs]
+    dirs = buildcache.template_names(root, template_dirs)
     if dirs != guessed_dirs:  # nufa.yaml named other templates than last time: fingerprint anew
         inputs = buildcache.fingerprint(root, request, dirs)
     buildcache.remember(out, inputs, dirs, sorted(plan.keys), diagnostics)

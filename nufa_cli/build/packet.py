@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nufa_cli.build.cache import job_key
 from nufa_cli.build.targets import PACKET
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
@@ -85,9 +86,10 @@ class Packet:
         """The meeting folders the parts' images and files come from."""
         return tuple(sorted({part.job.resource_root for part in self.parts}))
 
-    def key(self, *extra: str) -> str:
-        """A digest of everything the packet is made from (with extra: the build's own)."""
-        return self._digest(repr, *extra)
+    def key(self, root: Path, *extra: str) -> str:
+        """A digest of everything the packet is made from (with extra: the build's own),
+        its parts' folders named relative to the repository root."""
+        return self._digest(lambda job: job_key(job, root), *extra)
 
     def fingerprint(self) -> str:
         """A digest of what the packet shows, wherever and whenever it is built (no footer
