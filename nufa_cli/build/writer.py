@@ -64,14 +64,17 @@ class Manifest:
             entries = {}
         return cls(out, {str(k): v for k, v in entries.items() if isinstance(v, dict)})
 
-    def recorded(self) -> list[Output]:
-        """Every file the manifest describes (entries of older nufa versions left out)."""
+    def recorded(self, meeting: str | None = None) -> list[Output]:
+        """The files the manifest describes (of one meeting); those recorded by an older nufa,
+        which did not say what each file is, left out."""
         found = []
         for name, entry in sorted(self.entries.items()):
             try:
-                found.append(Output.from_entry(name, entry))
+                output = Output.from_entry(name, entry)
             except (KeyError, TypeError):
                 continue
+            if meeting is None or output.meeting == meeting:
+                found.append(output)
         return found
 
     def has(self, name: str) -> bool:

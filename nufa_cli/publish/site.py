@@ -106,13 +106,13 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
                     manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
     """The meeting's built documents that may be published, registered for copying.
 
-    outputs: the files a build makes of the meeting's documents from today's sources. Per
-    document: its public version (build/<meeting>/offentlig/) where the manifest has it as
-    made from today's public view; else the members' file where it shows exactly what the
-    public version shows, and for a target showing the whole meeting (the packet) only when
-    nothing of the meeting is withheld; else nothing, reported as withheld (unless the
-    document has no public version at all: a skjermet toppnotat). A file the manifest has
-    from older sources is left out and reported as stale.
+    outputs: the files a build makes of the meeting from today's sources. Per document: its
+    public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
+    public view; else the members' file where it shows exactly what the public version
+    shows, and for a target showing the whole meeting (the packet) only when nothing of the
+    meeting is withheld; else nothing, reported as withheld (unless the document has no
+    public version at all: a skjermet toppnotat). A file the manifest has from older sources
+    is left out and reported as stale.
     """
     meeting = repo.meeting(folder_name)
     assert meeting is not None
@@ -121,23 +121,18 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
         if targets.named(output.kind).label:  # listed among the documents
             documents.setdefault((output.kind, output.sak), {}).setdefault(
                 output.public, {})[output.format] = output
-    if not any(manifest.has(o.name) for v in documents.values() for s in v.values()
-               for o in s.values()):
+    if not any(manifest.has(o.name) for o in outputs if (o.kind, o.sak) in documents):
         site.unbuilt.append(meeting.folder)
-    shown = [{doc: next(iter(versions[public].values())).fingerprint
-              for doc, versions in documents.items() if public in versions}
-             for public in (False, True)]
-    open_meeting = shown[0] == shown[1] and not has_skjermet(meeting)
+    ours, theirs = (_shown(documents, public) for public in (False, True))
+    open_meeting = ours == theirs and not has_skjermet(meeting)
     left_out = _LeftOut(stale=_stale(meeting.folder, outputs, manifest))
     found = []
     for doc, versions in documents.items():
         target = targets.named(doc[0])
         files = [o for o in versions.get(True, {}).values() if manifest.made(o)]
-        if not files and True in versions:  # no public version at all: never published
-            hidden = (not open_meeting) if target.whole_meeting else (
-                shown[0].get(doc) != shown[1][doc])
-            files = left_out.members(versions.get(False, {}), hidden,
-                                     manifest)
+        if not files and True in versions:  # not built from today's public view: the members'?
+            hidden = not open_meeting if target.whole_meeting else ours.get(doc) != theirs[doc]
+            files = left_out.members(versions.get(False, {}), hidden, manifest)
         if files:
             found.append(_document_view(meeting, target, doc[1], files, manifest, site))
     site.withheld += sorted(left_out.withheld)
@@ -146,6 +141,13 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
     kinds = targets.kinds()
     return tuple(sorted(found, key=lambda d: (kinds.index(d.kind),
                                               order.get(d.sak, 0) if d.sak else 0, d.label)))
+
+
+def _shown(documents: dict[Document, Versions], public: bool) -> dict[Document, str]:
+    """What each document of one set shows (a target public as it is is one for both)."""
+    return {doc: next(iter(versions[public].values())).fingerprint
+            for doc, versions in documents.items()
+            if public in versions and not targets.named(doc[0]).public_as_is}
 
 
 @dataclass
@@ -179,7 +181,7 @@ def _stale(folder: str, outputs: Sequence[Output], manifest: Manifest) -> list[s
     """Public files of the meeting the manifest has from older sources: of today's
     documents, and of documents there are no more (such as a sak since made skjermet)."""
     today = {o.name for o in outputs}
-    recorded = [o for o in manifest.recorded() if o.meeting == folder and o.name not in today]
+    recorded = [o for o in manifest.recorded(folder) if o.name not in today]
     return [o.name for o in [*outputs, *recorded]
             if o.public and manifest.has(o.name) and not manifest.made(o)]
 
