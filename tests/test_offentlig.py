@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import sys
 import zipfile
@@ -44,6 +45,7 @@ from nufa_cli.build.orchestrator import build
 from nufa_cli.build.targets import FOLDER
 from nufa_cli.check.validate import check
 from nufa_cli.cli import main
+from nufa_cli.core.output import MANIFEST
 from nufa_cli.model.public import public_view
 from nufa_cli.publish.site import generate
 
@@ -269,6 +271,32 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
     for name in ("innkalling.docx", "innkalling.pdf", "saksliste.docx", "saksliste.pdf",
                  "referat.docx", "referat.pdf", PACKET):
         assert (folder / FOLDER / name).read_bytes() == (folder / name).read_bytes()
+
+
+def test_the_manifest_records_what_each_file_is(built: Path) -> None:
+    manifest = json.loads((built / "build" / MANIFEST).read_text(encoding="utf-8"))
+    files = sorted(p.relative_to(built / "build").as_posix()
+                   for p in (built / "build").rglob("*.*") if p.name != MANIFEST
+                   and ".nufa-cache" not in p.parts)
+    assert sorted(manifest) == files
+    what = {name: (e["kind"], e["meeting"], e["sak"], e["format"], e["public"])
+            for name, e in manifest.items()}
+    assert what["2024-04-24/toppnotat-5-24.pdf"] == ("toppnotat", "2024-04-24", "5/24", "pdf",
+                                                     False)
+    assert what["2024-04-24/offentlig/toppnotat-8-24.docx"] == (
+        "toppnotat", "2024-04-24", "8/24", "docx", True)
+    assert what[f"2024-04-24/{FOLDER}/{PACKET}"] == ("sakspapirer", "2024-04-24", None, "pdf",
+                                                     True)
+    assert what["2024-01-24/2024-01-24.ics"] == ("kalender", "2024-01-24", None, "ics", True)
+    assert [name for name, w in what.items() if w[4]] == sorted(
+        [*(p.relative_to(built / "build").as_posix() for p in public_files(built)),
+         "2024-01-24/2024-01-24.ics", "2024-04-24/2024-04-24.ics"])
+    # what a file shows is the same in both sets where nothing of it is withheld
+    folder = "2024-01-24"
+    assert manifest[f"{folder}/referat.pdf"]["fingerprint"] == \
+        manifest[f"{folder}/{FOLDER}/referat.pdf"]["fingerprint"]
+    assert manifest["2024-04-24/referat.pdf"]["fingerprint"] != \
+        manifest[f"2024-04-24/{FOLDER}/referat.pdf"]["fingerprint"]
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
