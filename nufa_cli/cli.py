@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nufa_cli.build.targets import ALL_KINDS
+from nufa_cli.build import targets
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
 from nufa_cli.core.root import find_root
 
@@ -98,7 +98,7 @@ def build(
     format: Annotated[list[DocFormat] | None, typer.Option(
         "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help=f"Only this kind (repeatable): {', '.join(ALL_KINDS)}.")] = None,
+        "--only", help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default: build/ in the repository).")] = None,
     path: RepoOption = None,
@@ -113,16 +113,16 @@ def build(
     from nufa_cli.build.orchestrator import build as run_build
 
     kinds = set(only or ())
-    unknown = kinds - set(ALL_KINDS)
+    unknown = targets.unknown_kinds(kinds)
     if unknown:
         raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
-                                 f"choose from {', '.join(ALL_KINDS)}", param_hint="--only")
+                                 f"choose from {', '.join(targets.kinds())}", param_hint="--only")
     formats = [str(f) for f in format] if format else ["docx", "pdf"]
     root = _root(path)
     if changed_since:
         from nufa_cli.build.changed import changed_meetings
 
-        changed = changed_meetings(root, changed_since)
+        changed = changed_meetings(root, changed_since, kinds or None)
         meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
         if not meetings:
             typer.echo(f"No meeting changed since {changed_since}; nothing to build.")

@@ -35,13 +35,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nufa_cli.build.cache import job_key
-from nufa_cli.build.targets import PACKET
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core.output import digest
@@ -55,9 +54,8 @@ from nufa_cli.render.renderer import FILTERS, Renderer
 if TYPE_CHECKING:
     from nufa_cli.convert.converter import Converter
 
-KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
 TEMPLATE = "packet.typ"
-Rendered = dict[tuple[str, str], list[Document]]
+Documents = Callable[[str, Meeting], list[Document]]  # (kind, meeting) -> its rendered documents
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
 # part's typst is the very source its standalone PDF was compiled from (and is reused).
@@ -97,20 +95,12 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
+        parts: list[str | bytes] = [*extra, self.title, repr(self.saker)]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
                 parts.append(part.pdf.read_bytes())
         return digest(*parts)
-
-
-def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
-    """Rendered documents as packet() takes them: by (kind, meeting folder)."""
-    rendered: Rendered = {}
-    for meeting, doc in documents:
-        rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
-    return rendered
 
 
 def _label(vedlegg: str) -> str:
@@ -123,17 +113,13 @@ def _label(vedlegg: str) -> str:
 
 
 def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
-           rendered: Rendered | None = None) -> Packet:
+           documents: Documents | None = None) -> Packet:
     """What the meeting's packet holds, in order; nothing converted yet.
 
-    rendered: the documents the build has rendered already, by (kind, meeting folder)."""
-    rendered = {} if rendered is None else rendered
-
-    def documents(kind: str, source: Meeting) -> list[Document]:
-        key = (kind, source.folder)
-        if key not in rendered:
-            rendered[key] = BUILDERS[kind](repo, source, renderer)
-        return rendered[key]
+    documents: the documents of a kind of a meeting of repo, as the build renders them once
+    for their own targets and the packet alike (by default: rendered here)."""
+    if documents is None:
+        documents = _rendering(repo, renderer)
 
     main = documents("innkalling", meeting)[0]
     markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
@@ -144,6 +130,12 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
     dates = meeting.date_range
     return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
+
+
+def _rendering(repo: Repository, renderer: Renderer) -> Documents:
+    def documents(kind: str, meeting: Meeting) -> list[Document]:
+        return BUILDERS[kind](repo, meeting, renderer)
+    return documents
 
 
 def _part(heading: str, label: str, doc: Document, footer_note: str,
@@ -175,8 +167,7 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
     return markdown, tuple(saker)
 
 
-def _vedlegg(repo: Repository, meeting: Meeting,
-             documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
+def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
@@ -205,7 +196,7 @@ def _vedlegg(repo: Repository, meeting: Meeting,
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
-    doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
+    doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
     return _part(heading, label, doc, footer_note,
                  pdf=path if path is not None and not markdown else None)
