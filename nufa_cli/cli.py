@@ -345,9 +345,18 @@ def init_repository(
     dato: Annotated[str | None, typer.Option(
         "--dato", metavar="YYYY-MM-DD",
         help="First day of the example meeting (default: a Wednesday four weeks ahead).")] = None,
+    nufa_source: Annotated[str | None, typer.Option(
+        "--nufa-source", metavar="SOURCE",
+        help=f"What CI installs nufa from, instead of nufa=={__version__} from PyPI: a git URL "
+        "(git+https://…@vX.Y.Z), a package index (https://…/simple) or a requirement "
+        "(nufa @ …).")] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Create a new secretariat's repository: settings, members, an example meeting, CI."""
+    """Create a secretariat's repository: settings, members, an example meeting, CI.
+
+    In an existing repository (a new GitHub repository with README.md, LICENSE and
+    .gitignore) those files stay: the guide goes to NUFA.md beside a README.md, and
+    nufa's lines are added to .gitignore."""
     import datetime as dt
 
     from nufa_cli.edit.init import init
@@ -357,18 +366,24 @@ def init_repository(
     except ValueError:
         raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
                                  param_hint="--dato") from None
-    result = init(folder, first_day)
+    result = init(folder, first_day, nufa_source)
     if quiet:
         return
     for name in result.written:
         typer.echo(f"wrote {name}")
+    for name in result.extended:
+        typer.echo(f"added nufa's lines to {name}")
+    for name in result.kept:
+        typer.echo(f"kept {name}")
     cd = "" if folder.resolve() == Path.cwd().resolve() else f"  cd {folder}\n"
+    git = "" if (folder / ".git").exists() else "  git init -b main && "
     typer.echo(f"\nA new nufa repository with an example meeting in meetings/{result.meeting}/.\n"
                f"Next steps:\n{cd}"
                "  nufa check && nufa build      # documents appear in build/\n"
-               "  git init -b main && git add . && git commit -m 'Start nufa'\n"
-               "  push it to GitHub, then follow 'Det som skjer på GitHub' in README.md\n"
-               "  (the repository variable NUFA_SPEC, and GitHub Actions as the Pages source)")
+               f"{git or '  '}git add . && git commit -m 'Start nufa'\n"
+               f"  push it to GitHub, then follow 'Det som skjer på GitHub' in {result.guide}\n"
+               "  (choose GitHub Actions as the Pages source; keep the repository private\n"
+               "  once anything is skjermet)")
 
 
 @app.command("site")

@@ -92,6 +92,11 @@ def test_the_installed_wheel_works_on_its_own(dist: Path, tmp_path: Path) -> Non
     assert (version.returncode, version.stdout) == (0, f"nufa {__version__}\n")
     init = run("init", "sekretariat", "--dato", "2025-03-12")
     assert init.returncode == 0, init.stderr
+    # the CI of the new repository installs from its requirements.txt: exactly this wheel's version
+    again = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index",
+                            "--find-links", str(dist), "-r", "requirements.txt"],
+                           cwd=work / "sekretariat", capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
     check = run("check", cwd=work / "sekretariat")
     assert (check.returncode, check.stdout, check.stderr) == (0, "All sources are valid.\n", "")
     built = run("build", "--format", "pdf", "--only", "innkalling", cwd=work / "sekretariat")

@@ -1,9 +1,10 @@
-"""The GitHub Actions workflows nufa ships: its own CI and release. Every action is pinned by
-full commit SHA with its tag in a comment, one SHA per action across all of them; actionlint,
-where installed, finds nothing to complain about."""
+"""The GitHub Actions workflows nufa ships: its own CI and release, and the one `nufa init`
+writes. Every action is pinned by full commit SHA with its tag in a comment, one SHA per
+action across all of them; actionlint, where installed, finds nothing to complain about."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -13,7 +14,10 @@ import pytest
 import yaml
 from helpers import PROJECT
 
+from nufa_cli.edit.init import files
+
 OWN = sorted((PROJECT / ".github" / "workflows").glob("*.yml"))
+INIT = "templates/init/dot-github/workflows/nufa.yml"
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
 PINNED = re.compile(r"(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})")
 TAG_COMMENT = re.compile(r"^\s+#\s*v\d+(\.\d+)*\s*$")
@@ -21,6 +25,7 @@ TAG_COMMENT = re.compile(r"^\s+#\s*v\d+(\.\d+)*\s*$")
 
 def workflow_texts() -> dict[str, str]:
     texts = {p.relative_to(PROJECT).as_posix(): p.read_text(encoding="utf-8") for p in OWN}
+    texts[INIT] = (PROJECT / INIT).read_text(encoding="utf-8")
     return texts
 
 
@@ -98,6 +103,10 @@ def test_actionlint_accepts_every_workflow(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    # the workflow as nufa init writes it (templated), too
+    generated = tmp_path / ".github" / "workflows" / "init-generated.yml"
+    generated.write_bytes(files(dt.date(2025, 3, 12))[".github/workflows/nufa.yml"])
+    written.append(generated)
     result = subprocess.run([str(ACTIONLINT), "-no-color", *map(str, written)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout) == (0, "")
