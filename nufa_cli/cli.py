@@ -139,7 +139,7 @@ class DocFormat(StrEnum):
 @app.command()
 def build(
     meetings: Annotated[list[str] | None, typer.Argument(
-        metavar="[MEETING]...",
+        metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
         "--format", metavar="docx|pdf",

@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import run_nufa, tree_hashes
+from helpers import PROJECT, run_nufa, tree_hashes
 
-from nufa_cli import __version__
+from nufa_cli import REPOSITORY, __version__
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
-from nufa_cli.edit.init import BadNufaSource, TargetNotEmpty, example_date, files, init, requirement_lines
+from nufa_cli.edit.init import (
+    BadNufaSource,
+    TargetNotEmpty,
+    example_date,
+    files,
+    hook_source,
+    init,
+    requirement_lines,
+)
 from nufa_cli.publish.site import generate
 from nufa_cli.sources.jsonschema import json_schemas
 
@@ -88,10 +96,30 @@ def test_gitignore_and_pre_commit_hook(fresh: Path) -> None:
     assert ignored == ["build/", ".venv/"]
     config = yaml.safe_load((fresh / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (repo,) = config["repos"]
-    (hook,) = repo["hooks"]
-    assert repo["repo"] == "local"
-    assert (hook["entry"], hook["language"], hook["pass_filenames"]) == (
-        "nufa check", "system", False)
+    assert repo == {"repo": REPOSITORY, "rev": f"v{__version__}", "hooks": [{"id": "nufa-check"}]}
+    (hook,) = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "nufa-check", "nufa check", "python", False)
+
+
+def test_the_repository_url_is_written_once_for_pyproject_and_init() -> None:
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["urls"]["Repository"] == REPOSITORY
+
+
+@pytest.mark.parametrize(("source", "hook"), [
+    ("git+https://github.com/org/nufa@v1.2.3", ("https://github.com/org/nufa", "v1.2.3")),
+    ("git+https://github.com/org/nufa", ("https://github.com/org/nufa", f"v{__version__}")),
+    ("git+ssh://git@example.org/org/nufa.git@main#egg=nufa",
+     ("ssh://git@example.org/org/nufa.git", "main")),
+    ("https://pkgs.example.org/simple", (REPOSITORY, f"v{__version__}")),
+])
+def test_the_hook_follows_a_git_nufa_source(source: str, hook: tuple[str, str]) -> None:
+    assert hook_source(source) == hook
+    config = yaml.safe_load(files(DATO, source)[".pre-commit-config.yaml"])
+    assert (config["repos"][0]["repo"], config["repos"][0]["rev"]) == hook
 
 
 def test_readme_is_norwegian_and_names_the_commands(fresh: Path) -> None:

@@ -27,7 +27,8 @@ RUNTIME_FILES = [
     "templates/nufa.typ", "templates/packet.typ", "templates/reference.docx",
     "templates/innkalling.md.j2", "templates/filters/typst.lua", "templates/site/style.css",
     "templates/init/dot-github/workflows/nufa.yml", "templates/init/README.md.j2",
-    "templates/init/dot-gitignore", "templates/init/dot-pre-commit-config.yaml",
+    "templates/init/dot-gitignore", "templates/init/dot-pre-commit-config.yaml.j2",
+    "templates/init/requirements.txt.j2",
     "templates/init/meeting/agenda.yaml.j2",
 ]
 

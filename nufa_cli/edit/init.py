@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from nufa_cli import __version__
+from nufa_cli import REPOSITORY, __version__
 from nufa_cli.core.errors import NufaError
 from nufa_cli.core.output import file_in_the_way
 from nufa_cli.core.root import builtin_templates
@@ -79,6 +79,18 @@ def requirement_lines(source: str | None, version: str = __version__) -> list[st
     raise BadNufaSource(source)
 
 
+def hook_source(source: str | None, version: str = __version__) -> tuple[str, str]:
+    """(repo, rev) of the pre-commit hook: nufa's repository at this version's tag, or the
+    git repository --nufa-source names, at the revision it names."""
+    if source is None or not source.strip().startswith("git+"):
+        return REPOSITORY, f"v{version}"
+    url = source.strip()[len("git+"):].split("#", 1)[0]
+    base, at, ref = url.rpartition("@")
+    if at and base and "/" not in ref and "://" in base:
+        return base, ref
+    return url, f"v{version}"
+
+
 @dataclass
 class InitResult:
     target: Path
@@ -111,6 +123,7 @@ def files(dato: dt.date, nufa_source: str | None = None) -> dict[str, bytes]:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     context = {"dato": folder, "folder": folder, "yy": yy, "kortnavn": KORTNAVN,
                "version": __version__, "requirements": requirement_lines(nufa_source)}
+    context["hook_repo"], context["hook_rev"] = hook_source(nufa_source)
     result: dict[str, bytes] = {}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
         rel = path.relative_to(source).as_posix()
