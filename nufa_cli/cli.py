@@ -481,8 +481,10 @@ def new_sak_command(
     meeting: MeetingArg,
     tittel: Annotated[str, typer.Option("--tittel", help="Title of the sak.")],
     type: Annotated[str, typer.Option("--type", help="One of nufa.yaml's sakstyper.")],
-    sakseier: Annotated[str | None, typer.Option("--sakseier")] = None,
-    saksbehandler: Annotated[str | None, typer.Option("--saksbehandler")] = None,
+    sakseier: Annotated[str | None, typer.Option(
+        "--sakseier", help="Who owns the sak (the toppnotat's Sakseier).")] = None,
+    saksbehandler: Annotated[str | None, typer.Option(
+        "--saksbehandler", help="Who writes the toppnotat (its Saksbehandler).")] = None,
     dag: Annotated[int | None, typer.Option(
         "--dag", min=1, help="Day of the meeting (default: the day of Eventuelt).")] = None,
     path: RepoOption = None,
