@@ -180,6 +180,9 @@ def build(
     with _progress(quiet) as report:
         result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
     _echo_diagnostics(result.diagnostics, err=True)
+    if result.elsewhere:
+        typer.echo(f"note: {len(result.elsewhere)} error(s) in meetings not built here did not "
+                   "stop this build; nufa check lists them", err=True)
     if quiet:
         return
     for written in result.written:

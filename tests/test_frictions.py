@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, TOPPNOTAT, line_of, replace_once, valid_repo
+from helpers import AGENDA1, AGENDA2, M2, TOPPNOTAT, line_of, replace_once, run_nufa, valid_repo
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
@@ -123,3 +123,40 @@ def test_an_unclosed_quote_in_front_matter_points_at_its_line(make_repo) -> None
     assert (found.path, found.line) == (TOPPNOTAT, line_of(files[TOPPNOTAT], "'Styringsgruppa"))
     assert found.message == "YAML syntax error: the quote ' opened here is never closed"
     assert "written twice ('')" in found.hint
+
+
+# -- one broken meeting does not stop the build of another ----------------------------------------
+
+
+def overlapping(files: dict, agenda: str, old: str, new: str) -> dict:
+    files = dict(files)
+    files[agenda] = replace_once(str(files[agenda]), old, new)
+    return files
+
+
+def test_an_error_in_a_later_meeting_does_not_stop_building_an_earlier_one(
+        make_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(overlapping(valid_repo(), AGENDA2, 'tid: "14:25"', 'tid: "08:25"'))
+    code, out, err = run_nufa(monkeypatch, capsys, "build", "2024-01-24", "--only", "kalender",
+                              cwd=root)
+    assert (code, out) == (0, "wrote build/2024-01-24/2024-01-24.ics\n"
+                              "Built 1 file(s), 0 unchanged.\n")
+    elsewhere = [d for d in problems(root) if d.severity is Severity.ERROR]
+    assert elsewhere and all(d.path == AGENDA2 for d in elsewhere)
+    assert err == (f"note: {len(elsewhere)} error(s) in meetings not built here did not stop "
+                   "this build; nufa check lists them\n")
+    # the broken meeting itself, and check, still refuse
+    code, _, err = run_nufa(monkeypatch, capsys, "build", "2024-04-24", "--only", "kalender",
+                            cwd=root)
+    assert code == 1 and f"{M2}/agenda.yaml:" in err
+    assert run_nufa(monkeypatch, capsys, "check", cwd=root)[0] == 1
+
+
+def test_an_error_in_an_earlier_meeting_of_the_year_still_stops_the_build(
+        make_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # the later meeting's numbers run on from the earlier one's: it is part of the build
+    root = make_repo(overlapping(valid_repo(), AGENDA1, 'tid: "10:15"', 'tid: "09:15"'))
+    code, out, err = run_nufa(monkeypatch, capsys, "build", "2024-04-24", "--only", "kalender",
+                              cwd=root)
+    assert (code, out) == (1, "")
+    assert f"{AGENDA1}:" in err

@@ -21,9 +21,9 @@ from nufa_cli.build.targets import CALENDAR, PACKET, check_kinds
 from nufa_cli.build.writer import Plan
 from nufa_cli.convert.job import Job
 from nufa_cli.core import nbdates
-from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, has_errors
+from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
 from nufa_cli.core.output import CACHE, check_output_folder, digest
-from nufa_cli.core.root import SOURCE_PATHS
+from nufa_cli.core.root import MEETINGS, SOURCE_PATHS
 from nufa_cli.core.root import template_dirs as root_template_dirs
 from nufa_cli.git.info import last_commit_time, revision
 
@@ -74,6 +74,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    elsewhere: list[Diagnostic] = field(default_factory=list)  # errors in meetings not built
 
 
 def source_date_epoch(root: Path) -> int:
@@ -84,6 +85,34 @@ def source_date_epoch(root: Path) -> int:
     if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) < END_EPOCH):
         raise BadSourceDateEpoch(value)
     return int(value)
+
+
+def in_scope(repo: Repository, diagnostics: list[Diagnostic], names: Sequence[str] | None
+             ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(the diagnostics that concern the meetings asked for, the errors in other meetings).
+
+    A build of some meetings reads the files outside meetings/, those meetings, the earlier
+    meetings of their years (numbers run on from them) and the meetings whose referat they
+    attach. An error anywhere else stops `nufa check`, not this build."""
+    if not names:
+        return diagnostics, []
+    asked = {Path(name).name for name in names}
+    needed = set(asked)
+    for meeting in repo.meetings:
+        if meeting.folder in asked:
+            needed |= {a.target for sak in meeting.saker for a in sak.attachments
+                       if a.kind == "referat"}
+    latest = {folder[:4]: folder for folder in sorted(asked)}  # the last one asked, per year
+
+    def concerns(diagnostic: Diagnostic) -> bool:
+        parts = diagnostic.path.split("/")
+        if len(parts) < 2 or parts[0] != MEETINGS:
+            return True
+        folder = parts[1]
+        return folder in needed or folder <= latest.get(folder[:4], "")
+
+    kept = [d for d in diagnostics if concerns(d)]
+    return kept, [d for d in diagnostics if not concerns(d) and d.severity is Severity.ERROR]
 
 
 def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
@@ -231,6 +260,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     from nufa_cli.render.renderer import Renderer
 
     repo, diagnostics = check(root)
+    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings)
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
@@ -305,7 +335,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
             if not plan.up_to_date(path):
                 plan.contents[path] = stamp
 
-    result = BuildResult(diagnostics=diagnostics)
+    result = BuildResult(diagnostics=diagnostics, elsewhere=elsewhere)
     stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
     if stale or packets:
         plan.contents.update(convert_all(stale, packets, template_dirs, epoch, out, progress, look))
