@@ -11,8 +11,8 @@ of its first page; the running header keeps the document's own title); the outli
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
 
-How: ONE typst document, compiled once and checked for PDF/UA-1 by typst like every
-other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
+How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
+like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
 into a #[ ... ] scope of its own, so its running header, title and draft mark stay its
 own; templates/packet.typ supplies the headings that make bookmarks and link targets.
 Why not merge the separate PDFs with pypdf: measured on innkalling.pdf + a toppnotat
@@ -26,6 +26,11 @@ page into the stand-in as a form XObject, inside the stand-in's tagged Figure, w
 source's own marked content removed and its fonts checked to be embedded. The rewrite
 keeps typst's structure tree, parent tree, /Lang, XMP metadata and PDF version (checked:
 same elements and marked-content references before and after; tests/test_packet.py).
+The packet claims PDF/A-2a only when every PDF vedlegg is PDF/A itself
+(pdfpages.keeps_pdfa): typst cannot check pages drawn in after it, and a page from an
+arbitrary PDF may break PDF/A's rules (device colours, transfer functions, ...). With one
+that is not, the packet is PDF/UA-1 only and says so in its metadata; save the vedlegg as
+PDF/A to keep the packet an archive format.
 
 Deterministic: same sources, same bytes (typst gets the build's timestamp; pypdf writes
 the same objects in the same order).
@@ -247,10 +252,15 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
 
 
 def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
-    """The packet as a PDF/UA-1 file."""
+    """The packet as a PDF/A-2a and PDF/UA-1 file; PDF/UA-1 only, claiming no PDF/A, when a
+    PDF vedlegg is not PDF/A itself (its pages are drawn in as they are)."""
+    from nufa_cli.convert.converter import ACCESSIBLE_ONLY, PDF_STANDARDS
+
     source = typst_source(pk, converter, template_dirs)
-    pdf = converter.compile_typst(source, _root(pk), pk.title)
     inserted = [part.pdf for part in pk.parts if part.pdf is not None]
+    archive = all(pdfpages.keeps_pdfa(path, pk.title) for path in inserted)
+    standards = PDF_STANDARDS if archive else ACCESSIBLE_ONLY
+    pdf = converter.compile_typst(source, _root(pk), pk.title, standards)
     return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
 
 

@@ -2,9 +2,10 @@
 
 One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
-into a PDF/UA-1 file. The styling lives in templates/: nufa.typ and filters/typst.lua
-for the PDF, reference.docx and filters/docx.lua for the DOCX, filters/common.lua for
-both. templates/MARKDOWN.md lists the Markdown the templates may use.
+into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
+nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
+DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
+may use.
 
 Same Job and epoch give the same bytes, in both formats.
 """
@@ -44,6 +45,11 @@ READER = "markdown" + "".join(
         "pandoc_title_block",
     )
 )
+
+# PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
+# 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
+PDF_STANDARDS = ("a-2a", "ua-1")
+ACCESSIBLE_ONLY = ("ua-1",)  # a packet holding PDF pages that are no PDF/A (packet.py)
 
 TEMPLATE_FILES = (
     "nufa.typ",
@@ -165,18 +171,19 @@ class Converter:
         return _finish_docx(data, job, self._epoch, self._look)
 
     def pdf(self, job: Job) -> bytes:
-        """The job as a PDF/UA-1 file; any typst warning is an error."""
+        """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
         return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
 
-    def compile_typst(self, source: bytes, root: Path, title: str) -> bytes:
-        """Typst source as a PDF/UA-1 file, with pdf()'s compiler, fonts and timestamp; any
-        typst warning is an error. The meeting packet (nufa_cli/packet.py) joins several
-        documents' typst_source() into one source and compiles it here."""
+    def compile_typst(self, source: bytes, root: Path, title: str,
+                      standards: Sequence[str] = PDF_STANDARDS) -> bytes:
+        """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
+        timestamp; any typst warning is an error. The meeting packet (build/packet.py) joins
+        several documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(
                 input=source,
                 format="pdf",
-                pdf_standards=["ua-1"],
+                pdf_standards=list(standards),
                 root=str(root),
                 timestamp=self._epoch,
             )
