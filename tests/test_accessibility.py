@@ -6,6 +6,7 @@ metadata declares and what can be read back with pypdf; headings for each sak.""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -150,3 +151,130 @@ def test_pdfa_check_notices_a_plain_pdf() -> None:
     assert problems[0].startswith("declares {'pdfaid:part': None")
     assert any(p.startswith("output intents") for p in problems)
     assert pdfa_problems(plain, archive=False) == []
+
+
+# -- headings: each sak is one, so the documents navigate like the packet -----------------------
+
+DOCX_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SAK_DOCUMENTS = ("innkalling", "saksliste", "referat")
+
+
+def saker_of(built: Path) -> dict[str, int]:
+    """Meeting folder -> its number of saker, from the sources."""
+    from nufa_cli.check.validate import check
+
+    repo, _ = check(built.parent)
+    return {meeting.folder: len(meeting.saker) for meeting in repo.meetings}
+
+
+def sak_documents(built: Path, suffix: str) -> list[tuple[Path, int]]:
+    counts = saker_of(built)
+    found = [(path, counts[path.relative_to(built).parts[0]])
+             for path in sorted(built.rglob(f"*{suffix}")) if path.stem in SAK_DOCUMENTS]
+    assert len(found) == 10  # innkalling and saksliste of both meetings, one referat; twice
+    return found
+
+
+def structure_roles(reader: PdfReader) -> list[str]:
+    roles: list[str] = []
+
+    def walk(element: object) -> None:
+        element = element.get_object()
+        if not hasattr(element, "get"):
+            return
+        if "/S" in element:
+            roles.append(str(element["/S"]))
+        children = element.get("/K")
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child.get_object(), "get"):
+                walk(child)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return roles
+
+
+def test_each_sak_is_a_heading_and_a_bookmark_in_the_pdf(built: Path) -> None:
+    for path, saker in sak_documents(built, ".pdf"):
+        reader = PdfReader(path)
+        roles = structure_roles(reader)
+        assert roles.count("/H1") == saker, path
+        assert not [r for r in roles if re.fullmatch(r"/H[2-6]", r)], path
+        assert len(reader.outline) == saker, path
+        titles = [item.title for item in reader.outline]
+        assert all(re.match(r"\d+/24 \S", title) for title in titles), titles
+
+
+def docx_paragraphs(parent: object) -> list[object]:
+    """Every paragraph, those in table cells too, in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    found = []
+    for item in parent.iter_inner_content():
+        if isinstance(item, Paragraph):
+            found.append(item)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    found += docx_paragraphs(cell)
+    return found
+
+
+def is_heading(paragraph: object) -> bool:
+    """A paragraph of a heading style: Heading N, or a style based on one."""
+    style = paragraph.style
+    while style is not None:
+        if re.fullmatch(r"Heading \d", style.name):
+            return True
+        style = style.base_style
+    return False
+
+
+def test_each_sak_is_a_heading_styled_paragraph_in_the_docx(built: Path) -> None:
+    import docx
+
+    for path, saker in sak_documents(built, ".docx"):
+        document = docx.Document(str(path))
+        headings = [p for p in docx_paragraphs(document) if is_heading(p)]
+        assert len(headings) == saker, path
+        assert {p.style.name for p in headings} == {"Sak Heading"}
+        assert all(p.runs[0].bold for p in headings)  # and they look like the bold line they were
+
+
+# -- DOCX: what Word's accessibility checker and an archive read --------------------------------
+
+
+def test_every_docx_has_title_language_creator_and_true_properties(built: Path) -> None:
+    import zipfile
+
+    import docx
+
+    from nufa_cli import __version__
+    from nufa_cli.convert.docxprops import app_version
+
+    documents = sorted(built.rglob("*.docx"))
+    assert len(documents) == 24
+    assert app_version("0.1.0") == "00.0100" and app_version("1.12.3") == "01.1203"
+    checked = 0  # tables
+    for path in documents:
+        properties = docx.Document(str(path)).core_properties
+        assert properties.title and properties.title == PdfReader(path.with_suffix(".pdf")).metadata.title
+        assert properties.language == "nb-NO"
+        assert properties.author == "Fagutvalget (NUFA)"  # dc:creator, the committee's name
+        with zipfile.ZipFile(path) as package:
+            app = package.read("docProps/app.xml").decode()
+            settings = package.read("word/settings.xml").decode()
+            styles = package.read("word/styles.xml").decode()
+            body = package.read("word/document.xml").decode()
+        assert re.findall(r"<(\w+)>([^<]*)</\1>", app) == [
+            ("Application", "nufa"), ("DocSecurity", "0"), ("AppVersion", app_version(__version__))]
+        assert re.search(r'<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.'
+                         r'microsoft.com/office/word" w:val="15" />', settings)
+        assert re.search(r'<w:docDefaults>.*<w:lang [^>]*w:val="nb-NO"', styles, re.S)
+        # every table has a header row, which Word repeats on each page
+        tables = re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S)
+        checked += len(tables)
+        for table in tables:
+            first_row = re.search(r"<w:tr>.*?</w:tr>", table, re.S)[0]
+            assert "<w:tblHeader" in first_row, path
+    assert checked > 20

@@ -82,8 +82,6 @@ class Part:
 class Packet:
     title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
     parts: tuple[Part, ...]
-    # the innkalling's saksliste prints token in place of each sak number: (number, bookmark)
-    saker: tuple[tuple[str, str, str], ...]
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -100,7 +98,7 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
+        parts: list[str | bytes] = [KIND, *extra, self.title]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
@@ -139,14 +137,14 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
         return rendered[key]
 
     main = documents("innkalling", meeting)[0]
-    markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
+    markdown = _linked_innkalling(repo, meeting, renderer)
     parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
                      documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
     dates = meeting.date_range
-    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
+    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts))
 
 
 def _part(heading: str, label: str, doc: Document, footer_note: str,
@@ -157,25 +155,19 @@ def _part(heading: str, label: str, doc: Document, footer_note: str,
     return Part(heading, label, job, pdf)
 
 
-def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
-                       plain: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    """The innkalling with each "Vedlegg N" linked to its part, and a token in place of
-    each sak number in the saksliste (replaced in the typst by a bookmarked heading)."""
-    salt = next(c for c in "ABCDEFGHJKLMNPRSTUVWXY" if f"Q{c}Z" not in plain)
+def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -> str:
+    """The innkalling with each "Vedlegg N" of its saksliste linked to its part. (Its saker
+    are headings of their own, bookmarked under the part's heading.)"""
     context = innkalling.context(repo, meeting)
-    saker = []
     days = []
     for day in context.saksliste.days:
         items = []
         for item in day.saker:
-            token = f"Q{salt}Z{len(saker):03d}"  # as short as a sak number: same column widths
-            saker.append((token, item.nr, f"{item.nr} {item.tittel}"))
             vedlegg = tuple(replace(v, url=f"#{_label(v.label)}") for v in item.vedlegg)
-            items.append(replace(item, nr=token, vedlegg=vedlegg))
+            items.append(replace(item, vedlegg=vedlegg))
         days.append(replace(day, saker=tuple(items)))
     context = replace(context, saksliste=replace(context.saksliste, days=tuple(days)))
-    markdown = renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
-    return markdown, tuple(saker)
+    return renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
 
 
 def _vedlegg(repo: Repository, meeting: Meeting,
@@ -225,7 +217,7 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         raise ConvertError(f"missing in the templates: {TEMPLATE}", title=pk.title, fmt="PDF")
     root = _root(pk)
     pieces = [template.read_text(encoding="utf-8")]
-    for index, part in enumerate(pk.parts):
+    for part in pk.parts:
         source = converter.typst_source(part.job).decode("utf-8")
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
@@ -243,8 +235,6 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
                                "found once in its typst",
                                title=part.job.title, fmt="PDF")
         source = _BODY_LINE.sub(lambda _, lines=opening: "\n".join(lines), source)
-        if index == 0:
-            source = _sak_headings(source, pk.saker)
         pieces.append(f"#[\n{source}\n]\n")
     # The last `set document` wins: the packet's title, not its parts'.
     pieces.append(f"#set document(title: {_typst_string(pk.title)})\n")
@@ -271,12 +261,3 @@ def _root(pk: Packet) -> Path:
 def _typst_string(text: str) -> str:
     text = " ".join(text.split())
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _sak_headings(source: str, saker: Sequence[tuple[str, str, str]]) -> str:
-    """Each sak's token: its number under a bookmarked heading (the first time) or as text."""
-    for token, number, bookmark in saker:
-        calls = iter([f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"])
-        source = re.sub(rf"\b{token}\b",
-                        lambda _, n=number, c=calls: next(c, f"#{_typst_string(n)};"), source)
-    return source

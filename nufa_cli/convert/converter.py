@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape as xml_escape
 import typst
 
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
+from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
 from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
@@ -323,8 +324,8 @@ def _xml_text(text: str) -> str:
 
 
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
-    """Fill the header/footer placeholders and the title, add the committee's logo and
-    font; rewrite the zip reproducibly."""
+    """Fill the header/footer placeholders and the document properties (docxprops.py), add
+    the committee's logo and font; rewrite the zip reproducibly."""
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
@@ -345,11 +346,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
-    if "docProps/core.xml" in parts:
-        core = parts["docProps/core.xml"].decode("utf-8")
-        title = f"<dc:title>{_xml_text(job.title)}</dc:title>"
-        core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", lambda _: title, core, count=1)
-        parts["docProps/core.xml"] = core.encode("utf-8")
+    set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)
 

@@ -139,6 +139,54 @@ local docheader = {
   end,
 }
 
+-- A sak's heading (common.lua) as nufa-sak (nufa.typ): a bookmarked heading shown as the
+-- bold line it was. In a table row the bookmark starts with the row's first cell, the sak
+-- number: "12/24 Digitalisering". Two filters: a Table is walked before a lone Header.
+local function is_sak(block)
+  return block.t == "Header" and block.classes:includes("sak")
+end
+
+local function sak_call(header, number)
+  local bookmark = pandoc.utils.stringify(header.content)
+  if number ~= "" then bookmark = number .. " " .. bookmark end
+  local call = string.format("#nufa-sak(%d, %s)[", header.level, typst_string(bookmark))
+  local inlines = pandoc.Inlines({ pandoc.RawInline("typst", call) })
+  inlines:extend(header.content)
+  inlines:insert(pandoc.RawInline("typst", "];"))
+  return pandoc.Plain(inlines)
+end
+
+local function sak_rows(rows)
+  for _, row in ipairs(rows) do
+    local number = row.cells[1] and pandoc.utils.stringify(row.cells[1].contents) or ""
+    for _, cell in ipairs(row.cells) do
+      cell.contents = cell.contents:walk({
+        Header = function(header)
+          if is_sak(header) then return sak_call(header, number) end
+        end,
+      })
+    end
+  end
+end
+
+local sak_in_tables = {
+  Table = function(tbl)
+    sak_rows(tbl.head.rows)
+    for _, body in ipairs(tbl.bodies) do
+      sak_rows(body.head)
+      sak_rows(body.body)
+    end
+    sak_rows(tbl.foot.rows)
+    return tbl
+  end,
+}
+
+local sak_alone = {
+  Header = function(header)
+    if is_sak(header) then return sak_call(header, "") end
+  end,
+}
+
 local document_classes = {
   Div = function(div)
     if div.classes:includes("pagebreak") then
@@ -161,5 +209,6 @@ local document_classes = {
 }
 
 return {
-  flatten_spans, figure_images, inline_images, escape_markers, docheader, tables, document_classes,
+  flatten_spans, figure_images, inline_images, escape_markers, docheader, sak_in_tables, sak_alone,
+  tables, document_classes,
 }
