@@ -81,6 +81,7 @@ def check(
 
 class DocFormat(StrEnum):
     docx = "docx"
+    odt = "odt"
     pdf = "pdf"
 
 

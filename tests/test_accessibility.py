@@ -278,3 +278,31 @@ def test_every_docx_has_title_language_creator_and_true_properties(built: Path) 
             first_row = re.search(r"<w:tr>.*?</w:tr>", table, re.S)[0]
             assert "<w:tblHeader" in first_row, path
     assert checked > 20
+
+
+# -- ODT, for further editing in ODF ------------------------------------------------------------
+
+
+def test_nufa_build_format_odt_writes_the_same_odt_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    from helpers import run_nufa
+
+    root = copy_sample(tmp_path / "repo")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    built = []
+    for out in ("a", "b"):
+        code, stdout, _ = run_nufa(monkeypatch, capsys, "build", "--format", "odt", "--only",
+                                   "referat", "--out", str(tmp_path / out), cwd=root)
+        assert code == 0, stdout
+        assert "wrote " in stdout and ".docx" not in stdout and ".pdf" not in stdout
+        built.append(tmp_path / out / "2024-01-24" / "referat.odt")
+    assert built[0].read_bytes() == built[1].read_bytes()
+    with zipfile.ZipFile(built[0]) as package:
+        meta = package.read("meta.xml").decode()
+        content = package.read("content.xml").decode()
+    assert "<dc:title>Referat NUFA 24. – 25. januar 2024</dc:title>" in meta
+    assert "<dc:language>nb-NO</dc:language>" in meta
+    assert "<meta:creation-date>2024-06-10T06:13:20Z</meta:creation-date>" in meta  # the epoch
+    assert content.count('text:outline-level="1"') == saker_of(root / "build")["2024-01-24"]

@@ -496,16 +496,18 @@ def test_symlink_out_of_the_folder_is_refused(converter: Converter, root: Path) 
         link.unlink()
 
 
-def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path, fmt: str) -> None:
     # Below the Python check: even when asked directly, the worker refuses to write an
     # image that is not in the media bag rather than letting pandoc read the path.
     init = {
         "reader": READER,
         "filters": {
             name: [str(TEMPLATES / "filters" / f"{name}.lua")]
-            for name in ("common", "docx", "typst")
+            for name in ("common", "docx", "odt", "typst")
         },
         "typst_template": (TEMPLATES / "nufa.typ").read_text(),
+        "odt_template": (TEMPLATES / "nufa.opendocument").read_text(),
         "reference_doc": str(TEMPLATES / "reference.docx"),
     }
     worker = PandocWorker(init, epoch=EPOCH, scratch=tmp_path)
@@ -513,7 +515,7 @@ def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path)
         secret = root.parent / "secret.png"
         reply, _ = worker.request({"op": "read", "markdown": f"![x]({secret})", "lang": "nb-NO"})
         assert reply["images"] == [str(secret)]
-        request = {"op": "write", "format": "docx", "lang": "nb-NO", "meta": {}, "variables": {},
+        request = {"op": "write", "format": fmt, "lang": "nb-NO", "meta": {}, "variables": {},
                    "images": []}
         with pytest.raises(WorkerError, match="image not checked"):
             worker.request(request)
@@ -548,9 +550,38 @@ def test_own_templates_replace_builtin_ones_file_by_file(tmp_path: Path, root: P
 
 
 def test_missing_templates_and_closed_converter(tmp_path: Path, root: Path) -> None:
-    with pytest.raises(ConvertError, match=r"nufa\.typ, reference\.docx"):
+    with pytest.raises(ConvertError, match=r"nufa\.typ, nufa\.opendocument, reference\.docx"):
         Converter(tmp_path, EPOCH)
     conv = Converter(TEMPLATES, EPOCH)
     conv.close()
     with pytest.raises(ConvertError, match="closed"):
         conv.docx(job(root, "Tekst."))
+
+
+def test_odt_of_representative_document(converter: Converter, root: Path) -> None:
+    from xml.etree import ElementTree
+
+    data = converter.odt(job(root))
+    assert converter.odt(job(root)) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        first = archive.infolist()[0]
+        # ODF: the mimetype first and stored, so a reader can tell the file by its bytes
+        assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name, part in parts.items():
+        if name.endswith(".xml"):
+            ElementTree.fromstring(part)  # raises on a broken part
+    meta, content = parts["meta.xml"].decode(), parts["content.xml"].decode()
+    assert "<dc:title>Innkalling NUFA 2/24</dc:title>" in meta
+    assert "<dc:language>nb-NO</dc:language>" in meta
+    assert "<dc:creator>Fagutvalget (NUFA)</dc:creator>" in meta
+    styles = parts["styles.xml"].decode()
+    assert 'fo:language="nb"' in styles and 'fo:country="NO"' in styles
+    assert content.count("Innkalling NUFA 2/24") == 0  # the title is metadata, not printed twice
+    assert '<text:p text:style-name="Title">Møte i NUFA</text:p>' in content
+    assert "Bakgrunn for saken." in content and "Fotnoten står nederst." in content
+    assert re.search(r'<text:h text:style-name="Heading_20_1" text:outline-level="1">', content)
+    assert "Søyler per måned" in content  # the image's alt text and caption
+    (picture,) = [name for name in parts if name.startswith("Pictures/")]
+    assert parts[picture] == tiny_png()

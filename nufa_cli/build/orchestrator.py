@@ -184,8 +184,7 @@ def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path,
                     if isinstance(piece[0], Job):
                         job, paths = piece
                         for path in paths:
-                            convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                            results[path] = convert(job)
+                            results[path] = converter.convert(job, path.suffix[1:])
                             tick(path)
                     else:
                         from nufa_cli.build import packet

@@ -12,9 +12,10 @@ Innkalling with the saker under it, then each vedlegg with its own headings unde
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
 
 How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
-like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
-into a #[ ... ] scope of its own, so its running header, title and draft mark stay its
-own; templates/packet.typ supplies the headings that make bookmarks and link targets.
+like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by
+pandoc) goes into a #[ ... ] scope of its own, so its running header, title and draft mark
+stay its own; templates/packet.typ supplies the part headings that make bookmarks and link
+targets, and the parts' own headings (a sak in the innkalling) follow one level down.
 Why not merge the separate PDFs with pypdf: measured on innkalling.pdf + a toppnotat
 (5 + 2 pages), PdfWriter.append() drops /StructTreeRoot altogether, and cloning the
 first file then appending the second keeps only the first's structure tree (the last 2

@@ -1,4 +1,4 @@
-"""Markdown to DOCX and PDF.
+"""Markdown to DOCX, ODT and PDF.
 
 One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
@@ -7,7 +7,11 @@ nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua 
 DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
 may use.
 
-Same Job and epoch give the same bytes, in both formats.
+ODT (for further editing in ODF, as the state's rules for publishing ask) is pandoc's odt
+writer with templates/nufa.opendocument, the document's body under its title, creator
+and language; its styles are pandoc's own.
+
+Same Job and epoch give the same bytes, in every format.
 """
 
 from __future__ import annotations
@@ -50,13 +54,16 @@ READER = "markdown" + "".join(
 # PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
 # 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
 PDF_STANDARDS = ("a-2a", "ua-1")
+FORMATS = ("docx", "odt", "pdf")  # what convert() writes
 ACCESSIBLE_ONLY = ("ua-1",)  # a packet holding PDF pages that are no PDF/A (packet.py)
 
 TEMPLATE_FILES = (
     "nufa.typ",
+    "nufa.opendocument",
     "reference.docx",
     "filters/common.lua",
     "filters/docx.lua",
+    "filters/odt.lua",
     "filters/typst.lua",
 )
 
@@ -171,6 +178,17 @@ class Converter:
         data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
         return _finish_docx(data, job, self._epoch, self._look)
 
+    def odt(self, job: Job) -> bytes:
+        """The job as an ODT file."""
+        images = self._read(job, "ODT")
+        blobs = [path.read_bytes() for path in images.values()]
+        meta = {"title": job.title, "author": job.header}  # meta.xml: dc:title, dc:creator
+        return self._write(job, "ODT", images, blobs, meta=meta, variables={})
+
+    def convert(self, job: Job, fmt: str) -> bytes:
+        """The job in one of FORMATS."""
+        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
+
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
         return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
@@ -254,13 +272,13 @@ class Converter:
             checked.append(
                 {
                     "src": src,
-                    "path": relative if fmt == "DOCX" else "/" + relative,
+                    "path": "/" + relative if fmt == "PDF" else relative,
                     "mime": IMAGE_TYPES[path.suffix.lower()],
                 }
             )
         request = {
             "op": "write",
-            "format": "docx" if fmt == "DOCX" else "typst",
+            "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
             "lang": job.lang,
             "meta": meta,
             "variables": variables,
@@ -291,9 +309,10 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "typst")
+                    for name in ("common", "docx", "odt", "typst")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
+                "odt_template": self._files["nufa.opendocument"].read_text(encoding="utf-8"),
                 "reference_doc": str(self._files["reference.docx"]),
             }
             try:
