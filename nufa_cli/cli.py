@@ -141,6 +141,7 @@ def check(
 
 class DocFormat(StrEnum):
     docx = "docx"
+    odt = "odt"
     pdf = "pdf"
 
 
@@ -175,7 +176,7 @@ def build(
     if unknown:
         raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
                                  f"choose from {', '.join(targets.kinds())}", param_hint="--only")
-    formats = [str(f) for f in format] if format else ["docx", "pdf"]
+    formats = [str(f) for f in format] if format else list(targets.DEFAULT_FORMATS)
     root = _root(path)
     if changed_since:
         from nufa_cli.build.changed import changed_meetings

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
 from nufa_cli.build import targets
-from nufa_cli.build.targets import FORMATS, NothingToBuild, Target
+from nufa_cli.build.targets import DEFAULT_FORMATS, NothingToBuild, Target
 from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
 from nufa_cli.build.writer import Manifest, Output, Plan
 from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
@@ -156,7 +156,7 @@ def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Pl
 def outputs_of(repo: Repository) -> list[Output]:
     """Every file a whole build of repo (the public set too) makes of today's sources, with
     what it shows: rendered, not converted."""
-    chosen = targets.chosen(None, FORMATS)
+    chosen = targets.chosen(None, DEFAULT_FORMATS)
     pieces = plan(shared_inputs(repo.root, repo), repo, repo.meetings, chosen, offentlig=True)
     return [output for piece in pieces for output in piece.outputs]
 
@@ -235,7 +235,7 @@ class _Lanes:
                                                                  key=lambda f: f[0])])
 
 
-def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
+def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
     """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
@@ -326,5 +326,5 @@ def _validated(root: Path, out: Path, meetings: Sequence[str] | None
     return repo, diagnostics, elsewhere
 
 
-__all__ = ["FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
+__all__ = ["DEFAULT_FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
            "source_date_epoch"]

@@ -23,7 +23,9 @@ from nufa_cli.core.errors import NufaError
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "pdf")  # what --format chooses among; a target's other formats always come
+FORMATS = ("docx", "odt", "pdf")  # what --format chooses among; a target's other formats always come
+DEFAULT_FORMATS = ("docx", "pdf")  # without --format: ODT (for editing) only when asked for
+DOCUMENT = FORMATS  # a document's formats
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
 Stem = Callable[[str, "SakNr | None"], str]  # (meeting folder, sak) -> file name without format
@@ -101,13 +103,13 @@ PACKET = "sakspapirer"
 # In the order the site lists them. The words in `label` are the site's (Norwegian, like
 # every word a document prints).
 TARGETS: tuple[Target, ...] = (
-    Target("innkalling", FORMATS, work.documents, shows=referat_vedlegg, label="Innkalling"),
-    Target("saksliste", FORMATS, work.documents, shows=referat_vedlegg, label="Saksliste"),
+    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling"),
+    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste"),
     Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="Sakspapirer",
            whole_meeting=True),
-    Target("toppnotat", FORMATS, work.documents, stem=toppnotat_stem, shows=cited,
+    Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
            label="Toppnotat sak {nr}: {tittel}"),
-    Target("referat", FORMATS, work.documents, label="Referat"),
+    Target("referat", DOCUMENT, work.documents, label="Referat"),
     # The calendar lists titles, times and the place, which the public view keeps.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )
@@ -161,5 +163,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild", "Target",
-           "UnknownKind", "chosen", "kinds", "named"]
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild",
+           "Target", "UnknownKind", "chosen", "kinds", "named"]

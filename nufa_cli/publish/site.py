@@ -57,7 +57,7 @@ from nufa_cli.publish.views import (
 from nufa_cli.render.documents import innkalling
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-FORMATS = (("pdf", "PDF"), ("docx", "Word"))  # the documents' formats, as the site names them
+FORMATS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the documents' formats, as the site names them
 
 
 # --- user Markdown -------------------------------------------------------------------------
