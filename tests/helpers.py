@@ -8,6 +8,8 @@ the change the test is about.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,9 @@ import pytest
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
+
+    from nufa_cli.model.objects import Meeting
+    from nufa_cli.render.documents.document import Document
 
 M1 = "meetings/2024-01-24"
 M2 = "meetings/2024-04-24"
@@ -80,6 +85,16 @@ def tree_hashes(root: Path) -> dict[str, str]:
         else:
             hashes[rel] = "dir"
     return hashes
+
+
+def tree_state(root: Path) -> dict[str, tuple[int, str]]:
+    """Relative path -> (mtime_ns, sha256 or "dir") of everything under root: proof nothing
+    was written, not even the same bytes again."""
+    state = {}
+    for path in sorted(root.rglob("*")):
+        content = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        state[path.relative_to(root).as_posix()] = (path.lstat().st_mtime_ns, content)
+    return state
 
 
 def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
@@ -342,3 +357,30 @@ def copy_sample(root: Path) -> Path:
         shutil.copy(PROJECT / name, root / name)
     shutil.copytree(PROJECT / "meetings", root / "meetings")
     return root
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
+    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    """`git ARGS` in root as a user without configuration of their own: stdout, stripped."""
+    done = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def commit(root: Path, message: str = "edit") -> None:
+    """Commit every change in root's work tree."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def stem(meeting: Meeting, doc: Document) -> str:
+    """The name build gives a rendered document's files, without the format: toppnotat-12-24."""
+    from nufa_cli.build import targets
+
+    return targets.named(doc.kind).stem_of(meeting.folder, doc.sak)

@@ -17,6 +17,7 @@ from helpers import (
     AGENDA2,
     AGENDA2_YAML,
     M2,
+    ONE_DAY_2025,
     PLAN,
     REFERAT1,
     REFERAT1_MD,
@@ -30,6 +31,7 @@ from helpers import (
 )
 
 from nufa_cli.check.validate import check
+from nufa_cli.core import codes
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.model.objects import SakNr
 
@@ -57,6 +59,15 @@ def put(path: str, content: FileContent) -> Edit:
 def drop(path: str) -> Edit:
     def edit(files: Files) -> None:
         del files[path]
+
+    return edit
+
+
+def folder(path: str) -> Edit:
+    """The file replaced by a folder of that name, which nothing can read as text."""
+    def edit(files: Files) -> None:
+        del files[path]
+        files[f"{path}/notes.txt"] = "not a source\n"
 
     return edit
 
@@ -116,6 +127,61 @@ STAND_IN = "  - {navn: Yvonne Garshol, virksomhet: Helse Sør-Øst RHF, for: jon
 SECOND_FIL = "          - fil: vedlegg/plan.pdf"
 NOTE_ROW = "toppnotat: toppnotater/5-24-tannhelse.md\n"
 
+# A university board's conventions (FORMAT.md part 2): series per sakstype, numbers that
+# restart every meeting. board() turns the valid repository into one such meeting.
+BOARD_YAML = """\
+utvalg:
+  navn: Universitetsstyret
+  kortnavn: US
+sekretariat: Universitetsdirektøren
+nummerering:
+  format: "{serie}-sak {n}"
+  per: møte
+sakstyper:
+  - {navn: Vedtakssak, serie: V}
+  - {navn: Orienteringssak, serie: O, vedtak: valgfritt}
+"""
+BOARD_AGENDA = """\
+sted: Styrerommet
+dager:
+  - dato: 2024-04-24
+    start: "10:00"
+    slutt: "12:00"
+    program:
+      - {sak: V-sak 1, tittel: Godkjenning av innkalling, type: Vedtakssak}
+      - {sak: O-sak 1, toppnotat: toppnotater/o-sak-1.md}
+"""
+BOARD_NOTE = f"{M2}/toppnotater/o-sak-1.md"
+BOARD_NOTE_MD = """\
+---
+sak: O-sak 1
+tittel: Økonomirapport
+type: Orienteringssak
+---
+
+## Hensikt med saken
+
+Orientering.
+
+## Bakgrunn
+
+Tall.
+"""
+
+
+def board(*edits: Edit) -> Edit:
+    def edit(files: Files) -> None:
+        for path in (AGENDA1, REFERAT1, TOPPNOTAT, PLAN):
+            del files[path]
+        files.update({"nufa.yaml": BOARD_YAML, AGENDA2: BOARD_AGENDA, BOARD_NOTE: BOARD_NOTE_MD})
+        for more in edits:
+            more(files)
+
+    return edit
+
+
+ONE_DAY = "meetings/2025-01-22/agenda.yaml"
+
 CASES = [
     # -- reading files --------------------------------------------------------------------
     Case("yaml-syntax", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: Scandic: Tromsø"),
@@ -131,6 +197,8 @@ CASES = [
          [Expect(AGENDA2, "*t", "yaml-alias")]),
     Case("yaml-merge-key", sub(AGENDA2, '- tid: "09:00"', '- <<: {tid: "09:00"}'),
          [Expect(AGENDA2, "<<:", "yaml-alias")]),
+    Case("yaml-comment", sub(AGENDA2, "tittel: Eventuelt", "tittel: Eventuelt #2"),
+         [Expect(AGENDA2, "tittel: Eventuelt #2", "yaml-comment", W, hint='"Eventuelt #2"')]),
     Case("duplicate-key", sub(AGENDA2, "status: utkast\n", "status: utkast\nstatus: endelig\n"),
          [Expect(AGENDA2, 3, "duplicate-key", col=1)]),
     Case("binary-file", put(AGENDA2, AGENDA2_YAML.encode() + b"\x00\x01"),
@@ -142,6 +210,11 @@ CASES = [
          [Expect(REFERAT1, 3, "encoding", col=5)]),
     Case("file-too-large", put(AGENDA2, "# " + "x" * (20 * 1024 * 1024) + "\n"),
          [Expect(AGENDA2, 0, "file-too-large")]),
+    Case("unreadable", folder("medlemmer.yaml"), [Expect("medlemmer.yaml", 0, "unreadable")]),
+    Case("yaml-key", sub(AGENDA2, "status: utkast\n", "status: utkast\n[tid, tittel]: x\n"),
+         [Expect(AGENDA2, "[tid, tittel]", "yaml-key", col=1)]),
+    Case("yaml-key-complex", sub(AGENDA2, "status: utkast\n", "status: utkast\n? {a: b}\n: x\n"),
+         [Expect(AGENDA2, "? {a: b}", "yaml-key", col=3)]),
     Case("empty-agenda", put(AGENDA2, ""),
          [Expect(AGENDA2, 1, "missing-field"), Expect(AGENDA2, 1, "missing-field")]),
     Case("front-matter-unclosed", sub(TOPPNOTAT, "---\n\n## Hensikt", "\n## Hensikt"),
@@ -242,8 +315,17 @@ CASES = [
          [Expect(f"{M2}/toppnotater/9-24-ekstra.md", 0, "toppnotat-unused", W)]),
     Case("toppnotat-sak", sub(TOPPNOTAT, "sak: 5/24", "sak: 6/24"),
          [Expect(TOPPNOTAT, "sak: 6/24", "toppnotat-sak")]),
+    Case("toppnotat-reused", sub(AGENDA2, "tittel: Eventuelt\n", "tittel: Eventuelt\n        " + NOTE_ROW),
+         [Expect(AGENDA2, "tittel: Eventuelt", "toppnotat-reused", col=20, below=1)]),
     Case("field-conflict", sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        tittel: Tannhelse\n"),
          [Expect(AGENDA2, "tittel: Tannhelse", "field-conflict")]),
+    # -- nufa.yaml -------------------------------------------------------------------------
+    Case("maler-path", sub("nufa.yaml", "sakstyper:", "maler: ../maler/\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-path", col=8, hint="inside the repository")]),
+    Case("maler-path-repository", sub("nufa.yaml", "sakstyper:", "maler: .\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-path", col=8)]),
+    Case("maler-missing", sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+         [Expect("nufa.yaml", "maler:", "maler-missing", col=8, hint="built-in templates")]),
     # -- vedlegg --------------------------------------------------------------------------
     Case("vedlegg-missing", drop(PLAN), [Expect(AGENDA2, SECOND_FIL, "vedlegg-missing")]),
     Case("vedlegg-path-absolute", sub(AGENDA2, "fil: vedlegg/plan.pdf", "fil: /etc/passwd"),
@@ -261,6 +343,36 @@ CASES = [
          [Expect(AGENDA2, "referat: 2024-01-23", "vedlegg-referat")]),
     Case("vedlegg-referat-none-yet", sub(AGENDA2, "referat: 2024-01-24", "referat: 2024-04-24"),
          [Expect(AGENDA2, "referat: 2024-04-24", "vedlegg-referat")]),
+    # -- the committee's language and numbering (FORMAT.md part 2) ---------------------
+    Case("unknown-language", sub("nufa.yaml", "sekretariat:", "språk: nnn\nsekretariat:"),
+         [Expect("nufa.yaml", "språk: nnn", "unknown-language", col=8, hint="did you mean 'nn'?")]),
+    Case("catalogue-incomplete",
+         lambda files: files.update({"nufa.yaml": files["nufa.yaml"] + "maler: maler\nspråk: se\n",
+                                     "maler/lang/se.yaml": "språkkode: se-NO\nsted: Báiki\n"}),
+         [Expect("maler/lang/se.yaml", 1, "catalogue-incomplete", hint="templates/lang/nb.yaml")]),
+    Case("text-field",
+         lambda files: files.update(
+             {"nufa.yaml": files["nufa.yaml"] + 'tekster:\n  møte_i: "Møte i {utvalget}"\n'}),
+         [Expect("nufa.yaml", "møte_i:", "text-field", W, col=11, hint="{kortnavn}")]),
+    Case("numbering-format",
+         lambda files: files.update(
+             {"nufa.yaml": files["nufa.yaml"] + 'nummerering:\n  format: "{m}/{yy}"\n'}),
+         [Expect("nufa.yaml", "format:", "numbering-format", col=11)]),
+    Case("numbering-serie", sub("nufa.yaml", "sakstyper: [Godkjenning,",
+                                "sakstyper: [{navn: Godkjenning, serie: G},"),
+         [Expect("nufa.yaml", "sakstyper:", "numbering-serie", col=40, hint="{serie}")]),
+    Case("first-sak-duplicate", sub(AGENDA2, "sted:", "første_sak: [4/24, 4/24]\nsted:"),
+         [Expect(AGENDA2, 1, "first-sak-duplicate", col=20)]),
+    Case("meeting-number-derived",
+         put(ONE_DAY, ONE_DAY_2025[ONE_DAY].replace("sak: 1/25", "sak: 2/25")),
+         [Expect(ONE_DAY, "sak: 2/25", "meeting-number-derived", W, hint="møte: N/25")]),
+    Case("sak-serie", board(sub(AGENDA2, "tittel: Godkjenning av innkalling, type: Vedtakssak",
+                                "tittel: Godkjenning av innkalling, type: Orienteringssak")),
+         [Expect(AGENDA2, "V-sak 1", "sak-serie", hint="O-sak 1")]),
+    Case("sak-meeting-missing",
+         board(sub(BOARD_NOTE, "type: Orienteringssak\n",
+                   "type: Orienteringssak\ntidligere_behandlinger:\n  - {utvalg: US, sak: V-sak 1}\n")),
+         [Expect(BOARD_NOTE, "V-sak 1", "sak-meeting-missing", hint="{møte: YYYY-MM-DD")]),
     # -- referat --------------------------------------------------------------------------
     Case("referat-unknown-sak", put(REFERAT1, REFERAT1_MD + "\n## 9/24\n\n### Vedtak\n\nIngen.\n"),
          [Expect(REFERAT1, "## 9/24", "referat-unknown-sak")]),
@@ -360,6 +472,25 @@ CASES = [
 ]
 
 
+def test_every_declared_code_has_a_broken_variant() -> None:
+    """Each code of core/codes.py is raised by a case above, with its file and line."""
+    raised = {e.code for case in CASES for e in case.expect}
+    assert sorted(set(codes.REGISTRY) - raised) == []
+    assert sorted(raised - set(codes.REGISTRY)) == []
+
+
+# a code raised with a severity other than its declared default, and where
+OTHER_SEVERITY = {
+    ("vedtak-missing", W),  # a toppnotat quoting a sak whose referat has no vedtak yet
+}
+
+
+def test_cases_raise_codes_with_their_declared_severity() -> None:
+    other = {(e.code, e.severity) for case in CASES for e in case.expect
+             if e.severity is not codes.lookup(e.code).severity}
+    assert other == OTHER_SEVERITY
+
+
 def _key(d: Diagnostic) -> tuple[str, int, str, Severity]:
     return (d.path, d.line, d.code, d.severity)
 
@@ -392,6 +523,7 @@ ALLOWED = [
     # a programme row (not a sak) after the day's slutt: the valid tree's Middag at 19:00
     pytest.param(sub(AGENDA2, 'tid: "19:00"', 'tid: "23:30"'), id="row-after-slutt"),
     pytest.param(sub(AGENDA2, "sted:", "møte: 2/24\nsted:"), id="meeting-number-agrees"),
+    pytest.param(board(), id="board-numbering"),
     # the repo's first meeting of a year may set its number and start its saker anywhere
     pytest.param(sub(AGENDA1, "sted:", "møte: 3/24\nsted:"), id="first-meeting-number"),
     pytest.param(put(AGENDA3, NEXT_MEETING.format(nr="9/24")), id="next-meeting-continues"),

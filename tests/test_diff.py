@@ -16,25 +16,24 @@ import pytest
 from helpers import (
     AGENDA1,
     AGENDA2,
+    GIT_ENV,
     M2,
     REFERAT1,
     TOPPNOTAT,
+    commit,
+    git,
     replace_once,
     tree_hashes,
     valid_repo,
     write_repo,
 )
 
+from nufa_cli.build import targets
 from nufa_cli.build.changed import changed_meetings
 from nufa_cli.diff.compare import diff
 from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
 from nufa_cli.git.snapshot import NotAGitRepository, UnknownRevision
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
-    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}
 M3 = "meetings/2024-06-12"
 AGENDA3_YAML = """\
 sted: Oslo
@@ -50,20 +49,9 @@ dager:
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
-                          capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
 def edit(root: Path, rel: str, old: str, new: str) -> None:
     path = root / rel
     path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
-
-
-def commit(root: Path, message: str = "edit") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
 
 
 @pytest.fixture
@@ -406,6 +394,16 @@ def test_changed_meeting_without_dependants(three: Path) -> None:
     assert changed_meetings(three, "HEAD") == {"2024-04-24"}
 
 
+def test_a_dependant_follows_what_the_kinds_asked_for_show(three: Path) -> None:
+    """Each target declares the other meetings its files show (build/targets.py): the
+    saksliste of 2/24 names the referat of 1/24 as a vedlegg, the calendar shows no other
+    meeting, and without --only every kind counts."""
+    edit(three, REFERAT1, "Ingen saker under eventuelt.", "Ingen saker.")
+    assert changed_meetings(three, "HEAD", {"saksliste"}) == {"2024-01-24", "2024-04-24"}
+    assert changed_meetings(three, "HEAD", {"kalender", "referat"}) == {"2024-01-24"}
+    assert changed_meetings(three, "HEAD") == changed_meetings(three, "HEAD", targets.kinds())
+
+
 def test_tidligere_behandlinger_makes_a_dependant(three: Path) -> None:
     edit(three, AGENDA2, "        vedlegg:\n          - referat: 2024-01-24\n", "")
     commit(three)
@@ -427,6 +425,26 @@ def test_untracked_file_settings_and_new_meetings(three: Path) -> None:
     write_repo(three, {"meetings/2024-05-15/agenda.yaml": AGENDA3_YAML.replace(
         "2024-06-12", "2024-05-15")})  # Møte 3/24 becomes 4/24
     assert changed_meetings(three, "HEAD") == {"2024-05-15", "2024-06-12"}
+
+
+def test_a_file_touched_but_not_edited_is_no_change(three: Path) -> None:
+    for name in ('"sitat".pdf', "linje\nskift.pdf", "retur\r", "back\\slash.pdf"):  # git quotes
+        (three / M3 / name).write_bytes(b"%PDF-1.4\n")
+    commit(three, "odd names")
+    edit(three, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
+    commit(three)
+    later = (three / ".git/index").stat().st_mtime_ns + 5_000_000_000
+    for path in three.rglob("*"):  # a copy, a checkout: git's index no longer knows the files
+        if ".git" not in path.parts and path.is_file():
+            os.utime(path, ns=(later, later))
+    git_data = tree_hashes(three / ".git")
+    assert changed_meetings(three, "HEAD~1") == {"2024-04-24"}
+    assert changed_meetings(three, "HEAD") == set()
+
+    edit(three, AGENDA2, 'tid: "14:20"', 'tid: "14:25"')  # back to what HEAD~1 has
+    assert changed_meetings(three, "HEAD~1") == set()
+    assert changed_meetings(three, "HEAD") == {"2024-04-24"}
+    assert tree_hashes(three / ".git") == git_data  # asking wrote nothing under .git
 
 
 def test_changed_since_unknown_revision(three: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import FileContent, line_of, run_nufa
+from helpers import FileContent, line_of, run_nufa, stem
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -171,12 +171,12 @@ def test_board_documents_print_the_numbers_and_name_files_safely(make_repo: Make
     repo, _ = check(make_repo(board()))
     renderer = Renderer(repo)
     first, second = repo.meetings
-    docs = {d.stem: d for d in meeting_documents(repo, first, renderer)}
+    docs = {stem(first, d): d for d in meeting_documents(repo, first, renderer)}
     assert set(docs) == {"innkalling", "saksliste", "referat", "toppnotat-v-sak-2"}
     assert "Møte 1/2020" in docs["toppnotat-v-sak-2"].markdown  # Til møte
     assert docs["toppnotat-v-sak-2"].title == "Toppnotat V-sak 2 Budsjett 2020"
     assert "O-sak 1" in docs["referat"].markdown and "V-sak 2" in docs["saksliste"].markdown
-    later = {d.stem: d for d in meeting_documents(repo, second, renderer)}
+    later = {stem(second, d): d for d in meeting_documents(repo, second, renderer)}
     # the earlier treatment names the other meeting's V-sak 2: its title, vedtak and day
     note = " ".join(later["toppnotat-v-sak-2"].markdown.split())
     assert "| Universitetsstyret | V-sak 2 | Budsjett 2020 | Budsjettet for 2020 vedtas. |" in note
@@ -353,7 +353,7 @@ def test_unknown_meeting_number_is_printed_nowhere(make_repo: MakeRepo) -> None:
     assert [d for d in diagnostics if d.severity is Severity.ERROR] == []
     first, second = repo.meetings
     assert (first.number, second.number) == ("", "")
-    docs = {d.stem: d for d in meeting_documents(repo, first, Renderer(repo))}
+    docs = {stem(first, d): d for d in meeting_documents(repo, first, Renderer(repo))}
     assert "Til møte" not in docs["toppnotat-v-sak-2"].markdown
     assert summary(repo, first, first.days[0]) == "Møte i Universitetsstyret"
 

@@ -530,6 +530,37 @@ def test_new_sak_refuses_numbers_out_of_order(september: Path, nufa) -> None:
     assert tree_hashes(september) == before
 
 
+def test_new_sak_goes_past_a_schema_error_on_a_file_that_loaded(september: Path, nufa) -> None:
+    """missing-field raised by a rule on a loaded toppnotat leaves the model whole: the edit
+    goes on (core/codes.py: Edit.REFUSE_IF_DROPPED)."""
+    note = september / APRIL / "toppnotater" / "13-24-helse-nim.md"
+    text = note.read_text(encoding="utf-8")
+    entry = text[text.index("{utvalg: NUFA, sak: 3/23"):].split("\n", 1)[0]
+    note.write_text(text.replace(entry, "{utvalg: NUFA, sak: 3/23}"), encoding="utf-8")
+    errors, _ = diagnostics(september)
+    assert [e.split(": ", 2)[1] for e in errors] == ["error[missing-field]"]
+
+    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting")
+
+    assert result.code == 0, result.err
+
+
+def test_new_sak_refuses_a_schema_error_that_dropped_its_file(september: Path, nufa) -> None:
+    path = september / SEPTEMBER / "agenda.yaml"
+    path.write_text(re.sub(r"(?m)^sted: .*\n", "", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    before = tree_hashes(september)
+
+    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting")
+
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"{SEPTEMBER}/agenda.yaml:2:1: error[missing-field]: missing "
+                                 "required key 'sted'")
+    assert result.err.endswith("error: 1 error(s) in the sources make this change unsafe; nothing "
+                               "was changed. Fix them first (nufa check shows them all)\n")
+    assert tree_hashes(september) == before
+
+
 # -- nufa referat -----------------------------------------------------------------------------
 
 def test_referat_drafts_a_section_per_sak(september: Path, nufa) -> None:

@@ -4,6 +4,11 @@ An unchanged rebuild then costs a walk over the sources instead of loading,
 validating and rendering them. The fingerprint covers everything a build reads:
 nufa's own code, the request, SOURCE_DATE_EPOCH, every source file, the template
 folders, and what git says of the sources (the footer's revision stamp).
+
+Nothing here, and no key the orchestrator files outputs under, names where the
+repository or nufa lies on disk: files are named relative to the repository, to nufa's
+package or to their template folder. A repository moved, copied or cloned with its
+build/ (a CI cache) is then recognised as the same build and rewrites nothing.
 """
 
 from __future__ import annotations
@@ -11,16 +16,41 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from nufa_cli import __version__
+from nufa_cli.convert.job import Job
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.output import CACHE, MANIFEST, digest
-from nufa_cli.core.root import SOURCE_PATHS
-from nufa_cli.git.info import git
+from nufa_cli.core.root import SOURCE_PATHS, builtin_templates
+from nufa_cli.git.info import git, work_tree_changes
 
 MEMO = "last-build.json"
 _PACKAGE = Path(__file__).resolve().parents[1]  # all of nufa_cli: its code is an input too
+BUILT_IN = ""  # the memo's name of nufa's own templates, wherever nufa is installed
+
+
+def portable(path: Path, root: Path) -> str:
+    """path relative to the repository root when it lies inside, else absolute (a folder
+    outside the repository is where it is, wherever the repository goes)."""
+    path, root = path.resolve(), root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def template_names(root: Path, folders: Sequence[Path]) -> list[str]:
+    """The template folders as the memo records them: BUILT_IN, or portable()."""
+    builtin = builtin_templates().resolve()
+    return [BUILT_IN if f.resolve() == builtin else portable(f, root) for f in folders]
+
+
+def _template_folder(root: Path, name: str) -> Path:
+    return builtin_templates() if name == BUILT_IN else root / name
+
+
+def job_key(job: Job, root: Path) -> str:
+    """The job as an output's key holds it: its resource folder relative to the repository."""
+    return repr(replace(job, resource_root=Path(portable(job.resource_root, root))))
 
 
 def _files(base: Path) -> list[Path]:
@@ -32,13 +62,17 @@ def _files(base: Path) -> list[Path]:
 
 
 def fingerprint(root: Path, request: str, template_dirs: Sequence[str]) -> str:
+    """template_dirs: as template_names() gives them."""
     parts: list[bytes | str] = [__version__, request, os.environ.get("SOURCE_DATE_EPOCH", "")]
-    for base in [_PACKAGE, *(root / name for name in SOURCE_PATHS), *map(Path, template_dirs)]:
+    bases = [("nufa_cli", _PACKAGE), *((name, root / name) for name in SOURCE_PATHS),
+             *((name, _template_folder(root, name)) for name in template_dirs)]
+    for label, base in bases:
         for path in _files(base):
-            if "__pycache__" not in path.parts:
-                parts += [path.as_posix(), path.read_bytes()]
+            name = path.relative_to(base)
+            if "__pycache__" not in name.parts:
+                parts += [label, name.as_posix(), path.read_bytes()]
     parts.append(git(root, "log", "-1", "--format=%H %ct", "--", *SOURCE_PATHS) or "")
-    parts.append(git(root, "status", "--porcelain", "--", *SOURCE_PATHS) or "")
+    parts.append(work_tree_changes(root, SOURCE_PATHS))
     return digest(*parts)
 
 

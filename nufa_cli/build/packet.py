@@ -4,17 +4,18 @@ Order: the innkalling, then the vedlegg in number order (1, 2, ... 7, 7A, 8): a 
 as its toppnotat document, a `referat:` vedlegg as that meeting's referat, a `fil:` PDF
 as its own pages, any other file and a `url:` as a short page naming it (with the link).
 The public packet, build/<meeting>/offentlig/sakspapirer.pdf, is the same made from the
-public view (offentlig.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
+public view (model/public.py): there a withheld vedlegg is a short page "Vedlegg N: Unntatt
 offentlighet, <basis>", and nothing of it (title, address, file) is in the packet.
 Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at the top
 of its first page; the running header keeps the document's own title); the outline holds
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
 
-How: ONE typst document, compiled once and checked for PDF/UA-1 by typst like every
-other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
-into a #[ ... ] scope of its own, so its running header, title and draft mark stay its
-own; templates/packet.typ supplies the headings that make bookmarks and link targets.
+How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
+like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by
+pandoc) goes into a #[ ... ] scope of its own, so its running header, title and draft mark
+stay its own; templates/packet.typ supplies the part headings that make bookmarks and link
+targets, and the parts' own headings (a sak in the innkalling) follow one level down.
 Why not merge the separate PDFs with pypdf: measured on innkalling.pdf + a toppnotat
 (5 + 2 pages), PdfWriter.append() drops /StructTreeRoot altogether, and cloning the
 first file then appending the second keeps only the first's structure tree (the last 2
@@ -26,6 +27,11 @@ page into the stand-in as a form XObject, inside the stand-in's tagged Figure, w
 source's own marked content removed and its fonts checked to be embedded. The rewrite
 keeps typst's structure tree, parent tree, /Lang, XMP metadata and PDF version (checked:
 same elements and marked-content references before and after; tests/test_packet.py).
+The packet claims PDF/A-2a only when every PDF vedlegg is PDF/A itself
+(pdfpages.keeps_pdfa): typst cannot check pages drawn in after it, and a page from an
+arbitrary PDF may break PDF/A's rules (device colours, transfer functions, ...). With one
+that is not, the packet is PDF/UA-1 only and says so in its metadata; save the vedlegg as
+PDF/A to keep the packet an archive format.
 
 Deterministic: same sources, same bytes (typst gets the build's timestamp; pypdf writes
 the same objects in the same order).
@@ -35,12 +41,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.build.targets import PACKET
+from nufa_cli.build.cache import job_key
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core.lang import fill
@@ -55,9 +61,8 @@ from nufa_cli.render.renderer import FILTERS, Renderer
 if TYPE_CHECKING:
     from nufa_cli.convert.converter import Converter
 
-KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
 TEMPLATE = "packet.typ"
-Rendered = dict[tuple[str, str], list[Document]]
+Documents = Callable[[str, Meeting], list[Document]]  # (kind, meeting) -> its rendered documents
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
 # part's typst is the very source its standalone PDF was compiled from (and is reused).
@@ -78,8 +83,6 @@ class Part:
 class Packet:
     title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
     parts: tuple[Part, ...]
-    # the innkalling's saksliste prints token in place of each sak number: (number, bookmark)
-    saker: tuple[tuple[str, str, str], ...]
     # the alt text of a PDF vedlegg's page: the catalogue's vedlegg_side_av, fields unfilled
     page_alt: str = ""
 
@@ -88,9 +91,10 @@ class Packet:
         """The meeting folders the parts' images and files come from."""
         return tuple(sorted({part.job.resource_root for part in self.parts}))
 
-    def key(self, *extra: str) -> str:
-        """A digest of everything the packet is made from (with extra: the build's own)."""
-        return self._digest(repr, *extra)
+    def key(self, root: Path, *extra: str) -> str:
+        """A digest of everything the packet is made from (with extra: the build's own),
+        its parts' folders named relative to the repository root."""
+        return self._digest(lambda job: job_key(job, root), *extra)
 
     def fingerprint(self) -> str:
         """A digest of what the packet shows, wherever and whenever it is built (no footer
@@ -98,20 +102,12 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker), self.page_alt]
+        parts: list[str | bytes] = [*extra, self.title, self.page_alt]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
                 parts.append(part.pdf.read_bytes())
         return digest(*parts)
-
-
-def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
-    """Rendered documents as packet() takes them: by (kind, meeting folder)."""
-    rendered: Rendered = {}
-    for meeting, doc in documents:
-        rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
-    return rendered
 
 
 def _label(vedlegg: str) -> str:
@@ -124,21 +120,17 @@ def _label(vedlegg: str) -> str:
 
 
 def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
-           rendered: Rendered | None = None) -> Packet:
+           documents: Documents | None = None) -> Packet:
     """What the meeting's packet holds, in order; nothing converted yet.
 
-    rendered: the documents the build has rendered already, by (kind, meeting folder)."""
-    rendered = {} if rendered is None else rendered
-
-    def documents(kind: str, source: Meeting) -> list[Document]:
-        key = (kind, source.folder)
-        if key not in rendered:
-            rendered[key] = BUILDERS[kind](repo, source, renderer)
-        return rendered[key]
+    documents: the documents of a kind of a meeting of repo, as the build renders them once
+    for their own targets and the packet alike (by default: rendered here)."""
+    if documents is None:
+        documents = _rendering(repo, renderer)
 
     texts = repo.committee.lang
     main = documents("innkalling", meeting)[0]
-    markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
+    markdown = _linked_innkalling(repo, meeting, renderer)
     parts = [_part(texts("innkalling"), "innkalling", replace(main, markdown=markdown),
                    footer_note, texts.tag)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
@@ -147,7 +139,13 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
     title = texts("dokumenttittel", dokument=texts("sakspapirer"),
                   kortnavn=repo.committee.kortnavn, datoer=meeting.date_range)
-    return Packet(title, tuple(parts), saker, texts("vedlegg_side_av"))
+    return Packet(title, tuple(parts), texts("vedlegg_side_av"))
+
+
+def _rendering(repo: Repository, renderer: Renderer) -> Documents:
+    def documents(kind: str, meeting: Meeting) -> list[Document]:
+        return BUILDERS[kind](repo, meeting, renderer)
+    return documents
 
 
 def _part(heading: str, label: str, doc: Document, footer_note: str, tag: str,
@@ -158,29 +156,22 @@ def _part(heading: str, label: str, doc: Document, footer_note: str, tag: str,
     return Part(heading, label, job, pdf)
 
 
-def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
-                       plain: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    """The innkalling with each "Vedlegg N" linked to its part, and a token in place of
-    each sak number in the saksliste (replaced in the typst by a bookmarked heading)."""
-    salt = next(c for c in "ABCDEFGHJKLMNPRSTUVWXY" if f"Q{c}Z" not in plain)
+def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -> str:
+    """The innkalling with each "Vedlegg N" of its saksliste linked to its part. (Its saker
+    are headings of their own, bookmarked under the part's heading.)"""
     context = innkalling.context(repo, meeting)
-    saker = []
     days = []
     for day in context.saksliste.days:
         items = []
         for item in day.saker:
-            token = f"Q{salt}Z{len(saker):03d}"  # as short as a sak number: same column widths
-            saker.append((token, item.nr, f"{item.nr} {item.tittel}"))
             vedlegg = tuple(replace(v, url=f"#{_label(v.label)}") for v in item.vedlegg)
-            items.append(replace(item, nr=token, vedlegg=vedlegg))
+            items.append(replace(item, vedlegg=vedlegg))
         days.append(replace(day, saker=tuple(items)))
     context = replace(context, saksliste=replace(context.saksliste, days=tuple(days)))
-    markdown = renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
-    return markdown, tuple(saker)
+    return renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
 
 
-def _vedlegg(repo: Repository, meeting: Meeting,
-             documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
+def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
     texts = repo.committee.lang
     tittel = attachment.tittel
@@ -209,7 +200,7 @@ def _vedlegg(repo: Repository, meeting: Meeting,
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
-    doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
+    doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
     return _part(heading, label, doc, footer_note, texts.tag,
                  pdf=path if path is not None and not markdown else None)
@@ -226,11 +217,11 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         raise ConvertError(f"missing in the templates: {TEMPLATE}", title=pk.title, fmt="PDF")
     root = _root(pk)
     pieces = [template.read_text(encoding="utf-8")]
-    for index, part in enumerate(pk.parts):
+    for part in pk.parts:
         source = converter.typst_source(part.job).decode("utf-8")
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
-            source = _IMAGE_CALL.sub(lambda m, p=prefix: f"{m[1]}/{p}/", source)
+            source = _IMAGE_CALL.sub(_under(prefix), source)
         opening = [f"#nufa-packet-part({_typst_string(part.heading)}) <{part.label}>",
                    "#set heading(offset: 1)"]
         if part.pdf is not None:
@@ -244,9 +235,7 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
             raise ConvertError("the document's start ('// nufa:body' in nufa.typ) was not "
                                "found once in its typst",
                                title=part.job.title, fmt="PDF")
-        source = _BODY_LINE.sub(lambda _, lines=opening: "\n".join(lines), source)
-        if index == 0:
-            source = _sak_headings(source, pk.saker)
+        source = _BODY_LINE.sub(_verbatim("\n".join(opening)), source)
         pieces.append(f"#[\n{source}\n]\n")
     # The last `set document` wins: the packet's title, not its parts'.
     pieces.append(f"#set document(title: {_typst_string(pk.title)})\n")
@@ -254,10 +243,15 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
 
 
 def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
-    """The packet as a PDF/UA-1 file."""
+    """The packet as a PDF/A-2a and PDF/UA-1 file; PDF/UA-1 only, claiming no PDF/A, when a
+    PDF vedlegg is not PDF/A itself (its pages are drawn in as they are)."""
+    from nufa_cli.convert.converter import ACCESSIBLE_ONLY, PDF_STANDARDS
+
     source = typst_source(pk, converter, template_dirs)
-    pdf = converter.compile_typst(source, _root(pk), pk.title)
     inserted = [part.pdf for part in pk.parts if part.pdf is not None]
+    archive = all(pdfpages.keeps_pdfa(path, pk.title) for path in inserted)
+    standards = PDF_STANDARDS if archive else ACCESSIBLE_ONLY
+    pdf = converter.compile_typst(source, _root(pk), pk.title, standards)
     return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
 
 
@@ -270,10 +264,15 @@ def _typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sak_headings(source: str, saker: Sequence[tuple[str, str, str]]) -> str:
-    """Each sak's token: its number under a bookmarked heading (the first time) or as text."""
-    for token, number, bookmark in saker:
-        calls = iter([f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"])
-        source = re.sub(rf"\b{token}\b",
-                        lambda _, n=number, c=calls: next(c, f"#{_typst_string(n)};"), source)
-    return source
+
+# re.sub replacements as functions: a replacement string would have its backslashes read.
+Replacement = Callable[[re.Match[str]], str]
+
+
+def _under(prefix: str) -> Replacement:
+    """An image call (_IMAGE_CALL) with its path from the typst root under prefix."""
+    return lambda call: f"{call[1]}/{prefix}/"
+
+
+def _verbatim(text: str) -> Replacement:
+    return lambda _: text

@@ -67,11 +67,11 @@ def unprintable(text: str, known: frozenset[int]) -> list[tuple[int, str]]:
 
 
 def _u16(data: bytes, at: int) -> int:
-    return struct.unpack_from(">H", data, at)[0]
+    return int(struct.unpack_from(">H", data, at)[0])
 
 
 def _u32(data: bytes, at: int) -> int:
-    return struct.unpack_from(">I", data, at)[0]
+    return int(struct.unpack_from(">I", data, at)[0])
 
 
 def _cmap(data: bytes) -> set[int]:

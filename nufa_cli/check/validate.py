@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from nufa_cli.check import glyphs
 from nufa_cli.check.images import resolve_image
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.attendance import attendance
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
@@ -28,8 +30,7 @@ def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
                 continue
             source, at = (sak.toppnotat.source, ("type",)) if sak.toppnotat and \
                 sak.toppnotat.meta.type else (meeting.source, (*sak.at, "type"))
-            close = difflib.get_close_matches(sak.type, allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+            hint = did_you_mean(sak.type, allowed, f"use one of: {', '.join(allowed)}")
             yield source.diagnostic(at, "unknown-sakstype",
                       f"sakstype '{sak.type}' of sak {sak.nr} is not in nufa.yaml's sakstyper", hint)
 
@@ -100,7 +101,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                 for item in (row, *row.parts):
                     if item.tid is None:
                         continue
-                    if last is not None and item.tid < last.tid:
+                    if last is not None and last.tid is not None and item.tid < last.tid:
                         yield meeting.source.diagnostic((*item.at, "tid"), "time-order",
                                   f"'{item.tittel}' at {nbdates.clock(item.tid)} comes before "
                                   f"'{last.tittel}' at {nbdates.clock(last.tid)}",
@@ -115,7 +116,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                         busy = None  # its parts lie inside it
                 if row.parts:  # the next row starts after the sak and its last part
                     ended = [r for r in (row, *row.parts) if r.end]
-                    busy = max(ended, key=lambda r: r.end) if ended else None
+                    busy = max(ended, key=lambda r: r.end or dt.time.min) if ended else None
             for row in day.rows:
                 if row.sak is None or row.tid is None:
                     continue
@@ -146,9 +147,9 @@ def referat(repo: Repository) -> Iterator[Diagnostic]:
             for sak in meeting.saker:
                 if sak.type in repo.committee.vedtak_optional:
                     continue  # its sakstype says vedtak: valgfritt
-                section = ref.sections.get(sak.nr)
-                if section is None or not section.vedtak:
-                    line = section.line if section else ref.body_line
+                written = ref.sections.get(sak.nr)
+                if written is None or not written.vedtak:
+                    line = written.line if written else ref.body_line
                     yield Diagnostic(source.rel, line, 1, "vedtak-missing",
                                      f"status is endelig, but sak {sak.nr} has no vedtak",
                                      f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
@@ -196,12 +197,11 @@ def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Ite
 
 def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path_,
                     name: str) -> Diagnostic:
-    ids = [m.id for m in meeting.members]
-    close = difflib.get_close_matches(name, ids, n=1)
     if any(m.id == name for m in repo.members):
         hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
     else:
-        hint = f"did you mean '{close[0]}'?" if close else "use the member's id from medlemmer.yaml"
+        hint = did_you_mean(name, [m.id for m in meeting.members],
+                            "use the member's id from medlemmer.yaml")
     return source.diagnostic(at, "unknown-member",
                f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
 
@@ -330,13 +330,13 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
         return
     family = repo.committee.font or "Carlito"
     refused = glyphs.typst_refuses({char for _, _, char, _ in found}, font_dirs, family)
-    for source, line, char, at in found:
+    for source, line, char, where in found:
         if char in refused:
             message = (f"the character '{char}' (U+{ord(char):04X}) cannot be printed: the font "
                        f"{family} has no glyph for it, and the PDF would stop there")
             hint = "remove it, or write it in words"
-            if at is not None:
-                yield source.diagnostic(at, "unprintable", message, hint)
+            if where is not None:
+                yield source.diagnostic(where, "unprintable", message, hint)
             else:
                 yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
 
@@ -385,9 +385,9 @@ def skjerming(repo: Repository) -> Iterator[Diagnostic]:
                               "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
 
 
-def _value(data: object, at: Path_) -> object:
+def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
     for step in at:
-        data = data[step]  # type: ignore[index]  # at is a path the YAML holds
+        data = data[step]  # at is a path the YAML holds
     return data
 
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import subprocess
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,7 +57,7 @@ class PandocWorker:
         for line in self._process.stderr:
             self._stderr.append(line.decode("utf-8", "replace").rstrip())
 
-    def request(self, header: dict[str, Any], blobs: list[bytes] = ()) -> tuple[dict, bytes]:
+    def request(self, header: dict[str, Any], blobs: Sequence[bytes] = ()) -> tuple[dict[str, Any], bytes]:
         """Send one request; return the JSON reply and its binary frame."""
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None

@@ -8,6 +8,12 @@ the page is the content of the stand-in's tagged Figure. The source's own marked
 is removed (its ids belong to a structure tree that is not carried over) and its fonts
 must be embedded (PDF/UA-1, 7.21.4.1). Nothing else of the packet changes: typst's
 structure tree, /Lang, metadata and PDF version stay as they were.
+
+PDF/A: the pages are drawn in as they are, so the packet is only as much PDF/A as they
+are. keeps_pdfa() says whether a vedlegg declares PDF/A-1, -2 or -3 (their page content
+rules are PDF/A-2's or stricter) with an RGB output intent or none (the packet's is sRGB,
+and a CMYK or grey page would need its own); packet.py compiles the packet as PDF/UA-1
+only, claiming no PDF/A, when one does not.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -57,11 +63,54 @@ def read(path: Path, title: str) -> PdfReader:
     return reader
 
 
+_PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def keeps_pdfa(path: Path, title: str) -> bool:
+    """True if the vedlegg's pages, drawn into a PDF/A-2 packet, keep it PDF/A-2: the file
+    declares PDF/A-1, -2 or -3 (pdfaid:part in its XMP metadata) and its output intent's
+    profile, if it has one, is RGB like the packet's."""
+    reader = read(path, title)
+    catalog: Any = reader.trailer["/Root"]  # a user's file: read duck-typed, damage caught below
+    try:
+        metadata = catalog.get("/Metadata")
+        xmp = metadata.get_object().get_data() if metadata is not None else b""
+        intents = catalog.get("/OutputIntents")
+        profiles = [intent.get_object().get("/DestOutputProfile")
+                    for intent in (intents.get_object() if intents is not None else [])]
+        # an ICC profile's header names its colour space at bytes 16 to 19
+        spaces = {p.get_object().get_data()[16:20] for p in profiles if p is not None}
+    except _DAMAGE as error:
+        raise _error(f"vedlegg {path.name} is damaged: its metadata or output intent cannot "
+                     f"be read ({type(error).__name__}: {error}); save it again from the "
+                     "program that made it", title) from error
+    return _pdfa_part(xmp) in {"1", "2", "3"} and spaces <= {b"RGB "}
+
+
+def _pdfa_part(xmp: bytes) -> str | None:
+    """pdfaid:part of XMP metadata, written as an element or as an attribute."""
+    from xml.etree import ElementTree
+
+    try:
+        tree = ElementTree.fromstring(xmp.strip(b"\x00 \t\r\n"))
+    except ElementTree.ParseError:
+        return None
+    for description in tree.iter(f"{{{_RDF}}}Description"):
+        part = description.get(f"{{{_PDFA_ID}}}part")
+        if part is None:
+            element = description.find(f"{{{_PDFA_ID}}}part")
+            part = element.text if element is not None else None
+        if part is not None:
+            return part.strip()
+    return None
+
+
 def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     """Draw each page of the PDF vedlegg into its stand-in image, in order."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
-    from pypdf.generic import ContentStream, NameObject
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
     sources = [(path, number, page) for path in files
                for number, page in enumerate(read(path, title).pages, start=1)]
@@ -70,14 +119,18 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; typst wrote 1.7
     queue = iter(sources)
     drawn = 0
+    damage: tuple[type[Exception], ...] = (PyPdfError, *_DAMAGE)
     for page in writer.pages:
-        xobjects = page["/Resources"].get_object().get("/XObject")
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject)  # typst gives each page its own
+        xobjects = resources.get("/XObject")
         stand_ins = {name for name, ref in (xobjects or {}).items() if _is_stand_in(ref)}
-        if not stand_ins:
+        if xobjects is None or not stand_ins:
             continue
         xobjects = xobjects.get_object()
         stream = ContentStream(page.get_contents(), writer)
-        matrix, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+        matrix: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        stack: list[tuple[float, ...]] = []
         for i, (operands, operator) in enumerate(stream.operations):
             if operator == b"q":
                 stack.append(matrix)
@@ -86,13 +139,14 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
             elif operator == b"cm":
                 matrix = _multiply(tuple(float(x) for x in operands), matrix)
             elif operator == b"Do" and operands[0] in stand_ins:
-                path, number, source = next(queue, (None, 0, None))
-                if path is None:
+                drawing = next(queue, None)
+                if drawing is None:
                     raise _error("more page stand-ins than PDF pages", title)
+                path, number, source = drawing
                 name = NameObject(f"/NufaVedlegg{drawn}")
                 try:
                     xobjects[name] = _form(writer, source, matrix, path, number, title)
-                except (PyPdfError, *_DAMAGE) as error:  # a value missing or of a wrong type
+                except damage as error:  # a value missing or of a wrong type
                     why = f"cannot be taken apart ({type(error).__name__}: {error})"
                     raise _damaged(path, number, why, title) from error
                 stream.operations[i] = ([name], b"Do")
@@ -105,7 +159,7 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     return out.getvalue()
 
 
-def _is_stand_in(ref: object) -> bool:
+def _is_stand_in(ref: Any) -> bool:  # any PDF object: reading it tells what it is
     image = ref.get_object() if hasattr(ref, "get_object") else ref
     return (image.get("/Subtype") == "/Image"
             and (image.get("/Width"), image.get("/Height")) == STAND_IN_SIZE
@@ -167,15 +221,15 @@ def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path
         NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x0 + w, y0 + h)),
         NameObject("/Matrix"): ArrayObject(FloatObject(round(v, 6)) for v in matrix),
-        NameObject("/Resources"): (source["/Resources"].get_object().clone(writer)
+        NameObject("/Resources"): (source["/Resources"].clone(writer)
                                    if "/Resources" in source else DictionaryObject()),
     })
     if "/Group" in source:
-        form[NameObject("/Group")] = source["/Group"].get_object().clone(writer)
+        form[NameObject("/Group")] = source["/Group"].clone(writer)
     return writer._add_object(form.flate_encode())  # pypdf has no public way to add a stream
 
 
-def _check_fonts(resources: object, path: Path, title: str, seen: set[int] | None = None) -> None:
+def _check_fonts(resources: Any, path: Path, title: str, seen: set[int] | None = None) -> None:
     """PDF/UA-1 (7.21.4.1) requires every font to be embedded, in an inserted page too."""
     seen = set() if seen is None else seen
     resources = resources.get_object() if hasattr(resources, "get_object") else resources

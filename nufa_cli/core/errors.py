@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+from nufa_cli.core import codes
+from nufa_cli.core.codes import Severity as Severity  # re-exported: the rest of nufa imports it from here
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +22,9 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        codes.lookup(self.code)  # UnknownCode: every code is declared in core/codes.py
 
     def location(self) -> str:
         if self.line <= 0:

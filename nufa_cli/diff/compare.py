@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nufa_cli.core.errors import Severity
+from nufa_cli.core.root import AGENDA, MEMBERS, REFERAT
 from nufa_cli.diff import values
 from nufa_cli.diff.match import (
     Placed,
@@ -23,7 +24,7 @@ from nufa_cli.diff.match import (
     reordered,
 )
 from nufa_cli.git.snapshot import Revision, default_base, require_git, resolve, sources_at
-from nufa_cli.model.load import AGENDA, MEMBERS, REFERAT, load
+from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository
 
 WORKTREE = "the working tree"
@@ -266,9 +267,10 @@ class _Comparison:
             return
         a, b, folder = old.referat, new.referat, new.folder
         if a is None or b is None:
-            if a is not b:
+            present = b or a
+            if present is not None:  # one of the two
                 kind = "referat-added" if b else "referat-removed"
-                status = (b or a).meta.status  # type: ignore[union-attr]
+                status = present.meta.status
                 self.add(kind, folder, before=None if b else status, after=status if b else None)
             return
         if a.meta.status != b.meta.status:

@@ -6,6 +6,7 @@ another meeting; only what cannot be matched is reported as added or removed.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Hashable
@@ -48,7 +49,7 @@ def pair_meetings(olds: list[Meeting], news: list[Meeting]) -> list[MeetingPair]
     return sorted(pairs, key=lambda p: _first_day(p))
 
 
-def _first_day(pair: MeetingPair) -> object:
+def _first_day(pair: MeetingPair) -> dt.date:
     shown = pair[1] or pair[0]
     assert shown is not None
     return shown.first_day

@@ -191,7 +191,7 @@ def _agenda(repo: Repository, meeting: Meeting, mine: list[Slot], changes: Chang
         assert sak is not None
         row = child(root, *sak.at)
         node = child(row, "sak")
-        if node is None:
+        if not isinstance(node, ScalarNode):
             raise EditError(f"cannot find sak {sak.nr} in {rel}; nothing was changed")
         if sak.nr != slot.nr:
             changes.edit(rel, [replace_scalar(node, str(slot.nr))], f"sak {sak.nr} -> {slot.nr}")
@@ -207,6 +207,7 @@ def _toppnotat(repo: Repository, meeting: Meeting, sak: Sak, nr: SakNr, path_nod
     text = changes.text(rel)
     if note.meta.sak != str(nr):
         node, offset = _front_matter_node(text, rel, "sak")
+        assert isinstance(node, ScalarNode)  # load.py read it as a sak number
         changes.edit(rel, [replace_scalar(node, str(nr), offset)],
                      f"sak: {note.meta.sak} -> {nr}")
     name = note.source.path.name

@@ -17,13 +17,14 @@ from pathlib import Path
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from nufa_cli.check.validate import check
-from nufa_cli.core import nbdates
+from nufa_cli.core import codes, nbdates
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity
 from nufa_cli.core.lang import Catalogue
+from nufa_cli.core.root import AGENDA, MEETINGS, REFERAT
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.edit import renumber
 from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
-from nufa_cli.model.load import AGENDA, MEETINGS, REFERAT
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
 from nufa_cli.model.saknr import slug as slug_of
 
@@ -59,27 +60,15 @@ class Outcome:
 
 # -- loading, with the errors an edit cannot live with -----------------------------------------
 
-# A file nufa could not read or resolve is missing from the model, so numbering and
-# references computed without it would be wrong.
-_UNREADABLE = {"yaml-syntax", "yaml-alias", "yaml-key", "duplicate-key", "front-matter",
-               "encoding", "unreadable", "binary-file", "file-too-large", "file-missing",
-               "toppnotat-path", "toppnotat-missing", "toppnotat-reused"}
-# Schema errors drop the file from the model, unless a later rule raised them on a file
-# that loaded (a reference lacking its tittel, say).
-_SCHEMA = {"missing-field", "invalid-value", "wrong-type", "unknown-key"}
-# What nufa renumber repairs; every other command needs the numbers in order.
-NUMBERING = {"sak-sequence", "sak-duplicate", "sak-year", "toppnotat-sak",
-             "referat-unknown-sak"}
-
-
 def load_for_edit(root: Path, *, renumbering: bool = False) -> Repository:
+    """The repository, unless an error leaves out of it what the edit computes from: each
+    code's declaration (core/codes.py) says whether an edit may go on past it."""
     repo, diagnostics = check(root)
     loaded = {m.source.rel for m in repo.meetings}
     loaded |= {s.toppnotat.source.rel for m in repo.meetings for s in m.saker if s.toppnotat}
     loaded |= {m.referat.source.rel for m in repo.meetings if m.referat}
-    unsafe = [d for d in diagnostics if d.severity is Severity.ERROR and (
-        d.code in _UNREADABLE or (d.code in _SCHEMA and d.path not in loaded)
-        or (d.code in NUMBERING and not renumbering))]
+    unsafe = [d for d in diagnostics if d.severity is Severity.ERROR and not codes.lookup(
+        d.code).edit.allows(dropped=d.path not in loaded, renumbering=renumbering)]
     if unsafe:
         raise UnsafeSources(unsafe)
     return repo
@@ -253,10 +242,7 @@ def _check_sakstype(repo: Repository, wanted: str) -> None:
     allowed = repo.committee.sakstyper
     if wanted in allowed:
         return
-    folded = {t.casefold(): t for t in allowed}
-    close = [folded[wanted.casefold()]] if wanted.casefold() in folded else \
-        difflib.get_close_matches(wanted, allowed, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+    hint = did_you_mean(wanted, allowed, f"use one of: {', '.join(allowed)}", ignore_case=True)
     raise UsageProblem(f"sakstype '{wanted}' is not in nufa.yaml's sakstyper; {hint}")
 
 

@@ -46,7 +46,8 @@ def apply(text: str, edits: list[Edit]) -> str:
 
 def compose(text: str, rel: str) -> Node | None:
     try:
-        return YAML().compose(text)
+        node: Node | None = YAML().compose(text)  # ruamel types compose() as Any
+        return node
     except YAMLError as exc:
         raise EditError(f"{rel} is not valid YAML ({exc}); fix it first (nufa check)") from exc
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+
+from nufa_cli.git.run import GitError, output
 
 
 def git(root: Path, *args: str) -> str | None:
     """Output of a git command in root, or None when git or the repository is not there."""
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
+        return output(root, *args)
+    except GitError:
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def last_commit_time(root: Path, paths: Sequence[str]) -> int | None:
@@ -28,5 +27,12 @@ def revision(root: Path, paths: Sequence[str]) -> tuple[str, bool] | None:
     commit = git(root, "log", "-1", "--format=%h", "--", *paths)
     if not commit:
         return None
-    status = git(root, "status", "--porcelain", "--", *paths)
-    return commit, bool(status)
+    return commit, bool(work_tree_changes(root, paths))
+
+
+def work_tree_changes(root: Path, paths: Sequence[str]) -> str:
+    """`git status --porcelain` of paths: staged, unstaged and untracked changes, one a line.
+
+    Untracked files are asked for explicitly, so a `status.showUntrackedFiles=no` in the
+    user's configuration does not hide a new toppnotat from the footer's "+ endringer"."""
+    return git(root, "status", "--porcelain", "--untracked-files=normal", "--", *paths) or ""

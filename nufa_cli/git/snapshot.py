@@ -7,29 +7,18 @@ which `load.load()` then reads like any repository.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from nufa_cli.core.errors import NufaError
 from nufa_cli.core.root import SOURCE_PATHS
+from nufa_cli.git.run import GitError, checked, output
 from nufa_cli.sources.reader import MAX_SOURCE_BYTES
 
 DEFAULT_BRANCHES = ("main", "master")
 TEXT_SOURCES = (".yaml", ".yml", ".md")  # what the loader reads as text
-_ENV = {
-    "GIT_OPTIONAL_LOCKS": "0",  # a read must not refresh (write) the user's index
-    "GIT_TERMINAL_PROMPT": "0",
-    "LC_ALL": "C",
-}
-
-
-class GitError(NufaError):
-    exit_code = 2
 
 
 class NotAGitRepository(GitError):
@@ -60,24 +49,8 @@ class Revision:
         return self.short if self.name.startswith(self.short) else f"{self.name} ({self.short})"
 
 
-def _run(root: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True,
-                              env={**os.environ, **_ENV}, timeout=120, check=False)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH; comparing revisions needs it") \
-            from exc
-    except subprocess.TimeoutExpired as exc:
-        raise GitError(f"git {args[0]} took longer than two minutes; giving up") from exc
-
-
-def _out(root: Path, *args: str) -> str | None:
-    done = _run(root, *args)
-    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else None
-
-
 def require_git(root: Path) -> None:
-    if _out(root, "rev-parse", "--is-inside-work-tree") != "true":
+    if output(root, "rev-parse", "--is-inside-work-tree") != "true":
         raise NotAGitRepository(root)
 
 
@@ -86,7 +59,7 @@ def resolve(root: Path, rev: str) -> Revision:
     require_git(root)
     if not rev.strip() or rev.startswith("-"):  # never let a revision pass as an option
         raise UnknownRevision(rev)
-    commit = _out(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    commit = output(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if not commit:
         raise UnknownRevision(rev)
     return Revision(rev, commit)
@@ -94,11 +67,11 @@ def resolve(root: Path, rev: str) -> Revision:
 
 def default_branch(root: Path) -> str | None:
     """origin/HEAD's target, else main, else master; None when there is none of them."""
-    remote = _out(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+    remote = output(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
     if remote:
         return remote.removeprefix("refs/remotes/")
     for branch in DEFAULT_BRANCHES:
-        if _out(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}"):
+        if output(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}"):
             return branch
     return None
 
@@ -110,7 +83,7 @@ def default_base(root: Path) -> Revision:
     if branch is None:
         raise GitError("no default branch to compare with (no origin/HEAD, main or master); "
                        "name the base revision, e.g. 'nufa diff HEAD~1'")
-    base = _out(root, "merge-base", head.commit, branch)
+    base = output(root, "merge-base", head.commit, branch)
     if not base:
         raise GitError(f"HEAD and {branch} have no common ancestor; name the base revision")
     return Revision(f"merge-base of HEAD and {branch}", base)
@@ -118,27 +91,27 @@ def default_base(root: Path) -> Revision:
 
 def resolve_head(root: Path) -> Revision:
     require_git(root)
-    commit = _out(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    commit = output(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if not commit:
         raise GitError("the repository has no commits yet; commit the sources first")
     return Revision("HEAD", commit)
 
 
-def _listing(root: Path, commit: str) -> list[tuple[str, str, str, int]]:
-    """(mode, object, path relative to root, size) of every source file at commit."""
-    done = _run(root, "ls-tree", "-r", "-l", "-z", commit, "--", *SOURCE_PATHS)
-    if done.returncode != 0:
-        raise GitError(f"git ls-tree failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+def _listing(root: Path, commit: str,
+             paths: tuple[str, ...] = SOURCE_PATHS) -> list[tuple[str, str, str, int]]:
+    """(mode, object, path relative to root, size) of every file under paths at commit."""
     entries = []
-    for record in done.stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        mode, kind, obj, size = meta.decode().split()
+    for record in _names(checked(root, "ls-tree", "-r", "-l", "-z", commit, "--", *paths)):
+        meta, _, rel = record.partition("\t")
+        mode, kind, obj, size = meta.split()
         if kind == "blob":
-            entries.append((mode, obj, raw_path.decode("utf-8", "surrogateescape"),
-                            int(size) if size.isdigit() else 0))
+            entries.append((mode, obj, rel, int(size) if size.isdigit() else 0))
     return entries
+
+
+def _names(out: bytes) -> list[str]:
+    """The records of git's -z output, as text (a name that is not UTF-8 kept byte for byte)."""
+    return [record.decode("utf-8", "surrogateescape") for record in out.split(b"\0") if record]
 
 
 def _safe(rel: str) -> PurePosixPath | None:
@@ -150,10 +123,8 @@ def _safe(rel: str) -> PurePosixPath | None:
 
 def _blobs(root: Path, objects: list[str]) -> Iterator[bytes]:
     """Contents of objects, in order, through one `git cat-file --batch`."""
-    done = _run(root, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
-    if done.returncode != 0:
-        raise GitError(f"git cat-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    out, at = done.stdout, 0
+    out = checked(root, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
+    at = 0
     for _ in objects:
         header_end = out.index(b"\n", at)
         size = int(out[at:header_end].split()[2])
@@ -202,13 +173,42 @@ def changed_paths(root: Path, revision: Revision, extra: tuple[str, ...] = ()) -
 
     Committed, staged and unstaged changes, deletions, and untracked files that git does
     not ignore. Renames count as a deletion plus an addition, so both folders are seen.
+
+    Not `git diff REV`: it rewrites .git/index whenever a file's stat changed but not its
+    content (after a copy, a checkout or a touch), GIT_OPTIONAL_LOCKS or not. `git
+    diff-index` reads the index's stat data without refreshing it, so it names those files
+    too; each named file whose content hashes to its blob at revision is then dropped,
+    which is the comparison `git diff` makes, without the write.
     """
     paths = (*SOURCE_PATHS, *extra)
-    diff = _run(root, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--relative", "-z",
-                revision.commit, "--", *paths)
-    untracked = _run(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
-    for done in (diff, untracked):
-        if done.returncode != 0:
-            raise GitError(f"git failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    return {p.decode("utf-8", "surrogateescape")
-            for p in diff.stdout.split(b"\0") + untracked.stdout.split(b"\0") if p}
+    named = set(_names(checked(root, "diff-index", "--name-only", "--no-renames", "--relative",
+                               "-z", revision.commit, "--", *paths)))
+    untracked = _names(checked(root, "ls-files", "--others", "--exclude-standard", "-z", "--",
+                               *paths))
+    return (named - _same_content(root, revision, named, paths)) | set(untracked)
+
+
+def _same_content(root: Path, revision: Revision, named: set[str],
+                  paths: tuple[str, ...]) -> set[str]:
+    """The files of named whose work-tree content is, after git's filters, their content at
+    revision (a changed mode alone reaches no document). Links, folders and missing files
+    are never the same."""
+    blobs = {rel: obj for mode, obj, rel, _ in _listing(root, revision.commit, paths)
+             if rel in named and mode in ("100644", "100755")}
+    files = sorted(rel for rel in blobs if (root / rel).is_file() and not (root / rel).is_symlink())
+    if not files:
+        return set()
+    # hash-object reads --stdin-paths from the top of the work tree, wherever it runs, and
+    # unquotes a line in double quotes: every name is quoted, so any byte may be in it
+    top, prefix = checked(root, "rev-parse", "--show-toplevel", "--show-prefix").split(b"\n")[:2]
+    listed = b"".join(_quoted(prefix + rel.encode("utf-8", "surrogateescape")) for rel in files)
+    hashes = checked(Path(top.decode("utf-8", "surrogateescape")), "hash-object", "--stdin-paths",
+                     data=listed)
+    return {rel for rel, obj in zip(files, hashes.decode().split(), strict=True)
+            if obj == blobs[rel]}
+
+
+def _quoted(name: bytes) -> bytes:
+    """name as a line git reads in C quoting."""
+    escaped = name.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\n", b"\\n")
+    return b'"' + escaped + b'"\n'

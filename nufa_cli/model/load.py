@@ -2,14 +2,16 @@
 
 Derivation (times from durations, meeting numbers, vedlegg numbers, merged
 toppnotat fields) happens here once; rules that compare derived values live in
-validate.py. Nothing here raises for bad content: problems become diagnostics.
+check/validate.py. Nothing here raises for bad content: problems become diagnostics.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel
 
 from nufa_cli.core import lang, nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -22,6 +24,7 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     find_root,
     inside,
 )
+from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.numbering import number_attachments, number_meetings
 from nufa_cli.model.objects import (
     Committee,
@@ -41,7 +44,7 @@ from nufa_cli.model.objects import (
 from nufa_cli.model.saknr import DEFAULT, SakFormat, format_of
 from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check, did_you_mean, dotted
+from nufa_cli.sources.schemacheck import check, dotted
 
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
 
@@ -81,6 +84,7 @@ class _Loader:
         source.doc = doc
         if doc is None or problems:
             return None, source
+        self.diagnostics += doc.warnings
         value, problems = check(model, doc, source.rel)
         self.diagnostics += problems
         return value, source
@@ -96,6 +100,8 @@ class _Loader:
         source.doc = parsed.front
         if problems:
             return None, source, parsed.body, parsed.body_line
+        if parsed.front is not None:
+            self.diagnostics += parsed.front.warnings
         if parsed.front is None:
             self.diagnostics.append(Diagnostic(
                 source.rel, 1, 1, "front-matter", "the file has no front matter",
@@ -207,7 +213,7 @@ class _Loader:
                         "missing ones are printed in bokmål")
         reference = lang.builtin_texts(lang.DEFAULT)
         texts = {**reference, **texts}
-        overrides = config.tekster.model_dump(exclude_none=True)
+        overrides = cast(BaseModel, config.tekster).model_dump(exclude_none=True)
         if source is not None:
             for key, value in overrides.items():
                 unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
@@ -287,19 +293,19 @@ class _Loader:
         agenda, source = self.read_yaml(folder / AGENDA, schema.Agenda)
         if agenda is None:
             data = source.doc.data if source.doc else None
-            places = [("dager", d, "program", r, "sak")
+            places: list[Path_] = [("dager", d, "program", r, "sak")
                       for d, dag in enumerate(_list(data, "dager"))
                       for r, _ in enumerate(_list(dag, "program"))]
             places += [("første_sak",), *(("første_sak", i) for i in range(len(_list(data, "første_sak"))))]
             self.raw_sak_numbers(source, places, _year_of(folder.name))
             return None
         first = agenda.dager[0].dato
-        numbers = {}
+        numbers: dict[Path_, SakNr | None] = {}
         for d, dag in enumerate(agenda.dager):
             for r, rad in enumerate(dag.program):
                 if rad.sak is not None:
-                    at = ("dager", d, "program", r, "sak")
-                    numbers[at[:-1]] = self.sak_number(source, at, rad.sak, first.year, folder.name)
+                    place: Path_ = ("dager", d, "program", r, "sak")
+                    numbers[place[:-1]] = self.sak_number(source, place, rad.sak, first.year, folder.name)
         starts = self.first_numbers(source, agenda.første_sak, first.year, folder.name)
         if None in numbers.values() or starts is None:
             return None  # as a file the schema refuses: its own diagnostics say why
@@ -309,12 +315,13 @@ class _Loader:
                         f"{first.isoformat()}",
                         f"rename the folder to meetings/{first.isoformat()}")
         used_notes: set[Path] = set()
-        days, saker = [], []
+        days: list[Day] = []
+        saker: list[Sak] = []
         for d, dag in enumerate(agenda.dager):
             rows = []
             previous_end: dt.time | None = None
             for r, rad in enumerate(dag.program):
-                at = ("dager", d, "program", r)
+                at: Path_ = ("dager", d, "program", r)
                 # a sak with innslag takes the time of its first part (FORMAT.md)
                 tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
                 start = _row_start(tid, previous_end, dag.start if r == 0 else None)

@@ -11,7 +11,8 @@ from pathlib import Path
 from nufa_cli.core import lang as catalogue
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
-from nufa_cli.model.saknr import DEFAULT, SakFormat, SakNr
+from nufa_cli.model.saknr import DEFAULT, SakFormat
+from nufa_cli.model.saknr import SakNr as SakNr  # re-exported: the model names a sak by it
 from nufa_cli.sources.reader import Located, Path_, Pos
 from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl

@@ -87,4 +87,5 @@ def meeting_ics(repo: Repository, meeting: Meeting, epoch: int) -> bytes:
         raise CalendarError(f"no calendar for meeting {meeting.folder}: its time zone cannot be "
                             f"written for dates in the year {last.year}; check the dates in "
                             f"meetings/{meeting.folder}/agenda.yaml") from error
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()  # icalendar leaves to_ical() unannotated
+    return ical

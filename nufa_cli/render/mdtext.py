@@ -1,6 +1,6 @@
 """Write pandoc Markdown safely: escape plain text, contain user Markdown, lay out grid tables.
 
-The rendered documents are read by pandoc's own Markdown reader (see convert.py), so
+The rendered documents are read by pandoc's own Markdown reader (see convert/converter.py), so
 everything a template inserts must mean to pandoc exactly what its author meant:
 plain text stays text, a user's Markdown block stays inside the place it was put.
 """
@@ -102,7 +102,7 @@ def _label(prefix: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", prefix).strip("-")
 
 
-def _code_lines(tokens: list[Token]) -> set[int]:
+def _code_lines(tokens: Sequence[Token]) -> set[int]:
     """Lines inside fenced or indented code, where nothing may be rewritten."""
     lines: set[int] = set()
     for token in tokens:

@@ -80,6 +80,16 @@ def language_filters(texts: Catalogue) -> dict[str, Any]:
     }
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates filed under their name alone, not the absolute path of their file
+    as Jinja's own cache files them: a repository moved or copied with its build/ finds
+    them compiled. Jinja still checks each against its template's source and compiles
+    again when that changed (a committee's own template of the name, an edit)."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+
 def environment(maler: Path | None = None, cache: Path | None = None,
                 texts: Catalogue | None = None) -> jinja2.Environment:
     """Strict and literal: a misspelt name fails, nothing is HTML-escaped (this is Markdown).
@@ -96,7 +106,7 @@ def environment(maler: Path | None = None, cache: Path | None = None,
         except OSError as error:
             raise OutputError(f"could not create the template cache {cache}: "
                               f"{error.strerror or error}") from error
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
+        bytecode = _CompiledTemplates(str(cache))
     env = jinja2.Environment(
         bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),

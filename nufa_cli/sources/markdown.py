@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -106,10 +107,10 @@ class Heading:
 
 
 @functools.lru_cache(maxsize=256)
-def parse(text: str) -> tuple[tuple[Token, ...], dict]:
+def parse(text: str) -> tuple[tuple[Token, ...], dict[str, Any]]:
     """Tokens and environment of a text. Cached (check and render both read each toppnotat):
     callers read them and never modify them."""
-    env: dict = {}
+    env: dict[str, Any] = {}
     return tuple(_MD.parse(text, env)), env
 
 

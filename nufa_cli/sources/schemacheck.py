@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 import types
 import typing
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from nufa_cli.core.errors import Diagnostic
-from nufa_cli.sources.reader import Located
+from nufa_cli.core.suggest import did_you_mean
+from nufa_cli.sources.reader import Located, Path_
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,10 +44,16 @@ _PATTERN_HINTS = {
 }
 
 
-def did_you_mean(word: str, choices: Sequence[str], otherwise: str) -> str:
-    """The hint for a word that is not one of choices: the closest one, if any is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else otherwise
+_TIME_KEYS = {"tid", "start", "slutt"}
+_LOOSE_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def _time_hint(key: str, value: object) -> str:
+    """How to write a time that did not read as "HH:MM": 9:30 becomes "09:30"."""
+    loose = _LOOSE_TIME.match(str(value).strip()) if isinstance(value, str | int | float) else None
+    if loose and int(loose[1]) < 24 and int(loose[2]) < 60:
+        return f'write the hour with two digits, in quotes: {key}: "{int(loose[1]):02d}:{loose[2]}"'
+    return f'write the time as "HH:MM" in quotes, from "00:00" to "23:59", e.g. {key}: "09:30"'
 
 
 def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[Diagnostic]]:
@@ -90,7 +96,8 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
                           f"{where}: '{err['input']}' is not allowed; expected {expected}")
     if kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
-        return Diagnostic(rel, pos.line, pos.col, "invalid-value", f"{where}: {message}")
+        return Diagnostic(rel, pos.line, pos.col, "invalid-value", f"{where}: {message}",
+                          _time_hint(name, err.get("input")) if name in _TIME_KEYS else "")
     template = _MESSAGES.get(kind)
     message = template.format(**err.get("ctx", {})) if template else str(err["msg"])
     code = "wrong-type" if kind.endswith("_type") else "invalid-value"
@@ -99,7 +106,7 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     return Diagnostic(rel, pos.line, pos.col, code, f"{where or 'the file'}: {message}{suffix}")
 
 
-def dotted(loc: tuple) -> str:
+def dotted(loc: Path_) -> str:
     """A path in a file as the messages write it: dager[0].program[2].sak"""
     text = ""
     for part in loc:
@@ -107,7 +114,7 @@ def dotted(loc: tuple) -> str:
     return text
 
 
-def _keys_at(cls: type[BaseModel], loc: tuple) -> list[str]:
+def _keys_at(cls: type[BaseModel], loc: Path_) -> list[str]:
     model: type[BaseModel] | None = cls
     for part in loc:
         if isinstance(part, int) or model is None:

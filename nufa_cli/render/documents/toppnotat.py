@@ -6,9 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.history import earlier_date, resolve_earlier
-from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
+from nufa_cli.model.objects import Meeting, Repository, Sak
 from nufa_cli.model.public import marking
-from nufa_cli.model.saknr import slug
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 from nufa_cli.sources.schema import Behandling
@@ -36,14 +35,6 @@ class Toppnotat:
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
     skjermet: str | None  # the legal basis: in the header block and the running header
-
-
-def stem(nr: SakNr) -> str:
-    """The built file's name without extension: the number as printed, in lowercase ASCII
-    letters and digits joined by hyphens: toppnotat-12-24 (12/24, as in part 1),
-    toppnotat-v-sak-2, toppnotat-ps-4-15, toppnotat-2021-45. Numbers are unique in a meeting,
-    so are the names in its folder."""
-    return f"toppnotat-{slug(str(nr))}"
 
 
 def earlier_decision(repo: Repository, entry: Behandling, citing: Meeting) -> EarlierDecision:
@@ -80,12 +71,12 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
         toppnotat = context(repo, meeting, sak)
         found.append(Document(
             kind="toppnotat",
-            stem=stem(sak.nr),
             title=texts("toppnotat_tittel", sak=sak.nr, tittel=sak.tittel),
             header=repo.committee.navn + (f" – {marking(sak.skjermet, texts)}" if sak.skjermet
                                           else ""),
             markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
             draft=meeting.draft,
             resource_root=meeting.path,
+            sak=sak.nr,
         ))
     return found
