@@ -43,7 +43,10 @@ from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
 from nufa_cli.sources.schemacheck import check, did_you_mean, dotted
 
-_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
+_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "arkivsak", "lukket")
+_SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "vedlegg",
+             "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
+_TEMA_KEYS = ("tid", "varighet", "tittel", *_SAK_KEYS, "innleder")  # a tema row has none
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
@@ -254,7 +257,7 @@ class _Loader:
         members, seen = [], set()
         for i, entry in enumerate(registry.medlemmer):
             member = Member(entry.id or slug(entry.navn), entry.navn, entry.virksomhet,
-                            entry.fra, entry.til)
+                            entry.fra, entry.til, entry.rolle, entry.parti)
             if member.id in seen:
                 self.report(source, ("medlemmer", i), "duplicate-member",
                             f"two members have the id '{member.id}'",
@@ -313,21 +316,27 @@ class _Loader:
         for d, dag in enumerate(agenda.dager):
             rows = []
             previous_end: dt.time | None = None
+            begun = False  # a row that takes time has come: the first starts at the day's start
             for r, rad in enumerate(dag.program):
                 at = ("dager", d, "program", r)
+                if rad.tema is not None:
+                    rows.append(self.tema(source, at, rad))
+                    continue  # takes no time: the rows around it keep their chain
                 # a sak with innslag takes the time of its first part (FORMAT.md)
                 tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
-                start = _row_start(tid, previous_end, dag.start if r == 0 else None)
+                start = _row_start(tid, previous_end, dag.start if not begun else None)
                 row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker,
                                numbers.get(at))
                 rows.append(row)
-                previous_end = row.end
+                previous_end, begun = row.end, True
             days.append(Day(d + 1, dag.dato, nbdates.parse_clock(dag.start),
-                            nbdates.parse_clock(dag.slutt), rows))
+                            nbdates.parse_clock(dag.slutt) if dag.slutt else None, rows, dag.sted))
         self.unused_toppnotater(folder, used_notes)
+        signatures = tuple((u.navn, u.tittel) for u in agenda.innkalling.underskrift)
         meeting = Meeting(folder.name, folder, source, "", agenda.sted, agenda.status, days, saker,
                           [m for m in members if m.valid_on(first)], declared_number=agenda.møte,
-                          lang=committee.lang, first_numbers=starts)
+                          lang=committee.lang, first_numbers=starts,
+                          cover=agenda.innkalling.tekst, signatures=signatures)
         if (folder / REFERAT).exists():
             meeting.referat = self.referat(folder / REFERAT, first.year, folder.name)
         return meeting
@@ -362,6 +371,19 @@ class _Loader:
                         f"{nbdates.clock(start)} + {varighet} minutes passes midnight")
         return end
 
+    def tema(self, source: Source, at: Path_, rad: schema.Rad) -> Row:
+        """A tema row: a heading of the programme, taking no time and holding no sak."""
+        if rad.sak is not None:
+            self.report(source, (*at, "sak"), "tema-with-sak",
+                        f"the tema row '{rad.tema}' has a sak; a tema is a heading of the rows "
+                        "below it", "put the sak on a row of its own below the tema")
+        for key in _TEMA_KEYS:
+            if getattr(rad, key) not in (None, []):
+                self.report(source, (*at, key), "tema-row",
+                            f"'{key}' on the tema row '{rad.tema}': a tema is a heading and "
+                            "takes no time", "move it to the row below, or remove it")
+        return Row(rad.tema or "", None, None, None, [], at, tema=True)
+
     def row(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
             dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak],
             nr: SakNr | None) -> Row:
@@ -371,23 +393,23 @@ class _Loader:
             part_start = nbdates.parse_clock(innslag.tid) if innslag.tid else (
                 part_end if p else start)
             part_end = self.end_of(source, part_at, part_start, innslag.varighet)
-            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at))
+            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at,
+                             innleder=innslag.innleder))
         end = self.end_of(source, at, start, rad.varighet) if not parts else (
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
-            for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet",
-                        "vedlegg", "innslag"):
+            for key in _SAK_KEYS:
                 if getattr(rad, key) not in (None, []):  # lists default to empty
                     self.report(source, (*at, key), "row-without-sak",
                                 f"'{key}' belongs to a sak, but this row has no 'sak:'",
                                 "add 'sak: N/YY' to the row, or remove the key")
             if not rad.tittel:
                 self.report(source, at, "missing-field", "a row without 'sak:' needs a 'tittel:'")
-            return Row(rad.tittel or "", start, end, None, parts, at)
+            return Row(rad.tittel or "", start, end, None, parts, at, innleder=rad.innleder)
         assert nr is not None  # meeting() reads every row's number first
         sak = self.sak(source, at, rad, nr, start, day, dato, folder, used_notes)
         saker.append(sak)
-        return Row(sak.tittel, start, end, sak, parts, at)
+        return Row(sak.tittel, start, end, sak, parts, at, innleder=rad.innleder)
 
     def sak(self, source: Source, at: Path_, rad: schema.Rad, nr: SakNr, start: dt.time | None,
             day: int, dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
@@ -415,7 +437,8 @@ class _Loader:
         sak = Sak(nr, fields["tittel"] or "", fields["type"], fields["beskrivelse"],
                   fields["forslag_til_vedtak"], note.meta.sakseier if note else None,
                   note.meta.saksbehandler if note else None, fields["skjermet"], note, day, dato,
-                  start, at)
+                  start, at, innleder=rad.innleder, arkivsak=fields["arkivsak"],
+                  lukket=fields["lukket"] or None)
         if rad.vedlegg:
             sak.declared_vedlegg = [(v, source, (*at, "vedlegg", i)) for i, v in enumerate(vedlegg)]
         elif note:

@@ -9,6 +9,7 @@ from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import marking
 from nufa_cli.model.saknr import slug
+from nufa_cli.render.documents.common import lukket
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 from nufa_cli.sources.schema import Behandling
@@ -36,6 +37,8 @@ class Toppnotat:
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
     skjermet: str | None  # the legal basis: in the header block and the running header
+    arkivsak: str | None = None
+    lukket: str | None = None  # "Lukket møte, ...": treated in a closed session
 
 
 def stem(nr: SakNr) -> str:
@@ -68,6 +71,8 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         body=note.body,
         earlier=tuple(earlier_decision(repo, e, meeting) for e in note.meta.tidligere_behandlinger),
         skjermet=sak.skjermet,
+        arkivsak=sak.arkivsak,
+        lukket=lukket(repo, sak.lukket),
     )
 
 
