@@ -54,7 +54,7 @@ def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
                           f"write it as {numbering.make(nr.n, year, nr.serie)}")
                 continue
             wanted_serie = numbering.serie_of(sak.type)
-            if numbering.has_serie and wanted_serie is not None and nr.serie != wanted_serie:
+            if wanted_serie is not None and nr.serie != wanted_serie:
                 yield source.diagnostic(at, "sak-serie",
                           f"sak {nr} is of the sakstype {sak.type}, whose serie is "
                           f"{wanted_serie}", f"number it in that serie, e.g. "

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from nufa_cli.core import lang, nbdates
+from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     AGENDA,
@@ -22,6 +22,7 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     find_root,
     inside,
 )
+from nufa_cli.model.committee import CommitteeReader
 from nufa_cli.model.numbering import number_attachments, number_meetings
 from nufa_cli.model.objects import (
     Committee,
@@ -38,10 +39,10 @@ from nufa_cli.model.objects import (
     Toppnotat,
     slug,
 )
-from nufa_cli.model.saknr import DEFAULT, SakFormat, format_of
+from nufa_cli.model.saknr import DEFAULT
 from nufa_cli.sources import markdown, schema
-from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check, did_you_mean, dotted
+from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.schemacheck import dotted
 
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "arkivsak", "lukket")
 _SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "vedlegg",
@@ -54,64 +55,17 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     return loader.repository(), loader.diagnostics
 
 
-class _Loader:
+class _Loader(CommitteeReader):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.diagnostics: list[Diagnostic] = []
+        super().__init__(root)
         self.numbering = DEFAULT  # the committee's, once nufa.yaml is read
         self.kortnavn = ""
-
-    # -- helpers -------------------------------------------------------------
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
-               severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
-        self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
-
-    def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
-        source = Source(path, self.rel(path))
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source
-        doc, problems = load_yaml(text, source.rel)
-        self.diagnostics += problems
-        source.doc = doc
-        if doc is None or problems:
-            return None, source
-        value, problems = check(model, doc, source.rel)
-        self.diagnostics += problems
-        return value, source
-
-    def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
-        source = Source(path, self.rel(path))
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source, "", 1
-        parsed, problems = split_front_matter(text, source.rel)
-        self.diagnostics += problems
-        source.doc = parsed.front
-        if problems:
-            return None, source, parsed.body, parsed.body_line
-        if parsed.front is None:
-            self.diagnostics.append(Diagnostic(
-                source.rel, 1, 1, "front-matter", "the file has no front matter",
-                "start it with a block between two '---' lines; see FORMAT.md"))
-            return None, source, parsed.body, parsed.body_line
-        value, problems = check(model, parsed.front, source.rel)
-        self.diagnostics += problems
-        return value, source, parsed.body, parsed.body_line
 
     # -- the repository --------------------------------------------------------
 
     def repository(self) -> Repository:
         committee = self.committee()
+        self.numbering, self.kortnavn = committee.numbering, committee.kortnavn
         members = self.members()
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
@@ -119,47 +73,6 @@ class _Loader:
         self.diagnostics += number_meetings(repo)
         self.diagnostics += number_attachments(repo)
         return repo
-
-    def committee(self) -> Committee:
-        config, source = schema.NufaConfig(), None
-        path = self.root / CONFIG
-        if path.exists():
-            loaded, source = self.read_yaml(path, schema.NufaConfig)
-            config = loaded or config
-        maler = self.maler(source, config.maler) if source and config.maler else None
-        logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
-        texts = self.catalogue(source, config, maler)
-        seksjoner = config.toppnotat.seksjoner
-        if seksjoner is None:
-            seksjoner = [texts("hensikt_med_saken"), texts("bakgrunn")]
-        numbering = self.numbering_of(source, config)
-        self.numbering, self.kortnavn = numbering, config.utvalg.kortnavn
-        return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(t.navn for t in config.sakstyper), maler, config.font, logo_alt,
-                         texts, tuple(seksjoner), numbering,
-                         frozenset(t.navn for t in config.sakstyper if t.vedtak == "valgfritt"))
-
-    def numbering_of(self, source: Source | None, config: schema.NufaConfig) -> SakFormat:
-        """nummerering and the sakstyper's series; a problem with them is reported here once
-        (and no sak number is then reported for not matching the format)."""
-        wanted = config.nummerering
-        numbering = format_of(wanted.format, wanted.per,
-                              [(t.navn, t.serie) for t in config.sakstyper])
-        if source is None:
-            return numbering
-        problems = numbering.problems()
-        for problem in problems[:1]:
-            self.report(source, ("nummerering", "format"), "numbering-format", problem,
-                        "e.g. format: \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\"")
-        if not numbering.has_serie and not problems:
-            for i, sakstype in enumerate(config.sakstyper):
-                if sakstype.serie:
-                    self.report(source, ("sakstyper", i, "serie"), "numbering-serie",
-                                f"sakstype '{sakstype.navn}' has its own serie '{sakstype.serie}', "
-                                "but nummerering.format has no {serie}: its numbers could not "
-                                "be told from the others'",
-                                "add {serie} to nummerering.format, e.g. \"{serie} {n}/{yy}\"")
-        return numbering
 
     def sak_number(self, source: Source, at: Path_, value: object, year: int,
                    folder: str) -> SakNr | None:
@@ -179,70 +92,6 @@ class _Loader:
             value = _value(data, at)
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 self.sak_number(source, at, value, year, "")
-
-    def catalogue(self, source: Source | None, config: schema.NufaConfig,
-                  maler: Path | None) -> lang.Catalogue:
-        """The language's built-in texts, over them the committee's own catalogue file
-        (<maler>/lang/<språk>.yaml), over that nufa.yaml's `tekster`."""
-        language = config.språk
-        known = lang.builtin_languages()
-        texts: dict[str, str] = dict(lang.builtin_texts(language)) if language in known else {}
-        own = lang.folder_file(maler, language) if maler else None
-        own_source = None
-        if own is not None and own.is_file():
-            loaded, own_source = self.read_yaml(own, schema.Katalog)
-            if loaded is not None:
-                texts.update(loaded.model_dump(exclude_none=True))
-        if not texts:
-            if source is not None:
-                self.report(source, ("språk",), "unknown-language",
-                            f"no texts for the language '{language}'",
-                            did_you_mean(language, known, f"nufa has {', '.join(known)}; another "
-                                         f"language needs its catalogue in <maler>/{lang.FOLDER}/"
-                                         f"{language}.yaml"))
-            return lang.builtin()
-        missing = [k for k in lang.names() if k not in texts]
-        if missing and own_source is not None:
-            self.report(own_source, (), "catalogue-incomplete",
-                        f"the catalogue lacks {len(missing)} text(s): {', '.join(missing[:8])}"
-                        + (", …" if len(missing) > 8 else ""),
-                        f"give every key of templates/{lang.FOLDER}/{lang.DEFAULT}.yaml; the "
-                        "missing ones are printed in bokmål")
-        reference = lang.builtin_texts(lang.DEFAULT)
-        texts = {**reference, **texts}
-        overrides = config.tekster.model_dump(exclude_none=True)
-        if source is not None:
-            for key, value in overrides.items():
-                unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
-                if unknown:
-                    self.report(source, ("tekster", key), "text-field",
-                                f"tekster.{key}: {{{sorted(unknown)[0]}}} is neither a field of "
-                                f"this text nor the name of a text, and is printed as written",
-                                "its fields: " + (", ".join(f"{{{f}}}" for f in
-                                                  sorted(lang.fields_of(reference[key])))
-                                                  or "none"), Severity.WARNING)
-        return lang.make(language, {**texts, **overrides})
-
-    def maler(self, source: Source, value: str) -> Path | None:
-        """The committee's own templates folder: an existing folder inside the repository."""
-        folder = self.root / value
-        try:
-            outside = Path(value).is_absolute() or ".." in Path(value).parts or \
-                not folder.resolve().is_relative_to(self.root)
-            itself = folder.resolve() == self.root  # its fingerprint would cover build/ too
-            missing = not folder.is_dir()
-        except (OSError, ValueError):  # a NUL byte or an over-long name: no folder can have it
-            outside, itself, missing = False, False, True
-        if outside or itself:
-            where = "lies outside the repository" if outside else "is the repository itself"
-            self.report(source, ("maler",), "maler-path", f"maler folder '{value}' {where}",
-                        "give a folder inside the repository, e.g. 'maler: maler/'")
-        elif missing:
-            self.report(source, ("maler",), "maler-missing",
-                        f"maler folder '{value}' does not exist",
-                        "create the folder, or remove 'maler:' from nufa.yaml to use the "
-                        "built-in templates")
-        return None if outside or itself or missing else folder
 
     def members(self) -> list[Member]:
         path = self.root / MEMBERS
