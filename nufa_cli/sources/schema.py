@@ -112,6 +112,11 @@ def _named(value: Any) -> Any:
     return {"navn": value} if isinstance(value, str) else value
 
 
+def _items_or_names(schema: dict[str, Any]) -> None:
+    """A list item may be written as a plain name (read as {navn: ...}): say so to editors."""
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
 class Nummerering(_Strict):
     format: Tekst = Field(
         "{n}/{yy}", description="Printed form of a sak number; fields {n} {n:02} {n:03} {yy} "
@@ -133,7 +138,8 @@ class NufaConfig(_Strict):
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
     sakstyper: list[Annotated[Sakstype, BeforeValidator(_named)]] = Field(
         default_factory=lambda: [Sakstype(navn=n) for n in DEFAULT_SAKSTYPER], min_length=1,
-        description="The sakstyper: a name, or {navn, serie, vedtak}")
+        description="The sakstyper: a name, or {navn, serie, vedtak}",
+        json_schema_extra=_items_or_names)
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
     font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
         None, description="Font family of the documents; its font files go in <maler>/fonts/. "
