@@ -376,10 +376,50 @@ def test_a_broken_format_is_reported_once(make_repo: MakeRepo, format_: str, mes
         ("numbering-format", "nufa.yaml", line_of(text, "nummerering"), message)]
 
 
-def test_a_serie_without_serie_in_the_format(make_repo: MakeRepo) -> None:
+def test_a_serie_without_serie_in_the_format_is_printed_before_the_number(
+        make_repo: MakeRepo) -> None:
     files = kommune()
-    text = KOMMUNE.replace('"{serie} {n}/{yy}"', '"{n}/{yy}"')
-    files["nufa.yaml"] = text
-    found = [d for d in problems(make_repo(files)) if d.path == "nufa.yaml"]
-    assert [(d.code, d.line) for d in found] == [("numbering-serie", line_of(text, "serie: PS")),
-                                                 ("numbering-serie", line_of(text, "serie: OS"))]
+    files["nufa.yaml"] = KOMMUNE.replace('"{serie} {n}/{yy}"', '"{n}/{yy}"')
+    repo, diagnostics = check(make_repo(files))
+    assert [d.code for d in diagnostics] == ["meeting-number-derived"]
+    assert [(str(s.nr), s.nr.serie) for s in repo.meetings[0].saker] == [
+        ("PS 45/14", "PS"), ("OS 3/14", "OS"), ("PS 46/14", "PS")]
+
+
+FORMAT_PART_2 = """\
+språk: nn                      # nb (default) | nn: every printed label, weekday and month
+tekster:                       # any printed label by name, over the language's default
+  referat: Protokoll           # the document's name in titles, headers, file names stay
+  toppnotat: Saksframlegg
+  forslag_til_vedtak: Innstilling
+nummerering:
+  format: "{n}/{yyyy}"         # printed form of a sak; fields {n} {n:02} {n:03} {yy} {yyyy} {serie}
+  per: år                      # år (default): runs through the year | møte: restarts each meeting
+sakstyper:
+  - Godkjenning                # a plain name, as in part 1
+  - navn: Orienteringssak
+    serie: O                   # its own number series ({serie} in the format: "O-sak 3")
+    vedtak: valgfritt          # an endelig referat may leave this type without a Vedtak
+toppnotat:
+  seksjoner: []                # sections warned about when missing (default NUFA's two)
+"""
+
+
+def test_formats_nufa_yaml_example_works_as_written(make_repo: MakeRepo) -> None:
+    """FORMAT.md part 2's nufa.yaml, character for character, with a meeting using it."""
+    files = {
+        "nufa.yaml": FORMAT_PART_2,
+        "medlemmer.yaml": "medlemmer:\n  - {navn: Sigbjørn Odden, rolle: ordfører, parti: Sp}\n",
+        "meetings/2020-02-11/agenda.yaml": kommune_meeting("2020-02-11", """\
+      - {sak: 1/2020, tittel: Godkjenning av innkalling, type: Godkjenning}
+      - {sak: O 1/2020, tittel: Orientering frå rådmannen, type: Orienteringssak}
+      - {sak: 2/2020, tittel: Budsjett, type: Godkjenning}
+"""),
+    }
+    repo, diagnostics = check(make_repo(files))
+    assert diagnostics == []
+    assert repo.committee.lang.language == "nn" and repo.meetings[0].number == "1/2020"
+    docs = {stem(repo.meetings[0], d): d for d in meeting_documents(repo, repo.meetings[0], Renderer(repo))}
+    assert "**Innstilling:**" not in docs["saksliste"].markdown  # no forslag given
+    assert "O 1/2020" in docs["saksliste"].markdown and "Tysdag 11. februar 2020" in docs[
+        "saksliste"].markdown

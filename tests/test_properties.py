@@ -196,3 +196,39 @@ def test_valid_sources_with_one_value_replaced(path: str, data: st.DataObject) -
                             sort_keys=False)
     dumped = mutate(dumped, data) if data.draw(st.booleans()) else dumped
     assert_reported(replaced(path, f"---\n{dumped}---\n{body}" if markdown else dumped))
+
+
+# -- other committees' repositories (tests/fixtures/): numbering, tema, lukket, nynorsk ---------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _fixture(body: str) -> dict[str, FileContent]:
+    root = FIXTURES / body
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+FIXTURE_FILES = [(body, rel) for body in ("universitetsstyret", "formannskapet", "helse-forde",
+                                          "helseomsorg21")
+                 for rel in _fixture(body) if rel.endswith((".yaml", ".md"))]
+
+
+@SETTINGS
+@given(where=st.sampled_from(FIXTURE_FILES), data=st.data())
+def test_fixture_sources_with_one_value_replaced(where: tuple[str, str], data: st.DataObject) -> None:
+    """The part-2 keys deep in real repositories: any value replaced, or the file mutated."""
+    body, rel = where
+    files = _fixture(body)
+    text = files[rel]
+    assert isinstance(text, str)
+    markdown = rel.endswith(".md")
+    front, rest = text[4:].split("\n---\n", 1) if markdown else (text, "")
+    value = yaml.safe_load(front)
+    paths = _paths(value)[1:]
+    if paths and data.draw(st.booleans()):
+        value = _set(value, data.draw(st.sampled_from(paths)), data.draw(STRUCTURES))
+        front = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+    front = mutate(front, data) if data.draw(st.booleans()) else front
+    files[rel] = f"---\n{front}---\n{rest}" if markdown else front
+    assert_reported(files)

@@ -51,6 +51,7 @@ from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core.lang import fill
 from nufa_cli.core.output import digest
+from nufa_cli.model.numbering import TITLE_ONLY
 from nufa_cli.model.objects import Attachment, Meeting, Repository
 from nufa_cli.model.public import WITHHELD, marking
 from nufa_cli.render import mdtext
@@ -190,11 +191,13 @@ def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachmen
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if attachment.kind == WITHHELD:
         markdown = mdtext.escape(texts("vedlegget_er_ikke_offentlig")) + "\n"
+    elif attachment.kind == TITLE_ONLY:
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_med")) + "\n"
     elif path is not None and path.suffix.lower() == ".pdf":
         markdown = ""
     elif path is not None:
         markdown = mdtext.escape(texts("vedlegget_er_filen", fil=path.name)) + "\n"
-    else:
+    else:  # url
         address = attachment.target
         markdown = (f"{mdtext.escape(texts('vedlegget_ligger_på_nettet'))} "
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")

@@ -55,7 +55,7 @@ def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
                           f"write it as {numbering.make(nr.n, year, nr.serie)}")
                 continue
             wanted_serie = numbering.serie_of(sak.type)
-            if numbering.has_serie and wanted_serie is not None and nr.serie != wanted_serie:
+            if wanted_serie is not None and nr.serie != wanted_serie:
                 yield source.diagnostic(at, "sak-serie",
                           f"sak {nr} is of the sakstype {sak.type}, whose serie is "
                           f"{wanted_serie}", f"number it in that serie, e.g. "
@@ -91,7 +91,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                           f"day {day.index} ({day.dato}) is not after the day before it",
                           "list the days in date order, without repeats")
             previous_day = day.dato
-            if day.slutt <= day.start:
+            if day.slutt is not None and day.slutt <= day.start:
                 yield meeting.source.diagnostic((*day_at, "slutt"), "time-order",
                           f"day {day.index} ends at {nbdates.clock(day.slutt)}, not after its start "
                           f"{nbdates.clock(day.start)}")
@@ -120,12 +120,12 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
             for row in day.rows:
                 if row.sak is None or row.tid is None:
                     continue
-                if row.tid < day.start or row.tid >= day.slutt:
+                if row.tid < day.start or (day.slutt is not None and row.tid >= day.slutt):
                     yield meeting.source.diagnostic((*row.at, "tid"), "time-outside",
                               f"sak {row.sak.nr} at {nbdates.clock(row.tid)} lies outside day "
                               f"{day.index} ({nbdates.clock(day.start)}–{nbdates.clock(day.slutt)})",
                               "move the sak inside the day, or change the day's start/slutt")
-                elif row.end and row.end > day.slutt:
+                elif row.end and day.slutt and row.end > day.slutt:
                     yield meeting.source.diagnostic((*row.at, "varighet"), "time-outside",
                               f"sak {row.sak.nr} ends at {nbdates.clock(row.end)}, after the day "
                               f"ends at {nbdates.clock(day.slutt)}")

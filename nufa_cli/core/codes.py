@@ -281,6 +281,20 @@ CODES: tuple[Code, ...] = (
         "Create the folder, or remove `maler:` to use the built-in templates.",
         file="nufa.yaml"),
     Code(
+        "tema-with-sak", "A tema row has a sak",
+        "A `tema` row is a heading of the programme rows below it: it takes no time and holds "
+        "no sak. A sak written on it is not read.",
+        "      - tema: Personalsaker\n        sak: 77/15",
+        "Put the sak on a row of its own below the tema.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
+        "tema-row", "A tema row has a time or a sak's key",
+        "A `tema` row is a heading: it takes no time, so the rows around it keep their chain "
+        "of times, and it has none of a sak's keys (type, toppnotat, vedlegg, …).",
+        "      - tema: Personalsaker\n        tid: \"11:00\"",
+        "Move the key to the row below the tema, or remove it.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
         "duplicate-member", "Two members have the same id",
         "A member's id is the slug of the name (`Hans Löwe Larsen` is `hans-lowe-larsen`) or "
         "an explicit `id:`. The referat names members by id, so each id must be one person.",
@@ -448,14 +462,6 @@ CODES: tuple[Code, ...] = (
         "nummerering:\n  format: \"{m}/{yy}\"",
         "Write a format such as \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\" instead.",
         file="nufa.yaml", edit=Edit.REFUSE),
-    Code(
-        "numbering-serie", "A sakstype has a serie, but the format prints none",
-        "A sakstype with `serie:` numbers its saker in a series of their own. Unless "
-        "nummerering.format holds {serie}, two saker of different series would print the same "
-        "number.",
-        "nummerering:\n  format: \"{n}/{yy}\"\nsakstyper:\n  - {navn: Godkjenning, serie: G}",
-        "Add {serie} to nummerering.format, e.g. \"{serie} {n}/{yy}\", or drop the serie.",
-        file="nufa.yaml"),
     Code(
         "first-sak-duplicate", "Two starts for one serie in første_sak",
         "`første_sak` gives the number a meeting's numbering starts at, one per serie. Two "

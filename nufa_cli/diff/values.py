@@ -49,7 +49,8 @@ def dates(meeting: Meeting) -> str:
 
 
 def day(day: Day) -> str:
-    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}"
+    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}" if day.slutt else (
+        nbdates.clock(day.start))
     return f"{BOKMÅL.weekday_date(day.dato)}, {hours}"
 
 

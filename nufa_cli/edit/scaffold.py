@@ -273,7 +273,7 @@ def _insertion(meeting: Meeting, dag: int | None) -> tuple[int, int, int]:
         row = max(i for i, r in enumerate(rows) if r.sak) + 1
     else:
         end = meeting.days[day].slutt
-        row = next((i for i, r in enumerate(rows) if r.tid and r.tid >= end), len(rows))
+        row = next((i for i, r in enumerate(rows) if r.tid and end and r.tid >= end), len(rows))
     before = [s for s in meeting.saker if s.day - 1 < day] + \
         [r.sak for r in rows[:row] if r.sak]
     return day, row, len(before)

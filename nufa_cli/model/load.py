@@ -2,18 +2,16 @@
 
 Derivation (times from durations, meeting numbers, vedlegg numbers, merged
 toppnotat fields) happens here once; rules that compare derived values live in
-check/validate.py. Nothing here raises for bad content: problems become diagnostics.
+validate.py. Nothing here raises for bad content: problems become diagnostics.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from pydantic import BaseModel
-
-from nufa_cli.core import lang, nbdates
+from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     AGENDA,
@@ -24,7 +22,7 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     find_root,
     inside,
 )
-from nufa_cli.core.suggest import did_you_mean
+from nufa_cli.model.committee import CommitteeReader
 from nufa_cli.model.numbering import number_attachments, number_meetings
 from nufa_cli.model.objects import (
     Committee,
@@ -41,12 +39,15 @@ from nufa_cli.model.objects import (
     Toppnotat,
     slug,
 )
-from nufa_cli.model.saknr import DEFAULT, SakFormat, format_of
+from nufa_cli.model.saknr import DEFAULT
 from nufa_cli.sources import markdown, schema
-from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check, dotted
+from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.schemacheck import dotted
 
-_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
+_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "arkivsak", "lukket")
+_SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "vedlegg",
+             "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
+_TEMA_KEYS = ("tid", "varighet", "tittel", *_SAK_KEYS, "innleder")  # a tema row has none
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
@@ -54,67 +55,17 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     return loader.repository(), loader.diagnostics
 
 
-class _Loader:
+class _Loader(CommitteeReader):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.diagnostics: list[Diagnostic] = []
+        super().__init__(root)
         self.numbering = DEFAULT  # the committee's, once nufa.yaml is read
         self.kortnavn = ""
-
-    # -- helpers -------------------------------------------------------------
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
-               severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
-        self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
-
-    def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
-        source = Source(path, self.rel(path))
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source
-        doc, problems = load_yaml(text, source.rel)
-        self.diagnostics += problems
-        source.doc = doc
-        if doc is None or problems:
-            return None, source
-        self.diagnostics += doc.warnings
-        value, problems = check(model, doc, source.rel)
-        self.diagnostics += problems
-        return value, source
-
-    def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
-        source = Source(path, self.rel(path))
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source, "", 1
-        parsed, problems = split_front_matter(text, source.rel)
-        self.diagnostics += problems
-        source.doc = parsed.front
-        if problems:
-            return None, source, parsed.body, parsed.body_line
-        if parsed.front is not None:
-            self.diagnostics += parsed.front.warnings
-        if parsed.front is None:
-            self.diagnostics.append(Diagnostic(
-                source.rel, 1, 1, "front-matter", "the file has no front matter",
-                "start it with a block between two '---' lines; see FORMAT.md"))
-            return None, source, parsed.body, parsed.body_line
-        value, problems = check(model, parsed.front, source.rel)
-        self.diagnostics += problems
-        return value, source, parsed.body, parsed.body_line
 
     # -- the repository --------------------------------------------------------
 
     def repository(self) -> Repository:
         committee = self.committee()
+        self.numbering, self.kortnavn = committee.numbering, committee.kortnavn
         members = self.members()
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
@@ -122,47 +73,6 @@ class _Loader:
         self.diagnostics += number_meetings(repo)
         self.diagnostics += number_attachments(repo)
         return repo
-
-    def committee(self) -> Committee:
-        config, source = schema.NufaConfig(), None
-        path = self.root / CONFIG
-        if path.exists():
-            loaded, source = self.read_yaml(path, schema.NufaConfig)
-            config = loaded or config
-        maler = self.maler(source, config.maler) if source and config.maler else None
-        logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
-        texts = self.catalogue(source, config, maler)
-        seksjoner = config.toppnotat.seksjoner
-        if seksjoner is None:
-            seksjoner = [texts("hensikt_med_saken"), texts("bakgrunn")]
-        numbering = self.numbering_of(source, config)
-        self.numbering, self.kortnavn = numbering, config.utvalg.kortnavn
-        return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(t.navn for t in config.sakstyper), maler, config.font, logo_alt,
-                         texts, tuple(seksjoner), numbering,
-                         frozenset(t.navn for t in config.sakstyper if t.vedtak == "valgfritt"))
-
-    def numbering_of(self, source: Source | None, config: schema.NufaConfig) -> SakFormat:
-        """nummerering and the sakstyper's series; a problem with them is reported here once
-        (and no sak number is then reported for not matching the format)."""
-        wanted = config.nummerering
-        numbering = format_of(wanted.format, wanted.per,
-                              [(t.navn, t.serie) for t in config.sakstyper])
-        if source is None:
-            return numbering
-        problems = numbering.problems()
-        for problem in problems[:1]:
-            self.report(source, ("nummerering", "format"), "numbering-format", problem,
-                        "e.g. format: \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\"")
-        if not numbering.has_serie and not problems:
-            for i, sakstype in enumerate(config.sakstyper):
-                if sakstype.serie:
-                    self.report(source, ("sakstyper", i, "serie"), "numbering-serie",
-                                f"sakstype '{sakstype.navn}' has its own serie '{sakstype.serie}', "
-                                "but nummerering.format has no {serie}: its numbers could not "
-                                "be told from the others'",
-                                "add {serie} to nummerering.format, e.g. \"{serie} {n}/{yy}\"")
-        return numbering
 
     def sak_number(self, source: Source, at: Path_, value: object, year: int,
                    folder: str) -> SakNr | None:
@@ -183,70 +93,6 @@ class _Loader:
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 self.sak_number(source, at, value, year, "")
 
-    def catalogue(self, source: Source | None, config: schema.NufaConfig,
-                  maler: Path | None) -> lang.Catalogue:
-        """The language's built-in texts, over them the committee's own catalogue file
-        (<maler>/lang/<språk>.yaml), over that nufa.yaml's `tekster`."""
-        language = config.språk
-        known = lang.builtin_languages()
-        texts: dict[str, str] = dict(lang.builtin_texts(language)) if language in known else {}
-        own = lang.folder_file(maler, language) if maler else None
-        own_source = None
-        if own is not None and own.is_file():
-            loaded, own_source = self.read_yaml(own, schema.Katalog)
-            if loaded is not None:
-                texts.update(loaded.model_dump(exclude_none=True))
-        if not texts:
-            if source is not None:
-                self.report(source, ("språk",), "unknown-language",
-                            f"no texts for the language '{language}'",
-                            did_you_mean(language, known, f"nufa has {', '.join(known)}; another "
-                                         f"language needs its catalogue in <maler>/{lang.FOLDER}/"
-                                         f"{language}.yaml"))
-            return lang.builtin()
-        missing = [k for k in lang.names() if k not in texts]
-        if missing and own_source is not None:
-            self.report(own_source, (), "catalogue-incomplete",
-                        f"the catalogue lacks {len(missing)} text(s): {', '.join(missing[:8])}"
-                        + (", …" if len(missing) > 8 else ""),
-                        f"give every key of templates/{lang.FOLDER}/{lang.DEFAULT}.yaml; the "
-                        "missing ones are printed in bokmål")
-        reference = lang.builtin_texts(lang.DEFAULT)
-        texts = {**reference, **texts}
-        overrides = cast(BaseModel, config.tekster).model_dump(exclude_none=True)
-        if source is not None:
-            for key, value in overrides.items():
-                unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
-                if unknown:
-                    self.report(source, ("tekster", key), "text-field",
-                                f"tekster.{key}: {{{sorted(unknown)[0]}}} is neither a field of "
-                                f"this text nor the name of a text, and is printed as written",
-                                "its fields: " + (", ".join(f"{{{f}}}" for f in
-                                                  sorted(lang.fields_of(reference[key])))
-                                                  or "none"), Severity.WARNING)
-        return lang.make(language, {**texts, **overrides})
-
-    def maler(self, source: Source, value: str) -> Path | None:
-        """The committee's own templates folder: an existing folder inside the repository."""
-        folder = self.root / value
-        try:
-            outside = Path(value).is_absolute() or ".." in Path(value).parts or \
-                not folder.resolve().is_relative_to(self.root)
-            itself = folder.resolve() == self.root  # its fingerprint would cover build/ too
-            missing = not folder.is_dir()
-        except (OSError, ValueError):  # a NUL byte or an over-long name: no folder can have it
-            outside, itself, missing = False, False, True
-        if outside or itself:
-            where = "lies outside the repository" if outside else "is the repository itself"
-            self.report(source, ("maler",), "maler-path", f"maler folder '{value}' {where}",
-                        "give a folder inside the repository, e.g. 'maler: maler/'")
-        elif missing:
-            self.report(source, ("maler",), "maler-missing",
-                        f"maler folder '{value}' does not exist",
-                        "create the folder, or remove 'maler:' from nufa.yaml to use the "
-                        "built-in templates")
-        return None if outside or itself or missing else folder
-
     def members(self) -> list[Member]:
         path = self.root / MEMBERS
         if not path.exists():
@@ -260,7 +106,7 @@ class _Loader:
         members, seen = [], set()
         for i, entry in enumerate(registry.medlemmer):
             member = Member(entry.id or slug(entry.navn), entry.navn, entry.virksomhet,
-                            entry.fra, entry.til)
+                            entry.fra, entry.til, entry.rolle, entry.parti)
             if member.id in seen:
                 self.report(source, ("medlemmer", i), "duplicate-member",
                             f"two members have the id '{member.id}'",
@@ -305,7 +151,8 @@ class _Loader:
             for r, rad in enumerate(dag.program):
                 if rad.sak is not None:
                     place: Path_ = ("dager", d, "program", r, "sak")
-                    numbers[place[:-1]] = self.sak_number(source, place, rad.sak, first.year, folder.name)
+                    numbers[place[:-1]] = self.sak_number(source, place, rad.sak, first.year,
+                                                          folder.name)
         starts = self.first_numbers(source, agenda.første_sak, first.year, folder.name)
         if None in numbers.values() or starts is None:
             return None  # as a file the schema refuses: its own diagnostics say why
@@ -320,21 +167,27 @@ class _Loader:
         for d, dag in enumerate(agenda.dager):
             rows = []
             previous_end: dt.time | None = None
+            begun = False  # a row that takes time has come: the first starts at the day's start
             for r, rad in enumerate(dag.program):
                 at: Path_ = ("dager", d, "program", r)
+                if rad.tema is not None:
+                    rows.append(self.tema(source, at, rad))
+                    continue  # takes no time: the rows around it keep their chain
                 # a sak with innslag takes the time of its first part (FORMAT.md)
                 tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
-                start = _row_start(tid, previous_end, dag.start if r == 0 else None)
+                start = _row_start(tid, previous_end, dag.start if not begun else None)
                 row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker,
                                numbers.get(at))
                 rows.append(row)
-                previous_end = row.end
+                previous_end, begun = row.end, True
             days.append(Day(d + 1, dag.dato, nbdates.parse_clock(dag.start),
-                            nbdates.parse_clock(dag.slutt), rows))
+                            nbdates.parse_clock(dag.slutt) if dag.slutt else None, rows, dag.sted))
         self.unused_toppnotater(folder, used_notes)
+        signatures = tuple((u.navn, u.tittel) for u in agenda.innkalling.underskrift)
         meeting = Meeting(folder.name, folder, source, "", agenda.sted, agenda.status, days, saker,
                           [m for m in members if m.valid_on(first)], declared_number=agenda.møte,
-                          lang=committee.lang, first_numbers=starts)
+                          lang=committee.lang, first_numbers=starts,
+                          cover=agenda.innkalling.tekst, signatures=signatures)
         if (folder / REFERAT).exists():
             meeting.referat = self.referat(folder / REFERAT, first.year, folder.name)
         return meeting
@@ -369,6 +222,19 @@ class _Loader:
                         f"{nbdates.clock(start)} + {varighet} minutes passes midnight")
         return end
 
+    def tema(self, source: Source, at: Path_, rad: schema.Rad) -> Row:
+        """A tema row: a heading of the programme, taking no time and holding no sak."""
+        if rad.sak is not None:
+            self.report(source, (*at, "sak"), "tema-with-sak",
+                        f"the tema row '{rad.tema}' has a sak; a tema is a heading of the rows "
+                        "below it", "put the sak on a row of its own below the tema")
+        for key in _TEMA_KEYS:
+            if getattr(rad, key) not in (None, []):
+                self.report(source, (*at, key), "tema-row",
+                            f"'{key}' on the tema row '{rad.tema}': a tema is a heading and "
+                            "takes no time", "move it to the row below, or remove it")
+        return Row(rad.tema or "", None, None, None, [], at, tema=True)
+
     def row(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
             dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak],
             nr: SakNr | None) -> Row:
@@ -378,23 +244,23 @@ class _Loader:
             part_start = nbdates.parse_clock(innslag.tid) if innslag.tid else (
                 part_end if p else start)
             part_end = self.end_of(source, part_at, part_start, innslag.varighet)
-            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at))
+            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at,
+                             innleder=innslag.innleder))
         end = self.end_of(source, at, start, rad.varighet) if not parts else (
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
-            for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet",
-                        "vedlegg", "innslag"):
+            for key in _SAK_KEYS:
                 if getattr(rad, key) not in (None, []):  # lists default to empty
                     self.report(source, (*at, key), "row-without-sak",
                                 f"'{key}' belongs to a sak, but this row has no 'sak:'",
                                 "add 'sak: N/YY' to the row, or remove the key")
             if not rad.tittel:
                 self.report(source, at, "missing-field", "a row without 'sak:' needs a 'tittel:'")
-            return Row(rad.tittel or "", start, end, None, parts, at)
+            return Row(rad.tittel or "", start, end, None, parts, at, innleder=rad.innleder)
         assert nr is not None  # meeting() reads every row's number first
         sak = self.sak(source, at, rad, nr, start, day, dato, folder, used_notes)
         saker.append(sak)
-        return Row(sak.tittel, start, end, sak, parts, at)
+        return Row(sak.tittel, start, end, sak, parts, at, innleder=rad.innleder)
 
     def sak(self, source: Source, at: Path_, rad: schema.Rad, nr: SakNr, start: dt.time | None,
             day: int, dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
@@ -422,7 +288,8 @@ class _Loader:
         sak = Sak(nr, fields["tittel"] or "", fields["type"], fields["beskrivelse"],
                   fields["forslag_til_vedtak"], note.meta.sakseier if note else None,
                   note.meta.saksbehandler if note else None, fields["skjermet"], note, day, dato,
-                  start, at)
+                  start, at, innleder=rad.innleder, arkivsak=fields["arkivsak"],
+                  lukket=fields["lukket"] or None)
         if rad.vedlegg:
             sak.declared_vedlegg = [(v, source, (*at, "vedlegg", i)) for i, v in enumerate(vedlegg)]
         elif note:

@@ -9,6 +9,8 @@ from nufa_cli.model.saknr import UNKNOWN, meeting_number
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schema import Vedlegg
 
+TITLE_ONLY = "tittel"  # Attachment.kind of a vedlegg given by its title alone
+
 
 def number_meetings(repo: Repository) -> list[Diagnostic]:
     """Møte N/YY: the order among the repo's meetings of that year (FORMAT.md).
@@ -131,6 +133,8 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
             return None
         return Attachment("", vedlegg.tittel or vedlegg.url, "url", vedlegg.url,
                           vedlegg.skjermet)
+    if vedlegg.fil is None:  # a title alone: a vedlegg not in the papers ("... (ettersendes)")
+        return Attachment("", vedlegg.tittel or "", TITLE_ONLY, "", vedlegg.skjermet)
     path, why = inside(meeting.path, vedlegg.fil or "")
     if path is None:
         problems.append(source.diagnostic(where, "vedlegg-path",

@@ -90,7 +90,8 @@ class Toppnotat:
 class Attachment:
     label: str  # "1", "7A": derived from agenda order
     tittel: str
-    kind: str  # toppnotat | referat | fil | url; unntatt: withheld in offentlig.public_view
+    kind: str  # toppnotat | referat | fil | url | tittel (a title alone, not in the papers);
+    # unntatt: withheld in offentlig.public_view
     target: str  # meeting folder, path in the meeting folder, or address
     skjermet: str | None = None
 
@@ -111,13 +112,17 @@ class Sak:
     tid: dt.time | None
     at: Path_  # where the row stands in agenda.yaml
     attachments: list[Attachment] = field(default_factory=list)
+    innleder: str | None = None  # who presents it
+    arkivsak: str | None = None  # the archive's case number
+    lukket: str | bool | None = None  # treated in a closed session: its basis, or True
     # (vedlegg, file it is declared in, where in that file), numbered once all meetings are known
     declared_vedlegg: list[tuple[VedleggDecl, Source, Path_]] = field(default_factory=list)
 
 
 @dataclass
 class Row:
-    """A printed row of the dagsorden: a sak, a break, a meal, a timed part of a sak."""
+    """A printed row of the dagsorden: a sak, a break, a meal, a timed part of a sak, or a
+    tema heading (tema: it takes no time)."""
 
     tittel: str
     tid: dt.time | None
@@ -125,6 +130,8 @@ class Row:
     sak: Sak | None = None
     parts: list[Row] = field(default_factory=list)
     at: Path_ = ()
+    tema: bool = False
+    innleder: str | None = None
 
 
 @dataclass
@@ -132,8 +139,9 @@ class Day:
     index: int
     dato: dt.date
     start: dt.time
-    slutt: dt.time
+    slutt: dt.time | None  # None: not given, no "Slutt dag N"
     rows: list[Row]
+    sted: str | None = None  # the day's own place
 
 
 @dataclass
@@ -157,8 +165,8 @@ class Meeting:
     folder: str
     path: Path
     source: Source  # agenda.yaml
-    number: str  # "2/24", derived from the order of the repo's meetings
-    sted: str
+    number: str  # "2/24", derived from the order of the repo's meetings; "" when not known
+    sted: str | None
     status: str
     days: list[Day]
     saker: list[Sak]
@@ -166,6 +174,8 @@ class Meeting:
     referat: Referat | None = None
     declared_number: str | None = None  # 'møte:' as written, checked against the derived one
     first_numbers: dict[str, SakNr] = field(default_factory=dict)  # første_sak, by serie
+    cover: str | None = None  # innkalling.tekst: Markdown before the dagsorden
+    signatures: tuple[tuple[str, str | None], ...] = ()  # innkalling.underskrift: (navn, tittel)
     lang: catalogue.Catalogue = field(default_factory=catalogue.builtin, repr=False)  # the committee's
 
     @property
@@ -185,6 +195,9 @@ class Meeting:
     def referat_broken(self) -> bool:
         """referat.md is there but did not load: its own diagnostics say why."""
         return self.referat is None and (self.path / REFERAT).is_file()
+
+    def sted_of(self, day: Day) -> str | None:
+        return day.sted or self.sted
 
     def saker_on(self, day: Day) -> list[Sak]:
         """The saker of one day, in agenda order."""

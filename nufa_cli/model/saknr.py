@@ -5,6 +5,8 @@ nufa.yaml's `nummerering.format` is the printed form with fields {n} {n:02} {n:0
 {yyyy} {serie}; `nummerering.per` says whether numbers run through the year (år) or restart
 each meeting (møte); a sakstype may have its own `serie`. SakFormat parses a number as
 written (everywhere a source names a sak) and prints one; a SakNr is the parsed number.
+A format without {serie} prints a sakstype's own serie before the number ("O 3/2024"), so
+its numbers are told from the others'.
 """
 
 from __future__ import annotations
@@ -79,6 +81,11 @@ class SakFormat:
         return "serie" in self.fields
 
     @property
+    def prefixed(self) -> bool:
+        """The series are printed before a format that has no {serie}: "O 3/2024"."""
+        return not self.has_serie and bool(self.series)
+
+    @property
     def restarts(self) -> bool:
         """Numbers restart at every meeting (nummerering.per: møte)."""
         return self.per == PER_MEETING
@@ -113,11 +120,12 @@ class SakFormat:
     def render(self, n: int, year: int, serie: str = "") -> str:
         values = {"n": str(n), "n:02": f"{n:02d}", "n:03": f"{n:03d}", "yy": f"{year % 100:02d}",
                   "yyyy": f"{year:04d}", "serie": serie}
-        return "".join(literal + (values[name] if name else "") for literal, name in self._parts())
+        text = "".join(literal + (values[name] if name else "") for literal, name in self._parts())
+        return f"{serie} {text}" if self.prefixed and serie else text
 
     def make(self, n: int, year: int, serie: str = "", meeting: str = "") -> SakNr:
-        return SakNr(year, n, serie if self.has_serie else "",
-                     meeting if self.restarts else "", self.render(n, year, serie))
+        kept = serie if self.has_serie or serie in self.series else ""
+        return SakNr(year, n, kept, meeting if self.restarts else "", self.render(n, year, kept))
 
     @functools.cached_property
     def usable(self) -> bool:
@@ -139,6 +147,9 @@ class SakFormat:
                 group = name.replace(":", "_")
                 body = r"\d+" if loose and name.startswith("n") else _NUMBER.get(name, regex.get(name))
                 out.append(f"(?P<{group}>{body})")
+        if self.prefixed:
+            gap = r"\s+" if loose else " "
+            out.insert(0, f"(?:(?P<serie>{regex['serie']}){gap})?")
         return re.compile("".join(out), re.IGNORECASE if loose else 0)
 
     def parse(self, text: str, *, year: int, meeting: str = "") -> SakNr | None:
@@ -178,6 +189,8 @@ class SakFormat:
         shown = "".join(literal + (_SHOWN[name] if name else "") for literal, name in self._parts())
         if self.has_serie and self.series:
             shown += f" (X: {', '.join(self.series)})"
+        elif self.prefixed:
+            shown += f", or X {shown} (X: {', '.join(self.series)})"
         return shown
 
     def example(self) -> str:

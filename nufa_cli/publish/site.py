@@ -58,6 +58,7 @@ from nufa_cli.publish.views import (
     VedleggView,
 )
 from nufa_cli.render.documents import innkalling
+from nufa_cli.render.documents.common import place
 from nufa_cli.sources.markdown import without_comments
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
@@ -222,6 +223,8 @@ def _day_view(meeting: Meeting, day: Day) -> DayView:
         tid = nbdates.clock(line.tid)
         if line.kind == "slutt":
             rows.append(RowView("slutt", tid, texts("slutt_dag", n=day.index)))
+        elif line.kind == "tema":
+            rows.append(RowView("tema", "", line.tittel))
         elif line.kind == "sak":
             rows.append(RowView("sak", tid, line.tittel, line.nr, _anchor(line.nr),
                                 line.type or ""))
@@ -305,7 +308,7 @@ def plan(repo: Repository, build_dir: Path,
     for meeting in meetings:
         views.append(MeetingView(
             meeting.folder, meeting.number, f"{meeting.folder}/index.html",
-            meeting.date_range, meeting.sted,
+            meeting.date_range, place(public, meeting) or "",
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),

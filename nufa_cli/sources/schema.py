@@ -115,6 +115,11 @@ def _named(value: Any) -> Any:
     return {"navn": value} if isinstance(value, str) else value
 
 
+def _items_or_names(schema: dict[str, Any]) -> None:
+    """A list item may be written as a plain name (read as {navn: ...}): say so to editors."""
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
 class Nummerering(_Strict):
     format: Tekst = Field(
         "{n}/{yy}", description="Printed form of a sak number; fields {n} {n:02} {n:03} {yy} "
@@ -136,7 +141,8 @@ class NufaConfig(_Strict):
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
     sakstyper: list[Annotated[Sakstype, BeforeValidator(_named)]] = Field(
         default_factory=lambda: [Sakstype(navn=n) for n in DEFAULT_SAKSTYPER], min_length=1,
-        description="The sakstyper: a name, or {navn, serie, vedtak}")
+        description="The sakstyper: a name, or {navn, serie, vedtak}",
+        json_schema_extra=_items_or_names)
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
     font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
         None, description="Font family of the documents; its font files go in <maler>/fonts/. "
@@ -158,7 +164,9 @@ class NufaConfig(_Strict):
 
 class Medlem(_Strict):
     navn: Tekst
-    virksomhet: Tekst
+    virksomhet: Tekst | None = Field(None, description="Printed after the name and role")
+    rolle: Tekst | None = Field(None, description='"styreleder", "nestleder": printed after the name')
+    parti: Tekst | None = Field(None, description='"H", "Ap": printed in brackets after the rest')
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = Field(
         None, description="Explicit id; default is the slug of navn"
     )
@@ -179,21 +187,32 @@ class Vedlegg(_Strict):
     referat: str | None = Field(None, description="Meeting folder whose referat is attached")
     fil: str | None = Field(None, description="Path of a file inside the meeting folder")
     url: str | None = Field(None, description="https address")
-    tittel: Tekst | None = None
+    tittel: Tekst | None = Field(None, description="Alone, without referat, fil or url: a "
+                                 "vedlegg that is not in the papers, e.g. '... (ettersendes)'")
     skjermet: Skjerming | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Vedlegg:
         given = [k for k in ("referat", "fil", "url") if getattr(self, k) is not None]
-        if len(given) != 1:
+        if len(given) > 1 or not (given or self.tittel):
             raise ValueError("a vedlegg names exactly one of 'referat', 'fil' or 'url'")
         return self
+
+
+Innleder = Annotated[str, Field(min_length=1, description="Who presents it: 'Navn, Virksomhet'")]
+Lukket = Annotated[
+    Annotated[str, Field(min_length=1)] | bool,
+    Field(description="Treated in a closed session: the legal basis (kl. § 11-5 annet ledd "
+          "bokstav a), or true where none is stated"),
+]
+Arkivsak = Annotated[str, Field(min_length=1, description="The archive's case number, 2015/1234")]
 
 
 class Innslag(_Strict):
     tid: Klokkeslett | None = None
     varighet: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
     tittel: Tekst
+    innleder: Innleder | None = None
 
 
 class Rad(_Strict):
@@ -210,13 +229,28 @@ class Rad(_Strict):
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
     innslag: list[Innslag] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    tema: Tekst | None = Field(None, description="A heading row: takes no time, keeps the time chain")
+    innleder: Innleder | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 class Dag(_Strict):
     dato: Dato
     start: Klokkeslett
-    slutt: Klokkeslett
+    slutt: Klokkeslett | None = Field(None, description='Gives the row "Slutt dag N"; optional')
+    sted: Tekst | None = Field(None, description="The day's own place, if not the meeting's")
     program: list[Rad] = Field(default_factory=list)
+
+
+class Underskrift(_Strict):
+    navn: Tekst
+    tittel: Tekst | None = None
+
+
+class Innkalling(_Strict):
+    tekst: Markdown | None = Field(None, description="Cover text, printed after the header")
+    underskrift: list[Underskrift] = Field(default_factory=list)
 
 
 class Agenda(_Strict):
@@ -229,8 +263,9 @@ class Agenda(_Strict):
     første_sak: SakNr | list[SakNr] | None = Field(
         None, description="Where this meeting's numbering starts (per serie) instead of "
         "continuing from the meeting before it: an archive with gaps")
-    sted: Tekst
+    sted: Tekst | None = None
     status: Literal["utkast", "endelig"] = "utkast"
+    innkalling: Innkalling = Field(default_factory=Innkalling)
     dager: list[Dag] = Field(min_length=1)
 
 
@@ -262,6 +297,8 @@ class ToppnotatMeta(_Strict):
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 # --- referat front matter --------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak
 from nufa_cli.model.public import marking
+from nufa_cli.render.documents.common import lukket
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 from nufa_cli.sources.schema import Behandling
@@ -35,6 +36,8 @@ class Toppnotat:
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
     skjermet: str | None  # the legal basis: in the header block and the running header
+    arkivsak: str | None = None
+    lukket: str | None = None  # "Lukket møte, ...": treated in a closed session
 
 
 def earlier_decision(repo: Repository, entry: Behandling, citing: Meeting) -> EarlierDecision:
@@ -59,6 +62,8 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         body=note.body,
         earlier=tuple(earlier_decision(repo, e, meeting) for e in note.meta.tidligere_behandlinger),
         skjermet=sak.skjermet,
+        arkivsak=sak.arkivsak,
+        lukket=lukket(repo, sak.lukket),
     )
 
 
