@@ -99,6 +99,30 @@ class Case:
     expect: list[Expect] = field(default_factory=list)
 
 
+def front(extra: str) -> Edit:
+    """Keys added to the valid referat's front matter."""
+    return sub(REFERAT1, "sekretariat: [Norunn Saure, Karen Lima]\n",
+               "sekretariat: [Norunn Saure, Karen Lima]\n" + extra)
+
+
+# Every key of the protokoll (FORMAT.md part 2) on the valid referat: it stays clean.
+PROTOKOLL = """\
+versjon: 1.0
+møteleder: hans-lowe-larsen
+inhabil:
+  - {medlem: ola-josendal, saker: [2/24], grunnlag: fvl. § 6 første ledd bokstav a}
+deltakere:
+  Observatører: [Per Hansen, {navn: Kari Holm, virksomhet: KS, dager: [1]}]
+voteringer:
+  - {sak: 2/24, forslag: Forslag til vedtak, for: [hans-lowe-larsen, jim-j-yang, yvonne-garshol],
+     mot: [sissel-skarsgard], avholdende: 0}
+  - {sak: 1/24, enstemmig: true}
+godkjenning:
+  måte: elektronisk
+  underskrivere: [hans-lowe-larsen, yvonne-garshol]
+"""
+
+
 def lines(text: str) -> int:
     return text.count("\n")
 
@@ -387,8 +411,41 @@ CASES = [
     Case("referat-duplicate-vedtak", sub(REFERAT1, "NUFA tar saken til orientering.\n",
                                          "NUFA tar saken til orientering.\n\n### vedtak\n\nIgjen.\n"),
          [Expect(REFERAT1, "### vedtak", "referat-duplicate")]),
-    Case("referat-text-outside", sub(REFERAT1, "---\n\n## 1/24", "---\n\nLøs tekst.\n\n## 1/24"),
-         [Expect(REFERAT1, body_line(REFERAT1_MD), "referat-text-outside")]),
+    # -- the protokoll: front matter against the agenda and who was there ----------------
+    Case("referat-unknown-sak-inhabil", front("inhabil:\n  - {medlem: ola-josendal, saker: [9/24]}\n"),
+         [Expect(REFERAT1, "saker: [9/24]", "referat-unknown-sak", col=36, hint="'3/24'")]),
+    Case("invalid-sak-number-fra-sak",
+         sub(REFERAT1, "  - jon-gupta\n", "  - jon-gupta\n  - {medlem: ola-josendal, fra_sak: x}\n"),
+         [Expect(REFERAT1, "fra_sak: x", "invalid-value", col=37)]),
+    Case("fravær-two-spans",
+         sub(REFERAT1, "  - jon-gupta\n",
+             "  - jon-gupta\n  - {medlem: ola-josendal, fra_sak: 2/24, dager: [1]}\n"),
+         [Expect(REFERAT1, "fra_sak: 2/24", "invalid-value", col=5)]),
+    Case("unknown-member-møteleder", front("møteleder: hans-lowe-larsn\n"),
+         [Expect(REFERAT1, "møteleder:", "unknown-member", col=12, hint="'hans-lowe-larsen'")]),
+    Case("unknown-member-underskriver",
+         front("godkjenning:\n  måte: elektronisk\n  underskrivere: [hans-lowe-larsen, jim-yang]\n"),
+         [Expect(REFERAT1, "underskrivere:", "unknown-member", col=37, hint="'jim-j-yang'")]),
+    Case("substitute-for-present-sak",
+         sub(REFERAT1, "stedfortredere:\n",
+             "stedfortredere:\n  - {navn: Kari Nordmann, for: hans-lowe-larsen, saker: [3/24]}\n"),
+         [Expect(REFERAT1, "Kari Nordmann", "substitute-for-present", col=32)]),
+    Case("inhabil-absent",
+         lambda files: [sub(REFERAT1, "  - jon-gupta\n",
+                            "  - jon-gupta\n  - {medlem: ola-josendal, saker: [2/24]}\n")(files),
+                        front("inhabil:\n  - {medlem: ola-josendal, saker: [2/24]}\n")(files)],
+         [Expect(REFERAT1, "inhabil:", "inhabil-absent", col=36, below=1)]),
+    Case("vote-count", front("voteringer:\n  - {sak: 2/24, for: 4, mot: 2}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "vote-count", col=5)]),
+    Case("vote-absent", front("voteringer:\n  - {sak: 3/24, for: 3, mot: [sissel-skarsgard]}\n"),
+         [Expect(REFERAT1, "{sak: 3/24", "vote-absent", col=31)]),
+    Case("vote-twice", front("voteringer:\n  - {sak: 2/24, for: [hans-lowe-larsen, jim-j-yang, "
+                             "ola-josendal], mot: [hans-lowe-larsen]}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "vote-twice", col=74)]),
+    Case("vote-enstemmig-with-counts", front("voteringer:\n  - {sak: 2/24, enstemmig: true, for: 3}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "invalid-value", col=5)]),
+    Case("quorum", front("voteringer:\n  - {sak: 2/24, for: 1, mot: 1}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "quorum", W, col=5, hint="not valid")]),
     Case("vedtak-missing", sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", ""),
          [Expect(REFERAT1, "## 3/24", "vedtak-missing")]),
     Case("vedtak-missing-quoted-earlier",
@@ -534,6 +591,14 @@ ALLOWED = [
     pytest.param(sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        type: Drøfting\n"),
                  id="field-given-twice-equal"),
     pytest.param(sub(REFERAT1, "status: endelig", "status: utkast"), id="draft-referat"),
+    # text before the first sak heading is the meeting's introduction
+    pytest.param(sub(REFERAT1, "---\n\n## 1/24", "---\n\nLøs tekst.\n\n## 1/24"), id="introduction"),
+    # a sak without a sakstype (NUFA's Eventuelt) needs no vedtak in an endelig referat
+    pytest.param(lambda files: [
+        sub(AGENDA1, "tittel: Eventuelt\n        type: Orientering\n", "tittel: Eventuelt\n")(files),
+        sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", "")(files)],
+        id="eventuelt-without-type-or-vedtak"),
+    pytest.param(front(PROTOKOLL), id="every-protokoll-key"),
     pytest.param(put(AGENDA2, "\ufeff" + AGENDA2_YAML.replace("\n", "\r\n")), id="bom-and-crlf"),
     pytest.param(sub(AGENDA2, 'tid: "14:25"', "tid: 14:25"), id="unquoted-time"),
     pytest.param(sub(AGENDA2, "tittel: Helse i nord\n",

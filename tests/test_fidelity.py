@@ -124,8 +124,6 @@ ACCEPTED: dict[str, list[tuple[str, str, str]]] = {
         ("Forslag til vedtak: NUFA drøftet saken og ba Koordineringsprosjektet",
          "Vedtak: NUFA drøftet saken og ba Koordineringsprosjektet",
          "9/24's decision is labelled as the forslag in the seed (referat.md)"),
-        ("Eventuelt Det var ønskelig", "Eventuelt Vedtak: Det var ønskelig",
-         "10/24's only text stands as its Vedtak (referat.md)"),
     ],
 }
 

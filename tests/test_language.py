@@ -303,7 +303,10 @@ TERMS = {"sak", "saker", "referat", "toppnotat", "toppnotater", "vedlegg", "vedt
          "stedfortredere", "start", "slutt", "skjermet", "innkalling", "saksliste", "sakstype",
          "sakstyper", "utkast", "endelig", "forslag", "tidligere", "behandlinger", "sted", "tid",
          "dato", "navn", "fil", "sakseier", "saksbehandler", "beskrivelse", "eventuelt", "utvalg",
-         "nb", "nn", "no", "for", "til", "fra", "ics"}
+         "nb", "nn", "no", "for", "til", "fra", "ics",
+         # the referat's keys (FORMAT.md part 2), named in English messages
+         "inhabil", "enstemmig", "mot", "avholdende", "forfall", "møteleder", "voteringer",
+         "godkjenning", "underskrivere", "deltakere"}
 ENGLISH = {"No", "Start", "Status", "Side"}  # capitalised English words the catalogue also has
 # Literals that are not printed labels, each with its reason.
 ALLOWED = {
@@ -316,6 +319,7 @@ ALLOWED = {
     ("edit/scaffold.py", "before Eventuelt"): "an English note naming the standing sak",
     ("edit/scaffold.py", "### Vedtak"): "the referat's source format: its decision heading",
     ("check/validate.py", "### Vedtak"): "the referat's source format: its decision heading",
+    ("check/protokoll.py", "### Vedtak"): "the referat's source format: its decision heading",
     ("model/load.py", "### Vedtak"): "the referat's source format: its decision heading",
     ("sources/reader.py", "Sak: noe"): "an example of YAML quoting in a hint",
     ("sources/schema.py", "Godkjenning"): "NUFA's default sakstyper (FORMAT.md), data",

@@ -9,11 +9,11 @@ from typing import Any
 
 from nufa_cli.check import glyphs
 from nufa_cli.check.images import resolve_image
+from nufa_cli.check.protokoll import referat
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
-from nufa_cli.model.attendance import attendance
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
 from nufa_cli.sources import markdown
@@ -129,81 +129,6 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                     yield meeting.source.diagnostic((*row.at, "varighet"), "time-outside",
                               f"sak {row.sak.nr} ends at {nbdates.clock(row.end)}, after the day "
                               f"ends at {nbdates.clock(day.slutt)}")
-
-
-def referat(repo: Repository) -> Iterator[Diagnostic]:
-    for meeting in repo.meetings:
-        ref = meeting.referat
-        if ref is None:
-            continue
-        source = ref.source
-        for nr, section in ref.sections.items():
-            if meeting.sak(nr) is None:
-                yield Diagnostic(source.rel, section.line, 1, "referat-unknown-sak",
-                                 f"the referat has a section for sak {nr}, which is not on the "
-                                 f"agenda of meeting {meeting.number}",
-                                 "correct the number, or add the sak to agenda.yaml")
-        if ref.meta.status == "endelig":
-            for sak in meeting.saker:
-                if sak.type in repo.committee.vedtak_optional:
-                    continue  # its sakstype says vedtak: valgfritt
-                written = ref.sections.get(sak.nr)
-                if written is None or not written.vedtak:
-                    line = written.line if written else ref.body_line
-                    yield Diagnostic(source.rel, line, 1, "vedtak-missing",
-                                     f"status is endelig, but sak {sak.nr} has no vedtak",
-                                     f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
-                                     "set status: utkast")
-        if not repo.members:  # no usable registry: medlemmer.yaml's own diagnostics say why
-            continue
-        ids = {m.id for m in meeting.members}
-        day_count = len(meeting.days)
-        seen: set[str] = set()
-        for i, item in enumerate(ref.meta.fravær):
-            at = ("fravær", i)
-            if item.medlem not in ids:
-                yield _member_unknown(repo, meeting, source, at, item.medlem)
-                continue
-            if item.medlem in seen:
-                yield source.diagnostic(at, "fravær-duplicate",
-                          f"'{item.medlem}' is listed twice in fravær",
-                          "list the member once, with every day absent in one 'dager:'")
-            seen.add(item.medlem)
-            yield from _days_in_range(source, (*at, "dager"), set(item.dager or ()), day_count)
-        att = attendance(meeting)
-        assert att is not None  # the meeting has a referat
-        absent_days = {p.member.id: set(p.absent) for p in att.presences}
-        for i, sub in enumerate(ref.meta.stedfortredere):
-            at = ("stedfortredere", i)
-            if sub.for_ not in ids:
-                yield _member_unknown(repo, meeting, source, (*at, "for"), sub.for_)
-                continue
-            days = set(sub.dager or range(1, day_count + 1))
-            yield from _days_in_range(source, (*at, "dager"), days, day_count)
-            present = (days & set(att.days)) - absent_days[sub.for_]
-            if present:
-                listed = ", ".join(str(d) for d in sorted(present))
-                yield source.diagnostic((*at, "for"), "substitute-for-present",
-                          f"{sub.navn} stands in for '{sub.for_}', who was present on day {listed}",
-                          f"add '{sub.for_}' to fravær, or give the substitute's 'dager'")
-
-
-def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Iterator[Diagnostic]:
-    outside = sorted(d for d in days if d > count)
-    if outside:
-        yield source.diagnostic(at, "invalid-day",
-                  f"day {outside[0]} does not exist: the meeting has {count} day(s)")
-
-
-def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path_,
-                    name: str) -> Diagnostic:
-    if any(m.id == name for m in repo.members):
-        hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
-    else:
-        hint = did_you_mean(name, [m.id for m in meeting.members],
-                            "use the member's id from medlemmer.yaml")
-    return source.diagnostic(at, "unknown-member",
-               f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
 
 
 def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:

@@ -370,13 +370,6 @@ CODES: tuple[Code, ...] = (
         "Add `toppnotat: toppnotater/19-24-ekstra.md` to its sak, or delete the file.",
         severity=Severity.WARNING),
     Code(
-        "referat-text-outside", "Text before the referat's first sak",
-        "The minutes of a referat are written under one `## N/YY` heading per sak. Text above "
-        "the first heading belongs to no sak and is not printed.",
-        "---\nstatus: utkast\n---\n\nMøtet startet kl. 11.\n\n## 1/24",
-        "Move the text into a sak's section.",
-        file="meetings/2024-01-24/referat.md"),
-    Code(
         "referat-heading", "A referat section that names no sak",
         "Each `##` heading of a referat is a sak number alone. Other headings inside a sak's "
         "minutes are `###` or deeper.",
@@ -386,8 +379,8 @@ CODES: tuple[Code, ...] = (
         file="meetings/2024-01-24/referat.md"),
     Code(
         "referat-duplicate", "A sak has two sections, or two Vedtak, in the referat",
-        "A sak's minutes are one `## N/YY` section with at most one `### Vedtak`; a second one "
-        "would leave nufa to choose which to print.",
+        "A sak's minutes are one `## N/YY` section with at most one `### Vedtak` and one "
+        "`### Protokolltilførsel`; a second one would leave nufa to choose which to print.",
         "## 3/24\n\nIngen saker under eventuelt.\n\n## 3/24\n\n### Vedtak\n\nIgjen.",
         "Merge the two into one.",
         file="meetings/2024-01-24/referat.md"),
@@ -554,19 +547,23 @@ CODES: tuple[Code, ...] = (
         "Move the sak inside the day, or change the day's `start` or `slutt`.",
         file="meetings/2024-04-24/agenda.yaml"),
     Code(
-        "referat-unknown-sak", "The referat has a section for a sak not on the agenda",
+        "referat-unknown-sak", "The referat names a sak that is not on the agenda",
         "Each `## N/YY` section of a referat holds the minutes of a sak on that meeting's "
-        "agenda.",
+        "agenda, and every sak its front matter names (in fravær's `saker` and `fra_sak`, "
+        "inhabil, møteleder, stedfortredere, deltakere and voteringer) is one of them.",
         "## 9/24\n\n### Vedtak\n\nIngen.",
         "Correct the number, or add the sak to agenda.yaml; after moving saker, nufa renumber "
         "renumbers the referat's sections with the agenda.",
         file="meetings/2024-01-24/referat.md", edit=Edit.RENUMBER),
     Code(
         "vedtak-missing", "A sak has no vedtak where one is required",
-        "A referat with `status: endelig` has a `### Vedtak` for every sak of the meeting. "
-        "The code is also a warning on a toppnotat whose `tidligere_behandlinger` quotes a sak "
+        "A referat with `status: endelig` has a `### Vedtak` for every sak whose sakstype asks "
+        "for one: every type does, unless nufa.yaml gives it `vedtak: valgfritt`; a sak "
+        "without a type (such as NUFA's Eventuelt) needs none. The code is also a warning on "
+        "a toppnotat whose `tidligere_behandlinger` quotes a sak "
         "of this repository whose referat has no vedtak for it yet.",
-        "---\nstatus: endelig\n---\n\n## 3/24\n\nIngen saker under eventuelt.",
+        "---\nstatus: endelig\n---\n\n## 2/24\n\nMariann Hornnes, Helsedirektoratet, orienterte "
+        "NUFA om aktuelle saker.",
         "Add `### Vedtak` with the decision under the sak's section, or set `status: utkast` "
         "while the referat is a draft. In tidligere_behandlinger, give the `vedtak:` there.",
         file="meetings/2024-01-24/referat.md"),
@@ -580,26 +577,70 @@ CODES: tuple[Code, ...] = (
         file="meetings/2024-01-24/referat.md"),
     Code(
         "substitute-for-present", "A stedfortreder stands in for a member who was present",
-        "A stedfortreder stands in for an absent member, on the days in `dager` (every day "
-        "when not given). The member is not absent on one of them.",
+        "A stedfortreder stands in for a member who is away, at the saker it is there for: on "
+        "the days in `dager`, the saker in `saker`, from `fra_sak` on, or at every sak. The "
+        "member was present (not absent, not inhabil) at one of them.",
         "stedfortredere:\n  - {navn: Yvonne Garshol, virksomhet: Helse Sør-Øst RHF, "
         "for: hans-lowe-larsen}",
-        "Add the member to `fravær`, or give the stedfortreder's `dager`.",
+        "Add the member to `fravær` (or `inhabil`), or give the stedfortreder's `dager`, "
+        "`saker` or `fra_sak`.",
         file="meetings/2024-01-24/referat.md"),
     Code(
         "invalid-day", "A day number beyond the meeting's days",
-        "`dager` in fravær and stedfortredere count the meeting's days from 1.",
+        "`dager` in fravær, stedfortredere and deltakere count the meeting's days from 1.",
         "fravær:\n  - {medlem: sissel-skarsgard, dager: [3]}   # a meeting of two days",
         "Use a day of the meeting.",
         file="meetings/2024-01-24/referat.md"),
     Code(
         "unknown-member", "A name in the referat is not a member at that meeting",
-        "fravær and a stedfortreder's `for` name members by their id in medlemmer.yaml, and the "
-        "member must be one on the meeting's first day (see `fra` and `til`).",
+        "fravær, inhabil, a stedfortreder's `for`, møteleder, the underskrivere and the voters "
+        "name members by their id in medlemmer.yaml, and the member must be one on the "
+        "meeting's first day (see `fra` and `til`). A møteleder, an underskriver and a voter "
+        "may also be one of the meeting's stedfortredere, named by the slug of the navn "
+        "(Knut Erik Robertsen: `knut-erik-robertsen`).",
         "fravær:\n  - {medlem: sissel-skarsgaard, dager: [2]}",
         "Use the member's id from medlemmer.yaml; for a member who joined or left, check the "
         "`fra` and `til` there.",
         file="meetings/2024-01-24/referat.md"),
+    Code(
+        "inhabil-absent", "An inhabil member is also listed absent from the sak",
+        "An inhabil member is at the meeting and steps aside for the sak; fravær says the "
+        "member was not there at all. The protokoll prints the two differently, so one of them "
+        "is wrong.",
+        "fravær:\n  - {medlem: olav-gjelsvik, saker: [V-sak 3]}\ninhabil:\n"
+        "  - {medlem: olav-gjelsvik, saker: [V-sak 3]}",
+        "Keep the one that is true.",
+        file="meetings/2020-05-13/referat.md"),
+    Code(
+        "vote-count", "A vote counts more votes than members present",
+        "The votes of one votering (`for`, `mot`, `avholdende`, each a count or a list of ids) "
+        "add up to more than those present at its sak: the members not absent or inhabil there, "
+        "and the stedfortredere who met.",
+        "voteringer:\n  - {sak: PS 45/14, for: 8, mot: 3}   # 10 present",
+        "Correct the counts, or who was there (fravær, inhabil, stedfortredere).",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "vote-absent", "A voter was not present at the sak, or was inhabil",
+        "A vote lists a member (or stedfortreder) by id who was absent from its sak, or inhabil "
+        "at it: they could not vote there.",
+        "fravær:\n  - {medlem: bente-bjerknes, fra_sak: PS 46/14}\nvoteringer:\n"
+        "  - {sak: PS 47/14, for: 8, mot: [bente-bjerknes]}",
+        "Correct the vote, or who was there.",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "vote-twice", "A voter is listed on two sides of one vote",
+        "Each voter casts one vote: for, against or abstaining.",
+        "voteringer:\n  - {sak: PS 45/14, for: [thore-vestby], mot: [thore-vestby]}",
+        "Keep the vote that was cast.",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "quorum", "A vote without a quorum",
+        "A body can decide only when at least half of its members are present and vote in the "
+        "sak (kommuneloven § 11-9). At this vote fewer than half of the meeting's members voted "
+        "for or against; the message gives the counts.",
+        "voteringer:\n  - {sak: PS 45/14, for: 3, mot: 1}   # 10 members",
+        "Check who was present and the counts; a vedtak made without a quorum is not valid.",
+        file="meetings/2014-06-04/referat.md", severity=Severity.WARNING),
     Code(
         "unknown-sak", "An earlier treatment names a sak that is not in the repository",
         "An entry of `tidligere_behandlinger` whose number falls among the repository's saker "

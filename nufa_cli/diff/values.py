@@ -10,6 +10,7 @@ from nufa_cli.core import nbdates
 from nufa_cli.core.lang import builtin
 from nufa_cli.diff.match import Placed
 from nufa_cli.model.objects import Day, Meeting, Member
+from nufa_cli.model.protokoll import Span
 from nufa_cli.sources.schema import Behandling
 
 # nufa diff reports in the secretariat's bokmål, whatever language the documents print in
@@ -80,26 +81,48 @@ def og(numbers: Iterable[int]) -> str:
 
 
 def presence(meeting: Meeting, member_id: str) -> str:
+    """"til stede", "forfall", "ikke til stede dag 2", "ikke til stede i sak 12/24",
+    "fratrådte før sak 14/24"; and "inhabil i sak 13/24" where the member was."""
     assert meeting.referat is not None
-    days = {d.index for d in meeting.days}
-    away: set[int] = set()
-    for entry in meeting.referat.meta.fravær:
+    facts = meeting.referat.protokoll
+    parts = []
+    for entry in facts.absences:
         if entry.medlem == member_id:
-            away |= set(entry.dager or days)
-    if not away:
-        return "til stede"
-    if away >= days:
-        return "ikke til stede"
-    return f"ikke til stede dag {og(away)}"
+            absent = "forfall" if entry.forfall else "ikke til stede"
+            if entry.span.from_sak is not None:
+                parts.append(f"fratrådte før sak {entry.span.from_sak.nr}")
+            else:
+                parts.append(absent + span(entry.span, " "))
+    saker = [r.nr for d in facts.disqualified if d.medlem == member_id for r in d.saker]
+    if saker:
+        parts.append(f"inhabil i sak {BOKMÅL.listing([str(nr) for nr in saker])}")
+    return "; ".join(parts) or "til stede"
+
+
+def span(part: Span, before: str = " ") -> str:
+    """" (dag 1 og 2)", " (sak 12/24)", " (fra sak 14/24)"; "" for the whole meeting. With
+    before " ": "dag 2" and "i sak 12/24" as words of a sentence."""
+    if part.days is not None:
+        days = og(part.days)
+        return f" dag {days}" if before == " " else f" (dag {days})"
+    if part.saker:
+        saker = BOKMÅL.listing([str(r.nr) for r in part.saker])
+        return f" i sak {saker}" if before == " " else f" (sak {saker})"
+    if part.from_sak is not None:
+        return f" fra sak {part.from_sak.nr}" if before == " " else f" (fra sak {part.from_sak.nr})"
+    return ""
 
 
 def substitutes(meeting: Meeting) -> dict[tuple[str, str], str]:
-    """(navn, the member's id) -> "Navn, Virksomhet, for Medlem (dag 1)"."""
+    """(navn, the member's id or "") -> "Navn, Virksomhet, for Medlem (dag 1)"; a varamedlem
+    without a member: "Navn, Virksomhet, varamedlem"."""
     assert meeting.referat is not None
     names = {m.id: m.navn for m in meeting.members}
-    return {(s.navn, s.for_): f"{s.navn}, {s.virksomhet}, for {names.get(s.for_, s.for_)}"
-            + (f" (dag {og(s.dager)})" if s.dager else "")
-            for s in meeting.referat.meta.stedfortredere}
+    found = {}
+    for s in meeting.referat.protokoll.stand_ins:
+        role = f"for {names.get(s.for_, s.for_)}" if s.for_ else "varamedlem"
+        found[(s.navn, s.for_ or "")] = f"{s.label}, {role}" + span(s.span, "(")
+    return found
 
 
 def innslag(placed: Placed) -> str | None:

@@ -39,11 +39,13 @@ from nufa_cli.model.objects import (
     Toppnotat,
     slug,
 )
+from nufa_cli.model.protokoll import read as read_protokoll
 from nufa_cli.model.saknr import DEFAULT
 from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
 
+_NAMED_PARTS = ("vedtak", "protokolltilførsel")  # a referat section's "###" parts, by heading
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "arkivsak", "lukket")
 _SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "vedlegg",
              "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
@@ -354,11 +356,6 @@ class _Loader(CommitteeReader):
         if meta is None:
             return None
         preamble, found = markdown.sections(body, 2)
-        if markdown.without_comments(preamble).strip():
-            self.diagnostics.append(Diagnostic(
-                source.rel, body_line, 1, "referat-text-outside",
-                "text before the first '## N/YY' section belongs to no sak and is not printed",
-                "move it into a sak's section"))
         sections: dict[SakNr, ReferatSection] = {}
         for section in found:
             line = body_line + section.line
@@ -375,21 +372,36 @@ class _Loader(CommitteeReader):
                     source.rel, line, 1, "referat-duplicate", f"sak {nr} has two sections",
                     "merge them into one"))
                 continue
-            _, subsections = markdown.sections(section.text, 3)
-            vedtak = [s for s in subsections if s.heading.lower() == "vedtak"]
-            if len(vedtak) > 1:
+            sections[nr] = self.referat_section(source, nr, line, body_line, section)
+        protokoll = read_protokoll(
+            meta, lambda at, text: self.sak_number(source, at, text, year, folder), slug)
+        introduction = preamble.strip("\n") if markdown.without_comments(preamble).strip() else ""
+        return Referat(source, meta, sections, body_line, introduction, protokoll)
+
+    def referat_section(self, source: Source, nr: SakNr, line: int, body_line: int,
+                        section: markdown.Section) -> ReferatSection:
+        """A sak's minutes: its named parts (### Vedtak, ### Protokolltilførsel) taken out, each
+        at most once; the minutes are the rest, in order, also what follows a named part."""
+        _, subsections = markdown.sections(section.text, 3)
+        lines = section.text.split("\n")
+        parts: dict[str, str] = {}
+        cut: list[tuple[int, int]] = []
+        for k, sub in enumerate(subsections):
+            name = sub.heading.strip().lower()
+            if name not in _NAMED_PARTS:
+                continue
+            if name in parts:
                 self.diagnostics.append(Diagnostic(
-                    source.rel, body_line + section.text_line + vedtak[1].line, 1,
-                    "referat-duplicate", f"sak {nr} has two '### Vedtak' headings", "keep one"))
-            minutes = section.text
-            if vedtak:  # the minutes are the rest, also what follows the Vedtak, in order
-                lines = section.text.split("\n")
-                after = subsections.index(vedtak[0]) + 1
-                end = subsections[after].line if after < len(subsections) else len(lines)
-                minutes = "\n".join(lines[: vedtak[0].line] + lines[end:]).strip("\n")
-            sections[nr] = ReferatSection(nr, line, minutes,
-                                          vedtak[0].text.strip() or None if vedtak else None)
-        return Referat(source, meta, sections, body_line)
+                    source.rel, body_line + section.text_line + sub.line, 1,
+                    "referat-duplicate", f"sak {nr} has two '### {sub.heading.strip()}' headings",
+                    "keep one"))
+                continue
+            parts[name] = sub.text.strip()
+            end = subsections[k + 1].line if k + 1 < len(subsections) else len(lines)
+            cut.append((sub.line, end))
+        kept = [text for i, text in enumerate(lines) if not any(a <= i < b for a, b in cut)]
+        return ReferatSection(nr, line, "\n".join(kept).strip("\n"),
+                              parts.get("vedtak") or None, parts.get("protokolltilførsel") or None)
 
 
 def _list(data: object, key: str) -> list[Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from nufa_cli.core import lang as catalogue
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
+from nufa_cli.model.protokoll import Protokoll
 from nufa_cli.model.saknr import DEFAULT, SakFormat
 from nufa_cli.model.saknr import SakNr as SakNr  # re-exported: the model names a sak by it
 from nufa_cli.sources.reader import Located, Path_, Pos
@@ -148,8 +149,9 @@ class Day:
 class ReferatSection:
     nr: SakNr
     line: int
-    minutes: str  # Markdown of the section except its "### Vedtak" part
+    minutes: str  # Markdown of the section except its "### Vedtak" and other named parts
     vedtak: str | None  # Markdown under "### Vedtak"
+    protokolltilførsel: str | None = None  # Markdown under "### Protokolltilførsel"
 
 
 @dataclass
@@ -158,6 +160,8 @@ class Referat:
     meta: ReferatMeta
     sections: dict[SakNr, ReferatSection]
     body_line: int
+    introduction: str = ""  # Markdown before the first sak's heading: printed before the saker
+    protokoll: Protokoll = field(default_factory=Protokoll)  # the front matter's facts, read
 
 
 @dataclass
@@ -227,6 +231,19 @@ class Repository:
             sak = meeting.sak(nr)
             if sak:
                 return meeting, sak
+        return None
+
+    def approval_of(self, meeting: Meeting) -> tuple[Meeting, Sak] | None:
+        """The later meeting and sak that approved the meeting's referat: the first sak with
+        that referat as a vedlegg whose own referat has a vedtak."""
+        for later in self.meetings:
+            if later.first_day <= meeting.first_day:
+                continue
+            for sak in later.saker:
+                attached = any(a.kind == "referat" and a.target == meeting.folder
+                               for a in sak.attachments)
+                if attached and later.vedtak(sak.nr):
+                    return later, sak
         return None
 
     def cited(self, entry: Behandling, citing: Meeting) -> SakNr | None:

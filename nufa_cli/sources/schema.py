@@ -304,30 +304,125 @@ class ToppnotatMeta(_Strict):
 # --- referat front matter --------------------------------------------------------
 
 Dager = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+Saker = Annotated[list[SakNr], Field(min_length=1, description="Saker of the meeting, as printed")]
+MedlemId = Annotated[str, Field(min_length=1, description="A member's id (medlemmer.yaml)")]
+FraSak = Annotated[SakNr, Field(description="From this sak on, in agenda order")]
 
 
 def _member_ref(value: Any) -> Any:
     return {"medlem": value} if isinstance(value, str) else value
 
 
+def _one_span(entry: Any) -> None:
+    given = [k for k in ("dager", "saker", "fra_sak") if getattr(entry, k, None) is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one of {', '.join(repr(k) for k in given)}: they would say "
+                         "differently when the entry applies")
+
+
 class Fravaer(_Strict):
-    medlem: Tekst
+    medlem: MedlemId
     dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Absent at these saker only")
+    fra_sak: FraSak | None = Field(None, description="Left the meeting before this sak")
+    forfall: bool = Field(False, description='Absence announced in advance: printed "Forfall"')
+
+    @model_validator(mode="after")
+    def _span(self) -> Fravaer:
+        _one_span(self)
+        return self
 
 
 class Stedfortreder(_Strict):
     navn: Tekst
-    virksomhet: Tekst
-    for_: Tekst = Field(alias="for", description="id of the member substituted")
+    virksomhet: Tekst | None = None
+    parti: Tekst | None = None
+    for_: MedlemId | None = Field(None, alias="for", description="id of the member substituted; "
+                                  'without it: listed under "Møtende varamedlemmer"')
     dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Met at these saker only")
+    fra_sak: FraSak | None = Field(None, description="Met from this sak on")
+
+    @model_validator(mode="after")
+    def _span(self) -> Stedfortreder:
+        _one_span(self)
+        return self
+
+
+class Inhabil(_Strict):
+    medlem: MedlemId
+    saker: Saker
+    grunnlag: Tekst | None = Field(None, description="The legal basis, e.g. fvl. § 6 første ledd "
+                                   "bokstav a")
+
+
+class Moteleder(_Strict):
+    medlem: MedlemId
+    saker: Saker | None = Field(None, description="The saker this member chaired")
+
+
+class Deltaker(_Strict):
+    navn: Tekst
+    virksomhet: Tekst | None = None
+    dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Took part in these saker only")
+
+    @model_validator(mode="after")
+    def _span(self) -> Deltaker:
+        _one_span(self)
+        return self
+
+
+def _named_person(value: Any) -> Any:
+    return {"navn": value} if isinstance(value, str) else value
+
+
+Stemmer = Annotated[
+    Annotated[int, Field(ge=0)] | list[MedlemId],
+    Field(description="A count, or the ids of those voting so (members or varamedlemmer)"),
+]
+
+
+class Votering(_Strict):
+    sak: SakNr
+    forslag: Tekst | None = Field(None, description="The proposal voted on, e.g. Rådmannens "
+                                  "innstilling")
+    for_: Stemmer | None = Field(None, alias="for")
+    mot: Stemmer | None = None
+    avholdende: Stemmer | None = None
+    enstemmig: bool = Field(False, description="Everyone present at the sak voted for")
+
+    @model_validator(mode="after")
+    def _counted(self) -> Votering:
+        if self.enstemmig and any(v is not None for v in (self.for_, self.mot, self.avholdende)):
+            raise ValueError("an enstemmig vote has no 'for', 'mot' or 'avholdende'")
+        if not self.enstemmig and (self.for_ is None or self.mot is None):
+            raise ValueError("a vote gives 'for' and 'mot' (a count or the ids), or "
+                             "'enstemmig: true'")
+        return self
+
+
+class Godkjenning(_Strict):
+    måte: Tekst | None = Field(None, description='"elektronisk": printed "… godkjennes '
+                               'elektronisk"')
+    underskrivere: list[MedlemId] = Field(default_factory=list,
+                                          description="ids of the members who sign")
 
 
 class ReferatMeta(_Strict):
     """Front matter of a referat (minutes)."""
 
     status: Literal["utkast", "endelig"] = "utkast"
+    versjon: Tekst | None = Field(None, description='The referat\'s version, e.g. "1.0"')
+    møteleder: MedlemId | list[Moteleder] | None = Field(
+        None, description="Who chaired: a member's id, or a list of {medlem, saker}")
     fravær: list[Annotated[Fravaer, BeforeValidator(_member_ref)]] = Field(default_factory=list)
     stedfortredere: list[Stedfortreder] = Field(default_factory=list)
+    inhabil: list[Inhabil] = Field(default_factory=list)
+    deltakere: dict[Tekst, list[Annotated[Deltaker, BeforeValidator(_named_person)]]] = Field(
+        default_factory=dict, description="Further groups, each printed under its heading")
+    voteringer: list[Votering] = Field(default_factory=list)
+    godkjenning: Godkjenning | None = None
     sekretariat: list[Tekst] = Field(default_factory=list)
 
 
