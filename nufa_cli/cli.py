@@ -547,7 +547,9 @@ def renumber_command(meeting: MeetingArg, path: RepoOption = None) -> None:
 
 @app.command("referat")
 def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
-    """Write a draft referat.md: a section per sak, forslag til vedtak as the draft vedtak."""
+    """Write a draft referat.md: the protokoll's keys to fill in (møteleder, godkjenning and
+    sekretariat as in the previous referat), then a section per sak with forslag til vedtak as
+    the draft vedtak, the approval of the previous referat first."""
     from nufa_cli.edit.scaffold import new_referat
 
     _report(new_referat(_root(path), meeting))

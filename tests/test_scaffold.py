@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_sample, run_nufa, tree_hashes
+from helpers import AGENDA2, M2, REFERAT1, copy_sample, run_nufa, tree_hashes, valid_repo
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
@@ -573,6 +573,8 @@ def test_referat_drafts_a_section_per_sak(september: Path, nufa) -> None:
 status: utkast
 fravær: []
 stedfortredere: []
+inhabil: []
+voteringer: []
 sekretariat: [Norunn Saure, Karen Lima, Vibeke Jonassen Wang]
 ---
 
@@ -602,6 +604,63 @@ def test_referat_keeps_multi_paragraph_forslag(sample: Path, nufa) -> None:
     assert [line for line in text.splitlines() if line.startswith("## ")] == [
         f"## {n}/24" for n in range(11, 20)]
     assert_clean(sample)
+
+
+def test_referat_copies_the_chair_and_approval_and_puts_the_approval_first(
+        make_repo, nufa) -> None:
+    """møteleder and godkjenning.måte as in the previous referat; the sak with that referat as
+    vedlegg first, its vedtak drafted (it makes the previous referat's approval line)."""
+    files = valid_repo()
+    files[REFERAT1] = files[REFERAT1].replace(
+        "sekretariat:", "møteleder: hans-lowe-larsen\ngodkjenning: {måte: elektronisk}\nsekretariat:")
+    agenda = files[AGENDA2]
+    assert isinstance(agenda, str)
+    files[AGENDA2] = agenda.replace("        vedlegg:\n          - referat: 2024-01-24\n", "").replace(
+        "        vedlegg:\n          - url: https://www.ehelse.no/",
+        "        vedlegg:\n          - referat: 2024-01-24\n          - url: https://www.ehelse.no/")
+    root = make_repo(files)
+
+    result = nufa(root, "referat", "2024-04-24")
+
+    assert result.code == 0, result.err
+    assert result.out == (f"created {M2}/referat.md\nnote: møteleder, godkjenning and sekretariat "
+                          "copied from the referat of meeting 2024-01-24\n")
+    text = (root / M2 / "referat.md").read_text(encoding="utf-8")
+    front, body = text.split("---\n")[1:3]
+    assert front == ("status: utkast\nmøteleder: hans-lowe-larsen\nfravær: []\nstedfortredere: []\n"
+                     "inhabil: []\nvoteringer: []\ngodkjenning:\n  måte: elektronisk\n"
+                     "  underskrivere: []\nsekretariat: [Norunn Saure, Karen Lima]\n")
+    assert [line for line in body.splitlines() if line.startswith("## ")] == [
+        "## 6/24", "## 4/24", "## 5/24", "## 7/24", "## 8/24"]
+    assert "## 6/24\n\n\n\n### Vedtak\n\nNUFA godkjenner referatet fra møtet 24. – 25. januar 2024.\n" \
+        in body
+    assert_clean(root)
+
+
+def test_renumber_carries_a_number_into_the_referat_front_matter(september: Path, nufa) -> None:
+    """fravær, inhabil, voteringer and møteleder name saker too: they follow a renumbering."""
+    root = september
+    utkast(root, APRIL)
+    assert nufa(root, "referat", "2024-04-24").code == 0
+    path = root / APRIL / "referat.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "fravær: []\n", "fravær:\n  - {medlem: jon-gupta, saker: [12/24, 13/24]}\n").replace(
+        "inhabil: []\n", "inhabil:\n  - {medlem: sissel-skarsgard, saker: [13/24]}\n").replace(
+        "voteringer: []\n", "voteringer:\n  - {sak: 12/24, enstemmig: true}\n")
+    path.write_text(text, encoding="utf-8")
+    swap_rows_by_hand(root)
+
+    result = nufa(root, "renumber", "2024-04-24")
+
+    assert result.code == 0, result.err
+    assert (f"changed {APRIL}/referat.md\n  ## 12/24 -> ## 13/24\n  ## 13/24 -> ## 12/24\n"
+            "  fravær[0].saker[0]: 12/24 -> 13/24\n  fravær[0].saker[1]: 13/24 -> 12/24\n"
+            "  inhabil[0].saker[0]: 13/24 -> 12/24\n  voteringer[0].sak: 12/24 -> 13/24\n") in result.out
+    now = path.read_text(encoding="utf-8")
+    assert "  - {medlem: jon-gupta, saker: [13/24, 12/24]}\n" in now
+    assert "  - {medlem: sissel-skarsgard, saker: [12/24]}\n" in now
+    assert "  - {sak: 13/24, enstemmig: true}\n" in now
+    assert_clean(root)
 
 
 def test_referat_never_overwrites(september: Path, nufa) -> None:

@@ -1,7 +1,8 @@
 """Number saker in agenda order, and carry a new number to every place that names the sak.
 
 A sak's number stands in agenda.yaml (`sak:`, the `toppnotat:` path), in its toppnotat
-(front matter `sak:`, the file name), in the referat (`## N/YY`) and in other
+(front matter `sak:`, the file name), in the referat (`## N/YY`, and its front matter's
+fravær, inhabil, møteleder, stedfortredere, deltakere and voteringer) and in other
 toppnotater (`tidligere_behandlinger`). Numbers run through a year across meetings
 (FORMAT.md), so a change in one meeting carries over to the later meetings of that
 year; a meeting whose agenda or referat is endelig keeps its numbers. Each serie of the
@@ -25,6 +26,7 @@ from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 from nufa_cli.model.saknr import DEFAULT, SakFormat, slug
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import FRONT_MATTER_FENCE, split_front_matter
+from nufa_cli.sources.schemacheck import dotted
 
 _NOTE_NAME = re.compile(r"^([1-9]\d*)-(\d{2})-(.+)$")
 
@@ -266,6 +268,12 @@ def _referat(repo: Repository, meeting: Meeting, mine: list[Slot], changes: Chan
             start = starts[index] + match.start(2)
             edits.append(Edit(start, starts[index] + match.end(2), str(mapping[old])))
             details.append(f"## {old} -> ## {mapping[old]}")
+    for named in ref.protokoll.sak_refs():  # fravær, inhabil, voteringer, …: the same numbers
+        if named.nr in mapping:
+            node, offset = _front_matter_node(text, rel, *named.at)
+            assert isinstance(node, ScalarNode)  # load.py read it as a sak number
+            edits.append(replace_scalar(node, str(mapping[named.nr]), offset))
+            details.append(f"{dotted(named.at)}: {named.nr} -> {mapping[named.nr]}")
     changes.edit(rel, edits, *details)
 
 

@@ -344,24 +344,57 @@ def renumber_meeting(root: Path, meeting_name: str) -> Outcome:
 # -- nufa referat -----------------------------------------------------------------------------
 
 def new_referat(root: Path, meeting_name: str) -> Outcome:
+    """referat.md drafted from the agenda: the protokoll's keys to fill in (møteleder and
+    sekretariat as in the previous referat, how it was approved), then a section per sak
+    with its forslag til vedtak as the draft vedtak; the sak approving the previous
+    meeting's referat comes first, so its vedtak (which makes that referat's approval line)
+    is written before the rest."""
     repo = load_for_edit(root)
     meeting = find_meeting(repo, meeting_name)
     path = meeting.path / REFERAT
     if path.exists():
         raise Refused(f"{_rel(repo, path)} already exists; nufa never overwrites a referat")
     earlier = [m for m in repo.meetings if m.first_day < meeting.first_day and m.referat]
-    sekretariat = earlier[-1].referat.meta.sekretariat if earlier and earlier[-1].referat else []
-    front = ["---", "status: utkast", "fravær: []", "stedfortredere: []",
-             "sekretariat: [" + ", ".join(scalar(n, flow=True) for n in sekretariat) + "]",
-             "---"]
+    previous = earlier[-1].referat if earlier else None
+    copied = []
+    front = ["---", "status: utkast"]
+    chair = next((c.medlem for c in previous.protokoll.chairs if not c.saker), None) \
+        if previous else None
+    if chair and chair in {m.id for m in meeting.members}:
+        front.append(f"møteleder: {scalar(chair)}")
+        copied.append("møteleder")
+    front += ["fravær: []", "stedfortredere: []", "inhabil: []", "voteringer: []"]
+    approval = previous.protokoll.approval if previous else None
+    if approval is not None and approval.måte:
+        front += ["godkjenning:", f"  måte: {scalar(approval.måte)}", "  underskrivere: []"]
+        copied.append("godkjenning")
+    sekretariat = previous.meta.sekretariat if previous else []
+    front += ["sekretariat: [" + ", ".join(scalar(n, flow=True) for n in sekretariat) + "]", "---"]
+    if previous is not None:
+        copied.append("sekretariat")
     sections = []
-    for sak in meeting.saker:
+    texts = repo.committee.lang
+    for sak in _approval_first(meeting, earlier[-1] if earlier else None):
         vedtak = (sak.forslag_til_vedtak or "").strip()
+        if not vedtak and earlier and _approves(sak, earlier[-1]):
+            vedtak = texts("godkjenner_referatet", kortnavn=repo.committee.kortnavn,
+                           datoer=earlier[-1].date_range)
         # a blank line to write the minutes on; forslag til vedtak as the draft vedtak
         sections.append(f"## {sak.nr}\n\n\n\n### Vedtak" + (f"\n\n{vedtak}" if vedtak else ""))
     changes = Changeset(repo.root)
     changes.create(_rel(repo, path), "\n\n".join(["\n".join(front), *sections]) + "\n")
     outcome = Outcome(changes.commit())
-    if earlier:
-        outcome.notes.append(f"sekretariat copied from the referat of meeting {earlier[-1].folder}")
+    if copied:
+        named = ", ".join(copied[:-1]) + " and " + copied[-1] if len(copied) > 1 else copied[0]
+        outcome.notes.append(f"{named} copied from the referat of meeting {earlier[-1].folder}")
     return outcome
+
+
+def _approves(sak: Sak, previous: Meeting) -> bool:
+    return any(a.kind == "referat" and a.target == previous.folder for a in sak.attachments)
+
+
+def _approval_first(meeting: Meeting, previous: Meeting | None) -> list[Sak]:
+    """The meeting's saker in agenda order, the one approving the previous referat first."""
+    first = [s for s in meeting.saker if previous is not None and _approves(s, previous)][:1]
+    return first + [s for s in meeting.saker if s not in first]
