@@ -210,8 +210,8 @@ def _dump(data: object) -> str:
 @pytest.fixture
 def injected(make_repo) -> Path:  # type: ignore[no-untyped-def]
     front = {
-        "sak": "2/24", "tittel": INJECT, "type": INJECT, "sakseier": INJECT,
-        "saksbehandler": LINE_START, "beskrivelse": MD_INJECT, "forslag_til_vedtak": MD_INJECT,
+        "sak": "2/24", "tittel": INJECT, "type": INJECT, "sakseier": LINE_START,
+        "saksbehandler": INJECT, "beskrivelse": MD_INJECT, "forslag_til_vedtak": MD_INJECT,
         "vedlegg": [{"url": "https://example.org/a(b) c", "tittel": INJECT}],
         "tidligere_behandlinger": [
             {"utvalg": INJECT, "sak": "9/23", "tittel": INJECT, "vedtak": MD_INJECT}],
@@ -239,7 +239,8 @@ def injected(make_repo) -> Path:  # type: ignore[no-untyped-def]
             ]}]}),
         "meetings/2024-01-24/toppnotater/2-24.md": f"---\n{_dump(front)}---\n\n{MD_INJECT}",
         "meetings/2024-01-24/referat.md":
-            f"---\n{_dump(referat)}---\n\n## 1/24\n\n{MD_INJECT}\n### Vedtak\n\n{MD_INJECT}",
+            f"---\n{_dump(referat)}---\n\n## 1/24\n\n{MD_INJECT}\n### Vedtak\n\n{MD_INJECT}"
+            f"\n## 2/24\n\n{MD_INJECT}",
     })
 
 
@@ -257,7 +258,8 @@ def _injected_documents(root: Path) -> dict[str, str]:
 
 def test_plain_text_comes_back_exactly(injected: Path) -> None:
     documents = _injected_documents(injected)
-    assert set(documents) == {"innkalling", "saksliste", "toppnotat-2-24", "referat"}
+    assert set(documents) == {"innkalling", "saksliste", "toppnotat-2-24", "referat",
+                              "saksutskrift-1-24", "saksutskrift-2-24"}
     for stem, markdown in documents.items():
         assert "49" not in markdown, f"{stem}: Jinja evaluated user text"
         text = pandoc(markdown, "plain")
@@ -467,4 +469,5 @@ def test_injected_documents_convert_and_keep_the_text(injected: Path) -> None:
             assert INJECT in text.replace("\u00ad", "-"), doc.title
             body = docx.Document(io.BytesIO(converter.docx(job)))
             cells = [c.text for t in body.tables for r in t.rows for c in r.cells]
-            assert any(INJECT in " ".join(c.split()) for c in cells), doc.title
+            paragraphs = [p.text for p in body.paragraphs]  # a saksutskrift has no table
+            assert any(INJECT in " ".join(c.split()) for c in cells + paragraphs), doc.title

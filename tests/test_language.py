@@ -306,7 +306,7 @@ TERMS = {"sak", "saker", "referat", "toppnotat", "toppnotater", "vedlegg", "vedt
          "nb", "nn", "no", "for", "til", "fra", "ics",
          # the referat's keys (FORMAT.md part 2), named in English messages
          "inhabil", "enstemmig", "mot", "avholdende", "forfall", "møteleder", "voteringer",
-         "godkjenning", "underskrivere", "deltakere"}
+         "godkjenning", "underskrivere", "deltakere", "saksutskrift", "saksutskrifter"}
 ENGLISH = {"No", "Start", "Status", "Side"}  # capitalised English words the catalogue also has
 # Literals that are not printed labels, each with its reason.
 ALLOWED = {

@@ -172,7 +172,9 @@ def test_board_documents_print_the_numbers_and_name_files_safely(make_repo: Make
     renderer = Renderer(repo)
     first, second = repo.meetings
     docs = {stem(first, d): d for d in meeting_documents(repo, first, renderer)}
-    assert set(docs) == {"innkalling", "saksliste", "referat", "toppnotat-v-sak-2"}
+    assert set(docs) == {"innkalling", "saksliste", "referat", "toppnotat-v-sak-2",
+                         "saksutskrift-v-sak-1", "saksutskrift-o-sak-1", "saksutskrift-v-sak-2",
+                         "saksutskrift-d-sak-1"}
     assert "Møte 1/2020" in docs["toppnotat-v-sak-2"].markdown  # Til møte
     assert docs["toppnotat-v-sak-2"].title == "Toppnotat V-sak 2 Budsjett 2020"
     assert "O-sak 1" in docs["referat"].markdown and "V-sak 2" in docs["saksliste"].markdown

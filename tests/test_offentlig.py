@@ -252,6 +252,12 @@ def public_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build").glob(f"*/{FOLDER}/*") if not p.name.startswith("."))
 
 
+def extracts(folder: str, *numbers: int) -> list[str]:
+    """The public saksutskrifter of a meeting's saker N/24, as sorted file names."""
+    return sorted(f"{folder}/{FOLDER}/saksutskrift-{n}-24.{fmt}" for n in numbers
+                  for fmt in ("docx", "pdf"))
+
+
 def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> None:
     names = sorted(p.relative_to(built / "build").as_posix() for p in public_files(built))
     assert names == [
@@ -259,17 +265,20 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
         "2024-01-24/offentlig/referat.docx", "2024-01-24/offentlig/referat.pdf",
         "2024-01-24/offentlig/saksliste.docx", "2024-01-24/offentlig/saksliste.pdf",
         "2024-01-24/offentlig/sakspapirer.pdf",
+        *extracts("2024-01-24", 1, 2, 3),
         "2024-04-24/offentlig/innkalling.docx", "2024-04-24/offentlig/innkalling.pdf",
         "2024-04-24/offentlig/referat.docx", "2024-04-24/offentlig/referat.pdf",
         "2024-04-24/offentlig/saksliste.docx", "2024-04-24/offentlig/saksliste.pdf",
         "2024-04-24/offentlig/sakspapirer.pdf",
+        # a saksutskrift of every sak, the skjermet one too (its vedtak is the marking)
+        *extracts("2024-04-24", 4, 5, 6, 7, 8),
         # no toppnotat-5-24: the skjermet toppnotat has no public version
         "2024-04-24/offentlig/toppnotat-8-24.docx", "2024-04-24/offentlig/toppnotat-8-24.pdf",
     ]
     # a meeting without anything skjermet: its public documents are the members' ones
     folder = built / "build" / "2024-01-24"
     for name in ("innkalling.docx", "innkalling.pdf", "saksliste.docx", "saksliste.pdf",
-                 "referat.docx", "referat.pdf", PACKET):
+                 "referat.docx", "referat.pdf", PACKET, "saksutskrift-2-24.pdf"):
         assert (folder / FOLDER / name).read_bytes() == (folder / name).read_bytes()
 
 
@@ -321,7 +330,7 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
 
 def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
     files = public_files(built)
-    assert len(files) == 16
+    assert len(files) == 32  # the documents, the packets and the saksutskrifter
     for path in files:
         assert leaks(path) == [], path
     for path in sorted((built / "build").glob("*/*.ics")):

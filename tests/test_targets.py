@@ -121,7 +121,8 @@ def test_the_site_renders_each_page_once(make_repo: Callable[[Files], Path],
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
     repo, _ = check(root)
     documents = sum(len(meeting_documents(repo, m, Renderer(repo))) for m in repo.meetings)
-    assert documents == 6  # innkalling, saksliste, referat; innkalling, saksliste, toppnotat
+    # innkalling, saksliste, referat and 3 saksutskrifter; innkalling, saksliste, toppnotat
+    assert documents == 9
     pages = 2 * (documents + len(repo.meetings))
 
     counted = Counted(monkeypatch)

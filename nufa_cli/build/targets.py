@@ -83,6 +83,15 @@ def cited(repo: Repository, meeting: Meeting) -> Iterable[str]:
                 yield source[0].folder
 
 
+def approving(repo: Repository, meeting: Meeting) -> Iterable[str]:
+    """Later meetings with this meeting's referat as a vedlegg and a referat of their own:
+    its vedtak gives this referat the approval line ("Godkjent i møte 2/24, sak 11/24")."""
+    return (later.folder for later in repo.meetings
+            if (later.referat is not None or later.referat_broken)
+            and any(a.kind == "referat" and a.target == meeting.folder
+                    for sak in later.saker for a in sak.attachments))
+
+
 def packet_sources(repo: Repository, meeting: Meeting) -> Iterable[str]:
     """The packet holds the innkalling, the toppnotater and the referat vedlegg."""
     yield from referat_vedlegg(repo, meeting)
@@ -97,12 +106,19 @@ def toppnotat_stem(folder: str, sak: SakNr | None) -> str:
     return f"toppnotat-{slug(str(sak))}"
 
 
+def saksutskrift_stem(folder: str, sak: SakNr | None) -> str:
+    """saksutskrift-12-24, saksutskrift-v-sak-2: as a toppnotat's."""
+    assert sak is not None
+    return f"{SAKSUTSKRIFT}-{slug(str(sak))}"
+
+
 def calendar_stem(folder: str, sak: SakNr | None) -> str:
     return folder
 
 
 CALENDAR = "kalender"
 PACKET = "sakspapirer"
+SAKSUTSKRIFT = "saksutskrift"
 
 # In the order the site lists them. `label` names a text of the language catalogue.
 TARGETS: tuple[Target, ...] = (
@@ -112,7 +128,10 @@ TARGETS: tuple[Target, ...] = (
            whole_meeting=True),
     Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
            label="toppnotat_sak"),
-    Target("referat", DOCUMENT, work.documents, label="referat"),
+    Target("referat", DOCUMENT, work.documents, shows=approving, label="referat"),
+    # one per sak of a meeting with a referat, as sent to the sakseier
+    Target(SAKSUTSKRIFT, DOCUMENT, work.documents, stem=saksutskrift_stem, shows=approving,
+           label="saksutskrift_sak"),
     # The calendar lists titles, times and the place, which the public view keeps.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )

@@ -9,7 +9,10 @@ site's pages are made from it, so the withheld text is simply not there to leak,
 In the public view a skjermet sak keeps its number, title, type, day and time. Its
 beskrivelse, sakseier, saksbehandler, toppnotat (no public toppnotat is made) and the
 timed parts of its programme are gone; its forslag til vedtak and its referat vedtak read
-"Unntatt offentlighet, <basis>", its minutes are empty. A withheld vedlegg (skjermet
+"Unntatt offentlighet, <basis>", its minutes and protokolltilførsel are empty, and the
+grunnlag of a member inhabil there is left out; its vote stays, as every sak's does. A sak
+treated in a closed session (`lukket`) keeps its vedtak and vote, not its minutes: the
+protokoll says "Behandlet i lukket møte, <basis>" instead. A withheld vedlegg (skjermet
 itself, or of a skjermet sak) keeps only its number: a title can name what is withheld.
 Both versions print the marking where it applies (the templates' `unntatt` filter).
 The public packet (build/packet.py) is made from the view likewise: a withheld vedlegg is
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import replace
 
 from nufa_cli.core.lang import Catalogue
 from nufa_cli.model.objects import Attachment, Meeting, ReferatSection, Repository, Sak
@@ -63,13 +67,30 @@ def public_view(repo: Repository) -> Repository:
                 if row.sak and row.sak.skjermet:
                     row.parts = []  # the titles of its talks would tell what it is about
         if meeting.referat:
-            sections = meeting.referat.sections
-            for nr, section in sections.items():
-                owner = meeting.sak(nr)
-                if owner and owner.skjermet:
-                    vedtak = marking_markdown(owner.skjermet, texts) if section.vedtak else None
-                    sections[nr] = ReferatSection(nr, section.line, "", vedtak)
+            _withhold_minutes(meeting, texts)
     return public
+
+
+def _withhold_minutes(meeting: Meeting, texts: Catalogue) -> None:
+    """The referat of the public view: every sak keeps its vote (derived from the front
+    matter, which stays); a skjermet sak's minutes and protokolltilførsel are gone and its
+    vedtak is the marking, and the grunnlag of an inhabil member there is left out; a sak
+    treated in a closed session (lukket) keeps its vedtak, and its minutes are gone (the
+    protokoll says "Behandlet i lukket møte", in both versions)."""
+    assert meeting.referat is not None
+    sections = meeting.referat.sections
+    for nr, section in sections.items():
+        owner = meeting.sak(nr)
+        if owner and owner.skjermet:
+            vedtak = marking_markdown(owner.skjermet, texts) if section.vedtak else None
+            sections[nr] = ReferatSection(nr, section.line, "", vedtak)
+        elif owner and owner.lukket:
+            sections[nr] = replace(section, minutes="")
+    hidden = {sak.nr for sak in meeting.saker if sak.skjermet}
+    facts = meeting.referat.protokoll
+    meeting.referat.protokoll = replace(facts, disqualified=tuple(
+        replace(d, grunnlag=None) if any(r.nr in hidden for r in d.saker) else d
+        for d in facts.disqualified))
 
 
 def _source_docs(repo: Repository) -> Iterable[object]:

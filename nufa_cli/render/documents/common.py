@@ -49,6 +49,16 @@ def lukket(repo: Repository, basis: str | bool | None) -> str | None:
         "lukket_møte_grunnlag", grunnlag=" ".join(str(basis).split()))
 
 
+def behandlet_lukket(repo: Repository, basis: str | bool | None) -> str | None:
+    """"Behandlet i lukket møte, kl. § 11-5 …": what a protokoll says of a sak treated in a
+    closed session (kommuneloven § 11-4: the basis is recorded); None if open."""
+    texts = repo.committee.lang
+    if not basis:
+        return None
+    return texts("behandlet_i_lukket_møte") if basis is True else texts(
+        "behandlet_i_lukket_møte_grunnlag", grunnlag=" ".join(str(basis).split()))
+
+
 def title(repo: Repository, document: str, info: MeetingInfo) -> str:
     """A document's title, its metadata and running header: "Innkalling NUFA 24. – 25. april 2024"."""
     texts = repo.committee.lang

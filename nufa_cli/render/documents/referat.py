@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.attendance import Attendance, attendance
 from nufa_cli.model.objects import Meeting, Repository, Sak
-from nufa_cli.render.documents.common import MeetingInfo, lukket, meeting_info, title
+from nufa_cli.render.documents.common import MeetingInfo, behandlet_lukket, meeting_info, title
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.documents.minutes import People, people, treatment
 from nufa_cli.render.documents.minutes import approval as approval_lines
@@ -23,7 +23,7 @@ class ReferatSak:
     minutes: str  # Markdown
     vedtak: str | None  # Markdown
     skjermet: str | None  # the legal basis, printed under the title
-    lukket: str | None = None  # "Lukket møte, ...": treated in a closed session
+    lukket: str | None = None  # "Behandlet i lukket møte, ...": treated in a closed session
     attendance: tuple[str, ...] = ()  # derived: who was there, when not the day's whole body
     votes: tuple[str, ...] = ()  # derived: "Vedtatt med 7 mot 2 stemmer.", names against
     protokolltilførsel: str | None = None  # Markdown
@@ -55,7 +55,7 @@ def referat_sak(repo: Repository, meeting: Meeting, att: Attendance, sak: Sak) -
     derived = treatment(repo, meeting, att, sak.nr)
     return ReferatSak(str(sak.nr), sak.tittel, sak.type, section.minutes if section else "",
                       section.vedtak if section else None, sak.skjermet,
-                      lukket(repo, sak.lukket), derived.attendance, derived.votes,
+                      behandlet_lukket(repo, sak.lukket), derived.attendance, derived.votes,
                       section.protokolltilførsel if section else None)
 
 
