@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import FileContent, copy_sample, valid_repo, write_repo
+from helpers import SAMPLE_EPOCH, FileContent, Nufa, copy_sample, valid_repo, write_repo
 
 
 @pytest.fixture
@@ -26,5 +26,12 @@ def valid_root(make_repo: Callable[[dict[str, FileContent]], Path]) -> Path:
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the sample repository, built at a fixed SOURCE_DATE_EPOCH."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     return copy_sample(tmp_path / "repo")
+
+
+@pytest.fixture
+def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Nufa:
+    """`nufa ARGS` through its real entry point: nufa(*args, cwd=...) in this process,
+    nufa.process(*args, cwd=...) in a subprocess (helpers.Nufa)."""
+    return Nufa(monkeypatch, capsys)

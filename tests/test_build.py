@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from helpers import git, git_repo
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
@@ -119,18 +120,6 @@ def test_unknown_meeting_is_a_usage_error(sample: Path) -> None:
     assert "2024-01-24, 2024-04-24" in caught.value.message
 
 
-def _git(root: Path, *args: str) -> str:
-    import subprocess
-
-    env = {"GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "s@example.org",
-           "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "s@example.org",
-           "GIT_AUTHOR_DATE": "2024-04-10T12:00:00+02:00",
-           "GIT_COMMITTER_DATE": "2024-04-10T12:00:00+02:00", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(["git", "-C", str(root), *args], env=env, check=True,
-                          capture_output=True, text=True)
-    return done.stdout.strip()
-
-
 def _footer_text(pdf: Path) -> str:
     from pypdf import PdfReader
 
@@ -140,10 +129,8 @@ def _footer_text(pdf: Path) -> str:
 def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the build date comes from the commit
-    _git(sample, "init", "-q")
-    _git(sample, "add", "-A")
-    _git(sample, "commit", "-q", "-m", "Møte 2/24")
-    commit = _git(sample, "log", "-1", "--format=%h")
+    git_repo(sample, message="Møte 2/24", date="2024-04-10T12:00:00+02:00")
+    commit = git(sample, "log", "-1", "--format=%h")
     build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "a")
     build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "b")
     assert hashes(tmp_path / "a") == hashes(tmp_path / "b")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import run_nufa, tree_hashes
+from helpers import Nufa, tree_hashes
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
@@ -64,9 +64,8 @@ def test_new_repository_checks_with_no_errors_and_no_warnings(fresh: Path) -> No
 
 
 def test_nufa_check_command_passes_in_the_new_repository(
-        fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(fresh)
-    assert run_nufa(monkeypatch, capsys, "check") == (0, "All sources are valid.\n", "")
+        fresh: Path, nufa: Nufa) -> None:
+    assert nufa("check", cwd=fresh) == (0, "All sources are valid.\n", "")
 
 
 def test_schemas_are_nufa_schemas_and_yaml_files_point_to_them(fresh: Path) -> None:
@@ -129,10 +128,10 @@ def test_refuses_a_folder_with_nufa_yaml_and_writes_nothing(tmp_path: Path) -> N
 
 
 def test_lists_every_existing_file_and_exits_1(
-        fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        fresh: Path, nufa: Nufa) -> None:
     (fresh / "README.md").write_text("changed\n", encoding="utf-8")
     before = tree_hashes(fresh)
-    code, out, err = run_nufa(monkeypatch, capsys, "init", str(fresh), "--dato", DATO.isoformat())
+    code, out, err = nufa("init", str(fresh), "--dato", DATO.isoformat())
     assert (code, out) == (1, "")
     assert err.startswith(f"error: {len(files(DATO))} file(s) already exist in {fresh}; "
                           "nothing was written:\n  .github/workflows/nufa.yml\n")
@@ -160,10 +159,8 @@ def test_an_unrelated_folder_is_fine_and_missing_folders_are_created(tmp_path: P
 
 
 def test_command_prints_what_it_wrote_and_the_next_steps(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, out, err = run_nufa(monkeypatch, capsys, "init", "ny", "--dato", DATO.isoformat())
+        tmp_path: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("init", "ny", "--dato", DATO.isoformat(), cwd=tmp_path)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[: len(files(DATO))] == [f"wrote {name}" for name in files(DATO)]

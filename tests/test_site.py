@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -23,13 +22,13 @@ from helpers import (
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    Nufa,
     replace_once,
     tree_hashes,
     valid_repo,
 )
 
 from nufa_cli.check.validate import check
-from nufa_cli.cli import main
 from nufa_cli.core.nbdates import clock
 from nufa_cli.core.output import OutputError
 from nufa_cli.publish.site import MARKER, SiteFolderTaken, classify, generate, markdown_html, plan
@@ -396,16 +395,11 @@ def test_the_site_is_replaced_whole_and_only_our_own(tmp_path: Path) -> None:
 
 
 def test_command_writes_the_site_from_built_documents(
-        make_repo: Callable[[Files], Path], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        make_repo: Callable[[Files], Path], nufa: Nufa) -> None:
     root = make_repo(valid_repo())
     fake_build(root / "build", {"2024-01-24": ["referat"]})
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nufa", "site", "--no-build"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    assert exited.value.code in (0, None)
+    code, out, err = nufa("site", "--no-build", cwd=root)
+    assert code == 0
     assert out == ("Wrote the site to build/site/: 4 page(s), 4 file(s). "
                    "Open build/site/index.html.\n")
     assert err == "warning: no documents in build/2024-04-24/; run nufa build\n"
