@@ -12,6 +12,7 @@ from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
 from nufa_cli.core.output import OutputError
 
+pytestmark = pytest.mark.render
 
 def hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -79,12 +80,14 @@ def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
     assert hashes(out) == before
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("where", [".", "meetings", "meetings/2024-04-24/out"])
 def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> None:
     with pytest.raises(OutputError):
         build(sample, out=sample / where)
 
 
+@pytest.mark.unit
 def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None:
     from nufa_cli.render.renderer import environment
 
@@ -93,6 +96,7 @@ def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None
         environment(cache=tmp_path / "file" / "jinja")
 
 
+@pytest.mark.unit  # the calendar alone: nothing to convert
 def test_an_unchanged_rebuild_asks_git_for_no_build_date(
         sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nufa_cli.build.orchestrator
@@ -113,6 +117,7 @@ def test_build_only_one_kind_and_format(sample: Path) -> None:
     assert sorted(p.name for p in result.written) == [f"toppnotat-{n}-24.pdf" for n in range(12, 19)]
 
 
+@pytest.mark.unit
 def test_unknown_meeting_is_a_usage_error(sample: Path) -> None:
     with pytest.raises(NufaError) as caught:
         build(sample, meetings=["2031-01-01"])
@@ -126,6 +131,7 @@ def _footer_text(pdf: Path) -> str:
     return PdfReader(pdf).pages[0].extract_text()
 
 
+@pytest.mark.e2e  # a git repository
 def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the build date comes from the commit

@@ -21,6 +21,7 @@ from helpers import (
 )
 
 MakeRepo = Callable[[dict[str, FileContent]], Path]
+pytestmark = pytest.mark.e2e  # nufa in a subprocess
 
 SAK_LINE = line_of(AGENDA2_YAML, "sak: 8/24")
 UNUSED_LINE = TOPPNOTAT_MD.count("\n") + 1

@@ -31,6 +31,7 @@ from nufa_cli.diff.compare import diff
 from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
 from nufa_cli.git.snapshot import NotAGitRepository, UnknownRevision
 
+pytestmark = pytest.mark.e2e  # git repositories
 M3 = "meetings/2024-06-12"
 AGENDA3_YAML = """\
 sted: Oslo
@@ -350,6 +351,7 @@ def test_outside_a_git_repository_exits_2(nufa: Nufa, tmp_path: Path,
     assert "is not inside a git repository" in result.err
 
 
+@pytest.mark.unit
 def test_word_diff_shortens_long_unchanged_runs() -> None:
     before = "a b c d e f g h i j k l m n o p q r s t"
     after = "a b c d e f g h i j X l m n o p q r s t"

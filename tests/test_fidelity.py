@@ -33,6 +33,7 @@ from refresh_golden import ROOT, sample_documents
 from nufa_cli.build.orchestrator import build
 from nufa_cli.render.documents import Document
 
+pytestmark = pytest.mark.render
 SEED = Path(__file__).parent / "seed" / "nufa-2024.txt"
 THRESHOLD = 0.95
 
@@ -309,6 +310,7 @@ def test_fidelity(built: dict[tuple[str, str], str], key: str, fmt: str) -> None
         pytest.fail(f"{key} {fmt}: ratio {measured:.4f} < {THRESHOLD}\n" + "\n".join(shown[:40]))
 
 
+@pytest.mark.unit
 def test_seed_is_split_into_every_document() -> None:
     assert sorted(seed_parts()) == sorted(
         ["2024-04-24/innkalling", "2024-01-24/referat"]

@@ -223,6 +223,7 @@ def test_install_step_refuses_an_unset_nufa_spec(fresh: Path) -> None:
 # -- building the new repository -------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_new_repository_builds(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nufa_cli.build.orchestrator import build
 

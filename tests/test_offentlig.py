@@ -46,6 +46,7 @@ from nufa_cli.check.validate import check
 from nufa_cli.model.public import public_view
 from nufa_cli.publish.site import generate
 
+pytestmark = pytest.mark.render  # skjermet_repo() makes a PDF with typst
 MARK = "Unntatt offentlighet, offl. § 14"
 SENTENCE = "HEMMELIG-SETNING-4711 om budsjett"
 SECRETS = (

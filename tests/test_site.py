@@ -100,10 +100,11 @@ SAMPLE_DOCUMENTS = {
 SMALL_DOCUMENTS = {"2024-01-24": ["referat"], "2024-04-24": ["innkalling", "toppnotat-5-24"]}
 
 
-@pytest.fixture
-def sample_site(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's site from a fake build, made once: the tests using it only read it."""
     repo, _ = check(SAMPLE)
-    build = fake_build(tmp_path / "build", SAMPLE_DOCUMENTS)
+    build = fake_build(tmp_path_factory.mktemp("site") / "build", SAMPLE_DOCUMENTS)
     (build / "2024-04-24" / "2024-04-24.ics").write_text("BEGIN:VCALENDAR\r\n", encoding="utf-8")
     return generate(repo, build, build / "site").out
 
@@ -429,6 +430,7 @@ def browser_profile(tmp_path: Path) -> Path:
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.e2e
 def test_browser_renders_the_index(sample_site: Path, browser_profile: Path) -> None:
     done = chromium((sample_site / "index.html").as_uri(), browser_profile)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -437,6 +439,7 @@ def test_browser_renders_the_index(sample_site: Path, browser_profile: Path) -> 
     assert "Uncaught" not in done.stderr
 
 
+@pytest.mark.e2e
 def test_browser_runs_the_filter_script(sample_site: Path, browser_profile: Path) -> None:
     url = (sample_site / "saker.html").as_uri()
     everything = chromium(url, browser_profile)

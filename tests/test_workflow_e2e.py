@@ -17,6 +17,7 @@ from nufa_cli.edit.init import init
 DATO = "2025-03-12"
 AGENDA = f"meetings/{DATO}/agenda.yaml"
 NOTE = f"meetings/{DATO}/toppnotater/2-25-eksempelsak.md"
+pytestmark = pytest.mark.e2e
 
 
 def workflow_runs(root: Path) -> str:
