@@ -5,17 +5,19 @@ Every test is exactly one of:
 - unit: neither pandoc nor typst starts, and nufa runs in this process. `make test-fast`
   runs these. A test marked unit that starts pandoc, typst or a nufa process fails
   (RendererStarted), so a mislabelled test cannot slow the fast subset down unseen.
-- render: converts with pandoc or typst, or reads what a conversion wrote.
+- render: converts with pandoc or typst, or reads what a conversion wrote (built_sample).
 - e2e: drives nufa as a user does: nufa in a subprocess, git repositories, whole
   workflows, a browser. A test that is both e2e and render is e2e.
 
 A test says its kind with @pytest.mark.unit/render/e2e; without one it takes its
-module's (`pytestmark = pytest.mark.render`), else it is unit. The kind is set on the
-test alone, so `-m unit` and the others always select disjoint sets.
+module's (`pytestmark = pytest.mark.render`), else render if it uses a fixture of the
+built sample, else unit. The kind is set on the test alone, so `-m unit` and the
+others always select disjoint sets.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,12 +28,15 @@ from helpers import (
     SAMPLE_EPOCH,
     FileContent,
     Nufa,
+    SampleBuild,
     copy_sample,
+    tree_hashes,
     valid_repo,
     write_repo,
 )
 
 KINDS = ("unit", "render", "e2e")
+RENDER_FIXTURES = {"sample_build", "built_sample", "warm_sample"}
 
 
 # -- the kinds -------------------------------------------------------------------------------
@@ -47,12 +52,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if len(own) > 1:
             raise pytest.UsageError(f"{item.nodeid} is marked {' and '.join(sorted(own))}; "
                                     "a test is one of unit, render, e2e")
+        rendered = sorted(RENDER_FIXTURES & set(item.fixturenames))
         if own:
             kinds[item] = own.pop()
         elif inherited:
             kinds[item] = inherited[0]  # the closest: a class's before its module's
         else:
-            kinds[item] = "unit"
+            kinds[item] = "render" if rendered else "unit"
+        if kinds[item] == "unit" and rendered:  # another test may have built it: say so now
+            raise pytest.UsageError(f"{item.nodeid} is marked unit but uses {rendered[0]}, "
+                                    "which builds the sample")
     for item in kinds:  # then no module's or class's mark adds a second kind to a test
         for node in item.listchain():
             node.own_markers[:] = [mark for mark in node.own_markers if mark.name not in KINDS]
@@ -170,4 +179,41 @@ def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
     """`nufa ARGS` through its real entry point: nufa(*args, cwd=...) in this process,
     nufa.process(*args, cwd=...) in a subprocess (helpers.Nufa)."""
     return Nufa(monkeypatch, capsys)
+
+
+# -- the sample, built once ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    """The one cold build of the sample (DOCX, PDF, calendars, sakspapirer) of a session."""
+    from nufa_cli.build.orchestrator import build
+
+    base = tmp_path_factory.mktemp("sample")
+    work = copy_sample(base / "work")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        result = build(work)
+    root = base / "built"
+    shutil.copytree(work, root, symlinks=True)
+    return SampleBuild(root=root, result=result, work=work)
+
+
+@pytest.fixture
+def built_sample(sample_build: SampleBuild) -> Iterator[Path]:
+    """The built sample, to read: sources and build/ (outside git, SOURCE_DATE_EPOCH as in
+    `sample`). The test fails if it changed anything there."""
+    before = tree_hashes(sample_build.root)
+    yield sample_build.root
+    assert tree_hashes(sample_build.root) == before, "a test wrote into the shared built sample"
+
+
+@pytest.fixture
+def warm_sample(sample_build: SampleBuild, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A built sample the test may change: the shared build put back where it was made, so
+    its rebuild cache holds (the cache keys name absolute paths) and a rebuild is warm."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    shutil.rmtree(sample_build.work, ignore_errors=True)
+    shutil.copytree(sample_build.root, sample_build.work, symlinks=True)
+    return sample_build.work
 

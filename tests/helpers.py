@@ -23,6 +23,8 @@ import pytest
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
+    from nufa_cli.build.orchestrator import BuildResult
+
 M1 = "meetings/2024-01-24"
 M2 = "meetings/2024-04-24"
 AGENDA1 = f"{M1}/agenda.yaml"
@@ -418,3 +420,12 @@ def copy_sample(root: Path) -> Path:
     shutil.copytree(PROJECT / "meetings", root / "meetings")
     return root
 
+
+@dataclass(frozen=True)
+class SampleBuild:
+    """The sample built cold once a session, every meeting, kind and format (conftest's
+    sample_build; tests read it through built_sample or change it through warm_sample)."""
+
+    root: Path  # a copy of the built repository (sources and build/): read it, never write
+    result: BuildResult  # what the cold build returned
+    work: Path  # where it was built: warm_sample puts the copy back there

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from helpers import git, git_repo
+from helpers import SampleBuild, git, git_repo
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
@@ -19,15 +19,17 @@ def hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and ".nufa-cache" not in p.parts}
 
 
-def test_two_builds_are_byte_identical(sample: Path, tmp_path: Path) -> None:
-    first = build(sample, out=tmp_path / "a")
-    second = build(sample, out=tmp_path / "b")
+def test_two_builds_are_byte_identical(sample_build: SampleBuild, warm_sample: Path,
+                                       tmp_path: Path) -> None:
+    first = sample_build.result  # the session's cold build, into warm_sample / "build"
+    second = build(warm_sample, out=tmp_path / "b")
     assert len(first.written) == len(second.written) == 28  # with each meeting's sakspapirer.pdf
-    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
+    assert hashes(warm_sample / "build") == hashes(tmp_path / "b")
 
 
-def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting(sample: Path) -> None:
-    build(sample)
+def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting(
+        warm_sample: Path) -> None:
+    sample = warm_sample  # built where the session built it: the rebuild cache holds
     out = sample / "build"
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     again = build(sample)
@@ -43,8 +45,8 @@ def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting
                      "2024-04-24/sakspapirer.pdf"]  # the packet holds the innkalling
 
 
-def test_a_deleted_output_is_rebuilt(sample: Path) -> None:
-    build(sample)
+def test_a_deleted_output_is_rebuilt(warm_sample: Path) -> None:
+    sample = warm_sample
     target = sample / "build/2024-04-24/toppnotat-12-24.pdf"
     target.unlink()
     result = build(sample)
@@ -52,8 +54,8 @@ def test_a_deleted_output_is_rebuilt(sample: Path) -> None:
     assert target.is_file()
 
 
-def test_invalid_sources_write_nothing_and_keep_earlier_outputs(sample: Path) -> None:
-    build(sample)
+def test_invalid_sources_write_nothing_and_keep_earlier_outputs(warm_sample: Path) -> None:
+    sample = warm_sample
     out = sample / "build"
     before = hashes(out)
     agenda = sample / "meetings/2024-04-24/agenda.yaml"
@@ -65,8 +67,8 @@ def test_invalid_sources_write_nothing_and_keep_earlier_outputs(sample: Path) ->
     assert hashes(out) == before
 
 
-def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
-    build(sample)
+def test_a_failed_conversion_leaves_earlier_outputs(warm_sample: Path) -> None:
+    sample = warm_sample
     out = sample / "build"
     before = hashes(out)
     note = sample / "meetings/2024-04-24/toppnotater/12-24-tannhelse.md"
@@ -151,9 +153,8 @@ def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
         tmp_path / "a/2024-04-24/innkalling.pdf")
 
 
-def test_outside_git_the_footer_names_no_revision(sample: Path) -> None:
-    build(sample, meetings=["2024-04-24"], only={"innkalling"}, formats=["pdf"])
-    text = _footer_text(sample / "build/2024-04-24/innkalling.pdf")
+def test_outside_git_the_footer_names_no_revision(built_sample: Path) -> None:
+    text = _footer_text(built_sample / "build/2024-04-24/innkalling.pdf")
     assert "Bygget 24.04.2024" in text and "Versjon" not in text
 
 

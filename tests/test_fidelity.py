@@ -3,7 +3,8 @@
 tests/seed/nufa-2024.txt is the text of the real documents the sample repository was
 transcribed from (copied from the project's seed): the innkalling of meeting 2/24, the
 referat of meeting 1/24 and the toppnotater 12/24 to 18/24. The sample is built in both
-formats by nufa_cli.build.orchestrator, each document's text extracted (pypdf; python-docx with table
+formats by nufa_cli.build.orchestrator (the session's one build of it, conftest's
+sample_build), each document's text extracted (pypdf; python-docx with table
 cells in document order) and compared word by word with its part of the seed. The seed's
 own errors and what we add (running headers, page numbers) are removed by the explicit
 replacements below, each with its reason; the threshold is never lowered to hide a
@@ -27,10 +28,10 @@ import pytest
 from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from helpers import SampleBuild
 from pypdf import PdfReader
-from refresh_golden import ROOT, sample_documents
+from refresh_golden import sample_documents
 
-from nufa_cli.build.orchestrator import build
 from nufa_cli.render.documents import Document
 
 pytestmark = pytest.mark.render
@@ -275,10 +276,9 @@ def ratio(ours: str, seed: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+def built(sample_build: SampleBuild) -> dict[tuple[str, str], str]:
     """(document key, format) -> extracted text, for the documents the seed has."""
-    out = tmp_path_factory.mktemp("build")
-    build(ROOT, out=out)
+    out = sample_build.root / "build"
     documents = sample_documents()
     texts = {}
     for key in seed_parts():
