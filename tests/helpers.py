@@ -356,8 +356,8 @@ class Nufa:
         return Run(code if isinstance(code, int) else 0 if code is None else 1, out, err)
 
     def process(self, *args: str | Path, cwd: Path) -> Run:
-        """No colour, a wide terminal, no NUFA_DEBUG; git commits as GIT_ENV says."""
-        env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200", **GIT_ENV}
+        """No colour, a wide terminal, no NUFA_DEBUG; git as git() runs it."""
+        env = {**git_environment(), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
         env.pop("NUFA_DEBUG", None)
         done = subprocess.run([sys.executable, "-m", "nufa_cli.cli", *map(str, args)], cwd=cwd,
                               env=env, capture_output=True, text=True, timeout=120, check=False)
@@ -377,11 +377,16 @@ _GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIREC
                  "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR")
 
 
+def git_environment() -> dict[str, str]:
+    """This process's environment for git: GIT_ENV's, none of _GIT_LOCATION."""
+    env = {key: value for key, value in os.environ.items() if key not in _GIT_LOCATION}
+    return {**env, **GIT_ENV}
+
+
 def git(root: Path, *args: str, date: str | None = None) -> str:
     """`git -C root ARGS` as GIT_ENV's committer, dated `date` (ISO 8601) if given; its
     stdout, stripped. A failing command raises."""
-    env = {key: value for key, value in os.environ.items() if key not in _GIT_LOCATION}
-    env.update(GIT_ENV)
+    env = git_environment()
     if date is not None:
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     done = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True,
