@@ -347,11 +347,12 @@ class Nufa:
             self._monkeypatch.chdir(cwd)
         self._capsys.readouterr()  # what the test printed before is not nufa's output
         self._monkeypatch.setattr(sys, "argv", ["nufa", *map(str, args)])
-        code: int | str | None = 0
         try:
             main()
         except SystemExit as exited:
             code = exited.code
+        else:  # as a console script it always exits, with its status
+            raise AssertionError("nufa_cli.cli.main() returned instead of exiting")
         out, err = self._capsys.readouterr()
         return Run(code if isinstance(code, int) else 0 if code is None else 1, out, err)
 
