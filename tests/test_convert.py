@@ -21,6 +21,8 @@ from nufa_cli.convert.converter import READER, Converter, ConvertError, Job
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.render.mdtext import escape as escape_markdown
 
+pytestmark = pytest.mark.render
+pytestmark = pytest.mark.render
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EPOCH = 1713916800  # 2024-04-24
 INJECTION = "# $ % & _ { } [ ] \\ ~ * @ {{ 7*7 }} <b>x</b> ```{=typst}"
@@ -204,6 +206,7 @@ def _media_name(archive: zipfile.ZipFile) -> str:
     return name.removeprefix("word/media/")
 
 
+@pytest.mark.unit
 def test_every_style_the_filters_name_is_in_reference_docx() -> None:
     styles = docx_parts((TEMPLATES / "reference.docx").read_bytes())["word/styles.xml"]
     for style_id in ("Title", "Docheader", "DocheaderLabel", "SakHeading", "Innslag", "Table",
@@ -549,6 +552,7 @@ def test_own_templates_replace_builtin_ones_file_by_file(tmp_path: Path, root: P
         assert "NUMPAGES" in docx_parts(conv.docx(job(root, "Tekst.")))["word/footer1.xml"]
 
 
+@pytest.mark.unit
 def test_missing_templates_and_closed_converter(tmp_path: Path, root: Path) -> None:
     with pytest.raises(ConvertError, match=r"nufa\.typ, nufa\.opendocument, reference\.docx"):
         Converter(tmp_path, EPOCH)

@@ -14,7 +14,6 @@ import html
 import io
 import json
 import re
-import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -30,9 +29,11 @@ from helpers import (
     M2,
     ONE_DAY_2025,
     PLAN,
+    SAMPLE_EPOCH,
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    Nufa,
     link_targets,
     outline,
     replace_once,
@@ -44,11 +45,11 @@ from pypdf import PdfReader, PdfWriter
 from nufa_cli.build.orchestrator import build
 from nufa_cli.build.targets import FOLDER
 from nufa_cli.check.validate import check
-from nufa_cli.cli import main
 from nufa_cli.core.output import MANIFEST
 from nufa_cli.model.public import public_view
 from nufa_cli.publish.site import generate
 
+pytestmark = pytest.mark.render  # skjermet_repo() makes a PDF with typst
 MARK = "Unntatt offentlighet, offl. § 14"
 SENTENCE = "HEMMELIG-SETNING-4711 om budsjett"
 SECRETS = (
@@ -239,7 +240,7 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     root = write_repo(tmp_path_factory.mktemp("offentlig") / "repo", skjermet_repo())
     _, diagnostics = check(root)
     assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
@@ -385,7 +386,7 @@ def test_members_packet_holds_what_the_public_one_leaves_out(built: Path) -> Non
 
 def test_public_files_are_deterministic(built: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     build(built, out=tmp_path / "again", offentlig=True)
     for path in public_files(built):
         again = tmp_path / "again" / path.relative_to(built / "build")
@@ -423,7 +424,7 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
 
 def test_the_site_never_publishes_a_public_set_built_before_something_was_skjermet(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     files = skjermet_repo()
     files[TOPPNOTAT] = replace_once(files[TOPPNOTAT], "skjermet: offl. § 14\n", "")
     root = write_repo(tmp_path / "repo", files)
@@ -505,16 +506,12 @@ def test_the_public_view_leaves_the_model_it_came_from_alone(tmp_path: Path) -> 
 
 
 def test_build_command_has_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+                                    nufa: Nufa) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     root = write_repo(tmp_path / "repo", skjermet_repo())
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nufa", "build", "2024-04-24", "--only", "saksliste",
-                                      "--format", "pdf", "--offentlig"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, _ = capsys.readouterr()
-    assert exited.value.code in (0, None)
+    code, out, _ = nufa("build", "2024-04-24", "--only", "saksliste", "--format", "pdf",
+                        "--offentlig", cwd=root)
+    assert code == 0
     assert out.splitlines() == [
         f"wrote build/2024-04-24/{FOLDER}/saksliste.pdf",
         "wrote build/2024-04-24/saksliste.pdf",
