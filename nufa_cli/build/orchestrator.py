@@ -100,9 +100,7 @@ def plan(planning: Planning, repo: Repository, meetings: Sequence[Meeting],
     (offentlig) the public one, each meeting with its targets in registry order."""
     views = [View(repo, False)]
     if offentlig:
-        from nufa_cli.model.public import public_view
-
-        views.append(View(public_view(repo), True))
+        views.append(View(planning.public(views[0]), True))
     pieces: list[Piece] = []
     for view in views:
         for meeting in meetings:

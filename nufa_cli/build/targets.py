@@ -108,7 +108,7 @@ TARGETS: tuple[Target, ...] = (
     Target("toppnotat", FORMATS, work.documents, stem=toppnotat_stem, shows=cited,
            label="Toppnotat sak {nr}: {tittel}"),
     Target("referat", FORMATS, work.documents, label="Referat"),
-    # The calendar lists titles, times and the place, which the public view keeps.
+    # The calendar lists titles, times and the place: made from the public view for both sets.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )
 

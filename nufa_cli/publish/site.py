@@ -227,8 +227,8 @@ def _day_view(meeting: Meeting, day: Day) -> DayView:
 def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
     label = f"Vedlegg {item.label}"
-    if item.kind == WITHHELD:
-        return VedleggView(label, "", None, item.skjermet)
+    if item.kind == WITHHELD:  # its number, and its offentlig_tittel if it has one
+        return VedleggView(label, item.tittel, None, item.skjermet)
     link = None
     if item.kind == "url":
         link = Link(item.tittel, item.target)
@@ -290,7 +290,7 @@ def plan(repo: Repository, build_dir: Path,
     site = Site()
     public = public_view(repo)
     meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(repo, m.folder, made.get(m.folder, []), manifest, site)
+    documents = {m.folder: built_documents(public, m.folder, made.get(m.folder, []), manifest, site)
                  for m in meetings}
     views = []
     for meeting in meetings:
