@@ -89,6 +89,7 @@ def check(
 class DocFormat(StrEnum):
     docx = "docx"
     pdf = "pdf"
+    html = "html"
 
 
 @app.command()
@@ -96,7 +97,8 @@ def build(
     meetings: Annotated[list[str] | None, typer.Argument(
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", help="Only this format (repeatable; default: docx and pdf; html is the "
+        "text for nufa site's pages).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
@@ -117,7 +119,7 @@ def build(
     if unknown:
         raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
                                  f"choose from {', '.join(targets.kinds())}", param_hint="--only")
-    formats = [str(f) for f in format] if format else ["docx", "pdf"]
+    formats = [str(f) for f in format] if format else list(targets.DEFAULT_FORMATS)
     root = _root(path)
     if changed_since:
         from nufa_cli.build.changed import changed_meetings

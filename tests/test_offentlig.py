@@ -42,7 +42,7 @@ from helpers import (
 from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build.orchestrator import build
-from nufa_cli.build.targets import FOLDER
+from nufa_cli.build.targets import FOLDER, FORMATS
 from nufa_cli.check.validate import check
 from nufa_cli.cli import main
 from nufa_cli.core.output import MANIFEST
@@ -250,7 +250,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_repo(tmp_path_factory.mktemp("offentlig") / "repo", skjermet_repo())
     _, diagnostics = check(root)
     assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
-    build(root, offentlig=True)
+    build(root, formats=FORMATS, offentlig=True)  # the site's HTML too
     yield root
     mp.undo()
 
@@ -261,17 +261,16 @@ def public_files(root: Path) -> list[Path]:
 
 def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> None:
     names = sorted(p.relative_to(built / "build").as_posix() for p in public_files(built))
+    documents = ["innkalling", "referat", "saksliste"]
     assert names == [
-        "2024-01-24/offentlig/innkalling.docx", "2024-01-24/offentlig/innkalling.pdf",
-        "2024-01-24/offentlig/referat.docx", "2024-01-24/offentlig/referat.pdf",
-        "2024-01-24/offentlig/saksliste.docx", "2024-01-24/offentlig/saksliste.pdf",
+        *(f"2024-01-24/offentlig/{name}.{ext}" for name in documents
+          for ext in ("docx", "html", "pdf")),
         "2024-01-24/offentlig/sakspapirer.pdf",
-        "2024-04-24/offentlig/innkalling.docx", "2024-04-24/offentlig/innkalling.pdf",
-        "2024-04-24/offentlig/referat.docx", "2024-04-24/offentlig/referat.pdf",
-        "2024-04-24/offentlig/saksliste.docx", "2024-04-24/offentlig/saksliste.pdf",
+        *(f"2024-04-24/offentlig/{name}.{ext}" for name in documents
+          for ext in ("docx", "html", "pdf")),
         "2024-04-24/offentlig/sakspapirer.pdf",
         # no toppnotat-5-24: the skjermet toppnotat has no public version
-        "2024-04-24/offentlig/toppnotat-8-24.docx", "2024-04-24/offentlig/toppnotat-8-24.pdf",
+        *(f"2024-04-24/offentlig/toppnotat-8-24.{ext}" for ext in ("docx", "html", "pdf")),
     ]
     # a meeting without anything skjermet: its public documents are the members' ones
     folder = built / "build" / "2024-01-24"
@@ -329,7 +328,7 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
 
 def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
     files = public_files(built)
-    assert len(files) == 16
+    assert len(files) == 23  # DOCX, PDF and HTML of 7 documents, and 2 packets
     for path in files:
         assert leaks(path) == [], path
     for path in sorted((built / "build").glob("*/*.ics")):
@@ -402,7 +401,7 @@ def test_members_packet_holds_what_the_public_one_leaves_out(built: Path) -> Non
 def test_public_files_are_deterministic(built: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    build(built, out=tmp_path / "again", offentlig=True)
+    build(built, out=tmp_path / "again", formats=FORMATS, offentlig=True)
     for path in public_files(built):
         again = tmp_path / "again" / path.relative_to(built / "build")
         assert again.read_bytes() == path.read_bytes(), path
@@ -425,6 +424,13 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
     assert (site / "2024-01-24" / PACKET).read_bytes() == \
         (built / "build" / "2024-01-24" / FOLDER / PACKET).read_bytes()
     assert not (meeting / "toppnotat-5-24.pdf").exists()
+    assert not (meeting / "toppnotat-5-24.html").exists()
+    # the full text of the public documents, as pages of the site
+    saksliste = (meeting / "saksliste.html").read_text(encoding="utf-8")
+    assert f"<td><strong>{PUBLIC_TITLE}</strong></td>" in saksliste
+    assert f"Vedlegg 3: Rapport om ****** ({MARK})" in saksliste
+    assert '<a class="document" href="toppnotat-8-24.html">' in \
+        (meeting / "index.html").read_text(encoding="utf-8")
     assert not (meeting / "filer" / "vedlegg" / "hemmelig.pdf").exists()
     # the members' packet stays out, in favour of the public one: nothing to warn of
     assert result.withheld == []

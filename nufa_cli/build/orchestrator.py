@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
 from nufa_cli.build import targets
-from nufa_cli.build.targets import FORMATS, NothingToBuild, Target
+from nufa_cli.build.targets import DEFAULT_FORMATS, FORMATS, NothingToBuild, Target
 from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
 from nufa_cli.build.writer import Manifest, Output, Plan
 from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, has_errors
@@ -204,7 +204,8 @@ class _Lanes:
                                                                  key=lambda f: f[0])])
 
 
-def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
+def build(root: Path, meetings: Sequence[str] | None = None,
+          formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
     """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
@@ -291,5 +292,5 @@ def _validated(root: Path, out: Path) -> tuple[Repository, list[Diagnostic]]:
     return repo, diagnostics
 
 
-__all__ = ["FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
            "source_date_epoch"]

@@ -23,7 +23,10 @@ from nufa_cli.core.errors import NufaError
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "pdf")  # what --format chooses among; a target's other formats always come
+FORMATS = ("docx", "pdf", "html")  # what --format chooses among; a target's others always come
+# What `nufa build` makes unless --format says otherwise. The HTML is a document's text as a
+# fragment for nufa site's pages (convert/converter.py's html()): the site builds it.
+DEFAULT_FORMATS = ("docx", "pdf")
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
 Stem = Callable[[str, "SakNr | None"], str]  # (meeting folder, sak) -> file name without format
@@ -161,5 +164,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild", "Target",
-           "UnknownKind", "chosen", "kinds", "named"]
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS",
+           "NothingToBuild", "Target", "UnknownKind", "chosen", "kinds", "named"]

@@ -72,7 +72,8 @@ class Piece(Protocol):
 
 @dataclass(frozen=True)
 class DocumentPiece:
-    """A document's formats: one piece, so its Markdown is read once."""
+    """A document's formats (DOCX, PDF, the site's HTML): one piece, so its Markdown is read
+    once."""
 
     outputs: tuple[Output, ...]
     job: Job
@@ -81,7 +82,8 @@ class DocumentPiece:
 
     def make(self, converter: Converter | None, output: Output) -> bytes:
         assert converter is not None
-        convert = {"docx": converter.docx, "pdf": converter.pdf}[output.format]
+        convert = {"docx": converter.docx, "pdf": converter.pdf,
+                   "html": converter.html}[output.format]
         return convert(self.job)
 
 

@@ -1,16 +1,18 @@
-"""Markdown to DOCX and PDF.
+"""Markdown to DOCX, PDF and HTML.
 
-One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
+One `pandoc lua` worker per Converter reads the Markdown and writes DOCX, typst or HTML
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
 into a PDF/UA-1 file. The styling lives in templates/: nufa.typ and filters/typst.lua
-for the PDF, reference.docx and filters/docx.lua for the DOCX, filters/common.lua for
-both. templates/MARKDOWN.md lists the Markdown the templates may use.
+for the PDF, reference.docx and filters/docx.lua for the DOCX, filters/html.lua for the
+HTML fragment nufa site lays out in its pages, filters/common.lua for all of them.
+templates/MARKDOWN.md lists the Markdown the templates may use.
 
 Same Job and epoch give the same bytes, in both formats.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tempfile
@@ -52,6 +54,7 @@ TEMPLATE_FILES = (
     "filters/common.lua",
     "filters/docx.lua",
     "filters/typst.lua",
+    "filters/html.lua",
 )
 
 
@@ -189,6 +192,12 @@ class Converter:
         assert isinstance(pdf, bytes)
         return pdf
 
+    def html(self, job: Job) -> bytes:
+        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
+        its images inline as data: addresses, so a page loads nothing from elsewhere."""
+        images = self._read(job, "HTML")
+        return self._write(job, "HTML", images, [], meta={}, variables={})
+
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
         cached = self._sources.get(job)
@@ -243,17 +252,15 @@ class Converter:
         checked = []
         for src, path in images.items():
             relative = path.relative_to(root).as_posix()
-            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key.
-            checked.append(
-                {
-                    "src": src,
-                    "path": relative if fmt == "DOCX" else "/" + relative,
-                    "mime": IMAGE_TYPES[path.suffix.lower()],
-                }
-            )
+            mime = IMAGE_TYPES[path.suffix.lower()]
+            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key;
+            # an HTML page carries the image itself.
+            where = {"DOCX": relative, "PDF": "/" + relative}.get(fmt) or \
+                f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            checked.append({"src": src, "path": where, "mime": mime})
         request = {
             "op": "write",
-            "format": "docx" if fmt == "DOCX" else "typst",
+            "format": {"DOCX": "docx", "PDF": "typst", "HTML": "html"}[fmt],
             "lang": job.lang,
             "meta": meta,
             "variables": variables,
@@ -284,7 +291,7 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "typst")
+                    for name in ("common", "docx", "typst", "html")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
                 "reference_doc": str(self._files["reference.docx"]),

@@ -3,7 +3,9 @@
 Reads the loaded model, the build's manifest (build/.nufa-manifest.json: what each built
 file is) and the files it names, nothing else; writes build/site/: index.html (meetings,
 newest first), <meeting>/index.html (dagsorden and saksliste), saker.html (every sak with
-its vedtak, filterable as you type) and copies of the documents. Pages link relatively and
+its vedtak, filterable as you type), a page per document with its full text (<meeting>/
+<stem>.html: the HTML the build made of the same Markdown as its DOCX and PDF, laid out in
+the site's page) and copies of the documents. Pages link relatively and
 load nothing from elsewhere, so the folder works from a web server and from file:// alike.
 
 The site is public. Its pages are made from the public view (model/public.py), so what
@@ -57,7 +59,8 @@ from nufa_cli.publish.views import (
 from nufa_cli.render.documents import innkalling
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-FORMATS = (("pdf", "PDF"), ("docx", "Word"))  # the documents' formats, as the site names them
+LANG = "nb"  # the pages' language: the documents' (convert/job.py's nb-NO)
+DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"))  # the files to download, as the site names them
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -109,6 +112,8 @@ Versions = dict[bool, dict[str, Output]]  # public? -> format -> what today's so
 def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output],
                     manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
     """The meeting's built documents that may be published, registered for copying.
+
+    repo: the public view (model/public.py), whose titles the labels print.
 
     outputs: the files a build makes of the meeting from today's sources. Per document: its
     public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
@@ -173,12 +178,17 @@ class _LeftOut:
 
 def _document_view(meeting: Meeting, target: Target, nr: str | None, files: Sequence[Output],
                    manifest: Manifest, site: Site) -> DocumentView:
+    """The document's downloads, and its page: the built HTML of its text, laid out by
+    templates/site/document.html.j2 (HTML first, the PDF and DOCX beside it)."""
     paths = {o.format: manifest.out / o.name for o in files}
     links = tuple(Link(name, _copy(site, meeting, paths[ext]), _size(paths[ext]))
-                  for ext, name in FORMATS if ext in paths)
+                  for ext, name in DOWNLOADS if ext in paths)
+    page = f"{meeting.folder}/{paths['html'].name}" if "html" in paths else None
+    if page:
+        site.texts[page] = paths["html"]
     sak = next((s for s in meeting.saker if str(s.nr) == nr), None)
     label = target.label.format(nr=sak.nr, tittel=sak.tittel) if sak else target.label
-    return DocumentView(label, target.kind, sak.nr if sak else None, links)
+    return DocumentView(label, target.kind, sak.nr if sak else None, links, page)
 
 
 def _stale(folder: str, outputs: Sequence[Output], manifest: Manifest) -> list[str]:
@@ -242,6 +252,9 @@ def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
         for doc in documents.get(folder, ()):
             wanted = doc.kind == "referat" if item.kind == "referat" else (
                 doc.kind == "toppnotat" and item.target == _toppnotat_rel(meeting, doc.sak))
+            if wanted and doc.page:  # HTML first
+                link = Link(item.tittel, doc.page)
+                break
             if wanted and doc.files:
                 first = doc.files[0]
                 link = Link(item.tittel, first.href, f"{first.text}, {first.note}")
@@ -335,7 +348,7 @@ def environment() -> jinja2.Environment:
 def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None = None) -> Site:
     site, meetings = plan(repo, build_dir, outputs)
     env = environment()
-    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
+    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn, "lang": LANG}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
         **common, root="", here="", current="index", meetings=meetings)
     site.pages["saker.html"] = env.get_template("saker.html.j2").render(
@@ -343,6 +356,12 @@ def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None =
     for meeting in meetings:
         site.pages[f"{meeting.folder}/index.html"] = env.get_template("meeting.html.j2").render(
             **common, root="../", here=meeting.folder, current="meeting", meeting=meeting)
+        for document in meeting.documents:
+            if document.page:  # the text as the build made it: pandoc's, from escaped sources
+                text = Markup(site.texts[document.page].read_text(encoding="utf-8"))
+                site.pages[document.page] = env.get_template("document.html.j2").render(
+                    **common, root="../", here=meeting.folder, current="document",
+                    meeting=meeting, document=document, text=text)
     site.copies["style.css"] = builtin_templates() / "site" / "style.css"
     return site
 
@@ -406,11 +425,12 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
 
     The build's result says what today's sources make, so nothing is rendered twice; the
     repository is loaded once (by the build, or here when the build had nothing to do)."""
-    from nufa_cli.build.orchestrator import build
+    from nufa_cli.build.orchestrator import FORMATS, build
     from nufa_cli.check.validate import check
     from nufa_cli.core.errors import InvalidSources
 
-    result = build(root, progress=progress, offentlig=True) if build_first else None
+    result = build(root, formats=FORMATS, progress=progress, offentlig=True) \
+        if build_first else None
     repo = result.repository if result else None
     if repo is None:
         repo, diagnostics = check(root)
