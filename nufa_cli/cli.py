@@ -432,6 +432,29 @@ def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     _report(new_referat(_root(path), meeting))
 
 
+# -- arkiv: the handover of a final meeting to the archive ---------------------------------
+@app.command("arkiv")
+def arkiv_command(
+    meeting: MeetingArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder of the packages (default: build/arkiv/ in the repository).")] = None,
+    path: RepoOption = None,
+) -> None:
+    """Hand a final meeting over to the archive: its PDF/A documents and arkiv.xml (Noark 5)."""
+    from nufa_cli.publish.arkiv import package
+
+    with _progress() as report:
+        result = package(_root(path), meeting, out, progress=report)
+    for diagnostic in result.diagnostics:
+        typer.echo(diagnostic.text(), err=True)
+    for written in result.built:
+        typer.echo(f"wrote {_shown(written)}")
+    documents = sum(len(r.files) for r in result.registrations)
+    typer.echo(f"Wrote {_shown(result.folder)}/: {len(result.registrations)} document(s) in "
+               f"{documents} PDF file(s), with arkiv.xml and its schema arkiv.xsd.")
+    typer.echo(f"Wrote {_shown(result.zip)} (sha256 {result.zip_sha256}).")
+
+
 # --- end of commands ---
 
 

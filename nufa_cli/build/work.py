@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from nufa_cli.render.documents import Document
     from nufa_cli.render.renderer import Renderer
 
-NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
+NOT_DOCUMENT_TEMPLATES = {"init", "site", "arkiv"}  # other commands': no rebuild when they change
 SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 

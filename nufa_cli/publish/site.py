@@ -20,10 +20,7 @@ anything else is withheld and reported.
 from __future__ import annotations
 
 import math
-import os
 import posixpath
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +37,8 @@ from nufa_cli.build import targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
-from nufa_cli.core.errors import NufaError, has_errors
-from nufa_cli.core.output import OutputError, check_output_folder
+from nufa_cli.core.errors import has_errors
+from nufa_cli.core.output import FolderTaken, check_output_folder, replace_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
@@ -366,8 +363,7 @@ def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None =
     return site
 
 
-class SiteFolderTaken(NufaError):
-    exit_code = 2
+SiteFolderTaken = FolderTaken
 
 
 def write(site: Site, out: Path, root: Path, build_dir: Path,
@@ -377,35 +373,7 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
     if build_dir.resolve().is_relative_to(out):
         raise SiteFolderTaken(f"the site folder {out} would replace the built documents; "
                               f"choose e.g. {build_dir.resolve() / 'site'}")
-    if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or
-                                               not any(out.iterdir()))):
-        raise SiteFolderTaken(f"{out} exists and was not written by nufa site; "
-                              "choose another --out or remove it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for rel, text in site.pages.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for rel, source in site.copies.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, path)
-        (staging / MARKER).write_text("written by nufa site; replaced on every run\n",
-                                      encoding="utf-8")
-        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"could not write the site to {out}: {exc}; the old site is "
-                          "unchanged") from exc
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, old / "site")
-        os.replace(staging, out)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, out)
+    replace_folder(out, {**site.pages, **site.copies}, MARKER, "nufa site", "the site")
     return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
                       site.withheld, site.stale)
 
