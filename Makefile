@@ -9,7 +9,7 @@ PYTHON ?= python3
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'  # docs too: the tests build the user documentation
 	touch $(STAMP)
 
 .PHONY: help
@@ -48,10 +48,14 @@ axe: $(STAMP) ## Build the site and run axe-core on every page (needs chromium; 
 	$(BIN)/nufa site
 	$(BIN)/python tools/axe/axe_site.py build/site
 
+.PHONY: docs
+docs: $(STAMP) ## Build the user documentation (docs/) into site/ with mkdocs-material
+	$(BIN)/mkdocs build --strict
+
 .PHONY: schemas
 schemas: $(STAMP) ## Regenerate the JSON Schemas in schemas/
 	$(BIN)/nufa schema schemas
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf build site .pytest_cache .ruff_cache .mypy_cache .hypothesis

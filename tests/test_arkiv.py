@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,7 @@ from helpers import (
     write_repo,
 )
 from lxml import etree
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build import targets
 from nufa_cli.publish import arkiv
@@ -64,6 +65,11 @@ def checked_package(folder: Path) -> etree._ElementTree:
         assert texts(obj, "a:sjekksum") == [hashlib.sha256(data).hexdigest()], name
         assert texts(obj, "a:filstørrelse") == [str(len(data))], name
         assert data.startswith(b"%PDF-")
+        xmp = PdfReader(io.BytesIO(data)).xmp_metadata
+        assert xmp is not None, name
+        claims = xmp.stream.get_data().decode("utf-8")  # what format declares: PDF/A-2a
+        assert re.search(r'pdfaid:part(>|=")2', claims) and \
+            re.search(r'pdfaid:conformance(>|=")A', claims), name
         named.append(name)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [*named, arkiv.XML, "arkiv.xsd", arkiv.MARKER])

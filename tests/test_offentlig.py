@@ -42,7 +42,7 @@ from helpers import (
 from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build.orchestrator import build
-from nufa_cli.build.targets import FOLDER, FORMATS
+from nufa_cli.build.targets import FOLDER, SITE_FORMATS
 from nufa_cli.check.validate import check
 from nufa_cli.cli import main
 from nufa_cli.core.output import MANIFEST
@@ -250,7 +250,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_repo(tmp_path_factory.mktemp("offentlig") / "repo", skjermet_repo())
     _, diagnostics = check(root)
     assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
-    build(root, formats=FORMATS, offentlig=True)  # the site's HTML too
+    build(root, formats=SITE_FORMATS, offentlig=True)  # the site's HTML too
     yield root
     mp.undo()
 
@@ -401,7 +401,7 @@ def test_members_packet_holds_what_the_public_one_leaves_out(built: Path) -> Non
 def test_public_files_are_deterministic(built: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    build(built, out=tmp_path / "again", formats=FORMATS, offentlig=True)
+    build(built, out=tmp_path / "again", formats=SITE_FORMATS, offentlig=True)
     for path in public_files(built):
         again = tmp_path / "again" / path.relative_to(built / "build")
         assert again.read_bytes() == path.read_bytes(), path
@@ -427,7 +427,7 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
     assert not (meeting / "toppnotat-5-24.html").exists()
     # the full text of the public documents, as pages of the site
     saksliste = (meeting / "saksliste.html").read_text(encoding="utf-8")
-    assert f"<td><strong>{PUBLIC_TITLE}</strong></td>" in saksliste
+    assert f"<h2 class=\"sak\"><strong>{PUBLIC_TITLE}</strong></h2>" in saksliste
     assert f"Vedlegg 3: Rapport om ****** ({MARK})" in saksliste
     assert '<a class="document" href="toppnotat-8-24.html">' in \
         (meeting / "index.html").read_text(encoding="utf-8")

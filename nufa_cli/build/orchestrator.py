@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
 from nufa_cli.build import targets
-from nufa_cli.build.targets import DEFAULT_FORMATS, FORMATS, NothingToBuild, Target
+from nufa_cli.build.targets import DEFAULT_FORMATS, SITE_FORMATS, NothingToBuild, Target
 from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
 from nufa_cli.build.writer import Manifest, Output, Plan
-from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, has_errors
+from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
 from nufa_cli.core.output import CACHE, check_output_folder, digest
-from nufa_cli.core.root import SOURCE_PATHS
+from nufa_cli.core.root import MEETINGS, SOURCE_PATHS
 from nufa_cli.core.root import template_dirs as root_template_dirs
 from nufa_cli.git.info import last_commit_time
 
@@ -67,6 +67,7 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)  # every file of the build, as recorded
     repository: Repository | None = None  # the sources as loaded; None: an unchanged rebuild
+    elsewhere: list[Diagnostic] = field(default_factory=list)  # errors in meetings not built
 
 
 def source_date_epoch(root: Path) -> int:
@@ -77,6 +78,34 @@ def source_date_epoch(root: Path) -> int:
     if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) < END_EPOCH):
         raise BadSourceDateEpoch(value)
     return int(value)
+
+
+def in_scope(repo: Repository, diagnostics: list[Diagnostic], names: Sequence[str] | None
+             ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(the diagnostics that concern the meetings asked for, the errors in other meetings).
+
+    A build of some meetings reads the files outside meetings/, those meetings, the earlier
+    meetings of their years (numbers run on from them) and the meetings whose referat they
+    attach. An error anywhere else stops `nufa check`, not this build."""
+    if not names:
+        return diagnostics, []
+    asked = {Path(name).name for name in names}
+    needed = set(asked)
+    for meeting in repo.meetings:
+        if meeting.folder in asked:
+            needed |= {a.target for sak in meeting.saker for a in sak.attachments
+                       if a.kind == "referat"}
+    latest = {folder[:4]: folder for folder in sorted(asked)}  # the last one asked, per year
+
+    def concerns(diagnostic: Diagnostic) -> bool:
+        parts = diagnostic.path.split("/")
+        if len(parts) < 2 or parts[0] != MEETINGS:
+            return True
+        folder = parts[1]
+        return folder in needed or folder <= latest.get(folder[:4], "")
+
+    kept = [d for d in diagnostics if concerns(d)]
+    return kept, [d for d in diagnostics if not concerns(d) and d.severity is Severity.ERROR]
 
 
 def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
@@ -123,9 +152,10 @@ def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Pl
 
 
 def outputs_of(repo: Repository) -> list[Output]:
-    """Every file a whole build of repo (the public set too) makes of today's sources, with
-    what it shows: rendered, not converted."""
-    chosen = targets.chosen(None, FORMATS)
+    """Every file a whole build of repo (the public set too) makes of today's sources for
+    nufa site (SITE_FORMATS: the default formats and the HTML of its pages), with what it
+    shows: rendered, not converted."""
+    chosen = targets.chosen(None, SITE_FORMATS)
     pieces = plan(shared_inputs(repo.root, repo), repo, repo.meetings, chosen, offentlig=True)
     return [output for piece in pieces for output in piece.outputs]
 
@@ -204,8 +234,7 @@ class _Lanes:
                                                                  key=lambda f: f[0])])
 
 
-def build(root: Path, meetings: Sequence[str] | None = None,
-          formats: Sequence[str] = DEFAULT_FORMATS,
+def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
     """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
@@ -220,13 +249,14 @@ def build(root: Path, meetings: Sequence[str] | None = None,
         return remembered
     memo = _Memo.before_reading(root, out, request)
 
-    repo, diagnostics = _validated(root, out)
+    repo, diagnostics, elsewhere = _validated(root, out, meetings)
     shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
     pieces = plan(shared, repo, select(repo, meetings), chosen, offentlig)
     writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
     writer.put(convert_all(_stale(pieces, writer), shared, progress))
     result = BuildResult(unchanged=writer.unchanged(), diagnostics=diagnostics,
-                         outputs=list(writer.outputs.values()), repository=repo)
+                         outputs=list(writer.outputs.values()), repository=repo,
+                         elsewhere=elsewhere)
     result.written = writer.commit()
     memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
     return result
@@ -280,17 +310,20 @@ def _recall(root: Path, out: Path, request: str) -> BuildResult | None:
                        outputs=[recorded[name] for name in names])
 
 
-def _validated(root: Path, out: Path) -> tuple[Repository, list[Diagnostic]]:
-    """The sources, loaded and checked; any error stops the build before it writes."""
+def _validated(root: Path, out: Path, meetings: Sequence[str] | None
+               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic]]:
+    """The sources, loaded and checked: (repository, diagnostics of what is built, errors in
+    meetings not built). An error in what is built stops the build before it writes."""
     from nufa_cli.check.validate import check
 
     repo, diagnostics = check(root)
+    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings)
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
     check_output_folder(out, root, [repo.committee.maler])
-    return repo, diagnostics
+    return repo, diagnostics, elsewhere
 
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
+__all__ = ["DEFAULT_FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
            "source_date_epoch"]

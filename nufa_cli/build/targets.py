@@ -23,10 +23,12 @@ from nufa_cli.core.errors import NufaError
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "pdf", "html")  # what --format chooses among; a target's others always come
-# What `nufa build` makes unless --format says otherwise. The HTML is a document's text as a
-# fragment for nufa site's pages (convert/converter.py's html()): the site builds it.
-DEFAULT_FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "odt", "pdf", "html")  # what --format chooses among; a target's others always come
+DEFAULT_FORMATS = ("docx", "pdf")  # without --format: ODT (for editing) only when asked for
+# What nufa site builds and publishes: the default formats, and the HTML of its document pages
+# (a document's text as a fragment, convert/converter.py's html()).
+SITE_FORMATS = (*DEFAULT_FORMATS, "html")
+DOCUMENT = FORMATS  # a document's formats
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
 Stem = Callable[[str, "SakNr | None"], str]  # (meeting folder, sak) -> file name without format
@@ -104,13 +106,13 @@ PACKET = "sakspapirer"
 # In the order the site lists them. The words in `label` are the site's (Norwegian, like
 # every word a document prints).
 TARGETS: tuple[Target, ...] = (
-    Target("innkalling", FORMATS, work.documents, shows=referat_vedlegg, label="Innkalling"),
-    Target("saksliste", FORMATS, work.documents, shows=referat_vedlegg, label="Saksliste"),
+    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling"),
+    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste"),
     Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="Sakspapirer",
            whole_meeting=True),
-    Target("toppnotat", FORMATS, work.documents, stem=toppnotat_stem, shows=cited,
+    Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
            label="Toppnotat sak {nr}: {tittel}"),
-    Target("referat", FORMATS, work.documents, label="Referat"),
+    Target("referat", DOCUMENT, work.documents, label="Referat"),
     # The calendar lists titles, times and the place: made from the public view for both sets.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )
@@ -164,5 +166,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS",
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "SITE_FORMATS", "TARGETS",
            "NothingToBuild", "Target", "UnknownKind", "chosen", "kinds", "named"]

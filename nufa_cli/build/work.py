@@ -82,9 +82,7 @@ class DocumentPiece:
 
     def make(self, converter: Converter | None, output: Output) -> bytes:
         assert converter is not None
-        convert = {"docx": converter.docx, "pdf": converter.pdf,
-                   "html": converter.html}[output.format]
-        return convert(self.job)
+        return converter.convert(self.job, output.format)
 
 
 @dataclass(frozen=True)

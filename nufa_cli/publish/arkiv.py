@@ -1,7 +1,8 @@
 """`nufa arkiv MEETING`: a final meeting's documents handed over to the archive.
 
 The package is build/arkiv/<meeting>/ and the same files as build/arkiv/<meeting>.zip: every
-document of the meeting as PDF/A-2a (the members' variant, and beside it the public one
+document of the meeting as PDF/A-2a (the build's PDFs are PDF/A-2a and PDF/UA-1 in one file,
+convert/converter.py's PDF_STANDARDS: the members' variant, and beside it the public one
 where something is withheld), and arkiv.xml naming each with the Noark 5 metadata it maps
 to (templates/arkiv/arkiv.xsd, shipped in the package, says which element is which).
 
@@ -37,6 +38,7 @@ from pypdf.errors import PdfReadError
 from nufa_cli import __version__
 from nufa_cli.build import targets
 from nufa_cli.build.writer import Output
+from nufa_cli.convert.converter import PDF_STANDARDS
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, has_errors
 from nufa_cli.core.output import OutputError, check_output_folder, replace_folder
@@ -62,7 +64,8 @@ REGISTRERINGSTYPE = {  # M085, per target kind (build/targets.py)
 }
 ARKIVFORMAT = "Arkivformat"  # M700 of the members' variant
 SKJERMET_VARIANT = "Dokument hvor deler av innholdet er skjermet"  # M700 of the public one
-FORMAT = ("fmt/477", "PDF/A-2a - ISO 19005-2:2011")  # M701: PRONOM id, name
+PRONOM = {"a-2a": ("fmt/477", "PDF/A-2a - ISO 19005-2:2011")}  # M701: PRONOM id, name
+FORMAT = next(PRONOM[s] for s in PDF_STANDARDS if s in PRONOM)  # the archive part the PDFs claim
 CHECKSUM = "SHA-256"  # M706
 WHOLE = "Skjerming av hele dokumentet"  # M503
 PARTS = "Skjerming av deler av dokumentet"

@@ -57,7 +57,7 @@ from nufa_cli.render.documents import innkalling
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
 LANG = "nb"  # the pages' language: the documents' (convert/job.py's nb-NO)
-DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"))  # the files to download, as the site names them
+DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the files to download, as named
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -393,11 +393,12 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
 
     The build's result says what today's sources make, so nothing is rendered twice; the
     repository is loaded once (by the build, or here when the build had nothing to do)."""
-    from nufa_cli.build.orchestrator import FORMATS, build
+    from nufa_cli.build.orchestrator import build
+    from nufa_cli.build.targets import SITE_FORMATS
     from nufa_cli.check.validate import check
     from nufa_cli.core.errors import InvalidSources
 
-    result = build(root, formats=FORMATS, progress=progress, offentlig=True) \
+    result = build(root, formats=SITE_FORMATS, progress=progress, offentlig=True) \
         if build_first else None
     repo = result.repository if result else None
     if repo is None:

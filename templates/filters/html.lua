@@ -62,7 +62,7 @@ local blocks = {
 -- User Markdown may carry attributes ({.class style="..."}): in a browser a class of the
 -- site's style sheet or a style could hide or move text. Only the classes the site styles
 -- stay, and an image's size.
-local KEPT_CLASSES = { docheader = true, innslag = true }
+local KEPT_CLASSES = { docheader = true, innslag = true, sak = true }
 local KEPT_ATTRIBUTES = { Image = { width = true, height = true } }
 
 local function clean(element)
