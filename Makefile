@@ -48,6 +48,11 @@ bench: $(STAMP) ## Time check and build on the sample and on a generated archive
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change
 	$(BIN)/python tests/refresh_golden.py
 
+.PHONY: axe
+axe: $(STAMP) ## Build the site and run axe-core on every page (needs chromium; npm ci in tools/axe/)
+	$(BIN)/nufa site
+	$(BIN)/python tools/axe/axe_site.py build/site
+
 .PHONY: docs
 docs: $(STAMP) ## Build the user documentation (docs/) into site/ with mkdocs-material
 	$(BIN)/mkdocs build --strict

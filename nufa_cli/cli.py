@@ -143,6 +143,7 @@ class DocFormat(StrEnum):
     docx = "docx"
     odt = "odt"
     pdf = "pdf"
+    html = "html"
 
 
 @app.command()
@@ -151,8 +152,9 @@ def build(
         metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", metavar="docx|pdf",
-        help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", metavar="docx|odt|pdf|html",
+        help="Only this format (repeatable; default: docx and pdf; html is the text of nufa "
+        "site's pages).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", metavar="KIND",
         help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
@@ -545,6 +547,29 @@ def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     from nufa_cli.edit.scaffold import new_referat
 
     _report(new_referat(_root(path), meeting))
+
+
+# -- arkiv: the handover of a final meeting to the archive ---------------------------------
+@app.command("arkiv")
+def arkiv_command(
+    meeting: MeetingArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder of the packages (default: build/arkiv/ in the repository).")] = None,
+    path: RepoOption = None,
+) -> None:
+    """Hand a final meeting over to the archive: its PDF/A documents and arkiv.xml (Noark 5)."""
+    from nufa_cli.publish.arkiv import package
+
+    with _progress() as report:
+        result = package(_root(path), meeting, out, progress=report)
+    for diagnostic in result.diagnostics:
+        typer.echo(diagnostic.text(), err=True)
+    for written in result.built:
+        typer.echo(f"wrote {_shown(written)}")
+    documents = sum(len(r.files) for r in result.registrations)
+    typer.echo(f"Wrote {_shown(result.folder)}/: {len(result.registrations)} document(s) in "
+               f"{documents} PDF file(s), with arkiv.xml and its schema arkiv.xsd.")
+    typer.echo(f"Wrote {_shown(result.zip)} (sha256 {result.zip_sha256}).")
 
 
 # --- end of commands ---

@@ -11,11 +11,15 @@ git_repo() make and change git repositories: no test module has its own.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
@@ -445,3 +449,32 @@ class SampleBuild:
     root: Path  # a copy of the built repository (sources and build/): read it, never write
     result: BuildResult  # what the cold build returned
     work: Path  # where it was built: warm_sample puts the copy back there
+
+
+def tiny_png() -> bytes:
+    """A 2x2 red PNG, written by hand so the test needs no image library."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def axe_site() -> ModuleType:
+    """tools/axe/axe_site.py: axe-core in the system's Chromium (it finds both, or says why not)."""
+    if "axe_site" in sys.modules:
+        return sys.modules["axe_site"]
+    spec = importlib.util.spec_from_file_location("axe_site", PROJECT / "tools" / "axe" / "axe_site.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["axe_site"] = module  # its dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module

@@ -24,6 +24,7 @@ from helpers import (
     TOPPNOTAT_MD,
     FileContent,
     Nufa,
+    axe_site,
     replace_once,
     tree_hashes,
     valid_repo,
@@ -36,7 +37,7 @@ from nufa_cli.publish.site import MARKER, SiteFolderTaken, generate, markdown_ht
 from nufa_cli.render.documents import innkalling
 
 SAMPLE = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = axe_site().chromium()  # the system's Chromium, as the axe test finds it (or None)
 XSS = "<script>alert(1)</script>"
 Files = dict[str, FileContent]
 
@@ -430,7 +431,7 @@ def test_command_writes_the_site_from_built_documents(
 
 def chromium(url: str, profile: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--disable-background-networking", "--disable-component-update", "--no-first-run",
          "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
          "--virtual-time-budget=2000", "--dump-dom", url],
@@ -440,8 +441,8 @@ def chromium(url: str, profile: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def browser_profile(tmp_path: Path) -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium not installed: apt-get install chromium")
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed: apt-get install chromium (or set CHROMIUM)")
     profile = tmp_path / "chromium-profile"
     profile.mkdir()
     yield profile

@@ -128,7 +128,8 @@ def test_the_site_renders_each_page_once(make_repo: Callable[[Files], Path],
     counted = Counted(monkeypatch)
     written, site = publish(root)
     assert counted.take() == (pages, 1)
-    assert len(written) == 2 * 2 * documents + 3 * len(repo.meetings)  # DOCX, PDF; packets; .ics
+    # DOCX, PDF and the site's HTML; packets; .ics
+    assert len(written) == 2 * 3 * documents + 3 * len(repo.meetings)
     assert site.withheld == [] and site.stale == [] and site.unbuilt == []
     published = sorted(site.files)
 

@@ -170,7 +170,8 @@ def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachmen
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
         assert attachment.skjermet
-        tittel = marking(attachment.skjermet)
+        shown = marking(attachment.skjermet)  # after its offentlig_tittel, as the saksliste has it
+        tittel = f"{attachment.tittel} ({shown})" if attachment.tittel else shown
     heading = f"Vedlegg {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":

@@ -23,8 +23,11 @@ from nufa_cli.core.errors import NufaError
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "odt", "pdf")  # what --format chooses among; a target's other formats always come
+FORMATS = ("docx", "odt", "pdf", "html")  # what --format chooses among; a target's others always come
 DEFAULT_FORMATS = ("docx", "pdf")  # without --format: ODT (for editing) only when asked for
+# What nufa site builds and publishes: the default formats, and the HTML of its document pages
+# (a document's text as a fragment, convert/converter.py's html()).
+SITE_FORMATS = (*DEFAULT_FORMATS, "html")
 DOCUMENT = FORMATS  # a document's formats
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
@@ -110,7 +113,7 @@ TARGETS: tuple[Target, ...] = (
     Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
            label="Toppnotat sak {nr}: {tittel}"),
     Target("referat", DOCUMENT, work.documents, label="Referat"),
-    # The calendar lists titles, times and the place, which the public view keeps.
+    # The calendar lists titles, times and the place: made from the public view for both sets.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )
 
@@ -163,5 +166,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild",
-           "Target", "UnknownKind", "chosen", "kinds", "named"]
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "SITE_FORMATS", "TARGETS",
+           "NothingToBuild", "Target", "UnknownKind", "chosen", "kinds", "named"]

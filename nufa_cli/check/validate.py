@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from nufa_cli.check import glyphs
+from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.images import resolve_image
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -329,36 +328,6 @@ def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     return (note.body, note.body_line) if note else ("", 0)
 
 
-def skjerming(repo: Repository) -> Iterator[Diagnostic]:
-    """`skjermet:` withholds a sak, toppnotat or vedlegg from the public: it names the legal
-    basis, which the documents print. An empty one would withhold nothing, silently."""
-    for meeting in repo.meetings:
-        for sak in meeting.saker:
-            places = [(meeting.source, (*sak.at, "skjermet"))]
-            if sak.toppnotat:
-                places.append((sak.toppnotat.source, ("skjermet",)))
-            places += [(source, (*at, "skjermet")) for _, source, at in sak.declared_vedlegg]
-            for source, at in places:
-                if source.doc is None or at not in source.doc.keys:
-                    continue
-                value = _value(source.doc.data, at)
-                if value is None or not str(value).strip():
-                    yield source.diagnostic(at, "skjermet-empty",
-                              "'skjermet' has no legal basis, so nothing is withheld",
-                              "write the provision, e.g. 'skjermet: offl. § 14', or remove the key")
-                elif "§" not in str(value):
-                    yield source.diagnostic(at, "skjermet-basis",
-                              f"skjermet '{value}' names no provision: the documents print it as "
-                              "the legal basis", "write it as e.g. 'offl. § 14' or "
-                              "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
-
-
-def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
-    for step in at:
-        data = data[step]  # at is a path the YAML holds
-    return data
-
-
 def _referat_body(path: Path) -> str:
     from nufa_cli.sources.reader import read_text, split_front_matter
 
@@ -367,7 +336,8 @@ def _referat_body(path: Path) -> str:
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies, printable, skjerming)
+                           markdown_bodies, printable, offentlighet.skjerming,
+                           offentlighet.offentlig_tittel)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

@@ -1,10 +1,11 @@
-"""Markdown to DOCX, ODT and PDF.
+"""Markdown to DOCX, ODT, PDF and HTML.
 
-One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
+One `pandoc lua` worker per Converter reads the Markdown and writes DOCX, ODT, typst or HTML
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
 into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
 nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
-DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
+DOCX, filters/html.lua for the HTML fragment nufa site lays out in its pages,
+filters/common.lua for all of them. templates/MARKDOWN.md lists the Markdown the templates
 may use.
 
 ODT (for further editing in ODF, as the state's rules for publishing ask) is pandoc's odt
@@ -16,6 +17,7 @@ Same Job and epoch give the same bytes, in every format.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tempfile
@@ -58,7 +60,7 @@ READER = "markdown" + "".join(
 # PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
 # 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
 PDF_STANDARDS: tuple[PDFStandard, ...] = ("a-2a", "ua-1")
-FORMATS = ("docx", "odt", "pdf")  # what convert() writes
+FORMATS = ("docx", "odt", "pdf", "html")  # what convert() writes
 ACCESSIBLE_ONLY: tuple[PDFStandard, ...] = ("ua-1",)  # a packet with PDF pages that are no PDF/A
 
 TEMPLATE_FILES = (
@@ -69,6 +71,7 @@ TEMPLATE_FILES = (
     "filters/docx.lua",
     "filters/odt.lua",
     "filters/typst.lua",
+    "filters/html.lua",
 )
 
 
@@ -191,7 +194,7 @@ class Converter:
 
     def convert(self, job: Job, fmt: str) -> bytes:
         """The job in one of FORMATS."""
-        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
+        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf, "html": self.html}[fmt](job)
 
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
@@ -217,6 +220,12 @@ class Converter:
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
         return pdf
+
+    def html(self, job: Job) -> bytes:
+        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
+        its images inline as data: addresses, so a page loads nothing from elsewhere."""
+        images = self._read(job, "HTML")
+        return self._write(job, "HTML", images, [], meta={}, variables={})
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
@@ -272,14 +281,12 @@ class Converter:
         checked = []
         for src, path in images.items():
             relative = path.relative_to(root).as_posix()
-            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key.
-            checked.append(
-                {
-                    "src": src,
-                    "path": "/" + relative if fmt == "PDF" else relative,
-                    "mime": IMAGE_TYPES[path.suffix.lower()],
-                }
-            )
+            mime = IMAGE_TYPES[path.suffix.lower()]
+            # typst reads "/x.png" from its root; the DOCX and ODT writers take the media bag
+            # key; an HTML page carries the image itself.
+            where = "/" + relative if fmt == "PDF" else relative if fmt != "HTML" else \
+                f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            checked.append({"src": src, "path": where, "mime": mime})
         request = {
             "op": "write",
             "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
@@ -313,7 +320,7 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "odt", "typst")
+                    for name in ("common", "docx", "odt", "typst", "html")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
                 "odt_template": self._files["nufa.opendocument"].read_text(encoding="utf-8"),

@@ -42,7 +42,7 @@ from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
 from nufa_cli.sources.schemacheck import check
 
-_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
+_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "offentlig_tittel")
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
@@ -247,7 +247,7 @@ class _Loader:
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
             for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet",
-                        "vedlegg", "innslag"):
+                        "offentlig_tittel", "vedlegg", "innslag"):
                 if getattr(rad, key) not in (None, []):  # lists default to empty
                     self.report(source, (*at, key), "row-without-sak",
                                 f"'{key}' belongs to a sak, but this row has no 'sak:'",
@@ -287,7 +287,7 @@ class _Loader:
         sak = Sak(nr, fields["tittel"] or "", fields["type"], fields["beskrivelse"],
                   fields["forslag_til_vedtak"], note.meta.sakseier if note else None,
                   note.meta.saksbehandler if note else None, fields["skjermet"], note, day, dato,
-                  start, at)
+                  start, at, offentlig_tittel=fields["offentlig_tittel"])
         if rad.vedlegg:
             sak.declared_vedlegg = [(v, source, (*at, "vedlegg", i)) for i, v in enumerate(vedlegg)]
         elif note:

@@ -41,8 +41,10 @@ def number_attachments(repo: Repository) -> list[Diagnostic]:
         for sak in meeting.saker:
             items: list[Attachment] = []
             if sak.toppnotat:
+                public = f"Toppnotat {sak.offentlig_tittel}" if sak.offentlig_tittel else None
                 items.append(Attachment("", f"Toppnotat {sak.tittel}", "toppnotat",
-                                        sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet))
+                                        sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet,
+                                        public))
             for vedlegg, source, at in sak.declared_vedlegg:
                 item = _attachment(repo, meeting, vedlegg, source, at, problems)
                 if item:
@@ -80,7 +82,8 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                 "name a meeting folder (its first day, YYYY-MM-DD) that has a referat"))
             return None
         title = vedlegg.tittel or f"Referat {repo.committee.kortnavn} {target.date_range}"
-        return Attachment("", title, "referat", target.folder, vedlegg.skjermet)
+        return Attachment("", title, "referat", target.folder, vedlegg.skjermet,
+                          vedlegg.offentlig_tittel)
     if vedlegg.url is not None:
         if not vedlegg.url.startswith("https://") or len(vedlegg.url) <= len("https://"):
             problems.append(source.diagnostic(
@@ -88,7 +91,7 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                 "write the full address, starting with https://"))
             return None
         return Attachment("", vedlegg.tittel or vedlegg.url, "url", vedlegg.url,
-                          vedlegg.skjermet)
+                          vedlegg.skjermet, vedlegg.offentlig_tittel)
     path, why = inside(meeting.path, vedlegg.fil or "")
     if path is None:
         problems.append(source.diagnostic(where, "vedlegg-path",
@@ -101,4 +104,5 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
             f"vedlegg fil '{vedlegg.fil}' does not exist in {meeting.folder}",
             f"add the file at {rel}, or correct the path"))
         return None
-    return Attachment("", vedlegg.tittel or path.name, "fil", rel, vedlegg.skjermet)
+    return Attachment("", vedlegg.tittel or path.name, "fil", rel, vedlegg.skjermet,
+                      vedlegg.offentlig_tittel)

@@ -99,6 +99,7 @@ class Attachment:
     kind: str  # toppnotat | referat | fil | url; unntatt: withheld in offentlig.public_view
     target: str  # meeting folder, path in the meeting folder, or address
     skjermet: str | None = None
+    offentlig_tittel: str | None = None  # the title the public view prints when it is withheld
 
 
 @dataclass
@@ -117,6 +118,7 @@ class Sak:
     tid: dt.time | None
     at: Path_  # where the row stands in agenda.yaml
     attachments: list[Attachment] = field(default_factory=list)
+    offentlig_tittel: str | None = None  # the title the public view prints for a skjermet sak
     # (vedlegg, file it is declared in, where in that file), numbered once all meetings are known
     declared_vedlegg: list[tuple[VedleggDecl, Source, Path_]] = field(default_factory=list)
 

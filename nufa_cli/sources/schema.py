@@ -55,6 +55,11 @@ Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
 ]
+OffentligTittel = Annotated[
+    str,
+    Field(min_length=1, description="The title the public documents print for a skjermet sak "
+          'or vedlegg, the withheld words written as ******, e.g. "Klage fra ****** på vedtak"'),
+]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
 
 
@@ -113,6 +118,7 @@ class Vedlegg(_Strict):
     url: str | None = Field(None, description="https address")
     tittel: Tekst | None = None
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Vedlegg:
@@ -142,6 +148,7 @@ class Rad(_Strict):
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
     innslag: list[Innslag] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
 
 class Dag(_Strict):
@@ -188,6 +195,7 @@ class ToppnotatMeta(_Strict):
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
 
 # --- referat front matter --------------------------------------------------------
