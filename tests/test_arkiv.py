@@ -27,9 +27,9 @@ from helpers import (
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    Nufa,
     copy_sample,
     replace_once,
-    run_nufa,
     valid_repo,
     write_repo,
 )
@@ -38,6 +38,8 @@ from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build import targets
 from nufa_cli.publish import arkiv
+
+pytestmark = pytest.mark.render  # builds the meetings it archives
 
 XSD = PROJECT / "templates" / "arkiv" / "arkiv.xsd"
 NS = {"a": arkiv.NAMESPACE}
@@ -92,7 +94,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_arkiv_of_the_sample_meeting(sample: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    code, out, _ = run_nufa(monkeypatch, capsys, "arkiv", "2024-01-24", cwd=sample)
+    code, out, _ = Nufa(monkeypatch, capsys)("arkiv", "2024-01-24", cwd=sample)
     assert code == 0, out
     folder = sample / "build" / "arkiv" / "2024-01-24"
     lines = out.splitlines()
@@ -143,7 +145,7 @@ def test_the_same_sources_give_the_same_zip(sample: Path, tmp_path: Path,
 def test_a_meeting_without_its_final_referat_is_refused(
         sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     before = sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*"))
-    code, out, err = run_nufa(monkeypatch, capsys, "arkiv", "2024-04-24", cwd=sample)
+    code, out, err = Nufa(monkeypatch, capsys)("arkiv", "2024-04-24", cwd=sample)
     assert (code, out) == (1, "")
     assert err.endswith("error: meeting 2024-04-24 has no referat yet; the archive takes a "
                         "meeting with its final referat: write meetings/2024-04-24/referat.md "
@@ -153,7 +155,7 @@ def test_a_meeting_without_its_final_referat_is_refused(
 
 def test_an_unknown_meeting_is_a_usage_error(sample: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_nufa(monkeypatch, capsys, "arkiv", "2024-02-30", cwd=sample)
+    code, _, err = Nufa(monkeypatch, capsys)("arkiv", "2024-02-30", cwd=sample)
     assert code == 2 and "no meeting '2024-02-30'" in err
 
 
@@ -171,7 +173,7 @@ def test_a_draft_is_refused(make_repo: Callable[[Files], Path], monkeypatch: pyt
     files[path] = replace_once({AGENDA2: AGENDA2_YAML, REFERAT1: REFERAT1_MD}[path], old, new)
     root = make_repo(files)
     meeting = path.split("/")[1]
-    code, out, err = run_nufa(monkeypatch, capsys, "arkiv", meeting, cwd=root)
+    code, out, err = Nufa(monkeypatch, capsys)("arkiv", meeting, cwd=root)
     assert (code, out) == (1, "")
     assert message in err
     assert not (root / "build").exists()  # refused before anything was built

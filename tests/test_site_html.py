@@ -37,6 +37,8 @@ from pypdf import PdfWriter
 
 from nufa_cli.publish.site import publish
 
+pytestmark = pytest.mark.render  # builds the site's HTML with pandoc
+
 GOLDEN = PROJECT / "tests" / "golden"
 
 
