@@ -326,14 +326,20 @@ def sak(
     path: RepoOption = None,
 ) -> None:
     """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
-    from nufa_cli.model.history import case_history, describe
-    from nufa_cli.model.objects import SakNr
+    from nufa_cli.model.history import case_history, describe, find_number
 
-    nr = SakNr.parse(number)
-    if nr is None:
-        raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
-                                 param_hint="N/YY")
-    typer.echo(describe(case_history(_checked_repo(path), nr)))
+    repo = _checked_repo(path)
+    numbering = repo.committee.numbering
+    found = find_number(repo, number)
+    if found is None:
+        example = "7/24" if numbering.format == "{n}/{yy}" else numbering.example()
+        raise typer.BadParameter(f"'{number}' is not a sak number; write "
+                                 f"{numbering.describe()}, e.g. {example}", param_hint="N/YY")
+    if len(found) > 1:
+        raise typer.BadParameter(f"'{number}' is a sak of several meetings "
+                                 f"({', '.join(nr.meeting or str(nr.year) for nr in found)}); "
+                                 "see nufa list", param_hint="N/YY")
+    typer.echo(describe(case_history(repo, found[0]), repo.committee.lang))
 
 
 class ListFormat(StrEnum):
@@ -369,9 +375,9 @@ def list_saker(
     elif sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(history.as_rich(cases))
+        Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(history.as_text(cases))
+        typer.echo(history.as_text(cases, repo.committee.lang))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
     from nufa_cli.build.orchestrator import BuildResult
+    from nufa_cli.model.objects import Meeting
+    from nufa_cli.render.documents.document import Document
 
 M1 = "meetings/2024-01-24"
 M2 = "meetings/2024-04-24"
@@ -478,3 +480,8 @@ def axe_site() -> ModuleType:
     sys.modules["axe_site"] = module  # its dataclasses look their module up while defined
     spec.loader.exec_module(module)
     return module
+def stem(meeting: Meeting, doc: Document) -> str:
+    """The name build gives a rendered document's files, without the format: toppnotat-12-24."""
+    from nufa_cli.build import targets
+
+    return targets.named(doc.kind).stem_of(meeting.folder, doc.sak)

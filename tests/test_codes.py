@@ -170,7 +170,7 @@ def test_edit_policies_of_the_codes_edits_depend_on() -> None:
     assert having(Edit.REFUSE) == {
         "yaml-syntax", "yaml-alias", "yaml-key", "duplicate-key", "front-matter", "encoding",
         "unreadable", "binary-file", "file-too-large", "file-missing", "toppnotat-path",
-        "toppnotat-missing", "toppnotat-reused"}
+        "toppnotat-missing", "toppnotat-reused", "numbering-format"}
     assert all(c.severity is Severity.ERROR for c in codes.CODES if c.edit is not Edit.PROCEED)
 
 

@@ -567,7 +567,8 @@ def test_own_templates_replace_builtin_ones_file_by_file(tmp_path: Path, root: P
     own = tmp_path / "maler"
     own.mkdir()
     typ = (TEMPLATES / "nufa.typ").read_text()
-    (own / "nufa.typ").write_text(typ.replace("Side #current av #total", "Egen side #current"))
+    (own / "nufa.typ").write_text(typ.replace("nufa-page-label(current, total)",
+                                              "[Egen side #current]"))
     with Converter([own, TEMPLATES], EPOCH) as conv:
         assert "Egen side 1" in pdf_text(conv.pdf(job(root, "Tekst.")))
         assert "NUMPAGES" in docx_parts(conv.docx(job(root, "Tekst.")))["word/footer1.xml"]

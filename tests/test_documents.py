@@ -27,7 +27,7 @@ from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import READER, Converter, Job
 from nufa_cli.core.errors import has_errors
 from nufa_cli.core.root import builtin_templates
-from nufa_cli.model.attendance import attendance, days_label
+from nufa_cli.model.attendance import attendance
 from nufa_cli.render import mdtext
 from nufa_cli.render.documents import meeting_documents
 from nufa_cli.render.documents.innkalling import agenda_lines
@@ -179,8 +179,8 @@ def test_attendance_per_day() -> None:
     assert by_id["jim-j-yang"] == ((2,), (1,))
     assert by_id["hans-lowe-larsen"] == ((1, 2), ())
     assert attendance(repo.meeting("2024-04-24")) is None
-    assert days_label((2, 1, 3)) == "(dag 1, 2 og 3)"
-    assert days_label(()) == ""
+    assert repo.committee.lang.days_label((2, 1, 3)) == "(dag 1, 2 og 3)"
+    assert repo.committee.lang.days_label(()) == ""
 
 
 def test_slutt_row_at_its_time() -> None:

@@ -74,14 +74,14 @@ def test_sample_7_24_vedtak_from_january_referat_and_later_treatment_by_14_24() 
 
 def test_sample_toppnotat_14_24_resolves_its_earlier_treatments() -> None:
     repo, _ = check(SAMPLE)
-    _, sak = repo.find_sak(nr("14/24")) or (None, None)
-    assert sak is not None and sak.toppnotat is not None
+    meeting, sak = repo.find_sak(nr("14/24")) or (None, None)
+    assert meeting is not None and sak is not None and sak.toppnotat is not None
     own, other = sak.toppnotat.meta.tidligere_behandlinger
     case = case_history(repo, nr("7/24"))
-    assert resolve_earlier(repo, own) == (case.tittel, case.vedtak)
-    assert earlier_date(repo, own) == dt.date(2024, 1, 24)
-    assert resolve_earlier(repo, other) == (other.tittel, other.vedtak)
-    assert earlier_date(repo, other) == dt.date(2023, 12, 14)  # written in the entry
+    assert resolve_earlier(repo, own, meeting) == (case.tittel, case.vedtak)
+    assert earlier_date(repo, own, meeting) == dt.date(2024, 1, 24)
+    assert resolve_earlier(repo, other, meeting) == (other.tittel, other.vedtak)
+    assert earlier_date(repo, other, meeting) == dt.date(2023, 12, 14)  # written in the entry
 
 
 def test_sample_list_shortens_vedtak_in_the_table(nufa: Nufa) -> None:
@@ -138,13 +138,14 @@ def test_only_later_saker_of_this_committee_count(make_repo: Callable[[Files], P
 
 def test_resolve_earlier_prefers_what_the_entry_says(root: Path) -> None:
     repo, _ = check(root)
+    citing = repo.meetings[-1]
     given = Behandling(utvalg="NUFA", sak="2/24", tittel="Kort tittel")
-    assert resolve_earlier(repo, given) == ("Kort tittel", "NUFA tar saken til orientering.")
-    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="2/24")) == (
+    assert resolve_earlier(repo, given, citing) == ("Kort tittel", "NUFA tar saken til orientering.")
+    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="2/24"), citing) == (
         "Orientering fra Helsedirektoratet", "NUFA tar saken til orientering.")
-    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="5/24")) == (
+    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="5/24"), citing) == (
         "Digitalisering av Den offentlige tannhelsetjenesten", None)
-    assert resolve_earlier(repo, Behandling(utvalg="NUIT", sak="2/24")) == (None, None)
+    assert resolve_earlier(repo, Behandling(utvalg="NUIT", sak="2/24"), citing) == (None, None)
 
 
 def test_select_filters(root: Path) -> None:

@@ -294,8 +294,8 @@ def test_own_templates_take_effect_and_the_rest_falls_back(make_repo: MakeRepo) 
     typ = (TEMPLATES / "nufa.typ").read_text(encoding="utf-8")
     tree = committee("maler: maler")
     tree["maler/toppnotat.md.j2"] = toppnotat.replace(
-        "}} Forslag til vedtak\n", "}} Sekretariatets forslag til vedtak\n", 1)
-    tree["maler/nufa.typ"] = typ.replace("[Side #current av #total]", "[Egen side #current]", 1)
+        '}} {{ t("forslag_til_vedtak") | md }}\n', "}} Sekretariatets forslag til vedtak\n", 1)
+    tree["maler/nufa.typ"] = typ.replace("nufa-page-label(current, total)", "[Egen side #current]", 1)
     tree["maler/reference.docx"] = _edit_reference("word/header1.xml", lambda xml: xml.replace(
         "<w:r><w:t xml:space=\"preserve\">NUFA-HEADER",
         "<w:r><w:t xml:space=\"preserve\">Egen mal: </w:t></w:r><w:r><w:t xml:space=\"preserve\">"
@@ -356,7 +356,8 @@ def test_changing_the_look_rebuilds(make_repo: MakeRepo) -> None:
     (root / "nufa.yaml").write_text(NUFA_YAML + "maler: maler\nlogo_alt: Logo\nfont: Carlito\n")
     assert built() == ["innkalling.docx", "innkalling.pdf"]
     typ = (TEMPLATES / "nufa.typ").read_text(encoding="utf-8")  # a new file in maler
-    (root / "maler" / "nufa.typ").write_text(typ.replace("Side #current", "Egen side #current"))
+    own = typ.replace("nufa-page-label(current, total)", "[Egen side #current]")
+    (root / "maler" / "nufa.typ").write_text(own)
     assert built() == ["innkalling.docx", "innkalling.pdf"]
     assert "Egen side 1" in pdf_pages(out / "innkalling.pdf")[0]
 

@@ -529,15 +529,14 @@ def test_new_sak_goes_past_a_schema_error_on_a_file_that_loaded(september: Path,
 
 def test_new_sak_refuses_a_schema_error_that_dropped_its_file(september: Path, nufa: Nufa) -> None:
     path = september / SEPTEMBER / "agenda.yaml"
-    path.write_text(re.sub(r"(?m)^sted: .*\n", "", path.read_text(encoding="utf-8")),
+    path.write_text(re.sub(r"(?m)^status: \w+$", "status: ferdig", path.read_text(encoding="utf-8")),
                     encoding="utf-8")
     before = tree_hashes(september)
 
     result = nufa("new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting", cwd=september)
 
     assert (result.code, result.out) == (1, "")
-    assert result.err.startswith(f"{SEPTEMBER}/agenda.yaml:2:1: error[missing-field]: missing "
-                                 "required key 'sted'")
+    assert result.err.startswith(f"{SEPTEMBER}/agenda.yaml:3:9: error[invalid-value]: status:")
     assert result.err.endswith("error: 1 error(s) in the sources make this change unsafe; nothing "
                                "was changed. Fix them first (nufa check shows them all)\n")
     assert tree_hashes(september) == before

@@ -31,7 +31,7 @@ def notice(target: Target, planning: work.Planning, view: work.View, meeting: Me
                                       digest("notice", text)) for fmt in formats), text)
 
 
-NOTICE = Target("notice", ("pdf",), notice, label="Notice")
+NOTICE = Target("notice", ("pdf",), notice, label="møter")  # a text of the catalogue: "Møter"
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_a_new_kind_is_one_declaration(with_notice: Target, make_repo: Callable[
     code, out, err = Nufa(monkeypatch, capsys)("site", "--no-build")
     assert code == 0, err
     page = (root / "build" / "site" / "2024-04-24" / "index.html").read_text(encoding="utf-8")
-    assert '<span class="document">Notice</span>' in page
+    assert '<span class="document">Møter</span>' in page
     assert '<a href="notice.pdf">PDF</a>' in page
     assert (root / "build" / "site" / "2024-04-24" / "notice.pdf").read_bytes() == \
         (root / "build" / "2024-04-24" / "offentlig" / "notice.pdf").read_bytes()

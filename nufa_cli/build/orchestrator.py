@@ -146,7 +146,9 @@ def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Pl
     from nufa_cli.render.renderer import Renderer
 
     template_dirs = tuple(root_template_dirs(repo.committee.maler))
-    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
+    texts = repo.committee.lang
+    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt,
+                           "page_texts": [texts("utkast"), texts("side_av")]}
     return Planning(root, Renderer(repo, cache=cache), source_date_epoch(root), template_dirs,
                     look, digest(template_fingerprint(template_dirs), json.dumps(look)))
 

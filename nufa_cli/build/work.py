@@ -47,6 +47,7 @@ class CommitteeLook(TypedDict):
 
     font: str | None
     logo_alt: str
+    page_texts: list[str]  # the draft mark and the page label (convert/look.PageTexts)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def documents(target: Target, planning: Planning, view: View, meeting: Meeting,
     meeting folder's files it may embed."""
     for doc in planning.documents(view, target.kind, meeting):
         job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                  resource_root=doc.resource_root, draft=doc.draft,
+                  resource_root=doc.resource_root, draft=doc.draft, lang=meeting.lang.tag,
                   footer_note=planning.note(meeting))
         inputs = (str(planning.epoch), planning.templates_key, planning.resources(meeting.path),
                   job_key(job, planning.root))
@@ -237,13 +238,15 @@ def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
     """Every page traces back to git: the sources' revision and the build date. Without git
     or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
     reproducible), so the note is left empty."""
+    texts = meeting.lang
     built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
     stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
     if stamp is None:
         dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return f"Bygget {built}" if dated else ""
+        return texts("bygget", dato=built) if dated else ""
     commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
+    version = texts("med_endringer", versjon=commit) if dirty else commit
+    return texts("versjon_bygget", versjon=version, dato=built)
 
 
 def resources_fingerprint(folder: Path) -> str:

@@ -34,7 +34,7 @@ import typst
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
-from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
+from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
@@ -80,13 +80,15 @@ _UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
 _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
-_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
+_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE|PAGE-BEFORE|PAGE-BETWEEN|PAGE-AFTER)")
 _DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
-# Bold red "UTKAST" before the title in the header, and Word's own kind of text
-# watermark (a VML text path behind the page); both live in the header part.
+# Bold red draft mark ("UTKAST", the catalogue's `utkast`: _DRAFT_LABEL) before the title in
+# the header, and Word's own kind of text watermark (a VML text path behind the page); both
+# live in the header part.
+_DRAFT_LABEL = "\x00draft\x00"
 _DOCX_DRAFT = (
     '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/></w:rPr>'
-    '<w:t xml:space="preserve">UTKAST  </w:t></w:r>'
+    f'<w:t xml:space="preserve">{_DRAFT_LABEL}  </w:t></w:r>'
     '<w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
     ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
     '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
@@ -103,7 +105,7 @@ _DOCX_DRAFT = (
     "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
     'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9"'
     ' stroked="f"><v:fill opacity=".6"/><v:textpath style="font-family:&quot;Carlito&quot;;'
-    'font-size:1pt;font-weight:bold" string="UTKAST"/></v:shape></w:pict></w:r>'
+    f'font-size:1pt;font-weight:bold" string="{_DRAFT_LABEL}"/></v:shape></w:pict></w:r>'
 )
 
 
@@ -124,12 +126,14 @@ class Converter:
 
     def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
                  font: str | None = None, logo_alt: str = "Logo",
-                 sources: dict[Job, bytes] | None = None) -> None:
+                 sources: dict[Job, bytes] | None = None,
+                 page_texts: Sequence[str] | None = None) -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
         that has it; fonts from every folder's fonts/. font: a family from those fonts
         that replaces the templates' own; logo_alt: the alt text of a logo.png there;
-        sources: typst written for jobs, shared between converters (packet.py reuses them)."""
+        sources: typst written for jobs, shared between converters (packet.py reuses them);
+        page_texts: the draft mark and the page label (look.PageTexts), by default bokmål's."""
         folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
             Path(folder) for folder in templates_dir
         ]
@@ -149,7 +153,9 @@ class Converter:
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
         self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
         try:
-            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
+            texts = PageTexts(*page_texts) if page_texts else None
+            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt,
+                                   texts=texts)
         except ValueError as error:
             raise ConvertError(str(error)) from error
         self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
@@ -356,11 +362,17 @@ def _xml_text(text: str) -> str:
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     """Fill the header/footer placeholders and the document properties (docxprops.py), add
     the committee's logo and font; rewrite the zip reproducibly."""
+    before, between, after = look.texts.page_parts()
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
         "NUFA-FOOTER-NOTE": _xml_text(job.footer_note),
+        "NUFA-PAGE-BEFORE": xml_escape(xml_plain(before + "x"))[:-1],  # keeps its spaces
+        "NUFA-PAGE-BETWEEN": xml_escape(xml_plain("x" + between + "x"))[1:-1],
+        "NUFA-PAGE-AFTER": xml_escape(xml_plain("x" + after))[1:],
     }
+    draft = _DOCX_DRAFT.replace(_DRAFT_LABEL, xml_escape(xml_plain(look.texts.draft),
+                                                         {'"': "&quot;"}))
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     if look.logo is not None:  # before the placeholders are filled: NUFA-HEADER marks its place
@@ -372,7 +384,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     for name, content in parts.items():
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = content.decode("utf-8")
-            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, _DOCX_DRAFT if job.draft else "")
+            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, draft if job.draft else "")
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")

@@ -24,20 +24,21 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
+from nufa_cli.core.lang import Catalogue
 from nufa_cli.model.objects import Attachment, Meeting, ReferatSection, Repository, Sak
 from nufa_cli.sources.markdown import escape
 
 WITHHELD = "unntatt"  # Attachment.kind of a vedlegg the public view keeps only the number of
 
 
-def marking(basis: str) -> str:
+def marking(basis: str, texts: Catalogue) -> str:
     """What Norwegian agencies print on withheld content: "Unntatt offentlighet, offl. § 14"."""
-    return f"Unntatt offentlighet, {' '.join(basis.split())}"
+    return texts.marking(basis)
 
 
-def marking_markdown(basis: str | None) -> str:
+def marking_markdown(basis: str | None, texts: Catalogue) -> str:
     """The marking as pandoc Markdown (the templates' `unntatt` filter); "" for None."""
-    return escape(marking(basis)) if basis else ""
+    return escape(marking(basis, texts)) if basis else ""
 
 
 def has_skjermet(meeting: Meeting) -> bool:
@@ -51,10 +52,11 @@ def public_view(repo: Repository) -> Repository:
     # positions serve diagnostics), so the copy gets None for each instead of a copy.
     memo: dict[int, object] = {id(doc): None for doc in _source_docs(repo)}
     public = copy.deepcopy(repo, memo)
+    texts = repo.committee.lang
     for meeting in public.meetings:
         for sak in meeting.saker:
             if sak.skjermet:
-                _withhold(sak, sak.skjermet)
+                _withhold(sak, sak.skjermet, texts)
                 sak.tittel = sak.offentlig_tittel or sak.tittel
             sak.attachments = [_attachment(a, a.skjermet or sak.skjermet) for a in sak.attachments]
             sak.declared_vedlegg = []  # numbered into attachments already; holds titles
@@ -70,7 +72,7 @@ def public_view(repo: Repository) -> Repository:
             for nr, section in sections.items():
                 owner = meeting.sak(nr)
                 if owner and owner.skjermet:
-                    vedtak = marking_markdown(owner.skjermet) if section.vedtak else None
+                    vedtak = marking_markdown(owner.skjermet, texts) if section.vedtak else None
                     sections[nr] = ReferatSection(nr, section.line, "", vedtak)
     return public
 
@@ -83,9 +85,9 @@ def _source_docs(repo: Repository) -> Iterable[object]:
             yield meeting.referat.source.doc
 
 
-def _withhold(sak: Sak, basis: str) -> None:
+def _withhold(sak: Sak, basis: str, texts: Catalogue) -> None:
     sak.beskrivelse = None  # the documents print the marking in its place
-    sak.forslag_til_vedtak = marking_markdown(basis) if sak.forslag_til_vedtak else None
+    sak.forslag_til_vedtak = marking_markdown(basis, texts) if sak.forslag_til_vedtak else None
     sak.sakseier = sak.saksbehandler = None  # from the toppnotat, which is withheld
     sak.toppnotat = None
 

@@ -248,7 +248,8 @@ def metadata(repo: Repository, meeting: Meeting, registrations: Sequence[Registr
     _text(møte, "møtenummer", meeting.number)
     for day in meeting.days:
         _text(møte, "møtedato", day.dato.isoformat())
-    _text(møte, "møtested", meeting.sted)
+    if meeting.sted:  # optional (FORMAT.md part 2): a meeting may name no place
+        _text(møte, "møtested", meeting.sted)
     for navn, funksjon, virksomhet, days in _participants(meeting):
         deltaker = ET.SubElement(møte, _tag("møtedeltaker"))
         _text(deltaker, "møtedeltakerNavn", navn)
@@ -264,7 +265,7 @@ def metadata(repo: Repository, meeting: Meeting, registrations: Sequence[Registr
     return text + b"\n"
 
 
-def _participants(meeting: Meeting) -> Iterator[tuple[str, str, str, tuple[int, ...]]]:
+def _participants(meeting: Meeting) -> Iterator[tuple[str, str, str | None, tuple[int, ...]]]:
     """(navn, M373 funksjon, virksomhet, days when not all) of who attended."""
     att = attendance(meeting)
     assert att is not None  # refuse_unfinished: the meeting has its referat

@@ -19,6 +19,7 @@ anything else is withheld and reported.
 
 from __future__ import annotations
 
+import functools
 import math
 import posixpath
 from collections.abc import Callable, Sequence
@@ -31,17 +32,19 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from nufa_cli.build import targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import has_errors
+from nufa_cli.core.lang import Catalogue, builtin
 from nufa_cli.core.output import FolderTaken, check_output_folder, replace_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
+from nufa_cli.model.saknr import slug
 from nufa_cli.publish.views import (
     DayView,
     DocumentView,
@@ -54,9 +57,10 @@ from nufa_cli.publish.views import (
     VedleggView,
 )
 from nufa_cli.render.documents import innkalling
+from nufa_cli.render.documents.common import place
+from nufa_cli.sources.markdown import without_comments
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-LANG = "nb"  # the pages' language: the documents' (convert/job.py's nb-NO)
 DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the files to download, as named
 
 
@@ -76,9 +80,10 @@ _MD.add_render_rule("image", _image_as_link)
 
 
 def markdown_html(text: str, level: int) -> Markup:
-    """User Markdown as HTML, raw HTML escaped; its headings start at h<level>."""
+    """User Markdown as HTML, raw HTML escaped and HTML comments left out; its headings
+    start at h<level>."""
     env: EnvType = {}
-    tokens = _MD.parse(text, env)
+    tokens = _MD.parse(without_comments(text), env)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + level - 1)}"
@@ -184,7 +189,8 @@ def _document_view(meeting: Meeting, target: Target, nr: str | None, files: Sequ
     if page:
         site.texts[page] = paths["html"]
     sak = next((s for s in meeting.saker if str(s.nr) == nr), None)
-    label = target.label.format(nr=sak.nr, tittel=sak.tittel) if sak else target.label
+    texts = meeting.lang
+    label = texts(target.label, nr=sak.nr, tittel=sak.tittel) if sak else texts(target.label)
     return DocumentView(label, target.kind, sak.nr if sak else None, links, page)
 
 
@@ -202,7 +208,8 @@ def _calendar(meeting: Meeting, outputs: Sequence[Output], manifest: Manifest,
     for output in outputs:
         if output.kind == CALENDAR and manifest.made(output):
             path = manifest.out / output.name
-            return Link("Legg møtet i kalenderen (ICS)", _copy(site, meeting, path), _size(path))
+            return Link(meeting.lang("legg_møtet_i_kalenderen"), _copy(site, meeting, path),
+                        _size(path))
     return None
 
 
@@ -210,30 +217,33 @@ def _calendar(meeting: Meeting, outputs: Sequence[Output], manifest: Manifest,
 
 
 def _anchor(nr: str) -> str:
-    """A sak's id on its meeting page: "12/24" -> "sak-12-24"."""
-    return "sak-" + nr.replace("/", "-")
+    """A sak's id on its meeting page: "12/24" -> "sak-12-24", "V-sak 2" -> "sak-v-sak-2"."""
+    return "sak-" + slug(nr)
 
 
 def _day_view(meeting: Meeting, day: Day) -> DayView:
     """The day's dagsorden as the innkalling has it (agenda_lines: its rows and times)."""
+    texts = meeting.lang
     rows: list[RowView] = []
     for line in innkalling.agenda_lines(day):
         tid = nbdates.clock(line.tid)
         if line.kind == "slutt":
-            rows.append(RowView("slutt", tid, f"Slutt dag {day.index}"))
+            rows.append(RowView("slutt", tid, texts("slutt_dag", n=day.index)))
+        elif line.kind == "tema":
+            rows.append(RowView("tema", "", line.tittel))
         elif line.kind == "sak":
             rows.append(RowView("sak", tid, line.tittel, line.nr, _anchor(line.nr),
                                 line.type or ""))
         else:
             rows.append(RowView(line.kind, tid, line.tittel))
-    caption = f"Dag {day.index}: {nbdates.weekday_date(day.dato)}" if len(meeting.days) > 1 \
-        else nbdates.weekday_date(day.dato)
+    caption = texts("dag_dato", n=day.index, dato=texts.weekday_date(day.dato)) \
+        if len(meeting.days) > 1 else texts.weekday_date(day.dato)
     return DayView(caption, tuple(rows))
 
 
 def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
-    label = f"Vedlegg {item.label}"
+    label = f"{repo.committee.lang('vedlegg')} {item.label}"
     if item.kind == WITHHELD:  # its number, and its offentlig_tittel if it has one
         return VedleggView(label, item.tittel, None, item.skjermet)
     link = None
@@ -269,12 +279,13 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
     """A sak of the public view: of a skjermet one, its texts are the marking or gone."""
     referat = meeting.referat
     vedtak = meeting.vedtak(sak.nr)
+    texts = repo.committee.lang
     if referat is None:
-        note = "Referatet er ikke skrevet ennå."
+        note = texts("referatet_er_ikke_skrevet")
     elif not vedtak:
-        note = "Referatet har ikke noe vedtak i saken."
+        note = texts("referatet_har_ikke_vedtak")
     else:
-        note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
+        note = texts("fra_utkast_til_referat") if referat.meta.status == "utkast" else ""
     anchor = _anchor(str(sak.nr))
     return SakView(
         str(sak.nr), anchor, f"{meeting.folder}/index.html#{anchor}",
@@ -306,7 +317,7 @@ def plan(repo: Repository, build_dir: Path,
     for meeting in meetings:
         views.append(MeetingView(
             meeting.folder, meeting.number, f"{meeting.folder}/index.html",
-            meeting.date_range, meeting.sted,
+            meeting.date_range, place(public, meeting) or "",
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),
@@ -326,7 +337,10 @@ def _relative(href: str, here: str) -> str:
     return posixpath.relpath(href, here or ".")
 
 
-def environment() -> jinja2.Environment:
+def environment(texts: Catalogue | None = None) -> jinja2.Environment:
+    """The site's pages in the committee's language: t("key", field=value) prints a text of
+    the catalogue (escaped; a Markup field, such as a link, is kept as it is)."""
+    texts = texts or builtin()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "site"),
         autoescape=True,  # every user text is escaped; Markdown arrives as Markup
@@ -338,14 +352,28 @@ def environment() -> jinja2.Environment:
     )
     env.filters["rel"] = _relative
     env.filters["markdown"] = markdown_html
-    env.filters["unntatt"] = marking
+    env.filters["unntatt"] = lambda basis: marking(basis, texts)
+    env.filters["weekday_date"] = texts.weekday_date
+    env.globals["t"] = functools.partial(_text, texts)
+    env.globals["lang"] = texts.language
     return env
+
+
+def _text(texts: Catalogue, key: str, **fields: object) -> Markup:
+    """A catalogue text as HTML: the text and its plain fields escaped, Markup fields kept."""
+    kept = {name: value for name, value in fields.items() if isinstance(value, Markup)}
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(kept)}
+    html = str(escape(texts(key, **{**fields, **marks})))
+    for name, mark in marks.items():
+        html = html.replace(mark, str(kept[name]))
+    return Markup(html)
 
 
 def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None = None) -> Site:
     site, meetings = plan(repo, build_dir, outputs)
-    env = environment()
-    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn, "lang": LANG}
+    env = environment(repo.committee.lang)
+    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn,
+              "lang": repo.committee.lang.language}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
         **common, root="", here="", current="index", meetings=meetings)
     site.pages["saker.html"] = env.get_template("saker.html.j2").render(

@@ -27,7 +27,7 @@ class DocumentView:
 
 @dataclass(frozen=True)
 class RowView:
-    kind: str  # sak | row | part | slutt: as innkalling.AgendaLine, whose rows these are
+    kind: str  # sak | row | part | slutt | tema: as innkalling.AgendaLine, whose rows these are
     tid: str
     tittel: str
     sak: str = ""
