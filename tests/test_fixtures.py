@@ -26,6 +26,8 @@ from textof import docx_lang, docx_text, pdf_lang, pdf_text
 from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
 
+pytestmark = pytest.mark.render  # builds each committee's repository
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21")
 
