@@ -24,7 +24,7 @@ class EarlierDecision:
 
 @dataclass(frozen=True)
 class Toppnotat:
-    meeting_number: str  # "2/24": "Til møte"
+    meeting_number: str  # "2/24": the header block's "Til  Møte 2/24"
     dato: dt.date  # the day the sak is on the agenda
     nr: str
     tittel: str
