@@ -59,4 +59,35 @@ local sak_headings = {
   end,
 }
 
-return { no_raw, quotes, full_width, sak_headings }
+-- A range's dash keeps its neighbours on its line: "NUFA 25." at a line's end and
+-- "– 26. oktober" on the next read as two things. A dash between spaces is a range when a
+-- number follows it and a number (or "30. april": a word after one) stands before it; the
+-- spaces around it become no-break spaces, in dates and times of generated and user text.
+local NBSP = pandoc.Str("\u{a0}")
+local GAP = { Space = true, SoftBreak = true }  -- a grid table's cell wraps its lines at spaces
+
+local function ends_number(inlines, i)
+  local el = inlines[i]
+  if not el or el.t ~= "Str" then return false end
+  if el.text:match("%d%.?$") then return true end
+  local before = inlines[i - 2]
+  return el.text:match("^%a+$") ~= nil and inlines[i - 1] and GAP[inlines[i - 1].t]
+    and before ~= nil and before.t == "Str" and before.text:match("%d%.$") ~= nil
+end
+
+local range_dashes = {
+  Inlines = function(inlines)
+    for i = 3, #inlines - 2 do
+      local dash, after = inlines[i], inlines[i + 2]
+      if dash.t == "Str" and dash.text == "–" and GAP[inlines[i - 1].t]
+          and GAP[inlines[i + 1].t] and after.t == "Str" and after.text:match("^%d")
+          and ends_number(inlines, i - 2) then
+        inlines[i - 1] = NBSP
+        inlines[i + 1] = NBSP
+      end
+    end
+    return inlines
+  end,
+}
+
+return { no_raw, quotes, full_width, sak_headings, range_dashes }
