@@ -32,6 +32,7 @@ import typst
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
+from nufa_cli.convert.linkalt import footnote_word, localise
 from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.ziputil import write_zip
@@ -145,6 +146,7 @@ class Converter:
             shown = ", ".join(str(folder) for folder in folders)
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
         self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
+        self._footnote_word = footnote_word(self._files["nufa.typ"].read_text(encoding="utf-8"))
         try:
             self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
         except ValueError as error:
@@ -200,7 +202,8 @@ class Converter:
     def compile_typst(self, source: bytes, root: Path, title: str,
                       standards: Sequence[PDFStandard] = PDF_STANDARDS) -> bytes:
         """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
-        timestamp; any typst warning is an error. The meeting packet (build/packet.py) joins
+        timestamp, its footnote links described in nufa.typ's word (linkalt.py); any typst
+        warning is an error. The meeting packet (build/packet.py) joins
         several documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(
@@ -216,7 +219,7 @@ class Converter:
             message = "; ".join(_typst_message(warning) for warning in warnings)
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
-        return pdf
+        return localise(pdf, self._footnote_word) if self._footnote_word else pdf
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
