@@ -14,6 +14,7 @@ import docx
 import pytest
 from helpers import copy_sample
 from pypdf import PdfReader
+from test_convert import tiny_png
 from test_fidelity import docx_text
 
 from nufa_cli.build.orchestrator import build
@@ -84,6 +85,34 @@ def hyphenated(pdf: Path, docx_file: Path) -> list[tuple[int, str]]:
             if not own and f"{left[-12:]}{right[:12]}" in flat:
                 found.append((i, left))
     return found
+
+
+# -- 2. figure numbers -----------------------------------------------------------------------
+
+FIGURES = ("![Figur 1: Søyler per måned](fig.png)\n\n![Kake](fig.png)\n\n"
+           "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Tallene\n\n![Fig. 7 – Linjer](fig.png)\n")
+
+
+def test_captions_are_numbered_once_and_alike_in_every_format(tmp_path: Path) -> None:
+    """The PDF read "Figur 1: Figur 1: Søyler" (typst numbered what the author had), the DOCX
+    "Figur 1: Søyler" and "Kake" unnumbered."""
+    (tmp_path / "fig.png").write_bytes(tiny_png())
+    job = Job(markdown=FIGURES, title="T", header="H", resource_root=tmp_path)
+    captions = ["Figur 1: Søyler per måned", "Figur 2: Kake", "Tabell 1: Tallene",
+                "Figur 3: Linjer"]
+    with Converter(TEMPLATES, int(EPOCH)) as converter:
+        pdf = " ".join(PdfReader(io.BytesIO(converter.pdf(job))).pages[0].extract_text().split())
+        document = docx.Document(io.BytesIO(converter.docx(job)))
+        with zipfile.ZipFile(io.BytesIO(converter.odt(job))) as odt:
+            content = odt.read("content.xml").decode()
+        source = converter.typst_source(job).decode()
+    shown = [p.text for p in document.paragraphs if p.style.name.endswith("Caption")]
+    assert shown == captions
+    assert re.findall(r'style-name="(?:Figure|Table)Caption">([^<]*)<', content) == captions
+    for caption in captions:
+        assert pdf.count(caption) == 1, pdf
+    assert "Figur 1: Figur" not in pdf and pdf.count("Figur") == 3
+    assert 'alt: "Søyler per måned"' in source and 'alt: "Linjer"' in source  # the image's own text
 
 
 # -- 3. hyphenation ---------------------------------------------------------------------------
