@@ -8,16 +8,18 @@ import io
 import itertools
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
-from helpers import copy_sample
+from helpers import FileContent, commit, copy_sample, git, valid_repo
 from pypdf import PdfReader
 from test_convert import tiny_png
 from test_fidelity import docx_text
 
 from nufa_cli.build.orchestrator import build
+from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import Converter, Job
 from nufa_cli.convert.linkalt import footnote_word
 
@@ -221,6 +223,89 @@ def test_a_date_range_is_never_broken_at_its_dash(built: Path) -> None:
         xml = archive.read("word/document.xml").decode()
     assert "NUFA 25.\u00a0–\u00a026. oktober 2023" in xml
     assert "Helseteknologiordningen – status" in xml  # a dash between words still breaks
+
+
+# -- 10. one revision per document ------------------------------------------------------------
+
+
+def footers(pdf: Path) -> list[str]:
+    """Each page's footer line, below the text area: the footer note and "Side N av M"."""
+    found = []
+    for page in PdfReader(pdf).pages:
+        parts: list[str] = []
+
+        def keep(text: str, cm: list[float], tm: list[float], *_: object,
+                 parts: list[str] = parts) -> None:
+            if tm[4] * cm[1] + tm[5] * cm[3] + cm[5] < BODY_BOTTOM:
+                parts.append(text)
+
+        page.extract_text(visitor_text=keep)
+        found.append(" ".join("".join(parts).split()))
+    return found
+
+
+def test_a_packets_part_has_the_footer_and_footnotes_of_its_own_pdf(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packet of 2/24 showed the referat of 1/24 with 2/24's revision, and numbered
+    14/24's footnotes 3 to 8."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_sample(tmp_path / "repo")
+    git(root, "init", "-q")
+    commit(root, "Møte 1/24")
+    agenda = root / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8") + "# endret\n", encoding="utf-8")
+    commit(root, "Møte 2/24")
+    first, second = git(root, "log", "--format=%h").split()[::-1]
+    build(root, formats=["pdf"], only={"referat", "sakspapirer"})
+    referat = footers(root / "build/2024-01-24/referat.pdf")
+    assert all(f.startswith(f"Versjon {first}, bygget 24.04.2024 Side") for f in referat)
+    packet = footers(root / "build/2024-04-24/sakspapirer.pdf")
+    notes = [re.sub(r" Side \d+ av \d+$", "", f) for f in packet]
+    assert notes.count(f"Versjon {first}, bygget 24.04.2024") == len(referat)
+    assert notes.count(f"Versjon {second}, bygget 24.04.2024") == len(packet) - len(referat)
+    described = link_descriptions(root / "build/2024-04-24/sakspapirer.pdf")
+    numbers = [int(d.split()[1]) for d in described if d.startswith("Fotnote ")]
+    assert numbers == [1, 2, 1, 2, 3, 4, 5, 6, 1]  # 13/24, 14/24, 17/24
+
+
+# -- 13. what the footer shows ------------------------------------------------------------------
+
+
+def test_bunntekst_chooses_what_the_footer_shows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_sample(tmp_path / "repo")
+    git(root, "init", "-q")
+    settings = root / "nufa.yaml"
+    plain = settings.read_text(encoding="utf-8")
+    shown = {}
+    for value in ("", "revisjon", "dato", "begge", "ingen"):
+        settings.write_text(plain + (f"bunntekst: {value}\n" if value else ""), encoding="utf-8")
+        commit(root, value or "default")
+        out = tmp_path / (value or "default")
+        build(root, meetings=["2024-04-24"], only={"innkalling"}, out=out)
+        revision = git(root, "log", "-1", "--format=%h")
+        pdf = footers(out / "2024-04-24/innkalling.pdf")[0].replace(revision, "REV")
+        with zipfile.ZipFile(out / "2024-04-24/innkalling.docx") as archive:
+            xml = archive.read("word/footer1.xml").decode()
+        docx_note = re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)[0].replace(revision, "REV")
+        shown[value] = (pdf, docx_note)
+    assert shown == {
+        "": ("Versjon REV, bygget 24.04.2024 Side 1 av 5", "Versjon REV, bygget 24.04.2024"),
+        "revisjon": ("Versjon REV Side 1 av 5", "Versjon REV"),
+        "dato": ("Bygget 24.04.2024 Side 1 av 5", "Bygget 24.04.2024"),
+        "begge": ("Versjon REV, bygget 24.04.2024 Side 1 av 5", "Versjon REV, bygget 24.04.2024"),
+        "ingen": ("Side 1 av 5", ""),
+    }
+
+
+def test_bunntekst_is_checked(make_repo: Callable[[dict[str, FileContent]], Path]) -> None:
+    files = valid_repo()
+    files["nufa.yaml"] = str(files["nufa.yaml"]) + "bunntekst: versjon\n"
+    _, diagnostics = check(make_repo(files))
+    assert [(d.path, d.line, d.code, d.message) for d in diagnostics] == [
+        ("nufa.yaml", 6, "invalid-value", "bunntekst: 'versjon' is not allowed; expected "
+         "'revisjon', 'dato', 'begge' or 'ingen'")]
 
 
 def test_docx_opens_with_python_docx(built: Path) -> None:

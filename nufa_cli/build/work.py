@@ -28,6 +28,7 @@ from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core import nbdates
 from nufa_cli.core.output import digest
 from nufa_cli.git.info import revision
+from nufa_cli.sources.schema import Bunntekst
 
 if TYPE_CHECKING:
     from nufa_cli.build.packet import Packet
@@ -124,6 +125,7 @@ class Planning:
     template_dirs: tuple[Path, ...]
     look: CommitteeLook  # nufa.yaml's share of the look: the Converter's options
     templates_key: str  # a digest of the templates and the look
+    footer: Bunntekst = "begge"  # nufa.yaml's bunntekst: what the footer note shows
     notes: dict[str, str] = field(default_factory=dict)
     embedded: dict[Path, str] = field(default_factory=dict)
     rendered: dict[tuple[bool, str, str], list[Document]] = field(default_factory=dict)
@@ -139,7 +141,7 @@ class Planning:
 
     def note(self, meeting: Meeting) -> str:
         if meeting.folder not in self.notes:
-            self.notes[meeting.folder] = footer_note(self.root, meeting, self.epoch)
+            self.notes[meeting.folder] = footer_note(self.root, meeting, self.epoch, self.footer)
         return self.notes[meeting.folder]
 
     def resources(self, folder: Path) -> str:
@@ -182,7 +184,7 @@ def packet(target: Target, planning: Planning, view: View, meeting: Meeting,
     rendered for their own targets."""
     from nufa_cli.build import packet as packets
 
-    pk = packets.packet(view.repo, meeting, planning.renderer, planning.note(meeting),
+    pk = packets.packet(view.repo, meeting, planning.renderer, planning.note,
                         lambda kind, source: planning.documents(view, kind, source))
     key = pk.key(planning.root, target.kind, str(planning.epoch), planning.templates_key,
                  *map(planning.resources, pk.folders))
@@ -216,17 +218,22 @@ def template_fingerprint(folders: Sequence[Path]) -> str:
     return digest(*parts)
 
 
-def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
-    """Every page traces back to git: the sources' revision and the build date. Without git
-    or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
-    reproducible), so the note is left empty."""
+def footer_note(root: Path, meeting: Meeting, epoch: int, shows: Bunntekst = "begge") -> str:
+    """Every page traces back to git: the sources' revision and the build date, or what of
+    them nufa.yaml's bunntekst asks for. Without git or SOURCE_DATE_EPOCH there is no true
+    date to print (the fallback only keeps builds reproducible), and without git no
+    revision: what is missing is left out."""
+    if shows == "ingen":
+        return ""
     built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
-    stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
+    dated = epoch != FALLBACK_EPOCH or bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+    paths = ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"]
+    stamp = None if shows == "dato" else revision(root, paths)
     if stamp is None:
-        dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return f"Bygget {built}" if dated else ""
+        return f"Bygget {built}" if dated and shows != "revisjon" else ""
     commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
+    version = f"Versjon {commit}{' + endringer' if dirty else ''}"
+    return version if shows == "revisjon" else f"{version}, bygget {built}"
 
 
 def resources_fingerprint(folder: Path) -> str:

@@ -126,7 +126,7 @@ class _Loader:
         maler = self.maler(source, config.maler) if source and config.maler else None
         logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
         return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(config.sakstyper), maler, config.font, logo_alt)
+                         tuple(config.sakstyper), maler, config.font, logo_alt, config.bunntekst)
 
     def maler(self, source: Source, value: str) -> Path | None:
         """The committee's own templates folder: an existing folder inside the repository."""

@@ -12,7 +12,7 @@ from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
 from nufa_cli.sources.reader import Located, Path_, Pos
-from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
+from nufa_cli.sources.schema import Behandling, Bunntekst, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl
 
 _SAKNR = re.compile(r"^([1-9]\d*)/(\d{2})$")
@@ -48,6 +48,7 @@ class Committee:
     maler: Path | None
     font: str | None = None  # None: the templates' own font (Carlito)
     logo_alt: str = ""  # alt text of the logo in the templates folder
+    bunntekst: Bunntekst = "begge"  # what the footer shows beside the page number
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ Skjerming = Annotated[
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
 ]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+# What the footer shows beside the page number: the sources' revision ("Versjon 3f2a1c9"),
+# the build date ("Bygget 24.04.2024"), both (the default) or neither.
+Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
 
 
 class _Strict(BaseModel):
@@ -83,6 +86,9 @@ class NufaConfig(_Strict):
     logo_alt: Tekst | None = Field(
         None, description="Alt text of the logo <maler>/logo.png, read out by screen readers. "
         'Default: "Logo for <utvalg.navn>"')
+    bunntekst: Bunntekst = Field(
+        "begge", description="What every page's footer shows beside the page number: the "
+        "sources' git revision (revisjon), the build date (dato), both (begge) or neither (ingen)")
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
