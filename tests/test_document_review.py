@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import FileContent, commit, copy_sample, git, valid_repo
+from helpers import TOPPNOTAT, FileContent, commit, copy_sample, git, replace_once, valid_repo
 from pypdf import PdfReader
 from test_convert import tiny_png
 from test_fidelity import docx_text
@@ -22,6 +22,8 @@ from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import Converter, Job
 from nufa_cli.convert.linkalt import footnote_word
+from nufa_cli.render.documents import toppnotat
+from nufa_cli.render.renderer import Renderer
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EPOCH = "1714000000"
@@ -266,6 +268,40 @@ def test_a_packets_part_has_the_footer_and_footnotes_of_its_own_pdf(
     described = link_descriptions(root / "build/2024-04-24/sakspapirer.pdf")
     numbers = [int(d.split()[1]) for d in described if d.startswith("Fotnote ")]
     assert numbers == [1, 2, 1, 2, 3, 4, 5, 6, 1]  # 13/24, 14/24, 17/24
+
+
+# -- 11. the text before the earlier decisions -------------------------------------------------
+
+
+def test_the_earlier_decisions_have_their_own_introduction(built: Path) -> None:
+    """16/24's sentence introducing the table ended the body, before the table's heading."""
+    sentence = ("Alle deler av rådsmodellen har vært involvert i tidligere saksgang på "
+                "under-utvikling og gjennomføring av satsningen Felles Språk.")
+    heading = "Vedtak fra tidligere behandlinger i rådsmodellen"
+    words = " ".join(docx_text((built / "2024-04-24/toppnotat-16-24.docx").read_bytes()).split())
+    pdf = " ".join(" ".join(body_lines(built / "2024-04-24/toppnotat-16-24.pdf")).split())
+    for text in (words, pdf):
+        assert f"{heading} {sentence} Utvalg Saksnummer Tittel på sak Vedtak" in text, text[-600:]
+    document = docx.Document(str(built / "2024-04-24/toppnotat-16-24.docx"))
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles[heading].startswith("Heading") and not styles[sentence].startswith("Heading")
+
+
+def test_an_introduction_without_earlier_decisions_stands_alone(
+        make_repo: Callable[[dict[str, FileContent]], Path]) -> None:
+    files = valid_repo()
+    files[TOPPNOTAT] = replace_once(
+        str(files[TOPPNOTAT]), "tidligere_behandlinger:\n"
+        "  - {utvalg: NUFA, sak: 3/23, tittel: Revidert mandat, vedtak: NUFA tar saken til "
+        "orientering}\n  - {utvalg: NUFA, sak: 2/24}\n",
+        "tidligere_behandlinger_tekst: Saken er *ikke* behandlet før.\n")
+    repo, diagnostics = check(make_repo(files))
+    assert [d for d in diagnostics if d.severity == "error"] == []
+    meeting = repo.meeting("2024-04-24")
+    assert meeting is not None
+    markdown = toppnotat.documents(repo, meeting, Renderer(repo))[0].markdown
+    assert markdown.endswith("# Vedtak fra tidligere behandlinger i rådsmodellen\n\n"
+                             "Saken er *ikke* behandlet før.\n")
 
 
 # -- 13. what the footer shows ------------------------------------------------------------------

@@ -71,14 +71,6 @@ ACCEPTED: dict[str, list[tuple[str, str, str]]] = {
         *[(f"{nr} Drøfting", nr, "a sakstype in the Saksnummer cell has no key in FORMAT.md")
           for nr in ("15/23", "19/22", "18/22", "15/21")],
     ],
-    "2024-04-24/toppnotat-16-24": [
-        ("Vedtak fra tidligere behandlinger i rådsmodellen Alle deler av rådsmodellen har vært "
-         "involvert i tidligere saksgang på under-utvikling og gjennomføring av satsningen Felles "
-         "Språk.", "Alle deler av rådsmodellen har vært involvert i tidligere saksgang på "
-         "under-utvikling og gjennomføring av satsningen Felles Språk. Vedtak fra tidligere "
-         "behandlinger i rådsmodellen", "the sentence between that heading and its table ends "
-         "the body: the table and its heading are generated (16-24-helsefaglig-terminologi.md)"),
-    ],
     "2024-04-24/innkalling": [
         ("kl. kl.", "kl.", "the seed doubles 'kl.' in the Tid row"),
         ("Hans Löwe Larsen, Direktoratet for e-helse Jacob Holter Grundt, Direktoratet for "

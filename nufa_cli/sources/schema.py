@@ -193,6 +193,8 @@ class ToppnotatMeta(_Strict):
     forslag_til_vedtak: Markdown | None = None
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    tidligere_behandlinger_tekst: Markdown | None = Field(
+        None, description="Text under the heading of the earlier decisions, before their table")
     skjermet: Skjerming | None = None
 
 

@@ -34,6 +34,7 @@ class Toppnotat:
     forslag_til_vedtak: str | None  # Markdown
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
+    earlier_text: str | None  # Markdown: what introduces the earlier decisions
     skjermet: str | None  # the legal basis: in the header block and the running header
 
 
@@ -58,6 +59,7 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         forslag_til_vedtak=sak.forslag_til_vedtak,
         body=note.body,
         earlier=tuple(earlier_decision(repo, e) for e in note.meta.tidligere_behandlinger),
+        earlier_text=note.meta.tidligere_behandlinger_tekst,
         skjermet=sak.skjermet,
     )
 
