@@ -13,14 +13,24 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import TOPPNOTAT, FileContent, commit, copy_sample, git, replace_once, valid_repo
+from helpers import (
+    M2,
+    TOPPNOTAT,
+    FileContent,
+    commit,
+    copy_sample,
+    git,
+    line_of,
+    replace_once,
+    valid_repo,
+)
 from pypdf import PdfReader
 from test_convert import tiny_png
 from test_fidelity import docx_text
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
-from nufa_cli.convert.converter import Converter, Job
+from nufa_cli.convert.converter import Converter, ConvertError, Job
 from nufa_cli.convert.linkalt import footnote_word
 from nufa_cli.render.documents import toppnotat
 from nufa_cli.render.renderer import Renderer
@@ -302,6 +312,55 @@ def test_an_introduction_without_earlier_decisions_stands_alone(
     markdown = toppnotat.documents(repo, meeting, Renderer(repo))[0].markdown
     assert markdown.endswith("# Vedtak fra tidligere behandlinger i rådsmodellen\n\n"
                              "Saken er *ikke* behandlet før.\n")
+
+
+# -- 12. images beside their toppnotat ----------------------------------------------------------
+
+BESIDE = "\n![Søyler per måned](figur.png)\n\n![Kake](vedlegg/kake.png)\n"
+
+
+def with_images(files: dict[str, FileContent], *names: str) -> dict[str, FileContent]:
+    files[TOPPNOTAT] = replace_once(str(files[TOPPNOTAT]), "tilbake til NUFA.\n",
+                                    "tilbake til NUFA.\n" + BESIDE)
+    for name in names:
+        files[name] = tiny_png()
+    return files
+
+
+def test_an_image_beside_its_toppnotat_is_found_by_check_and_build(
+        make_repo: Callable[[dict[str, FileContent]], Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """figur.png beside the toppnotat was refused: paths were read from the meeting folder only
+    (vedlegg/kake.png, from the meeting folder, still works)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = make_repo(with_images(valid_repo(), f"{M2}/toppnotater/figur.png",
+                                 f"{M2}/vedlegg/kake.png"))
+    _, diagnostics = check(root)
+    assert [d for d in diagnostics if d.code == "image"] == []
+    build(root, meetings=["2024-04-24"], only={"toppnotat"})
+    with zipfile.ZipFile(root / "build/2024-04-24/toppnotat-5-24.docx") as archive:
+        assert len([n for n in archive.namelist() if n.startswith("word/media/")]) == 2
+    page = PdfReader(root / "build/2024-04-24/toppnotat-5-24.pdf").pages[-1]
+    text = " ".join(page.extract_text().split())
+    assert "Figur 1: Søyler per måned Figur 2: Kake" in text and page.images  # typst embeds
+    # the same bytes once
+
+
+def test_an_image_found_nowhere_is_located_and_named_alike_by_check_and_build(
+        make_repo: Callable[[dict[str, FileContent]], Path]) -> None:
+    root = make_repo(with_images(valid_repo(), f"{M2}/vedlegg/kake.png"))
+    _, diagnostics = check(root)
+    line = line_of(str(valid_repo()[TOPPNOTAT]), "tilbake til NUFA.")
+    message = ("image 'figur.png': no such file in 2024-04-24/toppnotater/, beside the document, "
+               "nor in the folder 2024-04-24/")
+    assert [(d.path, d.line, d.message) for d in diagnostics if d.code == "image"] == [
+        (TOPPNOTAT, line + 2, message)]
+    image = next(d for d in diagnostics if d.code == "image")
+    assert "beside the file (2024-04-24/toppnotater/) or in 2024-04-24/" in image.hint
+    with Converter(TEMPLATES, int(EPOCH)) as converter, pytest.raises(ConvertError) as refused:
+        converter.pdf(Job(markdown=BESIDE, title="T", header="H", resource_root=root / M2,
+                          image_base="toppnotater"))
+    assert message in str(refused.value)
 
 
 # -- 13. what the footer shows ------------------------------------------------------------------

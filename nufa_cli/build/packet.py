@@ -151,8 +151,8 @@ def _rendering(repo: Repository, renderer: Renderer) -> Documents:
 
 def _part(heading: str, label: str, doc: Document, footer_note: str,
           pdf: Path | None = None) -> Part:
-    job = Job(markdown=doc.markdown, title=doc.title,
-              header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
+    job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+              resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft,
               footer_note=footer_note)
     return Part(heading, label, job, pdf)
 

@@ -170,7 +170,7 @@ def documents(target: Target, planning: Planning, view: View, meeting: Meeting,
     meeting folder's files it may embed."""
     for doc in planning.documents(view, target.kind, meeting):
         job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                  resource_root=doc.resource_root, draft=doc.draft,
+                  resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft,
                   footer_note=planning.note(meeting))
         inputs = (str(planning.epoch), planning.templates_key, planning.resources(meeting.path),
                   job_key(job, planning.root))

@@ -254,7 +254,7 @@ class Converter:
         problems = []
         for src in sources:
             try:
-                images[src] = resolve_image(root, src)
+                images[src] = resolve_image(root, src, job.image_base)
             except ValueError as error:
                 problems.append(str(error))
         if problems:

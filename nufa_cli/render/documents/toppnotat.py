@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nufa_cli.check.images import image_base
 from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak
 from nufa_cli.model.public import marking
@@ -78,5 +79,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
             draft=meeting.draft,
             resource_root=meeting.path,
             sak=sak.nr,
+            image_base=image_base(meeting.path, sak.toppnotat.source.path),
         ))
     return found
