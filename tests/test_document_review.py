@@ -33,9 +33,11 @@ from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import Converter, ConvertError, Job
 from nufa_cli.convert.linkalt import footnote_word
 from nufa_cli.render.documents import toppnotat
+from nufa_cli.render.mdtext import Row, grid_table
 from nufa_cli.render.renderer import Renderer
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
 EPOCH = "1714000000"
 TOPPNOTATER = [f"2024-04-24/toppnotat-{n}-24" for n in range(12, 19)]
 BODY_BOTTOM, BODY_TOP = 55.0, 765.0  # points: nufa.typ's text area, between header and footer
@@ -99,6 +101,53 @@ def hyphenated(pdf: Path, docx_file: Path) -> list[tuple[int, str]]:
             if not own and f"{left[-12:]}{right[:12]}" in flat:
                 found.append((i, left))
     return found
+
+
+# -- 1. rows kept on one page -----------------------------------------------------------------
+
+
+def squeezed(text: str) -> str:
+    """Text without Markdown emphasis or white space: line ends and hyphens at them vary."""
+    return re.sub(r"\s+", "", re.sub(r"[*_]", "", text))
+
+
+@pytest.mark.parametrize("kind", ["saksliste", "innkalling", "sakspapirer"])
+def test_no_forslag_til_vedtak_is_split_over_two_pages(built: Path, kind: str) -> None:
+    """Before: the saksliste of 2/24 split the rows of 13/24 (page 1 to 2) and 16/24."""
+    repo, _ = check(ROOT)
+    meeting = repo.meeting("2024-04-24")
+    assert meeting is not None
+    forslag = [squeezed(f"Forslag til vedtak: {s.forslag_til_vedtak}")
+               for s in meeting.saker if s.forslag_til_vedtak]
+    assert len(forslag) == 8
+    pages = [squeezed(page.extract_text())
+             for page in PdfReader(built / f"2024-04-24/{kind}.pdf").pages]
+    assert [f[:40] for f in forslag if not any(f in page for page in pages)] == []
+
+
+def test_kept_rows_are_cantsplit_in_the_docx(built: Path) -> None:
+    for name, rows in (("2024-04-24/saksliste", 8), ("2024-04-24/innkalling", 8),
+                       ("2024-01-24/referat", 10)):
+        with zipfile.ZipFile(built / f"{name}.docx") as archive:
+            xml = archive.read("word/document.xml").decode()
+        assert xml.count("<w:cantSplit/>") == rows, name
+        assert "NUFA-KEEP-ROW" not in xml
+        kept = re.findall(r"<w:tr><w:trPr><w:cantSplit/></w:trPr>(.*?)</w:tr>", xml)
+        word = "Vedtak:" if "referat" in name else "Forslag til vedtak:"
+        assert len(kept) == rows and all(word in row for row in kept), name
+
+
+def test_a_row_too_tall_for_a_page_is_not_kept(tmp_path: Path) -> None:
+    """typst lets an unbreakable row taller than the page run off it: such a row breaks."""
+    long = " ".join(["Forslaget er langt."] * 70)  # over 1000 characters
+    rows = [Row(("a", "b"), (1, 1), header=True),
+            *(Row(("", f"::: {{.keep}}\n{text}\n:::"), (1, 1)) for text in ("Kort.", long))]
+    markdown = grid_table(rows, [10, 90])
+    with Converter(TEMPLATES, int(EPOCH)) as converter:
+        source = converter.typst_source(Job(markdown=markdown, title="T", header="H",
+                                            resource_root=tmp_path)).decode()
+    assert source.count("table.cell(breakable: false)[Kort.") == 1
+    assert source.count("breakable: false") == 1
 
 
 # -- 2. figure numbers -----------------------------------------------------------------------

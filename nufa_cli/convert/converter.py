@@ -79,6 +79,10 @@ _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means regi
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 _PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
+# filters/docx.lua's mark of a row kept on one page, in the first paragraph of a cell of it
+_KEEP_ROW = "<w:r><w:t>NUFA-KEEP-ROW</w:t></w:r>"
+_ROW_OR_KEEP = re.compile(r"<w:tr(?:\s[^>]*)?>|</w:tr>|" + re.escape(_KEEP_ROW))
+_ROW_PROPERTIES = re.compile(r"<w:trPr(?:\s[^>]*)?>")
 _DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
 # Bold red "UTKAST" before the title in the header, and Word's own kind of text
 # watermark (a VML text path behind the page); both live in the header part.
@@ -349,6 +353,31 @@ def _xml_text(text: str) -> str:
     return xml_escape(xml_plain(text))
 
 
+def _keep_rows(xml: str) -> str:
+    """Give each table row that holds filters/docx.lua's mark Word's <w:cantSplit/> (the row
+    is not broken across pages), and take the marks out. Rows are matched as they nest: a
+    mark belongs to the innermost row open around it."""
+    if _KEEP_ROW not in xml:
+        return xml
+    open_rows: list[int] = []  # where each open row's properties go: after its <w:tr>
+    kept: set[int] = set()
+    for match in _ROW_OR_KEEP.finditer(xml):
+        if match[0] == "</w:tr>":
+            open_rows.pop()
+        elif match[0] == _KEEP_ROW:
+            if open_rows:
+                kept.add(open_rows[-1])
+        else:
+            open_rows.append(match.end())
+    for at in sorted(kept, reverse=True):
+        properties = _ROW_PROPERTIES.match(xml, at)
+        if properties:
+            xml = xml[:properties.end()] + "<w:cantSplit/>" + xml[properties.end():]
+        else:
+            xml = xml[:at] + "<w:trPr><w:cantSplit/></w:trPr>" + xml[at:]
+    return xml.replace(_KEEP_ROW, "")
+
+
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     """Fill the header/footer placeholders and the document properties (docxprops.py), add
     the committee's logo and font; rewrite the zip reproducibly."""
@@ -372,6 +401,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
+    parts["word/document.xml"] = _keep_rows(parts["word/document.xml"].decode("utf-8")).encode("utf-8")
     set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)

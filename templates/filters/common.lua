@@ -173,4 +173,36 @@ local function number_captions(doc)
   })
 end
 
-return { no_raw, quotes, full_width, sak_headings, range_dashes, { Pandoc = number_captions } }
+-- A row that reads as one statement ("Forslag til vedtak: …", "Vedtak: …") is not split
+-- over two pages: the template wraps its cell in ::: {.keep} (_macros.md.j2), and here the
+-- cell is marked nufa-keep for the format's filter (typst: an unbreakable cell; DOCX: the
+-- row's cantSplit). A row taller than a page cannot be kept whole (typst would let it run
+-- off the page), so only a cell of at most KEEP_LIMIT characters is marked: 20-odd lines.
+local KEEP_LIMIT = 1000
+
+local function keep_cells(rows)
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      local only = cell.contents[1]
+      if #cell.contents == 1 and only.t == "Div" and only.classes:includes("keep") then
+        cell.contents = only.content
+        if utf8.len(pandoc.utils.stringify(only.content)) <= KEEP_LIMIT then
+          cell.attributes["nufa-keep"] = "1"
+        end
+      end
+    end
+  end
+end
+
+local keep_rows = {
+  Table = function(tbl)
+    for _, body in ipairs(tbl.bodies) do
+      keep_cells(body.body)
+    end
+    return tbl
+  end,
+}
+
+return {
+  no_raw, quotes, full_width, sak_headings, range_dashes, keep_rows, { Pandoc = number_captions },
+}

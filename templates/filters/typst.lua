@@ -115,6 +115,23 @@ local range_boxes = {
   end,
 }
 
+-- A cell common.lua marked nufa-keep makes its row unbreakable: table.cell(breakable: false).
+local kept_rows = {
+  Table = function(tbl)
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        for _, cell in ipairs(row.cells) do
+          if cell.attributes["nufa-keep"] then
+            cell.attributes["nufa-keep"] = nil
+            cell.attributes["typst:breakable"] = "false"
+          end
+        end
+      end
+    end
+    return tbl
+  end,
+}
+
 -- The template styles the first header-rows rows as the header (see nufa-table); the
 -- writer puts the Div into #block[...], which keeps the show rule to this table.
 local tables = {
@@ -236,6 +253,5 @@ local document_classes = {
 
 return {
   flatten_spans, figure_images, inline_images, range_boxes, escape_markers, docheader, sak_in_tables,
-  sak_alone,
-  tables, document_classes,
+  sak_alone, kept_rows, tables, document_classes,
 }
