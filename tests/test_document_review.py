@@ -286,6 +286,28 @@ def test_a_date_range_is_never_broken_at_its_dash(built: Path) -> None:
     assert "Helseteknologiordningen – status" in xml  # a dash between words still breaks
 
 
+# -- 8. the earlier decisions' columns ----------------------------------------------------------
+
+
+def test_earlier_decisions_columns_fit_their_content(built: Path) -> None:
+    """The columns were 14/16/32/38: "Nasjonalt e-" / "helseråd", a Saksnummer column wider
+    than its numbers and the decisions, the longest text, in a narrow one."""
+    def lines(key: str) -> str:  # typst's hyphen may read as U+00AD
+        text = "\n".join(page.extract_text() for page in PdfReader(built / f"{key}.pdf").pages)
+        return re.sub(r" +\n", "\n", text.replace("\u00ad", "-"))
+
+    for key in ("2024-04-24/toppnotat-14-24", "2024-04-24/toppnotat-15-24"):
+        text = lines(key)
+        assert "Nasjonalt\ne-helseråd" in text and "Nasjonalt e-\nhelseråd" not in text
+    assert "37/23\n(14.12.2023)" in lines("2024-04-24/toppnotat-14-24")
+    with zipfile.ZipFile(built / "2024-04-24/toppnotat-14-24.docx") as archive:
+        xml = archive.read("word/document.xml").decode()
+    grids = re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", xml)
+    widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grids[-1])]
+    assert len(widths) == 4 and widths == sorted(widths)  # Utvalg narrowest, Vedtak widest
+    assert widths[3] > 3 * widths[0]
+
+
 # -- 10. one revision per document ------------------------------------------------------------
 
 
