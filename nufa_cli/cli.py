@@ -1,27 +1,26 @@
 """The command line: parse arguments, call the library, map results to output and exit codes.
 
 Exit codes: 0 clean, 1 problems in the sources (or a failed build), 2 usage error.
+The entry point is front.py's main(): it runs a plain `nufa check` or `nufa build` itself,
+without typer, and hands everything else to the app here.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import replace
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
+from nufa_cli import front
 from nufa_cli.build.targets import ALL_KINDS
-from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
-from nufa_cli.core.root import find_root
+from nufa_cli.core.errors import Diagnostic, NufaError, has_errors
+from nufa_cli.front import DocFormat, Format, progress, shown
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
-    import rich.progress
-
-    from nufa_cli.build.orchestrator import Progress as BuildProgress
     from nufa_cli.edit.scaffold import Outcome
     from nufa_cli.model.objects import Repository
 
@@ -31,12 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 PathArg = Annotated[
@@ -49,19 +42,22 @@ RepoOption = Annotated[Path | None, typer.Option(
     "--repo", help="The nufa repository (default: found from the current folder).")]
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _typer(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """call, with front.py's usage problems and exit codes as typer's."""
+    try:
+        return call(*args, **kwargs)
+    except front.UsageProblem as problem:
+        raise typer.BadParameter(problem.message, param_hint=problem.param_hint) from None
+    except front.Exit as done:
+        raise typer.Exit(done.code) from None
+
+
 def _root(path: Path | None) -> Path:
-    start = path or Path.cwd()
-    if not start.exists():
-        raise typer.BadParameter(f"{start} does not exist", param_hint="PATH")
-    return find_root(start)
-
-
-def _summary(diagnostics: list[Diagnostic], strict: bool) -> str:
-    errors = sum(d.severity is Severity.ERROR or strict for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    if not diagnostics:
-        return "All sources are valid."
-    return f"Found {errors} error(s) and {warnings} warning(s)."
+    return _typer(front.repository_root, path)
 
 
 @app.command()
@@ -71,24 +67,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check every source file and print all problems at once."""
-    from nufa_cli.check.validate import check as run_check
-
-    _, diagnostics = run_check(_root(path))
-    if strict:
-        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    output = format_diagnostics(diagnostics, format)
-    if format is Format.json:
-        typer.echo(output)
-    else:
-        if output:
-            typer.echo(output)
-        typer.echo(_summary(diagnostics, strict), err=format is Format.github)
-    raise typer.Exit(1 if has_errors(diagnostics, strict=strict) else 0)
-
-
-class DocFormat(StrEnum):
-    docx = "docx"
-    pdf = "pdf"
+    _typer(front.check, path, format, strict)
 
 
 @app.command()
@@ -110,61 +89,7 @@ def build(
         "build/<meeting>/offentlig/.")] = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    from nufa_cli.build.orchestrator import build as run_build
-
-    kinds = set(only or ())
-    unknown = kinds - set(ALL_KINDS)
-    if unknown:
-        raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
-                                 f"choose from {', '.join(ALL_KINDS)}", param_hint="--only")
-    formats = [str(f) for f in format] if format else ["docx", "pdf"]
-    root = _root(path)
-    if changed_since:
-        from nufa_cli.build.changed import changed_meetings
-
-        changed = changed_meetings(root, changed_since)
-        meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
-        if not meetings:
-            typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
-            return
-    with _progress() as report:
-        result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
-    for diagnostic in result.diagnostics:
-        typer.echo(diagnostic.text(), err=True)
-    for written in result.written:
-        typer.echo(f"wrote {_shown(written)}")
-    typer.echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-class _progress:
-    """A rich progress bar on a terminal; silent in CI and pipes."""
-
-    def __enter__(self) -> BuildProgress:
-        self.bar: rich.progress.Progress | None = None
-        if sys.stderr.isatty():
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(),
-                                TextColumn("{task.completed}/{task.total} {task.description}"),
-                                TimeElapsedColumn(), transient=True)
-            self.bar.__enter__()
-            self.task = self.bar.add_task("", total=None)
-        return self.report
-
-    def report(self, done: int, total: int, label: str) -> None:
-        if self.bar:
-            self.bar.update(self.task, completed=done, total=total, description=label)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar:
-            self.bar.__exit__(None, None, None)
+    _typer(front.build, meetings, format, only, out, path, changed_since, offentlig)
 
 
 @app.command()
@@ -319,10 +244,10 @@ def site_command(
     """Build what is missing, then write the documents as a web site under build/site/."""
     from nufa_cli.publish.site import publish
 
-    with _progress() as report:
+    with progress() as report:
         written, result = publish(_root(path), out, build_first=not no_build, progress=report)
     for path_written in written:
-        typer.echo(f"wrote {_shown(path_written)}")
+        typer.echo(f"wrote {shown(path_written)}")
     for folder in result.unbuilt:
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
     for name in result.withheld:
@@ -330,8 +255,8 @@ def site_command(
     for name in result.stale:
         typer.echo(f"warning: left out build/{name}: built from older sources; "
                    "run nufa build --offentlig", err=True)
-    typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
-               f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
+    typer.echo(f"Wrote the site to {shown(result.out)}/: {len(result.pages)} page(s), "
+               f"{len(result.files)} file(s). Open {shown(result.out / 'index.html')}.")
 
 
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------
@@ -434,24 +359,9 @@ def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
 
 
 def main() -> None:
-    """Entry point: no traceback reaches a user, whatever the input."""
-    try:
-        app()  # standalone: usage errors print their message and exit 2
-    except NufaError as exc:
-        if exc.diagnostics:
-            typer.echo(format_diagnostics(exc.diagnostics, "text"), err=True)
-        typer.echo(f"error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("Interrupted; outputs are as they were before this run.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # last resort: a bug must still not dump a traceback on a user
-        if os.environ.get("NUFA_DEBUG"):
-            raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in nufa; run again with NUFA_DEBUG=1 and report the output.",
-                   err=True)
-        sys.exit(3)
+    """Entry point: no traceback reaches a user, whatever the input (front.main)."""
+    front.main(app)
+
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.attendance import attendance
 from nufa_cli.model.load import load
-from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
+from nufa_cli.model.objects import Meeting, Repository, Row, Sak, SakNr, Source
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import Path_
 
@@ -190,9 +190,11 @@ def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path
 def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
     """tidligere_behandlinger naming a sak of this repo must find it; others need their text."""
     first_number: dict[int, int] = {}
+    saker: dict[SakNr, tuple[Meeting, Sak]] = {}  # repo.find_sak's answers, looked up once
     for meeting in repo.meetings:
         for sak in meeting.saker:
             first_number.setdefault(sak.nr.year, sak.nr.n)
+            saker.setdefault(sak.nr, (meeting, sak))
     for meeting in repo.meetings:
         for sak in meeting.saker:
             note = sak.toppnotat
@@ -204,7 +206,7 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                 # ours when it falls in the repository's numbers; earlier ones need their text
                 ours = nr is not None and nr.year in first_number and nr.n >= first_number[nr.year]
                 if ours and nr is not None:
-                    found = repo.find_sak(nr)
+                    found = saker.get(nr)
                     if found is None:
                         yield note.source.diagnostic((*at, "sak"), "unknown-sak",
                                   f"{entry.utvalg} sak {entry.sak} is not in this repository",
