@@ -1,8 +1,8 @@
 """The command line: parse arguments, call the library, map results to output and exit codes.
 
 Exit codes: 0 clean, 1 problems in the sources (or a failed build), 2 usage error.
-The entry point is front.py's main(): it runs a plain `nufa check` or `nufa build` itself,
-without typer, and hands everything else to the app here.
+The entry point is __main__.py: front.py runs a plain `nufa check` or `nufa build` itself,
+without typer, and hands every other command line to the app here.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from nufa_cli import front
-from nufa_cli.build.targets import ALL_KINDS
+from nufa_cli import __version__, front
+from nufa_cli.build import targets
 from nufa_cli.core.errors import Diagnostic, NufaError, has_errors
 from nufa_cli.front import DocFormat, Format, progress, shown
 
@@ -27,9 +27,27 @@ if TYPE_CHECKING:  # imported lazily where used: a command loads only what it ne
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
+    # Plain help: typer's rich help prints `<bool>` after every flag, as if it took a value.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"nufa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print nufa's version and exit.", is_eager=True,
+        callback=_print_version)] = False,
+) -> None:
+    """Check and build a committee's meeting documents from plain-text sources."""
 
 
 PathArg = Annotated[
@@ -39,7 +57,11 @@ PathArg = Annotated[
 
 
 RepoOption = Annotated[Path | None, typer.Option(
-    "--repo", help="The nufa repository (default: found from the current folder).")]
+    "--repo", metavar="DIR", help="The nufa repository (default: found from the current folder).")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only problems: no list of files, no summary.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Also list what was left as it was.")]
 
 
 P = ParamSpec("P")
@@ -65,21 +87,25 @@ def check(
     path: PathArg = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Check every source file and print all problems at once."""
-    _typer(front.check, path, format, strict)
+    _typer(front.check, path, format, strict, quiet)
 
 
 @app.command()
 def build(
     meetings: Annotated[list[str] | None, typer.Argument(
+        metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", metavar="docx|pdf",
+        help="Only this format (repeatable; default: docx and pdf).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help=f"Only this kind (repeatable): {', '.join(ALL_KINDS)}.")] = None,
+        "--only", metavar="KIND",
+        help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: build/ in the repository).")] = None,
+        "--out", metavar="DIR", help="Output folder (default: build/ in the repository).")] = None,
     path: RepoOption = None,
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Only meetings whose sources changed since this "
@@ -87,9 +113,12 @@ def build(
     offentlig: Annotated[bool, typer.Option(
         "--offentlig", help="Also write the public versions, without what is skjermet, to "
         "build/<meeting>/offentlig/.")] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    _typer(front.build, meetings, format, only, out, path, changed_since, offentlig)
+    _typer(front.build, meetings, format, only, out, path, changed_since, offentlig, quiet,
+           verbose)
 
 
 @app.command()
@@ -210,8 +239,18 @@ def init_repository(
     dato: Annotated[str | None, typer.Option(
         "--dato", metavar="YYYY-MM-DD",
         help="First day of the example meeting (default: a Wednesday four weeks ahead).")] = None,
+    nufa_source: Annotated[str | None, typer.Option(
+        "--nufa-source", metavar="SOURCE",
+        help=f"What CI installs nufa from, instead of nufa=={__version__} from PyPI: a git URL "
+        "(git+https://…@vX.Y.Z), a package index (https://…/simple) or a requirement "
+        "(nufa @ …).")] = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Create a new secretariat's repository: settings, members, an example meeting, CI."""
+    """Create a secretariat's repository: settings, members, an example meeting, CI.
+
+    In an existing repository (a new GitHub repository with README.md, LICENSE and
+    .gitignore) those files stay: the guide goes to NUFA.md beside a README.md, and
+    nufa's lines are added to .gitignore."""
     import datetime as dt
 
     from nufa_cli.edit.init import init
@@ -221,16 +260,24 @@ def init_repository(
     except ValueError:
         raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
                                  param_hint="--dato") from None
-    result = init(folder, first_day)
+    result = init(folder, first_day, nufa_source)
+    if quiet:
+        return
     for name in result.written:
         typer.echo(f"wrote {name}")
+    for name in result.extended:
+        typer.echo(f"added nufa's lines to {name}")
+    for name in result.kept:
+        typer.echo(f"kept {name}")
     cd = "" if folder.resolve() == Path.cwd().resolve() else f"  cd {folder}\n"
+    git = "" if (folder / ".git").exists() else "  git init -b main && "
     typer.echo(f"\nA new nufa repository with an example meeting in meetings/{result.meeting}/.\n"
                f"Next steps:\n{cd}"
                "  nufa check && nufa build      # documents appear in build/\n"
-               "  git init -b main && git add . && git commit -m 'Start nufa'\n"
-               "  push it to GitHub, then follow 'Det som skjer på GitHub' in README.md\n"
-               "  (the repository variable NUFA_SPEC, and GitHub Actions as the Pages source)")
+               f"{git or '  '}git add . && git commit -m 'Start nufa'\n"
+               f"  push it to GitHub, then follow 'Det som skjer på GitHub' in {result.guide}\n"
+               "  (choose GitHub Actions as the Pages source; keep the repository private\n"
+               "  once anything is skjermet)")
 
 
 @app.command("site")
@@ -240,13 +287,14 @@ def site_command(
     no_build: Annotated[bool, typer.Option(
         "--no-build", help="Publish the documents in build/ as they are, unbuilt.")] = False,
     path: RepoOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Build what is missing, then write the documents as a web site under build/site/."""
     from nufa_cli.publish.site import publish
 
-    with progress() as report:
+    with progress(quiet) as report:
         written, result = publish(_root(path), out, build_first=not no_build, progress=report)
-    for path_written in written:
+    for path_written in [] if quiet else written:
         typer.echo(f"wrote {shown(path_written)}")
     for folder in result.unbuilt:
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
@@ -255,8 +303,9 @@ def site_command(
     for name in result.stale:
         typer.echo(f"warning: left out build/{name}: built from older sources; "
                    "run nufa build --offentlig", err=True)
-    typer.echo(f"Wrote the site to {shown(result.out)}/: {len(result.pages)} page(s), "
-               f"{len(result.files)} file(s). Open {shown(result.out / 'index.html')}.")
+    if not quiet:
+        typer.echo(f"Wrote the site to {shown(result.out)}/: {len(result.pages)} page(s), "
+                   f"{len(result.files)} file(s). Open {shown(result.out / 'index.html')}.")
 
 
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------
@@ -326,8 +375,10 @@ def new_sak_command(
     meeting: MeetingArg,
     tittel: Annotated[str, typer.Option("--tittel", help="Title of the sak.")],
     type: Annotated[str, typer.Option("--type", help="One of nufa.yaml's sakstyper.")],
-    sakseier: Annotated[str | None, typer.Option("--sakseier")] = None,
-    saksbehandler: Annotated[str | None, typer.Option("--saksbehandler")] = None,
+    sakseier: Annotated[str | None, typer.Option(
+        "--sakseier", help="Who owns the sak (the toppnotat's Sakseier).")] = None,
+    saksbehandler: Annotated[str | None, typer.Option(
+        "--saksbehandler", help="Who writes the toppnotat (its Saksbehandler).")] = None,
     dag: Annotated[int | None, typer.Option(
         "--dag", min=1, help="Day of the meeting (default: the day of Eventuelt).")] = None,
     path: RepoOption = None,

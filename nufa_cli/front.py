@@ -16,6 +16,7 @@ Nothing heavy is imported here: each command imports what it needs when it runs.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,11 +24,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.build.targets import ALL_KINDS
+from nufa_cli.build import targets
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
 from nufa_cli.core.root import find_root
 
 if TYPE_CHECKING:
+    import rich.console
     import rich.progress
 
     from nufa_cli.build.orchestrator import Progress as BuildProgress
@@ -41,6 +43,7 @@ class Format(StrEnum):
 
 class DocFormat(StrEnum):
     docx = "docx"
+    odt = "odt"
     pdf = "pdf"
 
 
@@ -61,11 +64,61 @@ class Exit(Exception):
         self.code = code
 
 
-def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
-    """Print a line as typer.echo does for text: to stdout or stderr, flushed."""
+def echo(text: str = "", *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
+    """Print as typer.echo (click's echo) prints text: to stdout or stderr, flushed, its colour
+    codes stripped unless color is True or (None) the stream is a terminal."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(text + "\n" if nl else text)
+    out = text + "\n" if nl else text
+    if out and (not _isatty(stream) if color is None else not color):
+        out = _ANSI.sub("", out)
+    if out:
+        stream.write(out)
     stream.flush()
+
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # click's strip_ansi
+_SGR = {"bold": 1, "red": 31, "yellow": 33, "cyan": 36}
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except Exception:  # click's isatty: a stream that cannot say is no terminal
+        return False
+
+
+def style(text: str, fg: str | None = None, bold: bool | None = None) -> str:
+    """typer.style's codes, for the colours used here."""
+    codes = [f"\033[{_SGR[fg]}m"] if fg else []
+    if bold is not None:
+        codes.append(f"\033[{1 if bold else 22}m")
+    return "".join(codes) + text + "\033[0m"
+
+
+def _colour() -> bool | None:
+    """None colours a terminal and strips colour from pipes; NO_COLOR turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+
+def styled(diagnostic: Diagnostic) -> str:
+    """Diagnostic.text() with its location, severity and hint label coloured; echo strips the
+    colour codes where they don't belong (pipes, files)."""
+    plain = diagnostic.text()
+    head = f"{diagnostic.location()}: {diagnostic.severity}"
+    if not plain.startswith(head):
+        return plain
+    colour = _SEVERITY_COLOUR[diagnostic.severity]
+    return (style(diagnostic.location(), bold=True) + ": "
+            + style(str(diagnostic.severity), fg=colour, bold=True)
+            + plain[len(head):].replace("\n  hint:", "\n  " + style("hint:", fg="cyan")))
+
+
+def echo_diagnostics(diagnostics: list[Diagnostic], *, err: bool) -> None:
+    for diagnostic in sorted(diagnostics):
+        echo(styled(diagnostic), err=err, color=_colour())
 
 
 def repository_root(path: Path | None) -> Path:
@@ -83,50 +136,62 @@ def _summary(diagnostics: list[Diagnostic], strict: bool) -> str:
     return f"Found {errors} error(s) and {warnings} warning(s)."
 
 
-def check(path: Path | None = None, format: Format = Format.text, strict: bool = False) -> None:
+def check(path: Path | None = None, format: Format = Format.text, strict: bool = False,
+          quiet: bool = False) -> None:
     """nufa check: print every problem; Exit 1 when there are errors."""
     from nufa_cli.check.validate import check as run_check
 
     _, diagnostics = run_check(repository_root(path))
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    output = format_diagnostics(diagnostics, format)
     if format is Format.json:
-        echo(output)
+        echo(format_diagnostics(diagnostics, format))
     else:
-        if output:
-            echo(output)
-        echo(_summary(diagnostics, strict), err=format is Format.github)
+        if format is Format.text:
+            echo_diagnostics(diagnostics, err=False)
+        elif diagnostics:
+            echo(format_diagnostics(diagnostics, format))
+        if not quiet:
+            echo(_summary(diagnostics, strict), err=format is Format.github)
     raise Exit(1 if has_errors(diagnostics, strict=strict) else 0)
 
 
 def build(meetings: list[str] | None = None, format: list[DocFormat] | None = None,
           only: list[str] | None = None, out: Path | None = None, path: Path | None = None,
-          changed_since: str | None = None, offentlig: bool = False) -> None:
+          changed_since: str | None = None, offentlig: bool = False, quiet: bool = False,
+          verbose: bool = False) -> None:
     """nufa build: validate, then write the documents; prints what it wrote."""
     from nufa_cli.build.orchestrator import build as run_build
 
     kinds = set(only or ())
-    unknown = kinds - set(ALL_KINDS)
+    unknown = targets.unknown_kinds(kinds)
     if unknown:
         raise UsageProblem(f"unknown kind {', '.join(sorted(unknown))}; "
-                           f"choose from {', '.join(ALL_KINDS)}", "--only")
-    formats = [str(f) for f in format] if format else ["docx", "pdf"]
+                           f"choose from {', '.join(targets.kinds())}", "--only")
+    formats = [str(f) for f in format] if format else list(targets.DEFAULT_FORMATS)
     root = repository_root(path)
     if changed_since:
         from nufa_cli.build.changed import changed_meetings
 
-        changed = changed_meetings(root, changed_since)
+        changed = changed_meetings(root, changed_since, kinds or None)
         meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
         if not meetings:
-            echo(f"No meeting changed since {changed_since}; nothing to build.")
+            if not quiet:
+                echo(f"No meeting changed since {changed_since}; nothing to build.")
             return
-    with progress() as report:
+    with progress(quiet) as report:
         result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
-    for diagnostic in result.diagnostics:
-        echo(diagnostic.text(), err=True)
+    echo_diagnostics(result.diagnostics, err=True)
+    if result.elsewhere:
+        echo(f"note: {len(result.elsewhere)} error(s) in meetings not built here did not "
+             "stop this build; nufa check lists them", err=True)
+    if quiet:
+        return
     for written in result.written:
         echo(f"wrote {shown(written)}")
+    if verbose:
+        for unchanged in result.unchanged:
+            echo(f"unchanged {shown(unchanged)}")
     echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
 
 
@@ -138,18 +203,24 @@ def shown(path: Path) -> str:
 
 
 class progress:
-    """A rich progress bar on a terminal; silent in CI and pipes."""
+    """A rich progress bar on a terminal; silent in CI, in pipes and with --quiet.
+
+    Until the build knows how many documents it converts (it checks the sources first), the
+    bar pulses and shows no count: never "0/None"."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
 
     def __enter__(self) -> BuildProgress:
         self.bar: rich.progress.Progress | None = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not self.quiet:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(),
-                                TextColumn("{task.completed}/{task.total} {task.description}"),
-                                TimeElapsedColumn(), transient=True)
+            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(), _Count(),
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=_stderr_console(), transient=True)
             self.bar.__enter__()
-            self.task = self.bar.add_task("", total=None)
+            self.task = self.bar.add_task("checking the sources", total=None)
         return self.report
 
     def report(self, done: int, total: int, label: str) -> None:
@@ -159,6 +230,28 @@ class progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar:
             self.bar.__exit__(None, None, None)
+
+
+def _stderr_console() -> rich.console.Console:  # rich is imported only when a bar is shown
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+
+
+def _count_text(completed: float, total: float | None) -> str:
+    """The bar's "3/12", or nothing while the total is unknown."""
+    return f"{int(completed)}/{int(total)}" if total else ""
+
+
+def _Count() -> rich.progress.ProgressColumn:  # defined lazily: rich loads only for a bar
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Count(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(_count_text(task.completed, task.total))
+
+    return Count()
 
 
 # -- the fast path ----------------------------------------------------------------------------
@@ -179,20 +272,22 @@ class _Fast:
     options: dict[str, _Option]
 
 
+_QUIET = {"--quiet": _Option("quiet"), "-q": _Option("quiet")}
 _FAST = {
     "check": _Fast(check, "path", Path, False, {
-        "--format": _Option("format", Format), "--strict": _Option("strict")}),
+        "--format": _Option("format", Format), "--strict": _Option("strict"), **_QUIET}),
     "build": _Fast(build, "meetings", str, True, {
         "--format": _Option("format", DocFormat, many=True),
         "--only": _Option("only", str, many=True), "--out": _Option("out", Path),
         "--repo": _Option("path", Path), "--changed-since": _Option("changed_since", str),
-        "--offentlig": _Option("offentlig")}),
+        "--offentlig": _Option("offentlig"), **_QUIET,
+        "--verbose": _Option("verbose"), "-v": _Option("verbose")}),
 }
 
 
 def parse(args: Sequence[str]) -> tuple[Callable[..., None], dict[str, object]] | None:
     """The command and its keyword arguments, or None when typer is to parse args."""
-    if not args or args[0] not in _FAST:
+    if not args or args[0] not in _FAST or "_NUFA_COMPLETE" in os.environ:  # shell completion
         return None
     fast = _FAST[args[0]]
     values: dict[str, object] = {}
@@ -256,8 +351,7 @@ def main(app: Callable[[], None]) -> None:
         if not _run_fast(sys.argv[1:]):
             app()  # standalone: usage errors print their message and exit 2
     except NufaError as exc:
-        if exc.diagnostics:
-            echo(format_diagnostics(exc.diagnostics, "text"), err=True)
+        echo_diagnostics(list(exc.diagnostics), err=True)
         echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer
 import typer.main
 from helpers import run_nufa
 
@@ -87,6 +89,9 @@ def test_plain_arguments_are_parsed_as_typer_would() -> None:
     ["check", "does/not/exist"],  # a usage problem, found by the command: typer words it
     ["check", "--format", "yaml"],
     ["build", "--only", "kalender", "2024-04-24"],
+    ["check", "-q"],
+    ["build", "-q", "--only", "kalender"],
+    ["build", "--verbose", "--only", "kalender"],
     ["build", "--only", "nothing"],
     ["build", "--only", "kalender", "1999-01-01"],
 ])
@@ -109,3 +114,20 @@ def test_a_usage_problem_found_by_the_command_is_typer_s_usage_error(
     code, out, err = run_nufa(monkeypatch, capsys, "check", "does/not/exist", cwd=sample)
     assert (code, out) == (2, "")
     assert "Invalid value for PATH" in err and "does/not/exist does not exist" in err
+
+
+@pytest.mark.parametrize(("fg", "bold"), [(None, True), ("red", True), ("yellow", True),
+                                          ("cyan", None)])
+def test_colours_are_typer_s(fg: str | None, bold: bool | None) -> None:
+    assert front.style("x", fg=fg, bold=bold) == typer.style("x", fg=fg, bold=bold)
+
+
+@pytest.mark.parametrize("color", [None, False, True])
+def test_echo_strips_colour_where_click_does(color: bool | None,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    text = front.style("error", fg="red", bold=True) + " plain"
+    theirs, ours = io.StringIO(), io.StringIO()
+    typer.echo(text, file=theirs, color=color)
+    monkeypatch.setattr(sys, "stdout", ours)
+    front.echo(text, color=color)
+    assert ours.getvalue() == theirs.getvalue()

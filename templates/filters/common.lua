@@ -47,4 +47,16 @@ local full_width = {
   end,
 }
 
-return { no_raw, quotes, full_width }
+-- A sak's title in the saksliste and the referat (::: {.sak}, in a table cell) is the sak's
+-- heading, so a reader navigates the document by its saker: a level-1 heading with class
+-- "sak", which each format's filter gives the look of the bold line it was.
+local sak_headings = {
+  Div = function(div)
+    if div.classes:includes("sak") then
+      local inlines = pandoc.utils.blocks_to_inlines(div.content, { pandoc.LineBreak() })
+      return pandoc.Header(1, inlines, { class = "sak" })
+    end
+  end,
+}
+
+return { no_raw, quotes, full_width, sak_headings }
