@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nufa_cli.build import work
+from nufa_cli.build.stamps import Sources, front_matter, whole
 from nufa_cli.core.errors import NufaError
+from nufa_cli.core.root import CONFIG, MEMBERS
 
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
@@ -30,10 +32,16 @@ FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from th
 
 Stem = Callable[[str, "SakNr | None"], str]  # (meeting folder, sak) -> file name without format
 Shows = Callable[["Repository", "Meeting"], Iterable[str]]
+Reads = work.Reads
 
 
 def _none(repo: Repository, meeting: Meeting) -> Iterable[str]:
     return ()
+
+
+def _agenda(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    """What every file of a meeting reads: nufa.yaml and the meeting's agenda.yaml."""
+    return whole(CONFIG, meeting.source.rel)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Target:
     builder: work.Builder  # the pieces of work that make the target's files of one meeting
     stem: Stem | None = None  # None: the file is named after the kind
     shows: Shows = _none  # folders of the other meetings whose sources its files show
+    reads: Reads = _agenda  # a file's own sources: its revision and build date (stamps.py)
     label: str = ""  # its name in the site's list of documents; {nr} and {tittel}: its sak's
     public_as_is: bool = False  # shows nothing skjermet: one file, from the members' sources
     whole_meeting: bool = False  # the site publishes a members' file only if all of its meeting is public
@@ -88,6 +97,76 @@ def packet_sources(repo: Repository, meeting: Meeting) -> Iterable[str]:
     yield from cited(repo, meeting)
 
 
+# -- what each file is made from (its revision and build date: stamps.py) ----------------
+
+
+def _front_matters(meeting: Meeting) -> Sources:
+    """The toppnotater of the meeting, whose front matter gives each sak its title, type
+    and vedlegg wherever the sak is listed."""
+    return front_matter(*(s.toppnotat.source.rel for s in meeting.saker if s.toppnotat))
+
+
+def _referat_agendas(repo: Repository, meeting: Meeting) -> Sources:
+    """A referat vedlegg is listed by its meeting's dates."""
+    shown = (repo.meeting(folder) for folder in referat_vedlegg(repo, meeting))
+    return whole(*(m.source.rel for m in shown if m is not None))
+
+
+def reads_innkalling(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    """The meeting, its members, the saker's front matters and the vedlegg's names."""
+    return (_agenda(repo, meeting) | whole(MEMBERS) | _front_matters(meeting)
+            | _referat_agendas(repo, meeting))
+
+
+def reads_saksliste(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    return _agenda(repo, meeting) | _front_matters(meeting) | _referat_agendas(repo, meeting)
+
+
+def reads_toppnotat(repo: Repository, meeting: Meeting, sak: SakNr | None) -> Sources:
+    """The toppnotat itself and its row in the agenda; of each earlier treatment in this
+    repository, its meeting (the day), referat (the vedtak) and toppnotat (the title)."""
+    found = _agenda(repo, meeting)
+    note = next((s.toppnotat for s in meeting.saker if s.nr == sak and s.toppnotat), None)
+    if note is None:
+        return found
+    found |= whole(note.source.rel)
+    for entry in note.meta.tidligere_behandlinger:
+        cited = repo.cited_sak(entry)
+        if cited is None:
+            continue
+        source, treated = cited
+        found |= whole(source.source.rel) | (whole(source.referat.source.rel) if source.referat
+                                             else Sources())
+        if treated.toppnotat:
+            found |= front_matter(treated.toppnotat.source.rel)
+    return found
+
+
+def reads_referat(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    """The referat, who was there (members), and the saker as listed."""
+    found = _agenda(repo, meeting) | whole(MEMBERS) | _front_matters(meeting)
+    return found | whole(meeting.referat.source.rel) if meeting.referat else found
+
+
+def reads_packet(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    """Its parts': the innkalling, every toppnotat, each referat vedlegg; and the files."""
+    found = reads_innkalling(repo, meeting)
+    for each in meeting.saker:
+        if each.toppnotat:
+            found |= reads_toppnotat(repo, meeting, each.nr)
+    for folder in referat_vedlegg(repo, meeting):
+        source = repo.meeting(folder)
+        if source is not None:
+            found |= reads_referat(repo, source)
+    files = (a.target for s in meeting.saker for a in s.attachments if a.kind == "fil")
+    return found | whole(*files)
+
+
+def reads_calendar(repo: Repository, meeting: Meeting, sak: SakNr | None = None) -> Sources:
+    """The meeting's days, times and place, and the saker's titles."""
+    return _agenda(repo, meeting) | _front_matters(meeting)
+
+
 def toppnotat_stem(folder: str, sak: SakNr | None) -> str:
     assert sak is not None
     return f"toppnotat-{sak.n}-{sak.year:02d}"
@@ -103,15 +182,18 @@ PACKET = "sakspapirer"
 # In the order the site lists them. The words in `label` are the site's (Norwegian, like
 # every word a document prints).
 TARGETS: tuple[Target, ...] = (
-    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling"),
-    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste"),
+    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling",
+           reads=reads_innkalling),
+    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste",
+           reads=reads_saksliste),
     Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="Sakspapirer",
-           whole_meeting=True),
+           whole_meeting=True, reads=reads_packet),
     Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
-           label="Toppnotat sak {nr}: {tittel}"),
-    Target("referat", DOCUMENT, work.documents, label="Referat"),
+           label="Toppnotat sak {nr}: {tittel}", reads=reads_toppnotat),
+    Target("referat", DOCUMENT, work.documents, label="Referat", reads=reads_referat),
     # The calendar lists titles, times and the place, which the public view keeps.
-    Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
+    Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True,
+           reads=reads_calendar),
 )
 
 

@@ -52,8 +52,11 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     Loading makes many long-lived objects and no garbage worth collecting, so Python's
     cyclic garbage collector is paused meanwhile (it would otherwise scan the growing
     model again and again: a third of a large archive's check), and what was loaded is
-    then frozen out of its later scans (gc.freeze; freed by reference counting as usual)."""
+    then frozen out of its later scans (gc.freeze; freed by reference counting as usual).
+    A process that loads again (the tests) first hands what an earlier load froze back to
+    the collector, so what it no longer uses can be collected."""
     paused = gc.isenabled()
+    gc.unfreeze()
     gc.disable()
     try:
         loader = _Loader(root.resolve())
