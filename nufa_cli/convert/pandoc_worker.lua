@@ -119,7 +119,11 @@ end
 
 local function write(request, blobs)
   if current == nil then error("write without read") end
-  local doc = current  -- kept: the next write of the same document needs no new read
+  -- A new document of the read one's blocks and a copy of its metadata: this write's
+  -- metadata (a PDF's title and footer) must not reach the next write of the same text.
+  local meta = {}
+  for key, value in pairs(current.meta) do meta[key] = value end
+  local doc = pandoc.Pandoc(current.blocks, meta)
   NUFA = { lang = request.lang }
 
   local by_src = {}
