@@ -115,10 +115,17 @@ def build(
         "build/<meeting>/offentlig/.")] = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
+    shard_of: Annotated[str | None, typer.Option(
+        "--shard", metavar="K/N", help="Only the K-th of N shares of the meetings (in date "
+        "order, every N-th from the K-th), for N builds side by side; --merge joins them.")
+    ] = None,
+    merge: Annotated[list[Path] | None, typer.Option(
+        "--merge", metavar="DIR", help="Take what other builds (the shards) wrote to DIR into "
+        "the output folder, with their manifests (repeatable).")] = None,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
     _typer(front.build, meetings, format, only, out, path, changed_since, offentlig, quiet,
-           verbose)
+           verbose, shard_of, merge)
 
 
 @app.command()
@@ -244,6 +251,9 @@ def init_repository(
         help=f"What CI installs nufa from, instead of nufa=={__version__} from PyPI: a git URL "
         "(git+https://…@vX.Y.Z), a package index (https://…/simple) or a requirement "
         "(nufa @ …).")] = None,
+    shards: Annotated[int, typer.Option(
+        "--shards", min=1, max=64, metavar="N", help="Build the meetings in N CI jobs side by "
+        "side (nufa build --shard K/N), each keeping its build/ cached between runs.")] = 1,
     quiet: QuietOption = False,
 ) -> None:
     """Create a secretariat's repository: settings, members, an example meeting, CI.
@@ -260,7 +270,7 @@ def init_repository(
     except ValueError:
         raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
                                  param_hint="--dato") from None
-    result = init(folder, first_day, nufa_source)
+    result = init(folder, first_day, nufa_source, shards)
     if quiet:
         return
     for name in result.written:

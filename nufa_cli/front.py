@@ -156,13 +156,31 @@ def check(path: Path | None = None, format: Format = Format.text, strict: bool =
     raise Exit(1 if has_errors(diagnostics, strict=strict) else 0)
 
 
+def shard(value: str | None) -> tuple[int, int] | None:
+    """--shard K/N as (K, N)."""
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if not (slash and k.isascii() and k.isdigit() and n.isascii() and n.isdigit()
+            and 1 <= int(k) <= int(n) <= 1000):
+        raise UsageProblem(f"'{value}' is not a shard K/N with 1 <= K <= N, e.g. 2/4", "--shard")
+    return int(k), int(n)
+
+
 def build(meetings: list[str] | None = None, format: list[DocFormat] | None = None,
           only: list[str] | None = None, out: Path | None = None, path: Path | None = None,
           changed_since: str | None = None, offentlig: bool = False, quiet: bool = False,
-          verbose: bool = False) -> None:
-    """nufa build: validate, then write the documents; prints what it wrote."""
+          verbose: bool = False, shard_of: str | None = None,
+          merge: list[Path] | None = None) -> None:
+    """nufa build: validate, then write the documents; prints what it wrote. merge: take
+    what the shards wrote instead (their output folders)."""
     from nufa_cli.build.orchestrator import build as run_build
 
+    if merge:
+        _merge(merge, out, path, quiet, given=bool(meetings or format or only or changed_since
+                                                    or offentlig or shard_of))
+        return
+    sharded = shard(shard_of)
     kinds = set(only or ())
     unknown = targets.unknown_kinds(kinds)
     if unknown:
@@ -180,7 +198,8 @@ def build(meetings: list[str] | None = None, format: list[DocFormat] | None = No
                 echo(f"No meeting changed since {changed_since}; nothing to build.")
             return
     with progress(quiet) as report:
-        result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
+        result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig,
+                           shard=sharded)
     echo_diagnostics(result.diagnostics, err=True)
     if result.elsewhere:
         echo(f"note: {len(result.elsewhere)} error(s) in meetings not built here did not "
@@ -193,6 +212,22 @@ def build(meetings: list[str] | None = None, format: list[DocFormat] | None = No
         for unchanged in result.unchanged:
             echo(f"unchanged {shown(unchanged)}")
     echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
+
+
+def _merge(folders: list[Path], out: Path | None, path: Path | None, quiet: bool,
+           given: bool) -> None:
+    from nufa_cli.build.writer import merge
+    from nufa_cli.core.output import check_output_folder
+
+    if given:
+        raise UsageProblem("--merge takes what other builds made: give it alone, with --out "
+                           "or --repo at most", "--merge")
+    root = repository_root(path)
+    written = merge(check_output_folder(out or root / "build", root), folders)
+    if not quiet:
+        for each in written:
+            echo(f"wrote {shown(each)}")
+        echo(f"Merged {len(written)} file(s) from {len(folders)} build(s).")
 
 
 def shown(path: Path) -> str:
@@ -281,7 +316,8 @@ _FAST = {
         "--only": _Option("only", str, many=True), "--out": _Option("out", Path),
         "--repo": _Option("path", Path), "--changed-since": _Option("changed_since", str),
         "--offentlig": _Option("offentlig"), **_QUIET,
-        "--verbose": _Option("verbose"), "-v": _Option("verbose")}),
+        "--verbose": _Option("verbose"), "-v": _Option("verbose"),
+        "--shard": _Option("shard_of", str), "--merge": _Option("merge", Path, many=True)}),
 }
 
 

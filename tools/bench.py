@@ -183,7 +183,8 @@ def render_markdown(repo: Path, folder: Path) -> list[Path]:
     lines, roots = [], []
     for meeting in loaded.meetings:
         for doc in meeting_documents(loaded, meeting, renderer):
-            name = f"{meeting.folder}-{doc.stem}"
+            sak = f"-{doc.sak.n}-{doc.sak.year}" if doc.sak else ""
+            name = f"{meeting.folder}-{doc.kind}{sak}"
             (folder / f"{name}.md").write_text(doc.markdown, encoding="utf-8")
             lines.append(f"{name}\t{doc.title}\t{doc.header}\n")
             roots.append(doc.resource_root)

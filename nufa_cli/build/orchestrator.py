@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 Work = Sequence[tuple[Piece, Sequence[Output]]]  # pieces, each with its outputs to make
 Sink = Callable[[Output, bytes], None]  # takes each output's bytes as soon as it is made
+Shard = tuple[int, int]  # (K, N): the K-th of N shares of the meetings, K from 1
 
 
 class UnknownMeeting(NufaError):
@@ -245,20 +246,25 @@ class _Lanes:
 
 def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
-          progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
+          progress: Progress | None = None, offentlig: bool = False,
+          shard: Shard | None = None) -> BuildResult:
     """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
 
-    offentlig: also write the public set to build/<meeting>/offentlig/ (targets.FOLDER)."""
+    offentlig: also write the public set to build/<meeting>/offentlig/ (targets.FOLDER).
+    shard: (K, N), build only the K-th of N shares of the meetings (in_shard)."""
     chosen = targets.chosen(only, formats)
     out = check_output_folder(out or root / "build", root)
     request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []),
-                          buildcache.portable(out, root), offentlig])
+                          buildcache.portable(out, root), offentlig, shard])
     remembered = _recall(root, out, request)
     if remembered is not None:
         return remembered
     memo = _Memo.before_reading(root, out, request)
 
-    repo, diagnostics, elsewhere = _validated(root, out, meetings)
+    repo, diagnostics, elsewhere, meetings = _validated(root, out, meetings, shard)
+    if shard and not meetings:  # more shards than meetings: this one has none
+        memo.remember(root_template_dirs(repo.committee.maler), [], diagnostics)
+        return BuildResult(diagnostics=diagnostics, repository=repo, elsewhere=elsewhere)
     shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
     pieces = plan(shared, repo, select(repo, meetings), chosen, offentlig)
     writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
@@ -272,7 +278,7 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
                          outputs=list(writer.outputs.values()), repository=repo,
                          elsewhere=elsewhere)
     result.written = writer.commit()
-    if not meetings and only is None:  # every document of the repository: forget the rest
+    if not meetings and only is None and shard is None:  # every document: forget the rest
         typst.keep_only(job for piece in pieces for job in (piece.job, *piece.parts) if job)
     memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
     return result
@@ -326,19 +332,34 @@ def _recall(root: Path, out: Path, request: str) -> BuildResult | None:
                        outputs=[recorded[name] for name in names])
 
 
-def _validated(root: Path, out: Path, meetings: Sequence[str] | None
-               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic]]:
+def in_shard(repo: Repository, names: Sequence[str] | None, shard: Shard) -> list[str]:
+    """The meetings of shard (K, N) among names (default: all): in date order, the K-th, the
+    (K+N)-th, and so on: round robin, so the shards share the years evenly, and a meeting
+    added after the others (the usual case) leaves every earlier one in its shard."""
+    k, n = shard
+    asked = {Path(name).name for name in names} if names else None
+    folders = [m.folder for m in repo.meetings]  # in date order
+    return [folder for i, folder in enumerate(folders)
+            if i % n == k - 1 and (asked is None or folder in asked)]
+
+
+def _validated(root: Path, out: Path, meetings: Sequence[str] | None, shard: Shard | None
+               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic], Sequence[str] | None]:
     """The sources, loaded and checked: (repository, diagnostics of what is built, errors in
-    meetings not built). An error in what is built stops the build before it writes."""
+    meetings not built, the meetings to build). An error in what is built stops the build
+    before it writes."""
     from nufa_cli.check.validate import check
 
     repo, diagnostics = check(root)
-    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings)
+    if shard is not None:
+        select(repo, meetings)  # a meeting named that is not there is an error, as always
+        meetings = in_shard(repo, meetings, shard)
+    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings or None)
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
     check_output_folder(out, root, [repo.committee.maler])
-    return repo, diagnostics, elsewhere
+    return repo, diagnostics, elsewhere, meetings
 
 
 __all__ = ["DEFAULT_FORMATS", "BadSourceDateEpoch", "BuildResult", "NothingToBuild", "build",

@@ -11,9 +11,9 @@ the repository uses any more. Safe to delete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,37 +31,28 @@ class TypstCache:
         self.folder = out / CACHE / FOLDER
         self.root = root
         self.templates_key = templates_key
-        self._lock = threading.Lock()
-        self.used: set[str] = set()  # entries read or written by this build
 
     def name(self, job: Job) -> str:
         return digest("typst", self.templates_key, job_key(job, self.root)) + ".typ"
 
     def get(self, job: Job, /) -> bytes | None:
-        name = self.name(job)
         try:
-            data = (self.folder / name).read_bytes()
+            return (self.folder / self.name(job)).read_bytes()
         except OSError:
             return None
-        with self._lock:
-            self.used.add(name)
-        return data
 
     def __setitem__(self, job: Job, source: bytes, /) -> None:
         name = self.name(job)
-        with self._lock:
-            self.used.add(name)
-        try:
+        # A cache: what cannot be kept (a full disk, a read-only build/) is written anew later.
+        with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(source)
-            os.replace(tmp, self.folder / name)
-        except OSError:  # a cache: what cannot be kept is written again next time
-            pass
-
-    def __contains__(self, job: Job) -> bool:
-        return (self.folder / self.name(job)).is_file()
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(source)
+                os.replace(tmp, self.folder / name)
+            finally:
+                Path(tmp).unlink(missing_ok=True)  # gone after the rename, unless it failed
 
     def keep_only(self, jobs: Iterable[Job]) -> None:
         """Remove every entry but those of jobs (the build's documents and packet parts)."""

@@ -202,3 +202,19 @@ class Plan:
             staging, self._staging = self._staging, None
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def merge(out: Path, builds: Sequence[Path]) -> list[Path]:
+    """Take into out what other builds (the shards of `nufa build --shard`) made: each file
+    their manifests record and their folders hold, with its entry; all or nothing, like a
+    build. Two builds making the same file is an error (shards share no meeting)."""
+    plan = Plan(out)
+    for folder in builds:
+        theirs = Manifest.read(folder)
+        if not theirs.entries:
+            raise OutputError(f"{folder} holds no nufa build (no {MANIFEST})")
+        for output in theirs.recorded():
+            if theirs.holds(output.name):  # an artifact may carry a part of a build
+                plan.add(output)
+                plan.stage(output, (folder / output.name).read_bytes())
+    return plan.commit()
