@@ -45,6 +45,7 @@ class DocFormat(StrEnum):
     docx = "docx"
     odt = "odt"
     pdf = "pdf"
+    html = "html"
 
 
 class UsageProblem(Exception):

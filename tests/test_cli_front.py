@@ -11,12 +11,21 @@ from pathlib import Path
 import pytest
 import typer
 import typer.main
-from helpers import run_nufa
+from helpers import Nufa
 
 from nufa_cli import front
 from nufa_cli.cli import app
 
 HEAVY = ("icalendar", "typst", "pypdf", "pypandoc", "jinja2")
+
+pytestmark = pytest.mark.render
+
+
+def run_nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
+             cwd: Path | None = None) -> tuple[int, str, str]:
+    """`nufa ARGS` through the real entry point, in this process: (code, stdout, stderr)."""
+    code, out, err = Nufa(monkeypatch, capsys)(*args, cwd=cwd)
+    return code, out, err
 
 
 def loaded(module: str) -> set[str]:

@@ -23,6 +23,8 @@ from archive import archive_files
 MEETINGS = 12
 SAKER = 2  # the second sak of each meeting cites the previous meeting's second
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:

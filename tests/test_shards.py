@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import PROJECT, run_nufa, tree_hashes, write_repo
+from helpers import PROJECT, Nufa, tree_hashes, write_repo
 
 from nufa_cli.build.orchestrator import build, in_shard
 from nufa_cli.check.validate import check
@@ -18,6 +18,15 @@ from nufa_cli.edit.init import files
 
 sys.path.insert(0, str(PROJECT / "tools"))
 from archive import archive_files
+
+pytestmark = pytest.mark.render
+
+
+def run_nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
+             cwd: Path | None = None) -> tuple[int, str, str]:
+    """`nufa ARGS` through the real entry point, in this process: (code, stdout, stderr)."""
+    code, out, err = Nufa(monkeypatch, capsys)(*args, cwd=cwd)
+    return code, out, err
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError
@@ -39,6 +40,10 @@ from nufa_cli.git.info import (
     file_history,
     last_commit_of_lines,
 )
+
+if TYPE_CHECKING:
+    from nufa_cli.core.lang import Catalogue
+    from nufa_cli.sources.schema import Bunntekst
 
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 END_EPOCH = int(dt.datetime(2108, 1, 1, tzinfo=dt.UTC).timestamp())  # a zip (DOCX) date ends 2107
@@ -91,12 +96,19 @@ class Stamp:
     epoch: int  # the build time: what the footer prints and the files are dated
     dated: bool  # the epoch is a real time (git's or SOURCE_DATE_EPOCH), not the fallback
 
-    def note(self) -> str:
-        """The footer's note beside "Side N av M"."""
+    def note(self, texts: Catalogue, shows: Bunntekst = "begge") -> str:
+        """The footer's note beside "Side N av M", in the words of texts: what nufa.yaml's
+        bunntekst asks for of the revision and the build date; what is not known (no git,
+        no true date) is left out."""
+        if shows == "ingen":
+            return ""
         built = nbdates.numeric(dt.datetime.fromtimestamp(self.epoch, dt.UTC).date())
-        if self.revision is None:
-            return f"Bygget {built}" if self.dated else ""
-        return f"Versjon {self.revision}{' + endringer' if self.dirty else ''}, bygget {built}"
+        if self.revision is None or shows == "dato":
+            return texts("bygget", dato=built) if self.dated and shows != "revisjon" else ""
+        version = texts("med_endringer", versjon=self.revision) if self.dirty else self.revision
+        if shows == "revisjon":
+            return texts("versjon", versjon=version)
+        return texts("versjon_bygget", versjon=version, dato=built)
 
 
 class History:

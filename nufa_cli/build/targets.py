@@ -21,12 +21,16 @@ from nufa_cli.build import work
 from nufa_cli.build.stamps import Sources, front_matter, whole
 from nufa_cli.core.errors import NufaError
 from nufa_cli.core.root import CONFIG, MEMBERS
+from nufa_cli.model.saknr import slug
 
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "odt", "pdf")  # what --format chooses among; a target's other formats always come
+FORMATS = ("docx", "odt", "pdf", "html")  # what --format chooses among; a target's others always come
 DEFAULT_FORMATS = ("docx", "pdf")  # without --format: ODT (for editing) only when asked for
+# What nufa site builds and publishes: the default formats, and the HTML of its document pages
+# (a document's text as a fragment, convert/converter.py's html()).
+SITE_FORMATS = (*DEFAULT_FORMATS, "html")
 DOCUMENT = FORMATS  # a document's formats
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
@@ -52,7 +56,7 @@ class Target:
     stem: Stem | None = None  # None: the file is named after the kind
     shows: Shows = _none  # folders of the other meetings whose sources its files show
     reads: Reads = _agenda  # a file's own sources: its revision and build date (stamps.py)
-    label: str = ""  # its name in the site's list of documents; {nr} and {tittel}: its sak's
+    label: str = ""  # the catalogue key of its name in the site's list; {nr} {tittel}: its sak's
     public_as_is: bool = False  # shows nothing skjermet: one file, from the members' sources
     whole_meeting: bool = False  # the site publishes a members' file only if all of its meeting is public
 
@@ -86,7 +90,7 @@ def cited(repo: Repository, meeting: Meeting) -> Iterable[str]:
     """Meetings of the saker a toppnotat cites: their title, vedtak and day are printed."""
     for sak in meeting.saker:
         for entry in sak.toppnotat.meta.tidligere_behandlinger if sak.toppnotat else ():
-            source = repo.cited_sak(entry)
+            source = repo.cited_sak(entry, meeting)
             if source:
                 yield source[0].folder
 
@@ -131,7 +135,7 @@ def reads_toppnotat(repo: Repository, meeting: Meeting, sak: SakNr | None) -> So
         return found
     found |= whole(note.source.rel)
     for entry in note.meta.tidligere_behandlinger:
-        cited = repo.cited_sak(entry)
+        cited = repo.cited_sak(entry, meeting)
         if cited is None:
             continue
         source, treated = cited
@@ -168,8 +172,11 @@ def reads_calendar(repo: Repository, meeting: Meeting, sak: SakNr | None = None)
 
 
 def toppnotat_stem(folder: str, sak: SakNr | None) -> str:
+    """The number as printed, in lowercase ASCII letters and digits joined by hyphens:
+    toppnotat-12-24 (12/24, as in part 1), toppnotat-v-sak-2, toppnotat-ps-4-15. Numbers are
+    unique in a meeting, so are the names in its folder."""
     assert sak is not None
-    return f"toppnotat-{sak.n}-{sak.year:02d}"
+    return f"toppnotat-{slug(str(sak))}"
 
 
 def calendar_stem(folder: str, sak: SakNr | None) -> str:
@@ -179,19 +186,18 @@ def calendar_stem(folder: str, sak: SakNr | None) -> str:
 CALENDAR = "kalender"
 PACKET = "sakspapirer"
 
-# In the order the site lists them. The words in `label` are the site's (Norwegian, like
-# every word a document prints).
+# In the order the site lists them. `label` names a text of the language catalogue.
 TARGETS: tuple[Target, ...] = (
-    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling",
+    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="innkalling",
            reads=reads_innkalling),
-    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste",
+    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="saksliste",
            reads=reads_saksliste),
-    Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="Sakspapirer",
+    Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="sakspapirer",
            whole_meeting=True, reads=reads_packet),
     Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
-           label="Toppnotat sak {nr}: {tittel}", reads=reads_toppnotat),
-    Target("referat", DOCUMENT, work.documents, label="Referat", reads=reads_referat),
-    # The calendar lists titles, times and the place, which the public view keeps.
+           label="toppnotat_sak", reads=reads_toppnotat),
+    Target("referat", DOCUMENT, work.documents, label="referat", reads=reads_referat),
+    # The calendar lists titles, times and the place: made from the public view for both sets.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True,
            reads=reads_calendar),
 )
@@ -245,5 +251,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild",
-           "Target", "UnknownKind", "chosen", "kinds", "named"]
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "SITE_FORMATS", "TARGETS",
+           "NothingToBuild", "Target", "UnknownKind", "chosen", "kinds", "named"]

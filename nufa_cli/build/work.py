@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
     from nufa_cli.render.documents import Document
     from nufa_cli.render.renderer import Renderer
+    from nufa_cli.sources.schema import Bunntekst
 
-NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
+NOT_DOCUMENT_TEMPLATES = {"init", "site", "arkiv"}  # other commands': no rebuild when they change
 SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
 
 
@@ -44,6 +45,7 @@ class CommitteeLook(TypedDict):
 
     font: str | None
     logo_alt: str
+    page_texts: list[str]  # the draft mark and the page label (convert/look.PageTexts)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ class Piece(Protocol):
 
 @dataclass(frozen=True)
 class DocumentPiece:
-    """A document's formats: one piece, so its Markdown is read once."""
+    """A document's formats (DOCX, PDF, the site's HTML): one piece, so its Markdown is read
+    once."""
 
     outputs: tuple[Output, ...]
     job: Job
@@ -139,8 +142,10 @@ class Planning:
     look: CommitteeLook  # nufa.yaml's share of the look: the Converter's options
     templates_key: str  # a digest of the templates and the look
     reads: dict[str, Reads]  # each target's sources, by kind (targets.py)
+    footer: Bunntekst = "begge"  # nufa.yaml's bunntekst: what the footer note shows
     embedded: dict[Path, str] = field(default_factory=dict)
     rendered: dict[tuple[bool, str, str], list[Document]] = field(default_factory=dict)
+    publics: dict[int, Repository] = field(default_factory=dict)  # id(members' repo) -> its view
 
     def documents(self, view: View, kind: str, meeting: Meeting) -> list[Document]:
         """The meeting's documents of a kind (render/documents), rendered the first time asked."""
@@ -151,16 +156,29 @@ class Planning:
             self.rendered[key] = BUILDERS[kind](view.repo, meeting, self.renderer)
         return self.rendered[key]
 
+    def public(self, view: View) -> Repository:
+        """The repository as the public view shows it (model/public.py), made once."""
+        if view.public:
+            return view.repo
+        if id(view.repo) not in self.publics:
+            from nufa_cli.model.public import public_view
+
+            self.publics[id(view.repo)] = public_view(view.repo)
+        return self.publics[id(view.repo)]
+
     def stamp(self, kind: str, view: View, meeting: Meeting, sak: SakNr | None = None) -> Stamp:
         """A file's revision and build time, from the sources its target reads."""
         return self.history.stamp(self.reads[kind](view.repo, meeting, sak))
 
     def job(self, kind: str, view: View, meeting: Meeting, doc: Document) -> Job:
         """The document as its own files convert it, stamped from its own sources."""
-        stamp = self.stamp(kind, view, meeting, doc.sak)
+        return self.stamped(doc, meeting, self.stamp(kind, view, meeting, doc.sak))
+
+    def stamped(self, doc: Document, meeting: Meeting, stamp: Stamp) -> Job:
         return Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                   resource_root=doc.resource_root, draft=doc.draft,
-                   footer_note=stamp.note(), epoch=stamp.epoch)
+                   resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft,
+                   lang=meeting.lang.tag, footer_note=stamp.note(meeting.lang, self.footer),
+                   epoch=stamp.epoch)
 
     def resources(self, folder: Path) -> str:
         if folder not in self.embedded:
@@ -207,9 +225,7 @@ def packet(target: Target, planning: Planning, view: View, meeting: Meeting,
     def job(kind: str, source: Meeting, doc: Document) -> Job:
         if kind in BUILDERS:  # a document of its own: innkalling, toppnotat, referat
             return planning.job(kind, view, source, doc)
-        return Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                   resource_root=doc.resource_root, draft=doc.draft,
-                   footer_note=stamp.note(), epoch=stamp.epoch)
+        return planning.stamped(doc, meeting, stamp)
 
     pk = packets.packet(view.repo, meeting, planning.renderer,
                         lambda kind, source: planning.documents(view, kind, source), job)
@@ -222,11 +238,16 @@ def packet(target: Target, planning: Planning, view: View, meeting: Meeting,
 def calendar(target: Target, planning: Planning, view: View, meeting: Meeting,
              formats: tuple[str, ...]) -> Iterator[Piece]:
     """The meeting's .ics (render/calendar.py), keyed by its bytes. What it shows is the
-    file as made at the start of its SEQUENCE count, whenever it is built."""
+    file as made at the start of its SEQUENCE count, whenever it is built. It is made from
+    the public view in both sets: one file, which the site publishes as it is (its sak
+    titles are the public ones, offentlig_tittel)."""
     from nufa_cli.render.calendar import SEQUENCE_ORIGIN, meeting_ics
 
-    ics = meeting_ics(view.repo, meeting, planning.stamp(target.kind, view, meeting).epoch)
-    shown = digest(meeting_ics(view.repo, meeting, SEQUENCE_ORIGIN))
+    repo = planning.public(view)
+    shown_meeting = repo.meeting(meeting.folder)
+    assert shown_meeting is not None  # the public view keeps every meeting
+    ics = meeting_ics(repo, shown_meeting, planning.stamp(target.kind, view, meeting).epoch)
+    shown = digest(meeting_ics(repo, shown_meeting, SEQUENCE_ORIGIN))
     yield Made(tuple(output(target, view, meeting, None, fmt, shown, digest("ics", ics))
                      for fmt in formats), ics)
 

@@ -9,7 +9,8 @@
 --    "reference_doc": ...}
 --   {"op": "read", "markdown": ..., "lang": ...}
 --     -> {"ok": true, "images": [src, ...], "warnings": [...]}
---   {"op": "write", "format": "docx"|"odt"|"typst", "lang":, "meta": {...}, "variables": {...},
+--   {"op": "write", "format": "docx"|"odt"|"typst"|"html", "lang":, "meta": {...},
+--    "variables": {...},
 --    "images": [{"src":, "path":, "mime":}], "blobs": n}
 --     -> {"ok": true, "warnings": [...]} + output bytes
 -- Errors: {"ok": false, "error": message}.
@@ -159,6 +160,9 @@ local function write(request, blobs)
         template = config.typst_template,
         variables = request.variables,
       })
+    elseif request.format == "html" then
+      -- A fragment for nufa site's pages: its ids prefixed, so none meets one of the page's.
+      return pandoc.write(doc, "html5", { identifier_prefix = "dok-", wrap_text = "none" })
     end
     error("unknown format: " .. tostring(request.format))
   end
