@@ -36,6 +36,8 @@ from nufa_cli.render.documents import toppnotat
 from nufa_cli.render.mdtext import Row, grid_table
 from nufa_cli.render.renderer import Renderer
 
+pytestmark = pytest.mark.render  # builds and reads PDFs and DOCX
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 EPOCH = "1714000000"
