@@ -39,10 +39,8 @@ test-fast: $(STAMP) ## Run the linter and the unit tests (no pandoc, typst or gi
 	$(BIN)/pytest -q -m unit
 
 .PHONY: bench
-bench: $(STAMP) ## Time check and build on the sample and on a generated archive
-	$(BIN)/python tools/bench_check.py
-	$(BIN)/python tools/bench_build.py
-	$(BIN)/python tools/bench_packet.py
+bench: $(STAMP) ## Time check and build: the sample, against the floor, edits, a growing archive
+	$(BIN)/python tools/bench.py
 
 .PHONY: golden
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change

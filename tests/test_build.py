@@ -107,9 +107,9 @@ def test_an_unchanged_rebuild_asks_git_for_no_build_date(
     build(sample, only={"kalender"})
 
     def fail(*_: object) -> int:
-        raise AssertionError("the unchanged fast path read the commit time")
+        raise AssertionError("the unchanged fast path read the commit times")
 
-    monkeypatch.setattr(nufa_cli.build.orchestrator, "last_commit_time", fail)
+    monkeypatch.setattr(nufa_cli.build.orchestrator, "History", fail)
     again = build(sample, only={"kalender"})
     assert again.written == [] and len(again.unchanged) == 2
 

@@ -16,7 +16,8 @@ import typer
 from helpers import PROJECT, Nufa, replace_once, valid_repo, write_repo
 
 from nufa_cli import __version__
-from nufa_cli.cli import _count_text, app
+from nufa_cli.cli import app
+from nufa_cli.front import _count_text
 
 NUFA = Path(sys.executable).with_name("nufa")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -611,3 +611,15 @@ def test_odt_of_representative_document(converter: Converter, root: Path) -> Non
     assert "Søyler per måned" in content  # the image's alt text and caption
     (picture,) = [name for name in parts if name.startswith("Pictures/")]
     assert parts[picture] == tiny_png()
+
+
+def test_a_write_leaves_the_text_read_as_it_was(converter: Converter, root: Path) -> None:
+    """The worker keeps the text it read for the next format; a PDF's metadata (title,
+    header, footer note) written into it would reach a DOCX made after it."""
+    from nufa_cli.core.root import builtin_templates
+
+    document = job(root, "Tekst med en fotnote.[^1]\n\n[^1]: Fotnoten.\n")
+    converter.pdf(document)
+    after_pdf = converter.docx(document)
+    with Converter([builtin_templates()], EPOCH) as fresh:
+        assert fresh.docx(document) == after_pdf

@@ -88,12 +88,11 @@ def test_the_footer_sees_untracked_files_whatever_the_user_configured(
     git(sample, "init", "-q", "-b", "main")
     commit(sample, "start")
     paths = ["meetings/2024-04-24"]
-    commit_hash = git(sample, "log", "-1", "--format=%h")
-    assert info.revision(sample, paths) == (commit_hash, False)
+    assert info.changed_files(sample, paths) == {}
 
     (sample / "meetings/2024-04-24/toppnotater/new.md").write_text("new\n", encoding="utf-8")
     config = tmp_path / "gitconfig"
     config.write_text("[status]\n\tshowUntrackedFiles = no\n", encoding="utf-8")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     assert git(sample, "-c", f"include.path={config}", "status", "--porcelain") == ""
-    assert info.revision(sample, paths) == (commit_hash, True)
+    assert info.changed_files(sample, paths) == {"meetings/2024-04-24/toppnotater/new.md": "??"}

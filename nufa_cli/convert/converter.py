@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from xml.sax.saxutils import escape as xml_escape
 
 import typst
@@ -37,6 +37,7 @@ from nufa_cli.convert.job import Job
 from nufa_cli.convert.linkalt import footnote_word, localise
 from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.convert.typst_child import typst_message
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
 
@@ -114,6 +115,15 @@ _DOCX_DRAFT = (
 )
 
 
+class TypstSources(Protocol):
+    """Where typst_source() keeps what pandoc wrote for a job (a dict will do; the build
+    keeps it on disk, build/typstcache.py)."""
+
+    def get(self, job: Job, /) -> bytes | None: ...
+
+    def __setitem__(self, job: Job, source: bytes, /) -> None: ...
+
+
 class ConvertError(NufaError):
     """A document could not be converted; the message names the document and the cause."""
 
@@ -131,7 +141,7 @@ class Converter:
 
     def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
                  font: str | None = None, logo_alt: str = "Logo",
-                 sources: dict[Job, bytes] | None = None,
+                 sources: TypstSources | None = None,
                  page_texts: Sequence[str] | None = None) -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
@@ -143,7 +153,7 @@ class Converter:
             Path(folder) for folder in templates_dir
         ]
         self._epoch = int(epoch)
-        self._sources: dict[Job, bytes] = {} if sources is None else sources
+        self._sources: TypstSources = {} if sources is None else sources
         self._files: dict[str, Path] = {}
         for name in TEMPLATE_FILES:
             found = next((f / name for f in folders if (f / name).is_file()), None)
@@ -195,7 +205,7 @@ class Converter:
         images = self._read(job, "DOCX")
         blobs = [path.read_bytes() for path in images.values()]
         data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
-        return _finish_docx(data, job, self._epoch, self._look)
+        return _finish_docx(data, job, self.epoch_of(job), self._look)
 
     def odt(self, job: Job) -> bytes:
         """The job as an ODT file."""
@@ -210,26 +220,37 @@ class Converter:
 
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
-        return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
+        return self.compile_typst(self.typst_source(job), job.resource_root, job.title,
+                                  epoch=job.epoch)
+
+    def epoch_of(self, job: Job) -> int:
+        """The time a job's files are dated: its own, else the converter's."""
+        return self._epoch if job.epoch is None else int(job.epoch)
 
     def compile_typst(self, source: bytes, root: Path, title: str,
-                      standards: Sequence[PDFStandard] = PDF_STANDARDS) -> bytes:
+                      standards: Sequence[PDFStandard] = PDF_STANDARDS,
+                      epoch: int | None = None, isolated: bool = False) -> bytes:
         """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
         timestamp, its footnote links described in nufa.typ's word (linkalt.py); any typst
-        warning is an error. The meeting packet (build/packet.py) joins
-        several documents' typst_source() into one source and compiles it here."""
+        warning is an error. The meeting packet (build/packet.py) joins several documents'
+        typst_source() into one source and compiles it here, isolated: in a process of its
+        own, which takes typst's memory of it along when it ends (typst_child.py)."""
+        timestamp = self._epoch if epoch is None else int(epoch)
+        if isolated:
+            made = self._compile_isolated(source, root, title, standards, timestamp)
+            return localise(made, self._footnote_word) if self._footnote_word else made
         try:
             pdf, warnings = self._typst().compile_with_warnings(
                 input=source,
                 format="pdf",
                 pdf_standards=list(standards),
                 root=str(root),
-                timestamp=self._epoch,
+                timestamp=timestamp,
             )
         except typst.TypstError as error:
-            raise ConvertError(_typst_message(error), title=title, fmt="PDF") from error
+            raise ConvertError(typst_message(error), title=title, fmt="PDF") from error
         if warnings:
-            message = "; ".join(_typst_message(warning) for warning in warnings)
+            message = "; ".join(typst_message(warning) for warning in warnings)
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
         return localise(pdf, self._footnote_word) if self._footnote_word else pdf
@@ -239,6 +260,24 @@ class Converter:
         its images inline as data: addresses, so a page loads nothing from elsewhere."""
         images = self._read(job, "HTML")
         return self._write(job, "HTML", images, [], meta={}, variables={})
+
+    def _compile_isolated(self, source: bytes, root: Path, title: str,
+                          standards: Sequence[PDFStandard], timestamp: int) -> bytes:
+        from nufa_cli.convert.typst_child import ChildFailed, compile_isolated
+
+        try:
+            reply = compile_isolated(source, fonts=self._fonts, inputs=self._look.typst_inputs(),
+                                     root=root, timestamp=timestamp, standards=standards)
+        except ChildFailed as error:
+            raise ConvertError(str(error), title=title, fmt="PDF") from error
+        if "error" in reply:
+            raise ConvertError(str(reply["error"]), title=title, fmt="PDF")
+        if reply["warnings"]:
+            raise ConvertError(f"typst warned: {'; '.join(reply['warnings'])}", title=title,
+                               fmt="PDF")
+        pdf = reply["pdf"]
+        assert isinstance(pdf, bytes)
+        return pdf
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
@@ -300,7 +339,7 @@ class Converter:
             where = "/" + relative if fmt == "PDF" else relative if fmt != "HTML" else \
                 f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
             checked.append({"src": src, "path": where, "mime": mime})
-        request = {
+        request: dict[str, Any] = {
             "op": "write",
             "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
             "lang": job.lang,
@@ -308,6 +347,8 @@ class Converter:
             "variables": variables,
             "images": checked,
         }
+        if job.epoch is not None:
+            request["epoch"] = int(job.epoch)
         _, output = self._request(request, job, fmt, blobs)
         return output
 
@@ -356,10 +397,6 @@ class Converter:
         return self._compiler
 
 
-def _typst_message(diagnostic: typst.TypstError | typst.TypstWarning) -> str:
-    message = getattr(diagnostic, "message", None) or str(diagnostic)
-    hints = getattr(diagnostic, "hints", None) or []
-    return message + "".join(f" (hint: {hint})" for hint in hints)
 
 
 def _xml_text(text: str) -> str:
