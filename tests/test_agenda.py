@@ -144,6 +144,7 @@ def test_the_toppnotat_header_has_arkivsak_and_lukket(make_repo: MakeRepo) -> No
     assert "Arkivsak" in note and "2015/999" in note and "Møte 4/15" in note
 
 
+@pytest.mark.render
 def test_built_documents_show_it_in_pdf_and_docx(make_repo: MakeRepo,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1449000000")

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import run_nufa
+from helpers import Nufa
 
 from nufa_cli.core import codes
 from nufa_cli.core.codes import Edit, Severity, UnknownCode
@@ -214,7 +214,7 @@ Shorten the row before (its `varighet`), or move this row to when it ends.
 def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
     """nufa through its real entry point, outside any repository: explain needs none."""
     def run(*args: str) -> tuple[int, str, str]:
-        return run_nufa(monkeypatch, capsys, *args, cwd=tmp_path)
+        return Nufa(monkeypatch, capsys)(*args, cwd=tmp_path)
 
     return run
 

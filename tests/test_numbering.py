@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import FileContent, line_of, run_nufa, stem
+from helpers import FileContent, Nufa, line_of, stem
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -248,7 +248,7 @@ def test_renumber_closes_a_gap_in_one_serie_of_one_meeting(make_repo: MakeRepo,
                                                                   "sak: V-sak 3\ntittel")
     root = make_repo(files)
     assert [d.code for d in problems(root, Severity.ERROR)] == ["sak-sequence"]
-    code, _, err = run_nufa(monkeypatch, capsys, "renumber", "2020-03-19", "--repo", str(root))
+    code, _, err = Nufa(monkeypatch, capsys)("renumber", "2020-03-19", "--repo", str(root))
     assert code == 0, err
     assert problems(root) == []
     assert "sak: V-sak 2\n" in (root / M2 / "toppnotater" / "tilsetting.md").read_text()

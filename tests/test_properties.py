@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from helpers import AGENDA1, AGENDA2, REFERAT1, TOPPNOTAT, FileContent, valid_repo, write_repo
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity, format_diagnostics
 
+# check asks typst about characters the fonts lack (check/glyphs.py), and arbitrary text has
+# them: the tests below that generate any text are render tests.
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FILES = ["nufa.yaml", "medlemmer.yaml", AGENDA1, AGENDA2, TOPPNOTAT, REFERAT1]
@@ -61,18 +64,21 @@ def replaced(path: str, content: FileContent) -> dict[str, FileContent]:
 
 # -- arbitrary text and bytes ------------------------------------------------------------
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(FILES), text=st.text(max_size=400))
 def test_any_text(path: str, text: str) -> None:
     assert_reported(replaced(path, text))
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(FILES), raw=st.binary(max_size=400))
 def test_any_bytes(path: str, raw: bytes) -> None:
     assert_reported(replaced(path, raw))
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from([TOPPNOTAT, REFERAT1]), body=st.text(max_size=400))
 def test_any_markdown_body(path: str, body: str) -> None:
@@ -144,6 +150,7 @@ def mutate(text: str, data: st.DataObject) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(["nufa.yaml", "medlemmer.yaml", AGENDA1, AGENDA2]),
        value=STRUCTURES, data=st.data())
@@ -181,6 +188,7 @@ def _set(value: Any, path: tuple, new: Any) -> Any:
     return value
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(["medlemmer.yaml", AGENDA1, AGENDA2, TOPPNOTAT, REFERAT1]),
        data=st.data())

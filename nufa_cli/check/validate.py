@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from nufa_cli.check import glyphs
-from nufa_cli.check.images import resolve_image
+from nufa_cli.check import glyphs, offentlighet
+from nufa_cli.check.images import image_base, resolve_image
 from nufa_cli.check.protokoll import referat
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -181,13 +180,15 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        bodies = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line)
+        bodies = [(s.toppnotat.source, s.toppnotat.body, s.toppnotat.body_line)
                   for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             ref = meeting.referat
-            bodies.append((ref.source.rel, _referat_body(ref.source.path), ref.body_line))
-        for rel, body, first_line in bodies:
-            yield from _headings_and_images(rel, body, first_line, meeting.path)
+            bodies.append((ref.source, _referat_body(ref.source.path), ref.body_line))
+        for source, body, first_line in bodies:
+            rel = source.rel
+            yield from _headings_and_images(rel, body, first_line, meeting.path,
+                                            image_base(meeting.path, source.path))
             for problem in markdown.footnote_problems(body):
                 line = first_line + problem.line
                 if problem.code == "footnote-undefined":
@@ -211,10 +212,11 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      f"add a heading '## {wanted}'", Severity.WARNING)
 
 
-def _headings_and_images(rel: str, body: str, first_line: int,
-                         folder: Path) -> Iterator[Diagnostic]:
+def _headings_and_images(rel: str, body: str, first_line: int, folder: Path,
+                         base: str) -> Iterator[Diagnostic]:
     """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
-    needs its text), an image that is not a file of a known type in the meeting folder."""
+    needs its text), an image that is not a file of a known type beside its source (in the
+    folder base) or in the meeting folder."""
     for heading in markdown.headings(markdown.parse(body)[0]):
         if not heading.text:
             yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
@@ -222,11 +224,12 @@ def _headings_and_images(rel: str, body: str, first_line: int,
                              "write the heading's text after the '#', or remove the line")
     for src, line in markdown.images(body):
         try:
-            resolve_image(folder, src)
+            resolve_image(folder, src, base)
         except ValueError as problem:
+            beside = f"beside the file ({folder.name}/{base}/) or " if base else ""
             yield Diagnostic(rel, first_line + line, 1, "image", str(problem),
-                             f"put the image file in {folder.name}/ and give its path from "
-                             "there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
+                             f"put the image file {beside}in {folder.name}/ and give its path "
+                             "from there, e.g. ![Søyler per måned](vedlegg/figur1.png)")
 
 
 def printable(repo: Repository) -> Iterator[Diagnostic]:
@@ -286,36 +289,6 @@ def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     return (note.body, note.body_line) if note else ("", 0)
 
 
-def skjerming(repo: Repository) -> Iterator[Diagnostic]:
-    """`skjermet:` withholds a sak, toppnotat or vedlegg from the public: it names the legal
-    basis, which the documents print. An empty one would withhold nothing, silently."""
-    for meeting in repo.meetings:
-        for sak in meeting.saker:
-            places = [(meeting.source, (*sak.at, "skjermet"))]
-            if sak.toppnotat:
-                places.append((sak.toppnotat.source, ("skjermet",)))
-            places += [(source, (*at, "skjermet")) for _, source, at in sak.declared_vedlegg]
-            for source, at in places:
-                if source.doc is None or at not in source.doc.keys:
-                    continue
-                value = _value(source.doc.data, at)
-                if value is None or not str(value).strip():
-                    yield source.diagnostic(at, "skjermet-empty",
-                              "'skjermet' has no legal basis, so nothing is withheld",
-                              "write the provision, e.g. 'skjermet: offl. § 14', or remove the key")
-                elif "§" not in str(value):
-                    yield source.diagnostic(at, "skjermet-basis",
-                              f"skjermet '{value}' names no provision: the documents print it as "
-                              "the legal basis", "write it as e.g. 'offl. § 14' or "
-                              "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
-
-
-def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
-    for step in at:
-        data = data[step]  # at is a path the YAML holds
-    return data
-
-
 def _referat_body(path: Path) -> str:
     from nufa_cli.sources.reader import read_text, split_front_matter
 
@@ -324,7 +297,8 @@ def _referat_body(path: Path) -> str:
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies, printable, skjerming)
+                           markdown_bodies, printable, offentlighet.skjerming,
+                           offentlighet.offentlig_tittel)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

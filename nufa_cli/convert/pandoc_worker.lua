@@ -9,7 +9,8 @@
 --    "reference_doc": ...}
 --   {"op": "read", "markdown": ..., "lang": ...}
 --     -> {"ok": true, "images": [src, ...], "warnings": [...]}
---   {"op": "write", "format": "docx"|"odt"|"typst", "lang":, "meta": {...}, "variables": {...},
+--   {"op": "write", "format": "docx"|"odt"|"typst"|"html", "lang":, "meta": {...},
+--    "variables": {...},
 --    "images": [{"src":, "path":, "mime":}], "blobs": n}
 --     -> {"ok": true, "warnings": [...]} + output bytes
 -- Errors: {"ok": false, "error": message}.
@@ -42,6 +43,7 @@ local config = nil   -- from the init request
 local log_seen = 0   -- pandoc's log entries already reported
 local filters = {}   -- format -> list of filter tables, "common" first
 local current = nil  -- the document of the last read request, filtered by common.lua
+local current_has_images = false  -- its text holds an image ("![")
 
 local function load_filters(paths)
   local loaded = {}
@@ -97,7 +99,10 @@ local function read(request)
   -- An empty file list runs the reader in pandoc's sandbox with no files at all.
   local doc = pandoc.read(request.markdown, config.reader, {}, {})
   current = apply(doc, filters.common)
-  return { ok = true, images = collect_images(current), warnings = new_warnings() }
+  -- Every image is written "![...]": a text without one has none, and needs no walk for them.
+  current_has_images = request.markdown:find("![", 1, true) ~= nil
+  local images = current_has_images and collect_images(current) or {}
+  return { ok = true, images = images, warnings = new_warnings() }
 end
 
 local function metadata(meta)
@@ -115,7 +120,11 @@ end
 
 local function write(request, blobs)
   if current == nil then error("write without read") end
-  local doc = current  -- kept: the next write of the same document needs no new read
+  -- A new document of the read one's blocks and a copy of its metadata: this write's
+  -- metadata (a PDF's title and footer) must not reach the next write of the same text.
+  local meta = {}
+  for key, value in pairs(current.meta) do meta[key] = value end
+  local doc = pandoc.Pandoc(current.blocks, meta)
   NUFA = { lang = request.lang }
 
   local by_src = {}
@@ -126,31 +135,47 @@ local function write(request, blobs)
       pandoc.mediabag.insert(image.path, image.mime, blobs[i])
     end
   end
-  doc = doc:walk({
-    Image = function(image)
-      local checked = by_src[image.src]
-      if checked == nil then error("image not checked: " .. image.src) end
-      image.src = checked.path
-      return image
-    end,
-  })
+  if current_has_images then  -- every image must be one Python checked, whatever it sent
+    doc = doc:walk({
+      Image = function(image)
+        local checked = by_src[image.src]
+        if checked == nil then error("image not checked: " .. image.src) end
+        image.src = checked.path
+        return image
+      end,
+    })
+  end
 
   for key, value in pairs(metadata(request.meta)) do doc.meta[key] = value end
   doc.meta.lang = request.lang
   doc = apply(doc, filters[request.format])
 
-  local output
-  if request.format == "docx" then
-    output = pandoc.write(doc, "docx", { reference_doc = config.reference_doc })
-  elseif request.format == "odt" then
-    output = pandoc.write(doc, "odt", { template = config.odt_template })
-  elseif request.format == "typst" then
-    output = pandoc.write(doc, "typst", {
-      template = config.typst_template,
-      variables = request.variables,
-    })
-  else
+  local function written()
+    if request.format == "docx" then
+      return pandoc.write(doc, "docx", { reference_doc = config.reference_doc })
+    elseif request.format == "odt" then
+      return pandoc.write(doc, "odt", { template = config.odt_template })
+    elseif request.format == "typst" then
+      return pandoc.write(doc, "typst", {
+        template = config.typst_template,
+        variables = request.variables,
+      })
+    elseif request.format == "html" then
+      -- A fragment for nufa site's pages: its ids prefixed, so none meets one of the page's.
+      return pandoc.write(doc, "html5", { identifier_prefix = "dok-", wrap_text = "none" })
+    end
     error("unknown format: " .. tostring(request.format))
+  end
+
+  local output
+  if request.epoch then
+    -- The document's own build time: the DOCX and ODT writers date their files from
+    -- SOURCE_DATE_EPOCH, which the process was started with for the whole build.
+    local env = pandoc.system.environment()
+    env.SOURCE_DATE_EPOCH = tostring(math.tointeger(request.epoch))
+    output = pandoc.system.with_environment(env, written)
+  else
+    output = written()
   end
   pandoc.mediabag.empty()
   return { ok = true, warnings = new_warnings() }, output

@@ -679,12 +679,13 @@ CODES: tuple[Code, ...] = (
     Code(
         "image", "An image that cannot be embedded",
         "An image is a file of a known type (.png, .jpg, .jpeg, .gif, .svg) inside the "
-        "meeting folder, given by its relative path: not an address, an absolute path or a "
-        "path climbing out, so no document embeds what the secretariat did not put in the "
-        "meeting folder.",
+        "meeting folder, given by its relative path: from the folder of the file it is written "
+        "in (a toppnotat's toppnotater/) or, if it is not there, from the meeting folder. Not "
+        "an address, an absolute path or a path climbing out, so no document embeds what the "
+        "secretariat did not put in the meeting folder.",
         "![Logo](https://example.org/logo.png)",
-        "Put the image file in the meeting folder and give its path from there, e.g. "
-        "`![Figur 1: ...](vedlegg/figur1.png)`.",
+        "Put the image file beside the toppnotat or in the meeting folder and give its path "
+        "from there, e.g. `![Søyler per måned](vedlegg/figur1.png)`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
     Code(
         "unprintable", "A character the documents' font cannot print",
@@ -709,6 +710,36 @@ CODES: tuple[Code, ...] = (
         "skjermet: taushetsplikt",
         "Write the provision, e.g. `offl. § 14` or `offl. § 13 jf. fvl. § 13`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "skjermet-paragraph", "skjermet: names no paragraph of offentleglova",
+        "Everything is open unless a statute makes an exception (offentleglova § 3), and the "
+        "exceptions are offentleglova §§ 13–26. A `skjermet:` that names another provision, or "
+        "another law alone, gives the public no basis they can look up; the Sivilombudet has "
+        "criticised such references. Closing a meeting (kommuneloven § 11-5) is not the same "
+        "as withholding a document.",
+        "      - sak: 6/24\n        tittel: Helse i nord\n        skjermet: fvl. § 13",
+        "Name the paragraph of offentleglova, with ledd and bokstav where they exist: "
+        "`offl. § 14`, `offl. § 24 andre ledd` or `offl. § 13 jf. fvl. § 13`.",
+        file="meetings/2024-04-24/agenda.yaml", severity=Severity.WARNING),
+    Code(
+        "skjermet-jf", "skjermet: offl. § 13 without the duty of confidentiality",
+        "offentleglova § 13 withholds what a duty of confidentiality covers, and that duty is "
+        "laid down in another provision. The basis names both: offl. § 13 and, after \"jf.\", "
+        "the provision imposing the duty.",
+        "skjermet: offl. § 13",
+        "Add the provision after `jf.`, e.g. `offl. § 13 jf. fvl. § 13 første ledd nr. 1`.",
+        file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "offentlig-tittel-open", "A public title on what is not skjermet",
+        "`offentlig_tittel:` is the title the public documents print for a skjermet sak or "
+        "vedlegg, with the withheld words written as ******. On a sak or vedlegg that is not "
+        "skjermet the public documents print its own title, so the public title would mean "
+        "nothing, silently.",
+        "      - sak: 6/24\n        tittel: Klage fra Ola Nordmann\n"
+        "        offentlig_tittel: Klage fra ******",
+        "Add `skjermet:` with the legal basis beside it, e.g. `skjermet: offl. § 13 jf. fvl. "
+        "§ 13`, or remove `offentlig_tittel`.",
+        file="meetings/2024-04-24/agenda.yaml"),
 )
 
 REGISTRY: dict[str, Code] = {c.code: c for c in CODES}

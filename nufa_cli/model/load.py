@@ -8,6 +8,7 @@ validate.py. Nothing here raises for bad content: problems become diagnostics.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +46,34 @@ from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
 
-_NAMED_PARTS = ("vedtak", "protokolltilførsel")  # a referat section's "###" parts, by heading
-_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "arkivsak", "lukket")
-_SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "vedlegg",
-             "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
+_NAMED_PARTS = ("vedtak", "protokolltilførsel")  # a referat section\'s "###" parts, by heading
+_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "offentlig_tittel",
+           "arkivsak", "lukket")
+_SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "offentlig_tittel",
+             "vedlegg", "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
 _TEMA_KEYS = ("tid", "varighet", "tittel", *_SAK_KEYS, "innleder")  # a tema row has none
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
-    loader = _Loader(root.resolve())
-    return loader.repository(), loader.diagnostics
+    """The repository and the problems found loading it.
+
+    Loading makes many long-lived objects and no garbage worth collecting, so Python's
+    cyclic garbage collector is paused meanwhile (it would otherwise scan the growing
+    model again and again: a third of a large archive's check), and what was loaded is
+    then frozen out of its later scans (gc.freeze; freed by reference counting as usual).
+    A process that loads again (the tests) first hands what an earlier load froze back to
+    the collector, so what it no longer uses can be collected."""
+    paused = gc.isenabled()
+    gc.unfreeze()
+    gc.disable()
+    try:
+        loader = _Loader(root.resolve())
+        loaded = loader.repository(), loader.diagnostics
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+    return loaded
 
 
 class _Loader(CommitteeReader):
@@ -291,7 +310,7 @@ class _Loader(CommitteeReader):
                   fields["forslag_til_vedtak"], note.meta.sakseier if note else None,
                   note.meta.saksbehandler if note else None, fields["skjermet"], note, day, dato,
                   start, at, innleder=rad.innleder, arkivsak=fields["arkivsak"],
-                  lukket=fields["lukket"] or None)
+                  lukket=fields["lukket"] or None, offentlig_tittel=fields["offentlig_tittel"])
         if rad.vedlegg:
             sak.declared_vedlegg = [(v, source, (*at, "vedlegg", i)) for i, v in enumerate(vedlegg)]
         elif note:
@@ -310,11 +329,12 @@ class _Loader(CommitteeReader):
                         f"toppnotat file '{rad.toppnotat}' does not exist",
                         f"create {self.rel(path)}, or correct the path")
             return None
-        if path.resolve() in used_notes:
+        real = path.resolve()
+        if real in used_notes:
             self.report(source, (*at, "toppnotat"), "toppnotat-reused",
                         f"toppnotat '{rad.toppnotat}' is already used by another sak")
             return None
-        used_notes.add(path.resolve())
+        used_notes.add(real)
         meta, note_source, body, body_line = self.read_markdown(path, schema.ToppnotatMeta)
         year, cited = nr.year, self._cited_places(note_source)
         if meta is None:
@@ -337,8 +357,9 @@ class _Loader(CommitteeReader):
         notes = folder / "toppnotater"
         if not notes.is_dir():
             return
+        real_notes = notes.resolve()
         for path in sorted(notes.glob("*.md")):
-            if path.resolve() not in used:
+            if (path.resolve() if path.is_symlink() else real_notes / path.name) not in used:
                 self.diagnostics.append(Diagnostic(
                     self.rel(path), 0, 0, "toppnotat-unused",
                     "no sak in agenda.yaml points to this toppnotat",

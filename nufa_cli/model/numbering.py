@@ -83,8 +83,11 @@ def number_attachments(repo: Repository) -> list[Diagnostic]:
         for sak in meeting.saker:
             items: list[Attachment] = []
             if sak.toppnotat:
+                public = (f"{texts('toppnotat')} {sak.offentlig_tittel}" if sak.offentlig_tittel
+                          else None)
                 items.append(Attachment("", f"{texts('toppnotat')} {sak.tittel}", "toppnotat",
-                                        sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet))
+                                        sak.toppnotat.source.rel, sak.toppnotat.meta.skjermet,
+                                        public))
             for vedlegg, source, at in sak.declared_vedlegg:
                 item = _attachment(repo, meeting, vedlegg, source, at, problems)
                 if item:
@@ -124,7 +127,8 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
         texts = repo.committee.lang
         title = vedlegg.tittel or texts("dokumenttittel", dokument=texts("referat"),
                                         kortnavn=repo.committee.kortnavn, datoer=target.date_range)
-        return Attachment("", title, "referat", target.folder, vedlegg.skjermet)
+        return Attachment("", title, "referat", target.folder, vedlegg.skjermet,
+                          vedlegg.offentlig_tittel)
     if vedlegg.url is not None:
         if not vedlegg.url.startswith("https://") or len(vedlegg.url) <= len("https://"):
             problems.append(source.diagnostic(
@@ -132,9 +136,10 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                 "write the full address, starting with https://"))
             return None
         return Attachment("", vedlegg.tittel or vedlegg.url, "url", vedlegg.url,
-                          vedlegg.skjermet)
+                          vedlegg.skjermet, vedlegg.offentlig_tittel)
     if vedlegg.fil is None:  # a title alone: a vedlegg not in the papers ("... (ettersendes)")
-        return Attachment("", vedlegg.tittel or "", TITLE_ONLY, "", vedlegg.skjermet)
+        return Attachment("", vedlegg.tittel or "", TITLE_ONLY, "", vedlegg.skjermet,
+                          vedlegg.offentlig_tittel)
     path, why = inside(meeting.path, vedlegg.fil or "")
     if path is None:
         problems.append(source.diagnostic(where, "vedlegg-path",
@@ -147,4 +152,5 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
             f"vedlegg fil '{vedlegg.fil}' does not exist in {meeting.folder}",
             f"add the file at {rel}, or correct the path"))
         return None
-    return Attachment("", vedlegg.tittel or path.name, "fil", rel, vedlegg.skjermet)
+    return Attachment("", vedlegg.tittel or path.name, "fil", rel, vedlegg.skjermet,
+                      vedlegg.offentlig_tittel)

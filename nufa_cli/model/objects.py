@@ -15,7 +15,7 @@ from nufa_cli.model.protokoll import Protokoll
 from nufa_cli.model.saknr import DEFAULT, SakFormat
 from nufa_cli.model.saknr import SakNr as SakNr  # re-exported: the model names a sak by it
 from nufa_cli.sources.reader import Located, Path_, Pos
-from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
+from nufa_cli.sources.schema import Behandling, Bunntekst, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl
 
 
@@ -39,6 +39,7 @@ class Committee:
     seksjoner: tuple[str, ...] = ()  # the sections check expects in a toppnotat
     numbering: SakFormat = DEFAULT  # how sak numbers are written, and where they restart
     vedtak_optional: frozenset[str] = frozenset()  # sakstyper an endelig referat may leave open
+    bunntekst: Bunntekst = "begge"  # what the footer shows beside the page number
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Attachment:
     # unntatt: withheld in offentlig.public_view
     target: str  # meeting folder, path in the meeting folder, or address
     skjermet: str | None = None
+    offentlig_tittel: str | None = None  # the title the public view prints when it is withheld
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Sak:
     tid: dt.time | None
     at: Path_  # where the row stands in agenda.yaml
     attachments: list[Attachment] = field(default_factory=list)
+    offentlig_tittel: str | None = None  # the title the public view prints for a skjermet sak
     innleder: str | None = None  # who presents it
     arkivsak: str | None = None  # the archive's case number
     lukket: str | bool | None = None  # treated in a closed session: its basis, or True

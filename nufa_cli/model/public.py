@@ -6,14 +6,17 @@ public. public_view() is the repository as the public may see it: the public set
 from it by the same document modules and templates as the members' documents, and the
 site's pages are made from it, so the withheld text is simply not there to leak, in any format.
 
-In the public view a skjermet sak keeps its number, title, type, day and time. Its
+In the public view a skjermet sak keeps its number, title, type, day and time; its title is
+its `offentlig_tittel` where it has one (the title with the withheld words written as
+******), in every public output alike: documents, packet, calendar and site. Its
 beskrivelse, sakseier, saksbehandler, toppnotat (no public toppnotat is made) and the
 timed parts of its programme are gone; its forslag til vedtak and its referat vedtak read
 "Unntatt offentlighet, <basis>", its minutes and protokolltilførsel are empty, and the
 grunnlag of a member inhabil there is left out; its vote stays, as every sak's does. A sak
 treated in a closed session (`lukket`) keeps its vedtak and vote, not its minutes: the
 protokoll says "Behandlet i lukket møte, <basis>" instead. A withheld vedlegg (skjermet
-itself, or of a skjermet sak) keeps only its number: a title can name what is withheld.
+itself, or of a skjermet sak) keeps only its number and its `offentlig_tittel`, if any: a
+title can name what is withheld.
 Both versions print the marking where it applies (the templates' `unntatt` filter).
 The public packet (build/packet.py) is made from the view likewise: a withheld vedlegg is
 a page with its number and the marking.
@@ -58,6 +61,7 @@ def public_view(repo: Repository) -> Repository:
         for sak in meeting.saker:
             if sak.skjermet:
                 _withhold(sak, sak.skjermet, texts)
+                sak.tittel = sak.offentlig_tittel or sak.tittel
             sak.attachments = [_attachment(a, a.skjermet or sak.skjermet) for a in sak.attachments]
             sak.declared_vedlegg = []  # numbered into attachments already; holds titles
             if sak.toppnotat:  # its own vedlegg list likewise, read by load.py only
@@ -66,6 +70,7 @@ def public_view(repo: Repository) -> Repository:
             for row in day.rows:
                 if row.sak and row.sak.skjermet:
                     row.parts = []  # the titles of its talks would tell what it is about
+                    row.tittel = row.sak.tittel  # a copy of the sak's, made when loaded
         if meeting.referat:
             _withhold_minutes(meeting, texts)
     return public
@@ -111,7 +116,7 @@ def _withhold(sak: Sak, basis: str, texts: Catalogue) -> None:
 def _attachment(item: Attachment, basis: str | None) -> Attachment:
     if not basis:
         return item
-    return Attachment(item.label, "", WITHHELD, "", basis)
+    return Attachment(item.label, item.offentlig_tittel or "", WITHHELD, "", basis)
 
 
 __all__ = ["WITHHELD", "has_skjermet", "marking", "marking_markdown", "public_view"]

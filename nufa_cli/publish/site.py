@@ -3,7 +3,9 @@
 Reads the loaded model, the build's manifest (build/.nufa-manifest.json: what each built
 file is) and the files it names, nothing else; writes build/site/: index.html (meetings,
 newest first), <meeting>/index.html (dagsorden and saksliste), saker.html (every sak with
-its vedtak, filterable as you type) and copies of the documents. Pages link relatively and
+its vedtak, filterable as you type), a page per document with its full text (<meeting>/
+<stem>.html: the HTML the build made of the same Markdown as its DOCX and PDF, laid out in
+the site's page) and copies of the documents. Pages link relatively and
 load nothing from elsewhere, so the folder works from a web server and from file:// alike.
 
 The site is public. Its pages are made from the public view (model/public.py), so what
@@ -19,10 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import posixpath
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +38,9 @@ from nufa_cli.build import targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
-from nufa_cli.core.errors import NufaError, has_errors
+from nufa_cli.core.errors import has_errors
 from nufa_cli.core.lang import Catalogue, builtin
-from nufa_cli.core.output import OutputError, check_output_folder
+from nufa_cli.core.output import FolderTaken, check_output_folder, replace_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
@@ -62,7 +61,7 @@ from nufa_cli.render.documents.common import place
 from nufa_cli.sources.markdown import without_comments
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-FORMATS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the documents' formats, as the site names them
+DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the files to download, as named
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -115,6 +114,8 @@ Versions = dict[bool, dict[str, Output]]  # public? -> format -> what today's so
 def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output],
                     manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
     """The meeting's built documents that may be published, registered for copying.
+
+    repo: the public view (model/public.py), whose titles the labels print.
 
     outputs: the files a build makes of the meeting from today's sources. Per document: its
     public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
@@ -179,13 +180,18 @@ class _LeftOut:
 
 def _document_view(meeting: Meeting, target: Target, nr: str | None, files: Sequence[Output],
                    manifest: Manifest, site: Site) -> DocumentView:
+    """The document's downloads, and its page: the built HTML of its text, laid out by
+    templates/site/document.html.j2 (HTML first, the PDF and DOCX beside it)."""
     paths = {o.format: manifest.out / o.name for o in files}
     links = tuple(Link(name, _copy(site, meeting, paths[ext]), _size(paths[ext]))
-                  for ext, name in FORMATS if ext in paths)
+                  for ext, name in DOWNLOADS if ext in paths)
+    page = f"{meeting.folder}/{paths['html'].name}" if "html" in paths else None
+    if page:
+        site.texts[page] = paths["html"]
     sak = next((s for s in meeting.saker if str(s.nr) == nr), None)
     texts = meeting.lang
     label = texts(target.label, nr=sak.nr, tittel=sak.tittel) if sak else texts(target.label)
-    return DocumentView(label, target.kind, sak.nr if sak else None, links)
+    return DocumentView(label, target.kind, sak.nr if sak else None, links, page)
 
 
 def _stale(folder: str, outputs: Sequence[Output], manifest: Manifest) -> list[str]:
@@ -238,8 +244,8 @@ def _day_view(meeting: Meeting, day: Day) -> DayView:
 def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
     label = f"{repo.committee.lang('vedlegg')} {item.label}"
-    if item.kind == WITHHELD:
-        return VedleggView(label, "", None, item.skjermet)
+    if item.kind == WITHHELD:  # its number, and its offentlig_tittel if it has one
+        return VedleggView(label, item.tittel, None, item.skjermet)
     link = None
     if item.kind == "url":
         link = Link(item.tittel, item.target)
@@ -253,6 +259,9 @@ def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
         for doc in documents.get(folder, ()):
             wanted = doc.kind == "referat" if item.kind == "referat" else (
                 doc.kind == "toppnotat" and item.target == _toppnotat_rel(meeting, doc.sak))
+            if wanted and doc.page:  # HTML first
+                link = Link(item.tittel, doc.page)
+                break
             if wanted and doc.files:
                 first = doc.files[0]
                 link = Link(item.tittel, first.href, f"{first.text}, {first.note}")
@@ -302,7 +311,7 @@ def plan(repo: Repository, build_dir: Path,
     site = Site()
     public = public_view(repo)
     meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(repo, m.folder, made.get(m.folder, []), manifest, site)
+    documents = {m.folder: built_documents(public, m.folder, made.get(m.folder, []), manifest, site)
                  for m in meetings}
     views = []
     for meeting in meetings:
@@ -363,7 +372,8 @@ def _text(texts: Catalogue, key: str, **fields: object) -> Markup:
 def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None = None) -> Site:
     site, meetings = plan(repo, build_dir, outputs)
     env = environment(repo.committee.lang)
-    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
+    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn,
+              "lang": repo.committee.lang.language}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
         **common, root="", here="", current="index", meetings=meetings)
     site.pages["saker.html"] = env.get_template("saker.html.j2").render(
@@ -371,12 +381,17 @@ def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None =
     for meeting in meetings:
         site.pages[f"{meeting.folder}/index.html"] = env.get_template("meeting.html.j2").render(
             **common, root="../", here=meeting.folder, current="meeting", meeting=meeting)
+        for document in meeting.documents:
+            if document.page:  # the text as the build made it: pandoc's, from escaped sources
+                text = Markup(site.texts[document.page].read_text(encoding="utf-8"))
+                site.pages[document.page] = env.get_template("document.html.j2").render(
+                    **common, root="../", here=meeting.folder, current="document",
+                    meeting=meeting, document=document, text=text)
     site.copies["style.css"] = builtin_templates() / "site" / "style.css"
     return site
 
 
-class SiteFolderTaken(NufaError):
-    exit_code = 2
+SiteFolderTaken = FolderTaken
 
 
 def write(site: Site, out: Path, root: Path, build_dir: Path,
@@ -386,35 +401,7 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
     if build_dir.resolve().is_relative_to(out):
         raise SiteFolderTaken(f"the site folder {out} would replace the built documents; "
                               f"choose e.g. {build_dir.resolve() / 'site'}")
-    if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or
-                                               not any(out.iterdir()))):
-        raise SiteFolderTaken(f"{out} exists and was not written by nufa site; "
-                              "choose another --out or remove it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for rel, text in site.pages.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for rel, source in site.copies.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, path)
-        (staging / MARKER).write_text("written by nufa site; replaced on every run\n",
-                                      encoding="utf-8")
-        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"could not write the site to {out}: {exc}; the old site is "
-                          "unchanged") from exc
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, old / "site")
-        os.replace(staging, out)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, out)
+    replace_folder(out, {**site.pages, **site.copies}, MARKER, "nufa site", "the site")
     return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
                       site.withheld, site.stale)
 
@@ -435,10 +422,12 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
     The build's result says what today's sources make, so nothing is rendered twice; the
     repository is loaded once (by the build, or here when the build had nothing to do)."""
     from nufa_cli.build.orchestrator import build
+    from nufa_cli.build.targets import SITE_FORMATS
     from nufa_cli.check.validate import check
     from nufa_cli.core.errors import InvalidSources
 
-    result = build(root, progress=progress, offentlig=True) if build_first else None
+    result = build(root, formats=SITE_FORMATS, progress=progress, offentlig=True) \
+        if build_first else None
     repo = result.repository if result else None
     if repo is None:
         repo, diagnostics = check(root)

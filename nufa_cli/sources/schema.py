@@ -66,7 +66,15 @@ Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
 ]
+OffentligTittel = Annotated[
+    str,
+    Field(min_length=1, description="The title the public documents print for a skjermet sak "
+          'or vedlegg, the withheld words written as ******, e.g. "Klage fra ****** på vedtak"'),
+]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+# What the footer shows beside the page number: the sources' revision ("Versjon 3f2a1c9"),
+# the build date ("Bygget 24.04.2024"), both (the default) or neither.
+Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
 
 
 class _Strict(BaseModel):
@@ -157,6 +165,9 @@ class NufaConfig(_Strict):
         default_factory=Tekster, description="Printed texts by name, over the language's own")
     toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
     nummerering: Nummerering = Field(default_factory=Nummerering)
+    bunntekst: Bunntekst = Field(
+        "begge", description="What every page's footer shows beside the page number: the "
+        "sources' git revision (revisjon), the build date (dato), both (begge) or neither (ingen)")
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -190,6 +201,7 @@ class Vedlegg(_Strict):
     tittel: Tekst | None = Field(None, description="Alone, without referat, fil or url: a "
                                  "vedlegg that is not in the papers, e.g. '... (ettersendes)'")
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Vedlegg:
@@ -229,6 +241,7 @@ class Rad(_Strict):
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
     innslag: list[Innslag] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
     tema: Tekst | None = Field(None, description="A heading row: takes no time, keeps the time chain")
     innleder: Innleder | None = None
     arkivsak: Arkivsak | None = None
@@ -296,7 +309,10 @@ class ToppnotatMeta(_Strict):
     forslag_til_vedtak: Markdown | None = None
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    tidligere_behandlinger_tekst: Markdown | None = Field(
+        None, description="Text under the heading of the earlier decisions, before their table")
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
     arkivsak: Arkivsak | None = None
     lukket: Lukket | None = None
 
