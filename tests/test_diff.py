@@ -258,6 +258,36 @@ def test_attendance_changed(repo: Path) -> None:
         "Jon Gupta", "Sissel Skarsgård"]
 
 
+def test_protokoll_changes_in_the_secretariats_words(repo: Path) -> None:
+    """Who left, who was inhabil, the votes and the møteleder: each a change of its own."""
+    edit(repo, REFERAT1, "  - jon-gupta\n",
+         "  - jon-gupta\n  - {medlem: ola-josendal, fra_sak: 3/24, forfall: true}\n")
+    edit(repo, REFERAT1, "sekretariat:", "møteleder: hans-lowe-larsen\ninhabil:\n"
+         "  - {medlem: jim-j-yang, saker: [2/24], grunnlag: fvl. § 6}\nvoteringer:\n"
+         "  - {sak: 2/24, for: 3, mot: [sissel-skarsgard]}\n  - {sak: 1/24, enstemmig: true}\n"
+         "sekretariat:")
+    commit(repo)
+    edit(repo, REFERAT1, "for: 3, mot: [sissel-skarsgard]", "for: 2, mot: [sissel-skarsgard, "
+         "hans-lowe-larsen]")
+    edit(repo, REFERAT1, "møteleder: hans-lowe-larsen", "møteleder: sissel-skarsgard")
+    commit(repo)
+
+    assert changes(repo, "HEAD~2", "HEAD~1") == [
+        ("votering", "2024-01-24", "1/24", None, "Enstemmig vedtatt."),
+        ("inhabil", "2024-01-24", "2/24", None, "Jim J. Yang (fvl. § 6)"),
+        ("votering", "2024-01-24", "2/24", None,
+         "Vedtatt med 3 mot 1 stemme. Mot stemte: Sissel Skarsgård."),
+        ("attendance", "2024-01-24", None, "til stede", "fratrådte før sak 3/24"),
+        ("møteleder", "2024-01-24", None, None, "Hans Löwe Larsen"),
+    ]
+    # a new chair who voted against: the tie is decided by the chair's double vote
+    markdown = to_markdown(diff(repo, "HEAD~1", "HEAD"))
+    assert ("- Sak 2/24 *Orientering fra Helsedirektoratet*: votering Vedtatt med 3 mot 1 stemme. "
+            "Mot stemte: Sissel Skarsgård. → Falt med 2 mot 2 stemmer, med møteleders "
+            "dobbeltstemme. Mot stemte: Sissel Skarsgård og Hans Löwe Larsen.\n"
+            "- Møteleder: Hans Löwe Larsen → Sissel Skarsgård\n") in markdown
+
+
 def test_vedtak_and_vedlegg(repo: Path) -> None:
     edit(repo, REFERAT1, "NUFA tar saken til orientering.", "NUFA tar saken til etterretning.")
     edit(repo, AGENDA2,

@@ -290,6 +290,9 @@ class _Comparison:
                 self.add("stedfortreder-added", folder, None, key[0], after=text)
             elif was_subs[key] != text:
                 self.add("stedfortreder-changed", folder, None, key[0], was_subs[key], text)
+        was_chair, now_chair = values.chairs(old), values.chairs(new)
+        if was_chair != now_chair:
+            self.add("møteleder", folder, before=was_chair, after=now_chair)
         if a.meta.sekretariat != b.meta.sekretariat:
             self.add("sekretariat", folder, before=", ".join(a.meta.sekretariat) or None,
                      after=", ".join(b.meta.sekretariat) or None)
@@ -377,6 +380,14 @@ class _Comparison:
         vedtak_a, vedtak_b = sec_a.vedtak if sec_a else None, sec_b.vedtak if sec_b else None
         if values.words(vedtak_a) != values.words(vedtak_b):
             add("vedtak", vedtak_a, vedtak_b)
+        protokoll = (
+            ("inhabil", values.inhabil(old.meeting, old.sak.nr),
+             values.inhabil(new.meeting, new.sak.nr)),
+            ("votering", values.votes(self.old.repo, old.meeting, old.sak.nr),
+             values.votes(self.new.repo, new.meeting, new.sak.nr)))
+        for kind, was, now in protokoll:
+            if was != now:
+                add(kind, was, now)
         if ref_a and ref_b:
             text_a = sec_a.minutes.strip() or None if sec_a else None
             text_b = sec_b.minutes.strip() or None if sec_b else None

@@ -119,6 +119,8 @@ SAK_CHANGES: dict[str, Callable[[Change], str]] = {
     "beskrivelse": _text_change("beskrivelse"),
     "forslag-til-vedtak": _text_change("forslag til vedtak"),
     "vedtak": _text_change("vedtak"),
+    "inhabil": _arrow("inhabil", "ingen"),
+    "votering": _arrow("votering", "ingen"),
     "sakseier": _arrow("sakseier"),
     "saksbehandler": _arrow("saksbehandler"),
     "skjermet": _arrow("skjermet", "offentlig"),
@@ -166,6 +168,7 @@ SENTENCES: dict[str, Callable[[Change], str]] = {
     "stedfortreder-removed": lambda c: f"Stedfortreder removed: {_q(c.before)}",
     "stedfortreder-changed": lambda c: f"Stedfortreder: {_q(c.before)} → {_q(c.after)}",
     "sekretariat": lambda c: f"Sekretariat: {_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}",
+    "møteleder": lambda c: f"Møteleder: {_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}",
 }
 
 

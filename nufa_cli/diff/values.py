@@ -9,8 +9,10 @@ from pathlib import Path
 from nufa_cli.core import nbdates
 from nufa_cli.core.lang import builtin
 from nufa_cli.diff.match import Placed
-from nufa_cli.model.objects import Day, Meeting, Member
+from nufa_cli.model.attendance import attendance
+from nufa_cli.model.objects import Day, Meeting, Member, Repository, SakNr
 from nufa_cli.model.protokoll import Span
+from nufa_cli.render.documents.minutes import treatment
 from nufa_cli.sources.schema import Behandling
 
 # nufa diff reports in the secretariat's bokmål, whatever language the documents print in
@@ -82,7 +84,7 @@ def og(numbers: Iterable[int]) -> str:
 
 def presence(meeting: Meeting, member_id: str) -> str:
     """"til stede", "forfall", "ikke til stede dag 2", "ikke til stede i sak 12/24",
-    "fratrådte før sak 14/24"; and "inhabil i sak 13/24" where the member was."""
+    "fratrådte før sak 14/24" (inhabil is told per sak: inhabil())."""
     assert meeting.referat is not None
     facts = meeting.referat.protokoll
     parts = []
@@ -93,9 +95,6 @@ def presence(meeting: Meeting, member_id: str) -> str:
                 parts.append(f"fratrådte før sak {entry.span.from_sak.nr}")
             else:
                 parts.append(absent + span(entry.span, " "))
-    saker = [r.nr for d in facts.disqualified if d.medlem == member_id for r in d.saker]
-    if saker:
-        parts.append(f"inhabil i sak {BOKMÅL.listing([str(nr) for nr in saker])}")
     return "; ".join(parts) or "til stede"
 
 
@@ -150,3 +149,32 @@ def vedlegg_text(key: tuple[str, str], tittel: str | None) -> str:
     kind, target = key
     where = f"referatet fra {target}" if kind == "referat" else target
     return f"{tittel} ({where})" if tittel else where
+
+
+def votes(repo: Repository, meeting: Meeting, nr: SakNr) -> str | None:
+    """The votes at a sak as the protokoll prints them, in bokmål: "Vedtatt med 7 mot 2
+    stemmer. Mot stemte: Thore Vestby (H) og Knut Erik Robertsen (Ap)."."""
+    att = attendance(meeting)
+    if att is None:
+        return None
+    return " ".join(treatment(repo, meeting, att, nr, BOKMÅL).votes) or None
+
+
+def inhabil(meeting: Meeting, nr: SakNr) -> str | None:
+    """Who was inhabil at a sak: "Ola Jøsendal (fvl. § 6 første ledd bokstav a)"."""
+    if meeting.referat is None:
+        return None
+    names = {m.id: m.navn for m in meeting.members}
+    found = [names.get(d.medlem, d.medlem) + (f" ({d.grunnlag})" if d.grunnlag else "")
+             for d in meeting.referat.protokoll.disqualified if any(r.nr == nr for r in d.saker)]
+    return BOKMÅL.listing(found) or None
+
+
+def chairs(meeting: Meeting) -> str | None:
+    """The møteleder, or each with the saker chaired: "Gro Mo (sak D-sak 1)"."""
+    if meeting.referat is None:
+        return None
+    names = {m.id: m.navn for m in meeting.members}
+    return "; ".join(names.get(c.medlem, c.medlem) + (
+        f" (sak {BOKMÅL.listing([str(r.nr) for r in c.saker])})" if c.saker else "")
+        for c in meeting.referat.protokoll.chairs) or None

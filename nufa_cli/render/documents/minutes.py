@@ -124,11 +124,13 @@ def _numbers(texts: Catalogue, saker: Sequence[SakNr]) -> str:
 # -- one sak --------------------------------------------------------------------------------
 
 
-def treatment(repo: Repository, meeting: Meeting, att: Attendance, nr: SakNr) -> Treatment:
+def treatment(repo: Repository, meeting: Meeting, att: Attendance, nr: SakNr,
+              texts: Catalogue | None = None) -> Treatment:
+    """The sak's derived lines, in the committee's words (or in `texts`: nufa diff's)."""
     presence = att.saker.get(nr)
     if presence is None or meeting.referat is None:
         return Treatment((), ())
-    texts = repo.committee.lang
+    texts = texts or repo.committee.lang
     facts = meeting.referat.protokoll
     votes = [v for v in facts.votes if v.sak.nr == nr]
     limited = [s for s in presence.stand_ins if not s.span.whole and s.span.days is None]
