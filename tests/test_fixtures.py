@@ -10,6 +10,10 @@ own documents say, in its own numbers, words and language.
   Saksframlegg, a closed part with its basis.
 - helseomsorg21: HelseOmsorg21-rådet, 23 January 2017; tema headings per satsingsområde and
   presenters on each timed part.
+- skate: the national council Skate, 23 March 2022, and a later meeting approving its
+  referat; stand-ins "på vegne av", deltakere per sak, Konklusjon for Vedtak.
+
+The protokoll of three of them (referat and saksutskrift) is tested in test_protokoll.py.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from nufa_cli.check.validate import check
 pytestmark = pytest.mark.render  # builds each committee's repository
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21")
+BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate")
 
 
 @pytest.fixture(scope="module")
@@ -154,4 +158,4 @@ def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, P
             xmp = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
             assert b"<pdfaid:part>2</pdfaid:part>" in xmp or b'pdfaid:part="2"' in xmp, pdf.name
             checked += 1
-    assert checked == 25  # the four bodies' documents, packets and saksutskrifter
+    assert checked == 63  # the five bodies' documents, packets, referater and saksutskrifter

@@ -62,8 +62,8 @@ def _sections(repo: Repository, meeting: Meeting, ref: Referat) -> Iterator[Diag
             line = written.line if written else ref.body_line
             yield Diagnostic(source.rel, line, 1, "vedtak-missing",
                              f"status is endelig, but sak {sak.nr} ({sak.type}) has no vedtak",
-                             f"add '## {sak.nr}' with '### Vedtak' and the decision, or set "
-                             "status: utkast")
+                             f"add '## {sak.nr}' with '### {repo.committee.lang('vedtak')}' and "
+                             "the decision, or set status: utkast")
 
 
 def _sak_hint(meeting: Meeting, written: str) -> str:

@@ -380,7 +380,8 @@ def new_referat(root: Path, meeting_name: str) -> Outcome:
             vedtak = texts("godkjenner_referatet", kortnavn=repo.committee.kortnavn,
                            datoer=earlier[-1].date_range)
         # a blank line to write the minutes on; forslag til vedtak as the draft vedtak
-        sections.append(f"## {sak.nr}\n\n\n\n### Vedtak" + (f"\n\n{vedtak}" if vedtak else ""))
+        sections.append(f"## {sak.nr}\n\n\n\n### {texts('vedtak')}"
+                        + (f"\n\n{vedtak}" if vedtak else ""))
     changes = Changeset(repo.root)
     changes.create(_rel(repo, path), "\n\n".join(["\n".join(front), *sections]) + "\n")
     outcome = Outcome(changes.commit())

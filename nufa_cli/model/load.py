@@ -12,7 +12,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from nufa_cli.core import nbdates
+from nufa_cli.core import lang, nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     AGENDA,
@@ -46,7 +46,9 @@ from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
 
-_NAMED_PARTS = ("vedtak", "protokolltilførsel")  # a referat section\'s "###" parts, by heading
+# a referat section's "###" parts: the heading is the part's name, or the committee's label
+# for it (tekster: {vedtak: Konklusjon} lets the secretariat write "### Konklusjon")
+_NAMED_PARTS = ("vedtak", "protokolltilførsel")
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "offentlig_tittel",
            "arkivsak", "lukket")
 _SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "offentlig_tittel",
@@ -210,7 +212,8 @@ class _Loader(CommitteeReader):
                           lang=committee.lang, first_numbers=starts,
                           cover=agenda.innkalling.tekst, signatures=signatures)
         if (folder / REFERAT).exists():
-            meeting.referat = self.referat(folder / REFERAT, first.year, folder.name)
+            meeting.referat = self.referat(folder / REFERAT, first.year, folder.name,
+                                           committee.lang)
         return meeting
 
     def first_numbers(self, source: Source, første: str | list[str] | None, year: int,
@@ -372,7 +375,8 @@ class _Loader(CommitteeReader):
                 _list(data, "tidligere_behandlinger"))
                 if isinstance(entry, dict) and entry.get("utvalg") == self.kortnavn]
 
-    def referat(self, path: Path, year: int, folder: str) -> Referat | None:
+    def referat(self, path: Path, year: int, folder: str,
+                texts: lang.Catalogue) -> Referat | None:
         meta, source, body, body_line = self.read_markdown(path, schema.ReferatMeta)
         if meta is None:
             return None
@@ -393,23 +397,25 @@ class _Loader(CommitteeReader):
                     source.rel, line, 1, "referat-duplicate", f"sak {nr} has two sections",
                     "merge them into one"))
                 continue
-            sections[nr] = self.referat_section(source, nr, line, body_line, section)
+            sections[nr] = self.referat_section(source, nr, line, body_line, section, texts)
         protokoll = read_protokoll(
             meta, lambda at, text: self.sak_number(source, at, text, year, folder), slug)
         introduction = preamble.strip("\n") if markdown.without_comments(preamble).strip() else ""
         return Referat(source, meta, sections, body_line, introduction, protokoll)
 
     def referat_section(self, source: Source, nr: SakNr, line: int, body_line: int,
-                        section: markdown.Section) -> ReferatSection:
+                        section: markdown.Section, texts: lang.Catalogue) -> ReferatSection:
         """A sak's minutes: its named parts (### Vedtak, ### Protokolltilførsel) taken out, each
         at most once; the minutes are the rest, in order, also what follows a named part."""
         _, subsections = markdown.sections(section.text, 3)
         lines = section.text.split("\n")
         parts: dict[str, str] = {}
         cut: list[tuple[int, int]] = []
+        names = {heading: part for part in _NAMED_PARTS
+                 for heading in (part, texts(part).strip().lower())}
         for k, sub in enumerate(subsections):
-            name = sub.heading.strip().lower()
-            if name not in _NAMED_PARTS:
+            name = names.get(sub.heading.strip().lower())
+            if name is None:
                 continue
             if name in parts:
                 self.diagnostics.append(Diagnostic(
