@@ -444,6 +444,8 @@ CASES = [
          [Expect(REFERAT1, "{sak: 2/24", "vote-twice", col=74)]),
     Case("vote-enstemmig-with-counts", front("voteringer:\n  - {sak: 2/24, enstemmig: true, for: 3}\n"),
          [Expect(REFERAT1, "{sak: 2/24", "invalid-value", col=5)]),
+    Case("invalid-value-vote", front("voteringer:\n  - {sak: 2/24, for: -1, mot: 0}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "invalid-value", col=22)]),
     Case("quorum", front("voteringer:\n  - {sak: 2/24, for: 1, mot: 1}\n"),
          [Expect(REFERAT1, "{sak: 2/24", "quorum", W, col=5, hint="not valid")]),
     Case("vedtak-missing", sub(REFERAT1, "### Vedtak\n\nNUFA tar eventuelt til orientering.\n", ""),

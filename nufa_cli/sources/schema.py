@@ -393,8 +393,19 @@ def _named_person(value: Any) -> Any:
     return {"navn": value} if isinstance(value, str) else value
 
 
+def _stemmer(value: Any) -> Any:
+    """One message for a value that is neither a count nor a list of ids (the union's two
+    errors would say it twice, in pydantic's words)."""
+    count = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    ids = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    if not (count or ids):
+        raise ValueError(f"expected a count (0 or more) or a list of ids (got {value!r})")
+    return value
+
+
 Stemmer = Annotated[
     Annotated[int, Field(ge=0)] | list[MedlemId],
+    BeforeValidator(_stemmer),
     Field(description="A count, or the ids of those voting so (members or varamedlemmer)"),
 ]
 
