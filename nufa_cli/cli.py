@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported lazily where used: a command loads only what it ne
     from nufa_cli.build.orchestrator import Progress as BuildProgress
     from nufa_cli.edit.scaffold import Outcome
     from nufa_cli.model.objects import Repository
+    from nufa_cli.publish.preview import Snapshot
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
@@ -447,6 +448,40 @@ def site_command(
     if not quiet:
         typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
                    f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
+
+
+@app.command("serve")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="N",
+                                      help="Port on 127.0.0.1 (0: any free port).")] = 8000,
+    path: RepoOption = None,
+) -> None:
+    """Preview the site and every document on 127.0.0.1, rebuilt and reloaded on every save."""
+    from nufa_cli.publish.serve import PreviewServer
+
+    with PreviewServer(_root(path), port, report=_report_refresh) as server:
+        typer.echo(f"Serving a preview at {server.url} (members' documents: "
+                   f"{server.url}_medlemmer/); Ctrl-C stops it.")
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("Stopping…", err=True)
+    typer.echo("Stopped.")
+
+
+def _report_refresh(snapshot: Snapshot, seconds: float) -> None:
+    from nufa_cli.publish.preview import problems
+
+    if snapshot.problem:
+        _echo_diagnostics(problems(snapshot), err=True)
+        if snapshot.problem.message:
+            typer.echo(f"error: {snapshot.problem.message}", err=True)
+        typer.echo(f"The build stopped ({seconds:.1f} s); the preview shows the last good one.",
+                   err=True)
+    else:
+        count = len(snapshot.warnings)
+        typer.echo(f"Rebuilt in {seconds:.1f} s{f' ({count} warning(s))' if count else ''}.",
+                   err=True)
 
 
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------

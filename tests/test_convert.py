@@ -481,7 +481,7 @@ def test_language_region_and_title_reach_typst(converter: Converter, root: Path)
 )
 def test_images_outside_the_folder_are_refused(converter: Converter, root: Path, src: str) -> None:
     markdown = f"![hemmelig]({src})"
-    for convert in (converter.docx, converter.pdf):
+    for convert in (converter.docx, converter.pdf, converter.html):
         with pytest.raises(ConvertError, match="image"):
             convert(job(root, markdown))
 
@@ -496,7 +496,7 @@ def test_symlink_out_of_the_folder_is_refused(converter: Converter, root: Path) 
         link.unlink()
 
 
-@pytest.mark.parametrize("fmt", ["docx", "odt"])
+@pytest.mark.parametrize("fmt", ["docx", "odt", "html"])
 def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path, fmt: str) -> None:
     # Below the Python check: even when asked directly, the worker refuses to write an
     # image that is not in the media bag rather than letting pandoc read the path.
@@ -585,3 +585,19 @@ def test_odt_of_representative_document(converter: Converter, root: Path) -> Non
     assert "Søyler per måned" in content  # the image's alt text and caption
     (picture,) = [name for name in parts if name.startswith("Pictures/")]
     assert parts[picture] == tiny_png()
+
+
+def test_html_is_a_fragment_with_images_inline(converter: Converter, root: Path) -> None:
+    """nufa serve's members' pages: the body only, an image as a data URI of the checked
+    file (no path a browser would fetch), user text escaped, footnotes kept."""
+    import base64
+
+    html = converter.html(job(root, "## Bakgrunn\n\nTekst <script>x</script>.[^1]\n\n"
+                                    "![Søyler per måned](fig.png)\n\n[^1]: Fotnoten.\n"))
+    assert "<html" not in html and "<body" not in html
+    assert "<h2" in html and "Bakgrunn" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert f'src="data:image/png;base64,{base64.b64encode(tiny_png()).decode()}"' in html
+    assert 'src="fig.png"' not in html
+    assert "Fotnoten." in html and 'role="doc-endnotes"' in html
+    assert b"TOPSECRET" not in html.encode()

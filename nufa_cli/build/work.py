@@ -158,6 +158,15 @@ def output(target: Target, view: View, meeting: Meeting, sak: SakNr | None, fmt:
                   shown, key)
 
 
+def document_jobs(planning: Planning, view: View, kind: str, meeting: Meeting
+                  ) -> list[tuple[Document, Job]]:
+    """The meeting's documents of a kind, each with the job it converts from."""
+    return [(doc, Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+                      resource_root=doc.resource_root, draft=doc.draft,
+                      footer_note=planning.note(meeting)))
+            for doc in planning.documents(view, kind, meeting)]
+
+
 # -- the builders -------------------------------------------------------------------------
 
 
@@ -166,10 +175,7 @@ def documents(target: Target, planning: Planning, view: View, meeting: Meeting,
     """A document kind of render/documents: one piece per document, keyed by its job (the
     Markdown and all else it converts from), the build's time, the templates and the
     meeting folder's files it may embed."""
-    for doc in planning.documents(view, target.kind, meeting):
-        job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                  resource_root=doc.resource_root, draft=doc.draft,
-                  footer_note=planning.note(meeting))
+    for doc, job in document_jobs(planning, view, target.kind, meeting):
         inputs = (str(planning.epoch), planning.templates_key, planning.resources(meeting.path),
                   job_key(job, planning.root))
         yield DocumentPiece(tuple(output(target, view, meeting, doc.sak, fmt, fingerprint(doc),

@@ -189,6 +189,13 @@ class Converter:
         meta = {"title": job.title, "author": job.header}  # meta.xml: dc:title, dc:creator
         return self._write(job, "ODT", images, blobs, meta=meta, variables={})
 
+    def html(self, job: Job) -> str:
+        """The job's body as an HTML fragment, images inline as data URIs: what `nufa serve`
+        shows of a document. Not one of FORMATS: no file of a build is HTML."""
+        images = self._read(job, "HTML")
+        blobs = [path.read_bytes() for path in images.values()]
+        return self._write(job, "HTML", images, blobs, meta={}, variables={}).decode("utf-8")
+
     def convert(self, job: Job, fmt: str) -> bytes:
         """The job in one of FORMATS."""
         return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
