@@ -582,6 +582,19 @@ def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     _report(new_referat(_root(path), meeting))
 
 
+@app.command("import")
+def import_command(
+    docx: Annotated[Path, typer.Argument(metavar="DOCX", help="A toppnotat written in Word.")],
+    meeting: MeetingArg,
+    path: RepoOption = None,
+) -> None:
+    """Make a toppnotat written in Word a source: of a new sak, or of the sak its Saksnummer
+    names; its images go beside it. Never overwrites; lists what it could not carry over."""
+    from nufa_cli.edit.wordimport import import_toppnotat
+
+    _report(import_toppnotat(_root(path), docx, meeting))
+
+
 # --- end of commands ---
 
 
