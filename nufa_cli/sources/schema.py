@@ -56,6 +56,7 @@ Skjerming = Annotated[
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
 ]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+DECISION = "Beslutning"  # the sakstype that asks the committee to decide: it needs a forslag
 
 
 class _Strict(BaseModel):
