@@ -457,8 +457,11 @@ def serve_command(
     path: RepoOption = None,
 ) -> None:
     """Preview the site and every document on 127.0.0.1, rebuilt and reloaded on every save."""
+    import signal
+
     from nufa_cli.publish.serve import PreviewServer
 
+    signal.signal(signal.SIGTERM, _interrupt)  # kill, a process manager: as Ctrl-C
     with PreviewServer(_root(path), port, report=_report_refresh) as server:
         typer.echo(f"Serving a preview at {server.url} (members' documents: "
                    f"{server.url}_medlemmer/); Ctrl-C stops it.")
@@ -467,6 +470,10 @@ def serve_command(
         except KeyboardInterrupt:
             typer.echo("Stopping…", err=True)
     typer.echo("Stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_refresh(snapshot: Snapshot, seconds: float) -> None:

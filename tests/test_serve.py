@@ -293,7 +293,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_ctrl_c_stops_it_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_it_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     root = make_root(tmp_path / "repo")
     process = subprocess.Popen(
         [sys.executable, "-m", "nufa_cli.cli", "serve", "--port", "0", "--repo", str(root)],
@@ -307,7 +308,7 @@ def test_ctrl_c_stops_it_cleanly(tmp_path: Path) -> None:
         wait_for_ready(found[0])
         workers = _children(process.pid)
         assert workers, "the members' pages keep a pandoc worker"
-        os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the whole group
+        os.killpg(process.pid, stop)  # as Ctrl-C in a terminal: the whole group
         out, err = process.communicate(timeout=TIMEOUT)
     finally:
         if process.poll() is None:
