@@ -144,6 +144,7 @@ class DocFormat(StrEnum):
     docx = "docx"
     odt = "odt"
     pdf = "pdf"
+    html = "html"
 
 
 @app.command()
@@ -152,8 +153,9 @@ def build(
         metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", metavar="docx|pdf",
-        help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", metavar="docx|odt|pdf|html",
+        help="Only this format (repeatable; default: docx and pdf; html is the text of nufa "
+        "site's pages).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", metavar="KIND",
         help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
@@ -325,14 +327,20 @@ def sak(
     path: RepoOption = None,
 ) -> None:
     """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
-    from nufa_cli.model.history import case_history, describe
-    from nufa_cli.model.objects import SakNr
+    from nufa_cli.model.history import case_history, describe, find_number
 
-    nr = SakNr.parse(number)
-    if nr is None:
-        raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
-                                 param_hint="N/YY")
-    typer.echo(describe(case_history(_checked_repo(path), nr)))
+    repo = _checked_repo(path)
+    numbering = repo.committee.numbering
+    found = find_number(repo, number)
+    if found is None:
+        example = "7/24" if numbering.format == "{n}/{yy}" else numbering.example()
+        raise typer.BadParameter(f"'{number}' is not a sak number; write "
+                                 f"{numbering.describe()}, e.g. {example}", param_hint="N/YY")
+    if len(found) > 1:
+        raise typer.BadParameter(f"'{number}' is a sak of several meetings "
+                                 f"({', '.join(nr.meeting or str(nr.year) for nr in found)}); "
+                                 "see nufa list", param_hint="N/YY")
+    typer.echo(describe(case_history(repo, found[0]), repo.committee.lang))
 
 
 class ListFormat(StrEnum):
@@ -368,9 +376,9 @@ def list_saker(
     elif sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(history.as_rich(cases))
+        Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(history.as_text(cases))
+        typer.echo(history.as_text(cases, repo.committee.lang))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------
@@ -600,6 +608,29 @@ def import_command(
     from nufa_cli.edit.wordimport import import_toppnotat
 
     _report(import_toppnotat(_root(path), docx, meeting))
+
+
+# -- arkiv: the handover of a final meeting to the archive ---------------------------------
+@app.command("arkiv")
+def arkiv_command(
+    meeting: MeetingArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder of the packages (default: build/arkiv/ in the repository).")] = None,
+    path: RepoOption = None,
+) -> None:
+    """Hand a final meeting over to the archive: its PDF/A documents and arkiv.xml (Noark 5)."""
+    from nufa_cli.publish.arkiv import package
+
+    with _progress() as report:
+        result = package(_root(path), meeting, out, progress=report)
+    for diagnostic in result.diagnostics:
+        typer.echo(diagnostic.text(), err=True)
+    for written in result.built:
+        typer.echo(f"wrote {_shown(written)}")
+    documents = sum(len(r.files) for r in result.registrations)
+    typer.echo(f"Wrote {_shown(result.folder)}/: {len(result.registrations)} document(s) in "
+               f"{documents} PDF file(s), with arkiv.xml and its schema arkiv.xsd.")
+    typer.echo(f"Wrote {_shown(result.zip)} (sha256 {result.zip_sha256}).")
 
 
 # --- end of commands ---

@@ -21,9 +21,9 @@ from helpers import (
     AGENDA2,
     PLAN,
     TOPPNOTAT,
+    Nufa,
     copy_sample,
     replace_once,
-    run_nufa,
     tree_hashes,
     valid_repo,
     write_repo,
@@ -32,8 +32,11 @@ from helpers import (
 from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
+from nufa_cli.core.lang import builtin
 from nufa_cli.core.root import builtin_templates
-from nufa_cli.edit.wordimport import template_words
+from nufa_cli.edit.wordimport import HEADER, words_of
+
+pytestmark = pytest.mark.render  # pandoc reads each DOCX
 
 SAMPLE_AGENDA = "meetings/2024-04-24/agenda.yaml"
 SAMPLE_NOTE = "meetings/2024-04-24/toppnotater/13-24-helse-nim.md"
@@ -114,21 +117,24 @@ def repo(tmp_path: Path) -> Path:
     return write_repo(tmp_path / "repo", valid_repo())
 
 
-def test_the_template_gives_the_words_to_look_for() -> None:
-    words = template_words([builtin_templates()])
+@pytest.mark.unit
+def test_the_labels_are_the_catalogue_s_and_the_template_prints_them() -> None:
+    words = words_of(builtin())
     assert words.labels == {"offentlighet": "skjermet", "til møte": "meeting_number",
                             "dato": "dato", "saksnummer": "nr", "innretning": "type",
-                            "sakseier": "sakseier", "saksbehandler": "saksbehandler"}
-    assert words.meeting_prefix == "Møte "
+                            "sakseier": "sakseier", "saksbehandler": "saksbehandler",
+                            "arkivsak": "arkivsak", "møteoffentlighet": "lukket"}
     assert words.forslag == "forslag til vedtak"
     assert words.earlier == "vedtak fra tidligere behandlinger i rådsmodellen"
+    template = (builtin_templates() / "toppnotat.md.j2").read_text(encoding="utf-8")
+    for key in (*HEADER, "forslag_til_vedtak", "vedtak_fra_tidligere_behandlinger_i_rådsmodellen"):
+        assert f't("{key}")' in template, key
 
 
 def test_a_word_toppnotat_becomes_a_new_sak(repo: Path, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                            nufa: Nufa) -> None:
     source = word_toppnotat(tmp_path / "Toppnotat.docx", WORD_HEADER)
-    code, out, err = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)
+    code, out, err = nufa("import", str(source), "2024-04-24", cwd=repo)
     assert (code, err) == (0, "")
     name = "meetings/2024-04-24/toppnotater/8-24-ny-sak-fra-word.md"
     images = "meetings/2024-04-24/toppnotater/8-24-ny-sak-fra-word-bilder"
@@ -184,11 +190,10 @@ Saken kommer tilbake i juni.
 
 
 def test_the_title_may_stand_above_the_header_table(repo: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+                                                    nufa: Nufa) -> None:
     source = word_toppnotat(tmp_path / "Toppnotat.docx", WORD_HEADER, title="Tittel øverst",
                             title_first=True)
-    code, _, _ = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)
+    code, _, _ = nufa("import", str(source), "2024-04-24", cwd=repo)
     assert code == 0
     note = (repo / "meetings/2024-04-24/toppnotater/8-24-tittel-overst.md").read_text(
         encoding="utf-8")
@@ -197,6 +202,7 @@ def test_the_title_may_stand_above_the_header_table(repo: Path, tmp_path: Path,
     assert "Møte 2/24" not in note  # the header table is not in the body
 
 
+@pytest.mark.unit
 def test_multi_line_text_as_a_block_scalar() -> None:
     from nufa_cli.edit.yamledit import block
 
@@ -205,8 +211,8 @@ def test_multi_line_text_as_a_block_scalar() -> None:
     assert block("  innrykket") == "|2\n    innrykket"
 
 
-def test_the_imported_sak_builds(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_imported_sak_builds(repo: Path, tmp_path: Path, nufa: Nufa,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from pypdf import PdfReader
 
     (repo / PLAN).unlink()  # not needed here: only the toppnotater are built
@@ -215,7 +221,7 @@ def test_the_imported_sak_builds(repo: Path, tmp_path: Path, monkeypatch: pytest
                                                "            tittel: Plan for Helse i nord\n", ""),
                                 encoding="utf-8")
     source = word_toppnotat(tmp_path / "Toppnotat.docx", WORD_HEADER)
-    assert run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)[0] == 0
+    assert nufa("import", str(source), "2024-04-24", cwd=repo)[0] == 0
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
     build(repo, ["2024-04-24"], ["docx", "pdf"], {"toppnotat"})
     pdf = repo / "build/2024-04-24/toppnotat-8-24.pdf"
@@ -225,9 +231,8 @@ def test_the_imported_sak_builds(repo: Path, tmp_path: Path, monkeypatch: pytest
     assert "Region" in docx_text(repo / "build/2024-04-24/toppnotat-8-24.docx")
 
 
-def test_nufa_s_own_docx_comes_back_as_the_same_text(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_nufa_s_own_docx_comes_back_as_the_same_text(tmp_path: Path, nufa: Nufa,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Build the sample's toppnotat 13/24 (with footnotes, a list, a table of earlier
     decisions), import that DOCX into a copy of the sample without it, build again."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
@@ -241,7 +246,7 @@ def test_nufa_s_own_docx_comes_back_as_the_same_text(tmp_path: Path,
                                    "        toppnotat: toppnotater/13-24-helse-nim.md\n",
                                    f"        tittel: {HELSE_NIM}\n        type: Drøfting\n"),
                       encoding="utf-8")
-    code, out, err = run_nufa(monkeypatch, capsys, "import", str(built), "2024-04-24", cwd=copy)
+    code, out, err = nufa("import", str(built), "2024-04-24", cwd=copy)
     assert code == 0, err
     name = "toppnotater/13-24-hva-er-helse-nim-og-hvordan-henger-det.md"
     assert out.splitlines()[:3] == [f"changed {SAMPLE_AGENDA}", f"  sak 13/24: toppnotat: {name}",
@@ -259,8 +264,7 @@ def test_nufa_s_own_docx_comes_back_as_the_same_text(tmp_path: Path,
 
 
 def test_comments_and_tracked_changes_are_refused(repo: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+                                                  nufa: Nufa) -> None:
     commented = word_toppnotat(tmp_path / "kommentert.docx", WORD_HEADER)
     document = docx.Document(str(commented))
     document.add_comment(document.paragraphs[-1].runs[0], text="Stemmer dette?", author="Kari")
@@ -270,7 +274,7 @@ def test_comments_and_tracked_changes_are_refused(repo: Path, tmp_path: Path,
         "<w:r><w:t> Ny setning.</w:t></w:r></w:ins>"))
     before = tree_hashes(repo)
     for path, what in ((commented, "comments"), (tracked, "tracked changes")):
-        code, out, err = run_nufa(monkeypatch, capsys, "import", str(path), "2024-04-24", cwd=repo)
+        code, out, err = nufa("import", str(path), "2024-04-24", cwd=repo)
         assert code == 1 and out == ""
         assert err == (f"error: {path.name} has {what}: accept or reject the changes and delete "
                        "the comments in Word, save, and import again\n")
@@ -278,15 +282,14 @@ def test_comments_and_tracked_changes_are_refused(repo: Path, tmp_path: Path,
 
 
 def test_what_is_not_carried_over_is_listed(repo: Path, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                            nufa: Nufa) -> None:
     box = (f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict>'
            '<v:shape id="b1" type="#_x0000_t202" style="width:100pt;height:50pt"><v:textbox>'
            "<w:txbxContent><w:p><w:r><w:t>I boksen</w:t></w:r></w:p></w:txbxContent>"
            "</v:textbox></v:shape></w:pict></w:r>")
     source = word_toppnotat(tmp_path / "boks.docx", [*WORD_HEADER, ("Arkivkode", "A-12")],
                             extra=box)
-    code, out, _ = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)
+    code, out, _ = nufa("import", str(source), "2024-04-24", cwd=repo)
     assert code == 0
     assert out.splitlines()[-2:] == [
         "note: not carried over: text boxes (their text is left out, or put where the box is "
@@ -296,11 +299,10 @@ def test_what_is_not_carried_over_is_listed(repo: Path, tmp_path: Path,
 
 
 def test_the_saksnummer_makes_it_that_sak_s_toppnotat(repo: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     nufa: Nufa) -> None:
     source = word_toppnotat(tmp_path / "sak7.docx", [("Saksnummer", "7/24"), *WORD_HEADER],
                             title="Temadag i Word")
-    code, out, err = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)
+    code, out, err = nufa("import", str(source), "2024-04-24", cwd=repo)
     assert code == 0, err
     name = "toppnotater/7-24-temadag-om-digitale-tjenester.md"
     assert out.splitlines() == [
@@ -317,8 +319,7 @@ def test_the_saksnummer_makes_it_that_sak_s_toppnotat(repo: Path, tmp_path: Path
 
 
 def test_it_never_overwrites_and_names_what_is_wrong(repo: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+                                                    nufa: Nufa) -> None:
     before = tree_hashes(repo)
     cases = {
         "5/24": "error: sak 5/24 has a toppnotat already "
@@ -328,7 +329,7 @@ def test_it_never_overwrites_and_names_what_is_wrong(repo: Path, tmp_path: Path,
     }
     for number, message in cases.items():
         source = word_toppnotat(tmp_path / "sak.docx", [("Saksnummer", number), *WORD_HEADER])
-        code, out, err = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24",
+        code, out, err = nufa("import", str(source), "2024-04-24",
                                   cwd=repo)
         assert (code, out, err) == (1, "", message)
     untitled = docx.Document()
@@ -336,21 +337,20 @@ def test_it_never_overwrites_and_names_what_is_wrong(repo: Path, tmp_path: Path,
     untitled.save(str(tmp_path / "tom.docx"))
     not_docx = tmp_path / "notat.docx"
     not_docx.write_text("ikke en DOCX", encoding="utf-8")
-    code, _, err = run_nufa(monkeypatch, capsys, "import", str(tmp_path / "tom.docx"),
+    code, _, err = nufa("import", str(tmp_path / "tom.docx"),
                             "2024-04-24", cwd=repo)
     assert (code, err) == (1, "error: tom.docx has no title: give it one in the paragraph "
-                              "style Title (Tittel), above the first heading\n")
-    code, _, err = run_nufa(monkeypatch, capsys, "import", str(not_docx), "2024-04-24", cwd=repo)
+                              "style Title, above the first heading\n")
+    code, _, err = nufa("import", str(not_docx), "2024-04-24", cwd=repo)
     assert code == 1 and err.startswith("error: not a DOCX file (")
     assert tree_hashes(repo) == before
 
 
 def test_a_final_meeting_gets_no_new_sak(repo: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+                                         nufa: Nufa) -> None:
     shutil.copy(repo / AGENDA2, tmp_path / "agenda.yaml")
     (repo / AGENDA2).write_text((tmp_path / "agenda.yaml").read_text(encoding="utf-8").replace(
         "status: utkast", "status: endelig"), encoding="utf-8")
     source = word_toppnotat(tmp_path / "Toppnotat.docx", WORD_HEADER)
-    code, _, err = run_nufa(monkeypatch, capsys, "import", str(source), "2024-04-24", cwd=repo)
+    code, _, err = nufa("import", str(source), "2024-04-24", cwd=repo)
     assert code == 1 and "is final" in err

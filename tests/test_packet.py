@@ -25,6 +25,7 @@ from nufa_cli.build.orchestrator import NothingToBuild, build
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.converter import ConvertError
 
+pytestmark = pytest.mark.render
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1713916800"  # 2024-04-24
 MEETING = "2024-04-24"

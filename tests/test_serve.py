@@ -30,6 +30,7 @@ from pypdf import PdfWriter
 
 from nufa_cli.publish.serve import PreviewServer, request_path
 
+pytestmark = pytest.mark.e2e  # a server, real builds, HTTP, a nufa process for Ctrl-C
 TIMEOUT = 90.0  # seconds a refresh may take on a loaded machine (it takes one or two)
 
 
@@ -159,6 +160,10 @@ def test_the_site_the_members_pages_and_the_files(server: PreviewServer) -> None
     assert "Over 1,5 millioner nordmenn" in page
     assert "Statistisk sentralbyrå, 2023." in page  # the footnote, as pandoc's html writes it
     assert 'href="/_build/2024-04-24/toppnotat-5-24.pdf"' in page
+    assert page.count("<h1>") == 1  # the document's title, as the site's pages have it
+    # the site's own page of the public document, as nufa site writes it
+    public = text(url + "2024-04-24/toppnotat-5-24.html")
+    assert "Over 1,5 millioner nordmenn" in public and "Medlemsversjon" not in public
     status, kind, pdf = get(url + "_build/2024-04-24/toppnotat-5-24.pdf")
     assert (status, kind) == (200, "application/pdf") and pdf.startswith(b"%PDF-")
     status, _, docx = get(url + "_build/2024-04-24/toppnotat-5-24.docx")
@@ -194,6 +199,7 @@ def test_a_symbolic_link_in_the_site_folder_is_not_followed(server: PreviewServe
         link.unlink()
 
 
+@pytest.mark.unit
 def test_request_paths() -> None:
     assert request_path("/") == "index.html"
     assert request_path("/2024-04-24/") == "2024-04-24/index.html"

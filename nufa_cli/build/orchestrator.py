@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
 from nufa_cli.build import targets
-from nufa_cli.build.targets import DEFAULT_FORMATS, NothingToBuild, Target
+from nufa_cli.build.targets import DEFAULT_FORMATS, SITE_FORMATS, NothingToBuild, Target
 from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
 from nufa_cli.build.writer import Manifest, Output, Plan
 from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
@@ -129,9 +129,7 @@ def plan(planning: Planning, repo: Repository, meetings: Sequence[Meeting],
     (offentlig) the public one, each meeting with its targets in registry order."""
     views = [View(repo, False)]
     if offentlig:
-        from nufa_cli.model.public import public_view
-
-        views.append(View(public_view(repo), True))
+        views.append(View(planning.public(views[0]), True))
     pieces: list[Piece] = []
     for view in views:
         for meeting in meetings:
@@ -148,15 +146,18 @@ def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Pl
     from nufa_cli.render.renderer import Renderer
 
     template_dirs = tuple(root_template_dirs(repo.committee.maler))
-    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
+    texts = repo.committee.lang
+    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt,
+                           "page_texts": [texts("utkast"), texts("side_av")]}
     return Planning(root, Renderer(repo, cache=cache), source_date_epoch(root), template_dirs,
                     look, digest(template_fingerprint(template_dirs), json.dumps(look)))
 
 
 def outputs_of(repo: Repository) -> list[Output]:
-    """Every file a whole build of repo (the public set too) makes of today's sources, with
-    what it shows: rendered, not converted."""
-    chosen = targets.chosen(None, DEFAULT_FORMATS)
+    """Every file a whole build of repo (the public set too) makes of today's sources for
+    nufa site (SITE_FORMATS: the default formats and the HTML of its pages), with what it
+    shows: rendered, not converted."""
+    chosen = targets.chosen(None, SITE_FORMATS)
     pieces = plan(shared_inputs(repo.root, repo), repo, repo.meetings, chosen, offentlig=True)
     return [output for piece in pieces for output in piece.outputs]
 

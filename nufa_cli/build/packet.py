@@ -49,7 +49,9 @@ from typing import TYPE_CHECKING
 from nufa_cli.build.cache import job_key
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
+from nufa_cli.core.lang import fill
 from nufa_cli.core.output import digest
+from nufa_cli.model.numbering import TITLE_ONLY
 from nufa_cli.model.objects import Attachment, Meeting, Repository
 from nufa_cli.model.public import WITHHELD, marking
 from nufa_cli.render import mdtext
@@ -82,6 +84,8 @@ class Part:
 class Packet:
     title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
     parts: tuple[Part, ...]
+    # the alt text of a PDF vedlegg's page: the catalogue's vedlegg_side_av, fields unfilled
+    page_alt: str = ""
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -99,7 +103,7 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [*extra, self.title]
+        parts: list[str | bytes] = [*extra, self.title, self.page_alt]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
@@ -125,15 +129,18 @@ def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: 
     if documents is None:
         documents = _rendering(repo, renderer)
 
+    texts = repo.committee.lang
     main = documents("innkalling", meeting)[0]
     markdown = _linked_innkalling(repo, meeting, renderer)
-    parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
+    parts = [_part(texts("innkalling"), "innkalling", replace(main, markdown=markdown),
+                   footer_note, texts.tag)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
                      documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
-    dates = meeting.date_range
-    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts))
+    title = texts("dokumenttittel", dokument=texts("sakspapirer"),
+                  kortnavn=repo.committee.kortnavn, datoer=meeting.date_range)
+    return Packet(title, tuple(parts), texts("vedlegg_side_av"))
 
 
 def _rendering(repo: Repository, renderer: Renderer) -> Documents:
@@ -142,11 +149,11 @@ def _rendering(repo: Repository, renderer: Renderer) -> Documents:
     return documents
 
 
-def _part(heading: str, label: str, doc: Document, footer_note: str,
+def _part(heading: str, label: str, doc: Document, footer_note: str, tag: str,
           pdf: Path | None = None) -> Part:
     job = Job(markdown=doc.markdown, title=doc.title,
               header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
-              footer_note=footer_note)
+              lang=tag, footer_note=footer_note)
     return Part(heading, label, job, pdf)
 
 
@@ -167,36 +174,39 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -
 
 def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
+    texts = repo.committee.lang
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
         assert attachment.skjermet
-        tittel = marking(attachment.skjermet)
-    heading = f"Vedlegg {attachment.label}: {tittel}"
+        shown = marking(attachment.skjermet, texts)  # after its offentlig_tittel, as the saksliste has it
+        tittel = f"{attachment.tittel} ({shown})" if attachment.tittel else shown
+    heading = f"{texts('vedlegg')} {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":
-        return _part(heading, label, notes[attachment.target], footer_note)
+        return _part(heading, label, notes[attachment.target], footer_note, texts.tag)
     if attachment.kind == "referat":
         source = repo.meeting(attachment.target)
         assert source is not None  # load.py reports a referat vedlegg naming no meeting
         doc = documents("referat", source)[0]
-        return _part(heading, label, doc, footer_note)
+        return _part(heading, label, doc, footer_note, texts.tag)
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if attachment.kind == WITHHELD:
-        markdown = "Vedlegget er ikke med i den offentlige utgaven av sakspapirene.\n"
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_offentlig")) + "\n"
+    elif attachment.kind == TITLE_ONLY:
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_med")) + "\n"
     elif path is not None and path.suffix.lower() == ".pdf":
         markdown = ""
     elif path is not None:
-        markdown = (f"Vedlegget er filen {mdtext.escape(path.name)}, som følger sakspapirene "
-                    "som egen fil.\n")
-    else:
+        markdown = mdtext.escape(texts("vedlegget_er_filen", fil=path.name)) + "\n"
+    else:  # url
         address = attachment.target
-        markdown = (f"Vedlegget ligger på nettet: "
+        markdown = (f"{mdtext.escape(texts('vedlegget_ligger_på_nettet'))} "
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
     doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
-    return _part(heading, label, doc, footer_note,
+    return _part(heading, label, doc, footer_note, texts.tag,
                  pdf=path if path is not None and not markdown else None)
 
 
@@ -221,7 +231,8 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         if part.pdf is not None:
             count = len(pdfpages.read(part.pdf, pk.title).pages)
             for page in range(1, count + 1):
-                alt = f"{part.heading}, side {page} av {count} ({part.pdf.name})"
+                alt = fill(pk.page_alt, overskrift=part.heading, side=page, sider=count,
+                           fil=part.pdf.name)
                 opening += ["#pagebreak(weak: true)" if page > 1 else "",
                             f"#nufa-packet-pdf-page({_typst_string(alt)})"]
         if len(_BODY_LINE.findall(source)) != 1:

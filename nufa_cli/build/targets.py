@@ -19,12 +19,16 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import work
 from nufa_cli.core.errors import NufaError
+from nufa_cli.model.saknr import slug
 
 if TYPE_CHECKING:
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
-FORMATS = ("docx", "odt", "pdf")  # what --format chooses among; a target's other formats always come
+FORMATS = ("docx", "odt", "pdf", "html")  # what --format chooses among; a target's others always come
 DEFAULT_FORMATS = ("docx", "pdf")  # without --format: ODT (for editing) only when asked for
+# What nufa site builds and publishes: the default formats, and the HTML of its document pages
+# (a document's text as a fragment, convert/converter.py's html()).
+SITE_FORMATS = (*DEFAULT_FORMATS, "html")
 DOCUMENT = FORMATS  # a document's formats
 FOLDER = "offentlig"  # build/<meeting>/offentlig/: the public set, made from the public view
 
@@ -43,7 +47,7 @@ class Target:
     builder: work.Builder  # the pieces of work that make the target's files of one meeting
     stem: Stem | None = None  # None: the file is named after the kind
     shows: Shows = _none  # folders of the other meetings whose sources its files show
-    label: str = ""  # its name in the site's list of documents; {nr} and {tittel}: its sak's
+    label: str = ""  # the catalogue key of its name in the site's list; {nr} {tittel}: its sak's
     public_as_is: bool = False  # shows nothing skjermet: one file, from the members' sources
     whole_meeting: bool = False  # the site publishes a members' file only if all of its meeting is public
 
@@ -77,7 +81,7 @@ def cited(repo: Repository, meeting: Meeting) -> Iterable[str]:
     """Meetings of the saker a toppnotat cites: their title, vedtak and day are printed."""
     for sak in meeting.saker:
         for entry in sak.toppnotat.meta.tidligere_behandlinger if sak.toppnotat else ():
-            source = repo.cited_sak(entry)
+            source = repo.cited_sak(entry, meeting)
             if source:
                 yield source[0].folder
 
@@ -89,8 +93,11 @@ def packet_sources(repo: Repository, meeting: Meeting) -> Iterable[str]:
 
 
 def toppnotat_stem(folder: str, sak: SakNr | None) -> str:
+    """The number as printed, in lowercase ASCII letters and digits joined by hyphens:
+    toppnotat-12-24 (12/24, as in part 1), toppnotat-v-sak-2, toppnotat-ps-4-15. Numbers are
+    unique in a meeting, so are the names in its folder."""
     assert sak is not None
-    return f"toppnotat-{sak.n}-{sak.year:02d}"
+    return f"toppnotat-{slug(str(sak))}"
 
 
 def calendar_stem(folder: str, sak: SakNr | None) -> str:
@@ -100,17 +107,16 @@ def calendar_stem(folder: str, sak: SakNr | None) -> str:
 CALENDAR = "kalender"
 PACKET = "sakspapirer"
 
-# In the order the site lists them. The words in `label` are the site's (Norwegian, like
-# every word a document prints).
+# In the order the site lists them. `label` names a text of the language catalogue.
 TARGETS: tuple[Target, ...] = (
-    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="Innkalling"),
-    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="Saksliste"),
-    Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="Sakspapirer",
+    Target("innkalling", DOCUMENT, work.documents, shows=referat_vedlegg, label="innkalling"),
+    Target("saksliste", DOCUMENT, work.documents, shows=referat_vedlegg, label="saksliste"),
+    Target(PACKET, ("pdf",), work.packet, shows=packet_sources, label="sakspapirer",
            whole_meeting=True),
     Target("toppnotat", DOCUMENT, work.documents, stem=toppnotat_stem, shows=cited,
-           label="Toppnotat sak {nr}: {tittel}"),
-    Target("referat", DOCUMENT, work.documents, label="Referat"),
-    # The calendar lists titles, times and the place, which the public view keeps.
+           label="toppnotat_sak"),
+    Target("referat", DOCUMENT, work.documents, label="referat"),
+    # The calendar lists titles, times and the place: made from the public view for both sets.
     Target(CALENDAR, ("ics",), work.calendar, stem=calendar_stem, public_as_is=True),
 )
 
@@ -163,5 +169,5 @@ def chosen(only: set[str] | None, formats: Sequence[str]) -> list[tuple[Target, 
     return found
 
 
-__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "TARGETS", "NothingToBuild",
-           "Target", "UnknownKind", "chosen", "kinds", "named"]
+__all__ = ["CALENDAR", "DEFAULT_FORMATS", "FOLDER", "FORMATS", "PACKET", "SITE_FORMATS", "TARGETS",
+           "NothingToBuild", "Target", "UnknownKind", "chosen", "kinds", "named"]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from nufa_cli.render.documents import Document
     from nufa_cli.render.renderer import Renderer
 
-NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
+NOT_DOCUMENT_TEMPLATES = {"init", "site", "arkiv"}  # other commands': no rebuild when they change
 SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
 FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 
@@ -47,6 +47,7 @@ class CommitteeLook(TypedDict):
 
     font: str | None
     logo_alt: str
+    page_texts: list[str]  # the draft mark and the page label (convert/look.PageTexts)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Piece(Protocol):
 
 @dataclass(frozen=True)
 class DocumentPiece:
-    """A document's formats: one piece, so its Markdown is read once."""
+    """A document's formats (DOCX, PDF, the site's HTML): one piece, so its Markdown is read
+    once."""
 
     outputs: tuple[Output, ...]
     job: Job
@@ -127,6 +129,7 @@ class Planning:
     notes: dict[str, str] = field(default_factory=dict)
     embedded: dict[Path, str] = field(default_factory=dict)
     rendered: dict[tuple[bool, str, str], list[Document]] = field(default_factory=dict)
+    publics: dict[int, Repository] = field(default_factory=dict)  # id(members' repo) -> its view
 
     def documents(self, view: View, kind: str, meeting: Meeting) -> list[Document]:
         """The meeting's documents of a kind (render/documents), rendered the first time asked."""
@@ -136,6 +139,16 @@ class Planning:
         if key not in self.rendered:
             self.rendered[key] = BUILDERS[kind](view.repo, meeting, self.renderer)
         return self.rendered[key]
+
+    def public(self, view: View) -> Repository:
+        """The repository as the public view shows it (model/public.py), made once."""
+        if view.public:
+            return view.repo
+        if id(view.repo) not in self.publics:
+            from nufa_cli.model.public import public_view
+
+            self.publics[id(view.repo)] = public_view(view.repo)
+        return self.publics[id(view.repo)]
 
     def note(self, meeting: Meeting) -> str:
         if meeting.folder not in self.notes:
@@ -162,7 +175,7 @@ def document_jobs(planning: Planning, view: View, kind: str, meeting: Meeting
                   ) -> list[tuple[Document, Job]]:
     """The meeting's documents of a kind, each with the job it converts from."""
     return [(doc, Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                      resource_root=doc.resource_root, draft=doc.draft,
+                      resource_root=doc.resource_root, draft=doc.draft, lang=meeting.lang.tag,
                       footer_note=planning.note(meeting)))
             for doc in planning.documents(view, kind, meeting)]
 
@@ -199,11 +212,16 @@ def packet(target: Target, planning: Planning, view: View, meeting: Meeting,
 def calendar(target: Target, planning: Planning, view: View, meeting: Meeting,
              formats: tuple[str, ...]) -> Iterator[Piece]:
     """The meeting's .ics (render/calendar.py), keyed by its bytes. What it shows is the
-    file as made at the start of its SEQUENCE count, whenever it is built."""
+    file as made at the start of its SEQUENCE count, whenever it is built. It is made from
+    the public view in both sets: one file, which the site publishes as it is (its sak
+    titles are the public ones, offentlig_tittel)."""
     from nufa_cli.render.calendar import SEQUENCE_ORIGIN, meeting_ics
 
-    ics = meeting_ics(view.repo, meeting, planning.epoch)
-    shown = digest(meeting_ics(view.repo, meeting, SEQUENCE_ORIGIN))
+    repo = planning.public(view)
+    shown_meeting = repo.meeting(meeting.folder)
+    assert shown_meeting is not None  # the public view keeps every meeting
+    ics = meeting_ics(repo, shown_meeting, planning.epoch)
+    shown = digest(meeting_ics(repo, shown_meeting, SEQUENCE_ORIGIN))
     yield Made(tuple(output(target, view, meeting, None, fmt, shown, digest("ics", ics))
                      for fmt in formats), ics)
 
@@ -226,13 +244,15 @@ def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
     """Every page traces back to git: the sources' revision and the build date. Without git
     or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
     reproducible), so the note is left empty."""
+    texts = meeting.lang
     built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
     stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
     if stamp is None:
         dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return f"Bygget {built}" if dated else ""
+        return texts("bygget", dato=built) if dated else ""
     commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
+    version = texts("med_endringer", versjon=commit) if dirty else commit
+    return texts("versjon_bygget", versjon=version, dato=built)
 
 
 def resources_fingerprint(folder: Path) -> str:

@@ -1,10 +1,11 @@
-"""Markdown to DOCX, ODT and PDF.
+"""Markdown to DOCX, ODT, PDF and HTML.
 
-One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
+One `pandoc lua` worker per Converter reads the Markdown and writes DOCX, ODT, typst or HTML
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
 into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
 nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
-DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
+DOCX, filters/html.lua for the HTML fragment nufa site lays out in its pages,
+filters/common.lua for all of them. templates/MARKDOWN.md lists the Markdown the templates
 may use.
 
 ODT (for further editing in ODF, as the state's rules for publishing ask) is pandoc's odt
@@ -16,6 +17,7 @@ Same Job and epoch give the same bytes, in every format.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tempfile
@@ -32,7 +34,7 @@ import typst
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
-from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
+from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
@@ -58,7 +60,7 @@ READER = "markdown" + "".join(
 # PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
 # 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
 PDF_STANDARDS: tuple[PDFStandard, ...] = ("a-2a", "ua-1")
-FORMATS = ("docx", "odt", "pdf")  # what convert() writes
+FORMATS = ("docx", "odt", "pdf", "html")  # what convert() writes
 ACCESSIBLE_ONLY: tuple[PDFStandard, ...] = ("ua-1",)  # a packet with PDF pages that are no PDF/A
 
 TEMPLATE_FILES = (
@@ -69,6 +71,7 @@ TEMPLATE_FILES = (
     "filters/docx.lua",
     "filters/odt.lua",
     "filters/typst.lua",
+    "filters/html.lua",
 )
 
 
@@ -77,13 +80,15 @@ _UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
 _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
-_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
+_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE|PAGE-BEFORE|PAGE-BETWEEN|PAGE-AFTER)")
 _DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
-# Bold red "UTKAST" before the title in the header, and Word's own kind of text
-# watermark (a VML text path behind the page); both live in the header part.
+# Bold red draft mark ("UTKAST", the catalogue's `utkast`: _DRAFT_LABEL) before the title in
+# the header, and Word's own kind of text watermark (a VML text path behind the page); both
+# live in the header part.
+_DRAFT_LABEL = "\x00draft\x00"
 _DOCX_DRAFT = (
     '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/></w:rPr>'
-    '<w:t xml:space="preserve">UTKAST  </w:t></w:r>'
+    f'<w:t xml:space="preserve">{_DRAFT_LABEL}  </w:t></w:r>'
     '<w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
     ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
     '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
@@ -100,7 +105,7 @@ _DOCX_DRAFT = (
     "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
     'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9"'
     ' stroked="f"><v:fill opacity=".6"/><v:textpath style="font-family:&quot;Carlito&quot;;'
-    'font-size:1pt;font-weight:bold" string="UTKAST"/></v:shape></w:pict></w:r>'
+    f'font-size:1pt;font-weight:bold" string="{_DRAFT_LABEL}"/></v:shape></w:pict></w:r>'
 )
 
 
@@ -121,12 +126,14 @@ class Converter:
 
     def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
                  font: str | None = None, logo_alt: str = "Logo",
-                 sources: dict[Job, bytes] | None = None) -> None:
+                 sources: dict[Job, bytes] | None = None,
+                 page_texts: Sequence[str] | None = None) -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
         that has it; fonts from every folder's fonts/. font: a family from those fonts
         that replaces the templates' own; logo_alt: the alt text of a logo.png there;
-        sources: typst written for jobs, shared between converters (packet.py reuses them)."""
+        sources: typst written for jobs, shared between converters (packet.py reuses them);
+        page_texts: the draft mark and the page label (look.PageTexts), by default bokmål's."""
         folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
             Path(folder) for folder in templates_dir
         ]
@@ -146,7 +153,9 @@ class Converter:
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
         self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
         try:
-            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
+            texts = PageTexts(*page_texts) if page_texts else None
+            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt,
+                                   texts=texts)
         except ValueError as error:
             raise ConvertError(str(error)) from error
         self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
@@ -189,16 +198,9 @@ class Converter:
         meta = {"title": job.title, "author": job.header}  # meta.xml: dc:title, dc:creator
         return self._write(job, "ODT", images, blobs, meta=meta, variables={})
 
-    def html(self, job: Job) -> str:
-        """The job's body as an HTML fragment, images inline as data URIs: what `nufa serve`
-        shows of a document. Not one of FORMATS: no file of a build is HTML."""
-        images = self._read(job, "HTML")
-        blobs = [path.read_bytes() for path in images.values()]
-        return self._write(job, "HTML", images, blobs, meta={}, variables={}).decode("utf-8")
-
     def convert(self, job: Job, fmt: str) -> bytes:
         """The job in one of FORMATS."""
-        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
+        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf, "html": self.html}[fmt](job)
 
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
@@ -224,6 +226,12 @@ class Converter:
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
         return pdf
+
+    def html(self, job: Job) -> bytes:
+        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
+        its images inline as data: addresses, so a page loads nothing from elsewhere."""
+        images = self._read(job, "HTML")
+        return self._write(job, "HTML", images, [], meta={}, variables={})
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
@@ -279,14 +287,12 @@ class Converter:
         checked = []
         for src, path in images.items():
             relative = path.relative_to(root).as_posix()
-            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key.
-            checked.append(
-                {
-                    "src": src,
-                    "path": "/" + relative if fmt == "PDF" else relative,
-                    "mime": IMAGE_TYPES[path.suffix.lower()],
-                }
-            )
+            mime = IMAGE_TYPES[path.suffix.lower()]
+            # typst reads "/x.png" from its root; the DOCX and ODT writers take the media bag
+            # key; an HTML page carries the image itself.
+            where = "/" + relative if fmt == "PDF" else relative if fmt != "HTML" else \
+                f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            checked.append({"src": src, "path": where, "mime": mime})
         request = {
             "op": "write",
             "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
@@ -320,7 +326,7 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "odt", "typst")
+                    for name in ("common", "docx", "odt", "typst", "html")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
                 "odt_template": self._files["nufa.opendocument"].read_text(encoding="utf-8"),
@@ -356,11 +362,17 @@ def _xml_text(text: str) -> str:
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     """Fill the header/footer placeholders and the document properties (docxprops.py), add
     the committee's logo and font; rewrite the zip reproducibly."""
+    before, between, after = look.texts.page_parts()
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
         "NUFA-FOOTER-NOTE": _xml_text(job.footer_note),
+        "NUFA-PAGE-BEFORE": xml_escape(xml_plain(before + "x"))[:-1],  # keeps its spaces
+        "NUFA-PAGE-BETWEEN": xml_escape(xml_plain("x" + between + "x"))[1:-1],
+        "NUFA-PAGE-AFTER": xml_escape(xml_plain("x" + after))[1:],
     }
+    draft = _DOCX_DRAFT.replace(_DRAFT_LABEL, xml_escape(xml_plain(look.texts.draft),
+                                                         {'"': "&quot;"}))
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     if look.logo is not None:  # before the placeholders are filled: NUFA-HEADER marks its place
@@ -372,7 +384,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     for name, content in parts.items():
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = content.decode("utf-8")
-            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, _DOCX_DRAFT if job.draft else "")
+            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, draft if job.draft else "")
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")

@@ -9,7 +9,8 @@
 --    "reference_doc": ...}
 --   {"op": "read", "markdown": ..., "lang": ...}
 --     -> {"ok": true, "images": [src, ...], "warnings": [...]}
---   {"op": "write", "format": "docx"|"odt"|"typst"|"html", "lang":, "meta": {...}, "variables": {...},
+--   {"op": "write", "format": "docx"|"odt"|"typst"|"html", "lang":, "meta": {...},
+--    "variables": {...},
 --    "images": [{"src":, "path":, "mime":}], "blobs": n}
 --     -> {"ok": true, "warnings": [...]} + output bytes
 --   {"op": "read_docx", "blobs": 1}  (the DOCX file's bytes; `nufa import`)
@@ -25,8 +26,7 @@
 -- DOCX and ODT writers are not sandboxed and would read any image path, absolute ones
 -- even with an empty resource path, and fetch URLs, so every image is replaced by a media bag
 -- entry holding bytes Python read after checking the path, and an image Python did not
--- check stops the job. The HTML (a fragment, for `nufa serve`) carries each image as a data
--- URI of those bytes, so the page needs no file beside it.
+-- check stops the job.
 
 local json = pandoc.json
 
@@ -133,8 +133,6 @@ local function write(request, blobs)
     by_src[image.src] = image
     if request.format == "docx" or request.format == "odt" then
       pandoc.mediabag.insert(image.path, image.mime, blobs[i])
-    elseif request.format == "html" then
-      image.path = pandoc.mediabag.make_data_uri(image.mime, blobs[i])
     end
   end
   doc = doc:walk({
@@ -148,20 +146,21 @@ local function write(request, blobs)
 
   for key, value in pairs(metadata(request.meta)) do doc.meta[key] = value end
   doc.meta.lang = request.lang
-  doc = apply(doc, filters[request.format] or {})  -- html has no filter of its own
+  doc = apply(doc, filters[request.format])
 
   local output
   if request.format == "docx" then
     output = pandoc.write(doc, "docx", { reference_doc = config.reference_doc })
   elseif request.format == "odt" then
     output = pandoc.write(doc, "odt", { template = config.odt_template })
-  elseif request.format == "html" then
-    output = pandoc.write(doc, "html5", { section_divs = true })
   elseif request.format == "typst" then
     output = pandoc.write(doc, "typst", {
       template = config.typst_template,
       variables = request.variables,
     })
+  elseif request.format == "html" then
+    -- A fragment for nufa site's pages: its ids prefixed, so none meets one of the page's.
+    output = pandoc.write(doc, "html5", { identifier_prefix = "dok-", wrap_text = "none" })
   else
     error("unknown format: " .. tostring(request.format))
   end

@@ -281,6 +281,20 @@ CODES: tuple[Code, ...] = (
         "Create the folder, or remove `maler:` to use the built-in templates.",
         file="nufa.yaml"),
     Code(
+        "tema-with-sak", "A tema row has a sak",
+        "A `tema` row is a heading of the programme rows below it: it takes no time and holds "
+        "no sak. A sak written on it is not read.",
+        "      - tema: Personalsaker\n        sak: 77/15",
+        "Put the sak on a row of its own below the tema.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
+        "tema-row", "A tema row has a time or a sak's key",
+        "A `tema` row is a heading: it takes no time, so the rows around it keep their chain "
+        "of times, and it has none of a sak's keys (type, toppnotat, vedlegg, …).",
+        "      - tema: Personalsaker\n        tid: \"11:00\"",
+        "Move the key to the row below the tema, or remove it.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
         "duplicate-member", "Two members have the same id",
         "A member's id is the slug of the name (`Hans Löwe Larsen` is `hans-lowe-larsen`) or "
         "an explicit `id:`. The referat names members by id, so each id must be one person.",
@@ -415,7 +429,70 @@ CODES: tuple[Code, ...] = (
         "        vedlegg:\n          - fil: vedlegg/plan.pdf",
         "Add the file at that path, or correct the path.",
         file="meetings/2024-04-24/agenda.yaml"),
+    Code(
+        "unknown-language", "No texts for the language nufa.yaml's språk names",
+        "`språk:` picks the language every document prints in: `nb` (bokmål, the default) or "
+        "`nn` (nynorsk) are built in. Another language needs its own catalogue file in the "
+        "committee's templates folder, <maler>/lang/<språk>.yaml; without it nothing can be "
+        "printed in that language, and the documents fall back to bokmål.",
+        "språk: nnn",
+        "Write `nb` or `nn`, or give the language its catalogue in <maler>/lang/.",
+        file="nufa.yaml"),
+    Code(
+        "catalogue-incomplete", "A committee's own catalogue lacks texts",
+        "A catalogue file of the committee's own (<maler>/lang/<språk>.yaml) for a language "
+        "nufa has no catalogue of must give every text: a text it lacks would be printed in "
+        "bokmål in the middle of the other language.",
+        "språkkode: se-NO\nsted: Báiki",
+        "Give every key of templates/lang/nb.yaml (the message names the first missing ones).",
+        file="maler/lang/se.yaml"),
+    Code(
+        "text-field", "A text of tekster names a field it does not have",
+        "A printed text may hold fields in braces, filled in when it is printed (`{kortnavn}` "
+        "in `møte_i`), and the name of another text. A brace naming neither is printed as "
+        "written, which is rarely what was meant.",
+        "tekster:\n  møte_i: \"Møte i {utvalget}\"",
+        "Use one of the fields the hint lists, or write the text without braces.",
+        file="nufa.yaml", severity=Severity.WARNING),
+    Code(
+        "numbering-format", "The format of nummerering cannot number saker",
+        "`nummerering.format` is the printed form of a sak number, built from the fields "
+        "{n} {n:02} {n:03} {yy} {yyyy} {serie} and plain text. It must hold the number ({n} "
+        "once) and only fields of that list, so that every number it prints can be read back.",
+        "nummerering:\n  format: \"{m}/{yy}\"",
+        "Write a format such as \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\" instead.",
+        file="nufa.yaml", edit=Edit.REFUSE),
+    Code(
+        "first-sak-duplicate", "Two starts for one serie in første_sak",
+        "`første_sak` gives the number a meeting's numbering starts at, one per serie. Two "
+        "numbers of the same serie contradict each other; the first is used.",
+        "første_sak: [PS 45/14, PS 46/14]",
+        "Give one number per serie.",
+        file="meetings/2014-11-20/agenda.yaml"),
     # -- the rules over the repository ---------------------------------------------------------
+    Code(
+        "sak-serie", "A sak is numbered in another serie than its sakstype's",
+        "Where a sakstype has its own `serie` (nufa.yaml), its saker are numbered in that "
+        "serie, and the format prints it ({serie}).",
+        "      - {sak: V-sak 3, tittel: Orientering om økonomi, type: Orienteringssak}",
+        "Number the sak in its type's serie (the hint gives the number), or change its type.",
+        file="meetings/2020-03-19/agenda.yaml"),
+    Code(
+        "sak-meeting-missing", "A reference to a sak numbered per meeting names no meeting",
+        "With `nummerering.per: møte` every meeting numbers its saker from 1, so a number alone "
+        "does not say which meeting's sak an earlier treatment is.",
+        "tidligere_behandlinger:\n  - {utvalg: US, sak: V-sak 2}",
+        "Name the meeting by its first day: `{utvalg: US, møte: 2020-02-14, sak: V-sak 2}`.",
+        file="meetings/2020-03-19/toppnotater/tilsetting.md"),
+    Code(
+        "meeting-number-derived", "A year's first meeting does not start at sak 1",
+        "A meeting's number (\"Møte 2/24\") is its order among the repository's meetings of "
+        "the year. When the year's first meeting in the repository does not start at sak 1, "
+        "earlier meetings of that year are not in the repository, and the number nufa derives "
+        "is likely too low.",
+        "dager:\n  - dato: 2014-11-20\n    program:\n      - sak: PS 45/14",
+        "Give the meeting's number: `møte: 9/14`.",
+        file="meetings/2014-11-20/agenda.yaml", severity=Severity.WARNING),
     Code(
         "unknown-sakstype", "A sak's type is not among nufa.yaml's sakstyper",
         "A sak's `type` (printed as \"Innretning\") is one of the committee's sakstyper in "
@@ -602,6 +679,36 @@ CODES: tuple[Code, ...] = (
         "skjermet: taushetsplikt",
         "Write the provision, e.g. `offl. § 14` or `offl. § 13 jf. fvl. § 13`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "skjermet-paragraph", "skjermet: names no paragraph of offentleglova",
+        "Everything is open unless a statute makes an exception (offentleglova § 3), and the "
+        "exceptions are offentleglova §§ 13–26. A `skjermet:` that names another provision, or "
+        "another law alone, gives the public no basis they can look up; the Sivilombudet has "
+        "criticised such references. Closing a meeting (kommuneloven § 11-5) is not the same "
+        "as withholding a document.",
+        "      - sak: 6/24\n        tittel: Helse i nord\n        skjermet: fvl. § 13",
+        "Name the paragraph of offentleglova, with ledd and bokstav where they exist: "
+        "`offl. § 14`, `offl. § 24 andre ledd` or `offl. § 13 jf. fvl. § 13`.",
+        file="meetings/2024-04-24/agenda.yaml", severity=Severity.WARNING),
+    Code(
+        "skjermet-jf", "skjermet: offl. § 13 without the duty of confidentiality",
+        "offentleglova § 13 withholds what a duty of confidentiality covers, and that duty is "
+        "laid down in another provision. The basis names both: offl. § 13 and, after \"jf.\", "
+        "the provision imposing the duty.",
+        "skjermet: offl. § 13",
+        "Add the provision after `jf.`, e.g. `offl. § 13 jf. fvl. § 13 første ledd nr. 1`.",
+        file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "offentlig-tittel-open", "A public title on what is not skjermet",
+        "`offentlig_tittel:` is the title the public documents print for a skjermet sak or "
+        "vedlegg, with the withheld words written as ******. On a sak or vedlegg that is not "
+        "skjermet the public documents print its own title, so the public title would mean "
+        "nothing, silently.",
+        "      - sak: 6/24\n        tittel: Klage fra Ola Nordmann\n"
+        "        offentlig_tittel: Klage fra ******",
+        "Add `skjermet:` with the legal basis beside it, e.g. `skjermet: offl. § 13 jf. fvl. "
+        "§ 13`, or remove `offentlig_tittel`.",
+        file="meetings/2024-04-24/agenda.yaml"),
 )
 
 REGISTRY: dict[str, Code] = {c.code: c for c in CODES}

@@ -212,7 +212,7 @@ class _Comparison:
             shown = new or old
             assert shown is not None
             kind = "meeting-added" if new else "meeting-removed"
-            text = f"{values.dates(shown)}, {shown.sted}"
+            text = ", ".join(p for p in (values.dates(shown), shown.sted) if p)
             self.add(kind, shown.folder, before=None if new else text,
                      after=text if new else None)
             return

@@ -7,9 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nufa_cli.core import nbdates
+from nufa_cli.core.lang import builtin
 from nufa_cli.diff.match import Placed
 from nufa_cli.model.objects import Day, Meeting, Member
 from nufa_cli.sources.schema import Behandling
+
+# nufa diff reports in the secretariat's bokmål, whatever language the documents print in
+BOKMÅL = builtin("nb")
 
 
 def words(text: str | None) -> list[str]:
@@ -55,12 +59,13 @@ def varighet(meeting: Meeting, at: tuple[str | int, ...]) -> str | None:
 
 
 def dates(meeting: Meeting) -> str:
-    return meeting.date_range
+    return BOKMÅL.date_range([day.dato for day in meeting.days])
 
 
 def day(day: Day) -> str:
-    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}"
-    return f"{nbdates.weekday_date(day.dato)}, {hours}"
+    hours = f"{nbdates.clock(day.start)}–{nbdates.clock(day.slutt)}" if day.slutt else (
+        nbdates.clock(day.start))
+    return f"{BOKMÅL.weekday_date(day.dato)}, {hours}"
 
 
 def where_short(placed: Placed) -> str:
@@ -78,14 +83,14 @@ def after_which(placed: Placed) -> str:
 def member(member: Member) -> str:
     span = []
     if member.fra:
-        span.append(f"fra {nbdates.long_date(member.fra)}")
+        span.append(f"fra {BOKMÅL.long_date(member.fra)}")
     if member.til:
-        span.append(f"til {nbdates.long_date(member.til)}")
+        span.append(f"til {BOKMÅL.long_date(member.til)}")
     return member.label + (f" ({' '.join(span)})" if span else "")
 
 
 def og(numbers: Iterable[int]) -> str:
-    return nbdates.listing([str(n) for n in sorted(set(numbers))])
+    return BOKMÅL.listing([str(n) for n in sorted(set(numbers))])
 
 
 def presence(meeting: Meeting, member_id: str) -> str:

@@ -3,7 +3,7 @@
 The DOCX is read by pandoc (convert/wordreader.py) and taken apart the way nufa puts its
 own toppnotat together (templates/toppnotat.md.j2): the header block, as a two-column
 table (as a Word user writes it) or as nufa's own "Docheader" paragraphs, goes to the
-front matter by the labels the committee's template prints; the paragraph in the style
+front matter by the labels the committee's language catalogue gives them; the paragraph in the style
 Title is the tittel; the section "Forslag til vedtak" the forslag_til_vedtak; the table of
 earlier treatments the tidligere_behandlinger; the rest is the body, as Markdown, its
 images copied to toppnotater/<name>-bilder/ with their alt text.
@@ -25,8 +25,7 @@ from ruamel.yaml.nodes import MappingNode
 
 from nufa_cli.convert.wordreader import MEDIA_TYPES, Block, WordReader, inspect, media
 from nufa_cli.core import nbdates
-from nufa_cli.core.errors import NufaError
-from nufa_cli.core.root import template_dirs
+from nufa_cli.core.lang import Catalogue
 from nufa_cli.edit.changeset import Changeset
 from nufa_cli.edit.scaffold import (
     NOTES,
@@ -41,52 +40,30 @@ from nufa_cli.edit.scaffold import (
 )
 from nufa_cli.edit.yamledit import append_entry, block, child, compose, scalar
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
-from nufa_cli.model.public import marking
 
-TEMPLATE = "toppnotat.md.j2"
 IMAGES = "-bilder"  # toppnotater/<name>-bilder/: the images of toppnotater/<name>.md
-FIELDS = ("meeting_number", "dato", "nr", "type", "sakseier", "saksbehandler", "skjermet")
-
-
-class TemplateNotUnderstood(NufaError):
-    """The committee's toppnotat template prints its header block in a way import cannot
-    read back."""
+# The header block's labels (templates/toppnotat.md.j2), by their key in the language
+# catalogue: the field of the toppnotat each gives.
+HEADER = {"til_møte": "meeting_number", "dato": "dato", "saksnummer": "nr",
+          "innretning": "type", "sakseier": "sakseier", "saksbehandler": "saksbehandler",
+          "offentlighet": "skjermet", "arkivsak": "arkivsak", "møteoffentlighet": "lukket"}
+FORSLAG, EARLIER = "forslag_til_vedtak", "vedtak_fra_tidligere_behandlinger_i_rådsmodellen"
 
 
 @dataclass(frozen=True)
 class Words:
-    """What the toppnotat template prints, to find it again in a DOCX."""
+    """What a toppnotat prints, in the committee's words, to find it again in a DOCX."""
 
-    labels: dict[str, str]  # a header label, folded (_fold) -> its field (FIELDS)
-    meeting_prefix: str  # what stands before the meeting's number: "Møte "
+    texts: Catalogue
+    labels: dict[str, str]  # a header label, folded (_fold) -> its field (HEADER's values)
     forslag: str  # the heading over the forslag til vedtak, folded
     earlier: str  # the heading over the table of earlier treatments, folded
 
 
-_DOCHEADER = re.compile(r"docheader\(\[(.*?)\]\)", re.DOTALL)
-_LABEL = re.compile(r'\(\s*"([^"]+)"\s*,\s*(?:"([^"]*)"\s*~\s*)?t\.(\w+)')
-_SECTION = r'\{%-?\s*if\s+t\.FIELD\s*-?%\}\s*\{\{\s*"#"\s*\*\s*level\s*\}\}\s*([^\n]+)'
-
-
-def template_words(folders: Sequence[Path]) -> Words:
-    """The words of the first toppnotat template in folders (the committee's, then nufa's)."""
-    path = next((f / TEMPLATE for f in folders if (f / TEMPLATE).is_file()), None)
-    if path is None:
-        raise TemplateNotUnderstood(f"no {TEMPLATE} in {', '.join(map(str, folders))}")
-    text = path.read_text(encoding="utf-8")
-    header = _DOCHEADER.search(text)
-    labels = {_fold(label): name for label, _, name in _LABEL.findall(header[1] if header else "")}
-    prefix = next((before for _, before, name in _LABEL.findall(header[1] if header else "")
-                   if name == "meeting_number"), "")
-    forslag = re.search(_SECTION.replace("FIELD", "forslag_til_vedtak"), text)
-    earlier = re.search(_SECTION.replace("FIELD", "earlier"), text)
-    if not {"nr", "type"} <= set(labels.values()) or not forslag or not earlier:
-        raise TemplateNotUnderstood(
-            f"{path} does not print its header block and headings as nufa's {TEMPLATE} does "
-            "(m.docheader with (label, t.nr) pairs; the headings of forslag til vedtak and of "
-            "the earlier treatments under 'if t.forslag_til_vedtak' and 'if t.earlier'), and "
-            "nufa import reads its words from there")
-    return Words(labels, prefix, _fold(forslag[1]), _fold(earlier[1]))
+def words_of(texts: Catalogue) -> Words:
+    """The labels and headings toppnotat.md.j2 prints, from the committee's catalogue."""
+    return Words(texts, {_fold(texts(key)): name for key, name in HEADER.items()},
+                 _fold(texts(FORSLAG)), _fold(texts(EARLIER)))
 
 
 def _fold(text: str) -> str:
@@ -231,7 +208,7 @@ def _markdown(reader: WordReader, imported: Imported, toppnotat: str
 
 
 def _front_matter(nr: SakNr, tittel: str, type: str, imported: Imported, forslag: str,
-                  repo: Repository, taken: Sak | None = None) -> str:
+                  repo: Repository, meeting: Meeting, taken: Sak | None = None) -> str:
     """The toppnotat's front matter; for a sak of the agenda (`taken`) without the keys the
     agenda row gives (they stay there: a key in both places must agree)."""
     lines = ["---", f"sak: {nr}", f"tittel: {scalar(tittel)}", f"type: {scalar(type)}"]
@@ -243,33 +220,45 @@ def _front_matter(nr: SakNr, tittel: str, type: str, imported: Imported, forslag
         lines.append(f"forslag_til_vedtak: {block(forslag)}")
     elif not forslag:
         lines.append("forslag_til_vedtak:")
-    entries = _earlier(imported, repo)
+    entries = _earlier(imported, repo, meeting)
     if entries:
         lines.append("tidligere_behandlinger:")
         lines += [f"  - {{{', '.join(f'{k}: {scalar(v, flow=True)}' for k, v in entry)}}}"
                   for entry in entries]
-    skjermet = _skjermet(imported.value("skjermet"))
+    texts = repo.committee.lang
+    skjermet = _basis(imported.value("skjermet"), texts("unntatt_offentlighet", grunnlag="\0"))
     if skjermet and not (taken and taken.skjermet):
         lines.append(f"skjermet: {scalar(skjermet)}")
+    key = "arkivsak"
+    arkivsak = imported.value(key)
+    if arkivsak and not (taken and taken.arkivsak):
+        lines.append(f"{key}: {scalar(arkivsak)}")
+    key = "lukket"
+    lukket = imported.value(key)
+    if lukket and not (taken and taken.lukket):
+        basis = _basis(lukket, texts("lukket_møte_grunnlag", grunnlag="\0"))
+        closed = _fold(lukket) == _fold(texts("lukket_møte"))
+        lines.append(f"{key}: {'true' if closed or not basis else scalar(basis)}")
     return "\n".join([*lines, "---"]) + "\n"
 
 
-def _earlier(imported: Imported, repo: Repository) -> list[list[tuple[str, str]]]:
+def _earlier(imported: Imported, repo: Repository, meeting: Meeting
+             ) -> list[list[tuple[str, str]]]:
     """The rows of the table of earlier treatments as tidligere_behandlinger entries; a date
     beside a number is kept unless the sak is this repository's (its date is derived)."""
     entries = []
     for row in imported.layout.earlier:
         cells = [" ".join(cell.split()) for cell in (*row, "", "", "", "")[:4]]
-        found = re.fullmatch(r"(\d+/\d{2})(?:\s*\((.+)\))?", cells[1])
+        found = re.fullmatch(r"(.+?)(?:\s*\((\d{1,2}\.\d{1,2}\.\d{4})\))?", cells[1])
         if not cells[0] or not found:
             imported.notes.append(f"the earlier treatment '{' | '.join(row)}' has no utvalg or "
-                                  "sak number N/YY; not carried over")
+                                  "sak number; not carried over")
             continue
         entry = [("utvalg", cells[0]), ("sak", found[1])]
         entry += [(key, value) for key, value in (("tittel", cells[2]), ("vedtak", cells[3]))
                   if value]
         day = nbdates.parse_numeric(found[2]) if found[2] else None
-        nr = SakNr.parse(found[1])
+        nr = repo.committee.numbering.parse(found[1], year=meeting.first_day.year)
         ours = cells[0] == repo.committee.kortnavn and nr is not None and repo.find_sak(nr)
         if day and not ours:
             entry.append(("dato", day.isoformat()))
@@ -277,20 +266,25 @@ def _earlier(imported: Imported, repo: Repository) -> list[list[tuple[str, str]]
     return entries
 
 
-def _skjermet(printed: str | None) -> str | None:
-    """The legal basis from the marking the header prints ("Unntatt offentlighet, offl. § 14")."""
+def _basis(printed: str | None, marking: str) -> str | None:
+    """The legal basis in a marking as printed: "offl. § 14" of "Unntatt offentlighet, offl.
+    § 14", the catalogue's text being `marking` with NUL for the basis."""
     if not printed:
         return None
-    prefix = marking("x")[:-1]
-    return printed[len(prefix):].strip() if printed.startswith(prefix) else printed
+    before, _, after = marking.partition("\0")
+    text = " ".join(printed.split())
+    if text.startswith(before.rstrip()) and text.endswith(after):
+        return text[len(before):len(text) - len(after)].strip() or None
+    return text
 
 
 def _check_meeting(imported: Imported, meeting: Meeting, words: Words) -> int | None:
     """The meeting day the DOCX's Dato names (1-based), noting what disagrees with meeting."""
     told = imported.value("meeting_number")
-    if told and told.removeprefix(words.meeting_prefix).strip() != meeting.number:
+    expected = words.texts("møtenummer", nr=meeting.number)
+    if told and _fold(told) != _fold(expected):
         imported.notes.append(f"the document is for '{told}'; imported into meeting "
-                              f"{meeting.folder} ({words.meeting_prefix}{meeting.number})")
+                              f"{meeting.folder} ({expected})")
     dato = imported.value("dato")
     if not dato:
         return None
@@ -306,13 +300,13 @@ def import_toppnotat(root: Path, docx: Path, meeting_name: str) -> Outcome:
     """Read the DOCX, then write its toppnotat: of a new sak, or of the sak it names."""
     repo = load_for_edit(root)
     meeting = find_meeting(repo, meeting_name)
-    words = template_words(template_dirs(repo.committee.maler))
+    words = words_of(repo.committee.lang)
     with WordReader() as reader:
         imported = read(reader, docx, words)
         tittel = imported.layout.tittel
         if not tittel:
             raise Refused(f"{docx.name} has no title: give it one in the paragraph style "
-                          "Title (Tittel), above the first heading")
+                          "Title, above the first heading")
         day = _check_meeting(imported, meeting, words)
         number = imported.value("nr")
         if number:
@@ -328,12 +322,12 @@ def _new_sak(reader: WordReader, repo: Repository, meeting: Meeting, tittel: str
     """A new sak with the toppnotat, as `nufa new sak` adds one (on the day of its Dato)."""
     sakstype = imported.value("type")
     if not sakstype:
-        label = next((k for k, v in words.labels.items() if v == "type"), "type")
+        label = words.texts("innretning")
         raise Refused(f"the document gives no {label} (the sakstype), which a new sak needs")
 
     def files(nr: SakNr, toppnotat: str) -> dict[str, str | bytes]:
         forslag, body, images = _markdown(reader, imported, toppnotat)
-        text = _front_matter(nr, tittel, sakstype, imported, forslag, repo)
+        text = _front_matter(nr, tittel, sakstype, imported, forslag, repo, meeting)
         return {toppnotat: _document(text, body), **images}
 
     request = NewSak(tittel, sakstype, imported.value("sakseier"),
@@ -344,11 +338,13 @@ def _new_sak(reader: WordReader, repo: Repository, meeting: Meeting, tittel: str
 def _into_sak(reader: WordReader, repo: Repository, meeting: Meeting, number: str,
               tittel: str, imported: Imported) -> Outcome:
     """The toppnotat of a sak of the agenda that has none: the row gets its toppnotat."""
-    nr = SakNr.parse(number)
+    nr = repo.committee.numbering.parse(number, year=meeting.first_day.year,
+                                        meeting=meeting.folder)
     sak = meeting.sak(nr) if nr else None
     if sak is None:
+        label = repo.committee.lang("saksnummer")
         raise Refused(f"the document names sak {number}, which meeting {meeting.folder} does "
-                      "not have; leave its Saksnummer empty to add it as a new sak")
+                      f"not have; leave its {label} empty to add it as a new sak")
     if sak.toppnotat is not None:
         raise Refused(f"sak {sak.nr} has a toppnotat already ({sak.toppnotat.source.rel}); "
                       "nufa import never overwrites one")
@@ -376,7 +372,8 @@ def _into_sak(reader: WordReader, repo: Repository, meeting: Meeting, number: st
         raise Refused(f"cannot find the row of sak {sak.nr} in {agenda}")
     changes.edit(agenda, [append_entry(text, row, f"toppnotat: {toppnotat}\n")],
                  f"sak {sak.nr}: toppnotat: {toppnotat}")
-    front = _front_matter(sak.nr, sak.tittel or tittel, sakstype, imported, forslag, repo, sak)
+    front = _front_matter(sak.nr, sak.tittel or tittel, sakstype, imported, forslag, repo,
+                          meeting, sak)
     files: dict[str, str | bytes] = {toppnotat: _document(front, body), **images}
     for rel, content in files.items():
         changes.create((meeting.path / rel).relative_to(repo.root).as_posix(), content)
@@ -387,4 +384,4 @@ def _document(front: str, body: str) -> str:
     return front + ("\n" + body.strip("\n") + "\n" if body.strip() else "")
 
 
-__all__ = ["TemplateNotUnderstood", "Words", "import_toppnotat", "layout", "template_words"]
+__all__ = ["HEADER", "Words", "import_toppnotat", "layout", "words_of"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nufa_cli.core import nbdates
 from nufa_cli.model.objects import Meeting, Member
 
 
@@ -61,10 +60,3 @@ def attendance(meeting: Meeting) -> Attendance | None:
         Substitute(s.navn, s.virksomhet, names.get(s.for_, s.for_), tuple(s.dager or ()))
         for s in meta.stedfortredere)
     return Attendance(days, presences, substitutes, tuple(meta.sekretariat))
-
-
-def days_label(days: tuple[int, ...]) -> str:
-    """(dag 1), (dag 1 og 3), (dag 1, 2 og 4); empty for no days."""
-    if not days:
-        return ""
-    return f"(dag {nbdates.listing([str(d) for d in sorted(set(days))])})"

@@ -117,6 +117,7 @@ class Preview:
     def refresh(self) -> Snapshot:
         """Check, show the members' documents, build, write the site: one save's worth."""
         from nufa_cli.build.orchestrator import build, shared_inputs
+        from nufa_cli.build.targets import SITE_FORMATS
         from nufa_cli.check.validate import check
 
         self._publish(busy=True)
@@ -130,7 +131,7 @@ class Preview:
             planning = shared_inputs(self.root, repo, cache=self.out / CACHE / "jinja")
             self._publish(pages=self._member_pages(repo, planning, self._files_recorded()),
                           warnings=warnings, problem=None)
-            result = build(self.root, offentlig=True)
+            result = build(self.root, formats=SITE_FORMATS, offentlig=True)  # as nufa site
             self.last_result = result
             site = sitegen.render(repo, self.out, result.outputs)
             site_shown = digest(*(f"{k}\0{v}" for k, v in sorted(site.pages.items())),
@@ -158,8 +159,9 @@ class Preview:
     def _member_pages(self, repo: Repository, planning: work.Planning,
                       files: Mapping[str, Path]) -> dict[str, str]:
         """Every document of the members' view as an HTML page, and their index."""
-        env = sitegen.environment()
+        env = sitegen.environment(repo.committee.lang)
         common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn,
+                  "lang": repo.committee.lang.language,
                   "root": "/", "here": "", "current": "", "index": f"/{MEMBERS}/index.html"}
         pages: dict[str, str] = {}
         listed: list[tuple[Meeting, list[MemberDocument]]] = []
@@ -172,7 +174,8 @@ class Preview:
                 if target.builder is not work.documents:  # the packet: its PDF only
                     links = _links(target, meeting, None, files)
                     if links:
-                        documents.append(MemberDocument(target.label, "", links, False))
+                        documents.append(MemberDocument(_label(target, meeting, None), "",
+                                                        links, False))
                     continue
                 for doc, job in work.document_jobs(planning, view, target.kind, meeting):
                     label = _label(target, meeting, doc.sak)
@@ -188,9 +191,11 @@ class Preview:
         return pages
 
     def html(self, planning: work.Planning, job: Job) -> str:
-        """The document's HTML body (convert/converter.py's html()), converted once per job."""
+        """The document's text as HTML: convert/converter.py's html(), as the build makes the
+        site's pages of it, converted here once per job so the members' page shows an edit
+        before the build has converted the PDFs."""
         if job not in self._html:
-            self._html[job] = self._converter_of(planning).html(job)
+            self._html[job] = self._converter_of(planning).html(job).decode("utf-8")
         return self._html[job]
 
     def _converter_of(self, planning: work.Planning) -> Converter:
@@ -213,15 +218,17 @@ class Preview:
 
 
 def _label(target: targets.Target, meeting: Meeting, nr: SakNr | None) -> str:
+    """The document's name in the site's words (its target's label, a catalogue text)."""
     sak = meeting.sak(nr) if nr else None
-    return target.label.format(nr=sak.nr, tittel=sak.tittel) if sak else target.label
+    texts = meeting.lang
+    return texts(target.label, nr=sak.nr, tittel=sak.tittel) if sak else texts(target.label)
 
 
 def _links(target: targets.Target, meeting: Meeting, sak: SakNr | None,
            files: Mapping[str, Path]) -> tuple[Link, ...]:
     """The members' built files of one document, PDF first, as the site orders formats."""
     found = []
-    for fmt, text in sitegen.FORMATS:
+    for fmt, text in sitegen.DOWNLOADS:
         href = f"{FILES}/{target.file(meeting.folder, sak, fmt)}"
         if fmt in target.formats and href in files:
             found.append(Link(text, f"/{href}"))

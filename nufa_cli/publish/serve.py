@@ -32,7 +32,7 @@ from nufa_cli.publish.preview import FILES, MEMBERS, Preview, Snapshot, problems
 HOST = "127.0.0.1"
 LOCAL_NAMES = {"127.0.0.1", "localhost"}
 EVENTS = "_nufa/events"
-STATUS = "_nufa/status"
+STATE = "_nufa/status"  # the preview's state as JSON
 POLL = 0.25  # seconds between two looks at the sources
 SETTLE = 0.05  # a save may write several files: look again until nothing moves
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -195,7 +195,7 @@ class _Handler(BaseHTTPRequestHandler):
         snapshot = self.server.preview.snapshot
         if rel == EVENTS:
             self._events()
-        elif rel == STATUS:
+        elif rel == STATE:
             self._send(200, _status(snapshot).encode(), "application/json", head)
         elif rel is not None and rel.startswith(f"{MEMBERS}/") and rel in snapshot.pages:
             self._page(200, snapshot.pages[rel], snapshot, head)
@@ -293,5 +293,5 @@ def _in_site(site: Path | None, rel: str) -> Path | None:
     return path if path.is_relative_to(folder) and path.is_file() else None
 
 
-__all__ = ["EVENTS", "HOST", "STATUS", "PortTaken", "PreviewServer", "request_path",
+__all__ = ["EVENTS", "HOST", "STATE", "PortTaken", "PreviewServer", "request_path",
            "source_stamp"]

@@ -11,10 +11,19 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
+
+from nufa_cli.core import lang
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-NR_PATTERN = r"^[1-9]\d*/\d{2}$"  # N/YY: sak and meeting numbers
 _HHMM = re.compile(HHMM_PATTERN)
 
 
@@ -47,13 +56,20 @@ Klokkeslett = Annotated[
 ]
 SakNr = Annotated[
     str,
-    Field(pattern=NR_PATTERN, description="Case number N/YY, e.g. 12/24"),
+    Field(min_length=1, description="Case number as printed: N/YY (12/24) by default, else as "
+          "nufa.yaml's nummerering.format (V-sak 2, PS 4/15, 2021/45)"),
 ]
+MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, ukjent
 Tekst = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
 Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
+]
+OffentligTittel = Annotated[
+    str,
+    Field(min_length=1, description="The title the public documents print for a skjermet sak "
+          'or vedlegg, the withheld words written as ******, e.g. "Klage fra ****** på vedtak"'),
 ]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
 DECISION = "Beslutning"  # the sakstype that asks the committee to decide: it needs a forslag
@@ -71,12 +87,68 @@ class Utvalg(_Strict):
     kortnavn: Tekst = Field("NUFA", description='"Møte i NUFA", "Referat NUFA ..."')
 
 
+def _texts_model() -> type[BaseModel]:
+    """`tekster:` and a committee's own catalogue file: every printed text by its name
+    (core/lang.py), each optional; an unknown name is an unknown key."""
+    defaults = lang.builtin_texts(lang.DEFAULT)
+    fields: dict[str, Any] = {
+        key: (Tekst | None, Field(None, description=f"Default (nb): {defaults[key]!r}"))
+        for key in lang.names()
+    }
+    return create_model("Tekster", __base__=_Strict, **fields)
+
+
+Tekster = _texts_model()
+
+
+class Katalog(Tekster):  # type: ignore[misc, valid-type]  # a model made at import time
+    """A catalogue file, templates/lang/<språk>.yaml or <maler>/lang/<språk>.yaml."""
+
+    språkkode: Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}$")] | None = Field(
+        None, description="BCP 47 tag of the documents' language with region, e.g. nn-NO")
+
+
+class Sakstype(_Strict):
+    navn: Tekst
+    serie: Annotated[str, Field(pattern=r"^[^{}\s]+$")] | None = Field(
+        None, description='Its own number series, printed by {serie} in nummerering.format: '
+        '"O" for "O-sak 3"')
+    vedtak: Literal["påkrevd", "valgfritt"] = Field(
+        "påkrevd", description="valgfritt: an endelig referat may leave this type without a Vedtak")
+
+
+def _named(value: Any) -> Any:
+    return {"navn": value} if isinstance(value, str) else value
+
+
+def _items_or_names(schema: dict[str, Any]) -> None:
+    """A list item may be written as a plain name (read as {navn: ...}): say so to editors."""
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
+class Nummerering(_Strict):
+    format: Tekst = Field(
+        "{n}/{yy}", description="Printed form of a sak number; fields {n} {n:02} {n:03} {yy} "
+        "{yyyy} {serie}, e.g. '{serie}-sak {n}', '{n}/{yyyy}'")
+    per: Literal["år", "møte"] = Field(
+        "år", description="år: numbers run through the calendar year; møte: restart each meeting")
+
+
+class ToppnotatValg(_Strict):
+    seksjoner: list[Tekst] | None = Field(
+        None, description="Sections check warns about when a toppnotat lacks them; [] for none. "
+        "Default: the language's 'Hensikt med saken' and 'Bakgrunn'")
+
+
 class NufaConfig(_Strict):
     """nufa.yaml: committee settings. Every key is optional; the defaults are NUFA's."""
 
     utvalg: Utvalg = Field(default_factory=Utvalg)
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
-    sakstyper: list[Tekst] = Field(default_factory=lambda: list(DEFAULT_SAKSTYPER), min_length=1)
+    sakstyper: list[Annotated[Sakstype, BeforeValidator(_named)]] = Field(
+        default_factory=lambda: [Sakstype(navn=n) for n in DEFAULT_SAKSTYPER], min_length=1,
+        description="The sakstyper: a name, or {navn, serie, vedtak}",
+        json_schema_extra=_items_or_names)
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
     font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
         None, description="Font family of the documents; its font files go in <maler>/fonts/. "
@@ -84,6 +156,13 @@ class NufaConfig(_Strict):
     logo_alt: Tekst | None = Field(
         None, description="Alt text of the logo <maler>/logo.png, read out by screen readers. "
         'Default: "Logo for <utvalg.navn>"')
+    språk: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = Field(
+        lang.DEFAULT, description="Language of every printed word: nb (bokmål) or nn (nynorsk), "
+        "or one with its catalogue in <maler>/lang/")
+    tekster: Tekster = Field(  # type: ignore[valid-type]
+        default_factory=Tekster, description="Printed texts by name, over the language's own")
+    toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
+    nummerering: Nummerering = Field(default_factory=Nummerering)
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -91,7 +170,9 @@ class NufaConfig(_Strict):
 
 class Medlem(_Strict):
     navn: Tekst
-    virksomhet: Tekst
+    virksomhet: Tekst | None = Field(None, description="Printed after the name and role")
+    rolle: Tekst | None = Field(None, description='"styreleder", "nestleder": printed after the name')
+    parti: Tekst | None = Field(None, description='"H", "Ap": printed in brackets after the rest')
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = Field(
         None, description="Explicit id; default is the slug of navn"
     )
@@ -112,21 +193,33 @@ class Vedlegg(_Strict):
     referat: str | None = Field(None, description="Meeting folder whose referat is attached")
     fil: str | None = Field(None, description="Path of a file inside the meeting folder")
     url: str | None = Field(None, description="https address")
-    tittel: Tekst | None = None
+    tittel: Tekst | None = Field(None, description="Alone, without referat, fil or url: a "
+                                 "vedlegg that is not in the papers, e.g. '... (ettersendes)'")
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Vedlegg:
         given = [k for k in ("referat", "fil", "url") if getattr(self, k) is not None]
-        if len(given) != 1:
+        if len(given) > 1 or not (given or self.tittel):
             raise ValueError("a vedlegg names exactly one of 'referat', 'fil' or 'url'")
         return self
+
+
+Innleder = Annotated[str, Field(min_length=1, description="Who presents it: 'Navn, Virksomhet'")]
+Lukket = Annotated[
+    Annotated[str, Field(min_length=1)] | bool,
+    Field(description="Treated in a closed session: the legal basis (kl. § 11-5 annet ledd "
+          "bokstav a), or true where none is stated"),
+]
+Arkivsak = Annotated[str, Field(min_length=1, description="The archive's case number, 2015/1234")]
 
 
 class Innslag(_Strict):
     tid: Klokkeslett | None = None
     varighet: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
     tittel: Tekst
+    innleder: Innleder | None = None
 
 
 class Rad(_Strict):
@@ -143,23 +236,44 @@ class Rad(_Strict):
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
     innslag: list[Innslag] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
+    tema: Tekst | None = Field(None, description="A heading row: takes no time, keeps the time chain")
+    innleder: Innleder | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 class Dag(_Strict):
     dato: Dato
     start: Klokkeslett
-    slutt: Klokkeslett
+    slutt: Klokkeslett | None = Field(None, description='Gives the row "Slutt dag N"; optional')
+    sted: Tekst | None = Field(None, description="The day's own place, if not the meeting's")
     program: list[Rad] = Field(default_factory=list)
+
+
+class Underskrift(_Strict):
+    navn: Tekst
+    tittel: Tekst | None = None
+
+
+class Innkalling(_Strict):
+    tekst: Markdown | None = Field(None, description="Cover text, printed after the header")
+    underskrift: list[Underskrift] = Field(default_factory=list)
 
 
 class Agenda(_Strict):
     """agenda.yaml: one meeting and its timed programme."""
 
-    møte: Annotated[str, Field(pattern=NR_PATTERN)] | None = Field(
-        None, description="Meeting number N/YY; only for the first meeting of a year in the repo"
+    møte: Annotated[str, Field(pattern=MEETING_NR_PATTERN)] | None = Field(
+        None, description="Meeting number N/YY or N/YYYY, for the first meeting of a year in the "
+        "repo; 'ukjent' prints no number"
     )
-    sted: Tekst
+    første_sak: SakNr | list[SakNr] | None = Field(
+        None, description="Where this meeting's numbering starts (per serie) instead of "
+        "continuing from the meeting before it: an archive with gaps")
+    sted: Tekst | None = None
     status: Literal["utkast", "endelig"] = "utkast"
+    innkalling: Innkalling = Field(default_factory=Innkalling)
     dager: list[Dag] = Field(min_length=1)
 
 
@@ -169,6 +283,8 @@ class Agenda(_Strict):
 class Behandling(_Strict):
     utvalg: Tekst
     sak: SakNr
+    møte: Dato | None = Field(
+        None, description="The meeting (its first day) of a sak numbered per meeting")
     tittel: Tekst | None = None
     vedtak: Markdown | None = None
     dato: Dato | None = Field(
@@ -189,6 +305,9 @@ class ToppnotatMeta(_Strict):
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 # --- referat front matter --------------------------------------------------------
@@ -223,6 +342,7 @@ class ReferatMeta(_Strict):
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "nufa": NufaConfig,
+    "katalog": Katalog,
     "medlemmer": Medlemmer,
     "agenda": Agenda,
     "toppnotat": ToppnotatMeta,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.attendance import Attendance, attendance
 from nufa_cli.model.objects import Meeting, Repository
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.render.documents.common import MeetingInfo, meeting_info, title
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -92,7 +92,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = referat.meeting
     return [Document(
         kind="referat",
-        title=f"Referat {info.kortnavn} {info.date_range}",
+        title=title(repo, "referat", info),
         header=info.navn,
         markdown=renderer.render("referat.md.j2", referat=referat),
         draft=meeting.referat.meta.status == "utkast",
