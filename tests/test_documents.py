@@ -153,7 +153,7 @@ def test_saksliste_rows() -> None:
 @pytest.mark.render
 def test_toppnotat_earlier_decision_from_this_repository() -> None:
     text = plain("2024-04-24/toppnotat-14-24")
-    assert "Til møte Møte 2/24 Dato 24.04.2024 Saksnummer 14/24 Innretning Drøfting" in text
+    assert "Til Møte 2/24 Dato 24.04.2024 Saksnummer 14/24 Innretning Drøfting" in text
     assert ("NUFA 7/24 (24.1.2024) Helseteknologiordningen – status og videre utvikling av "
             "ordningen NUFA drøftet saken og ga innspill") in text
 

@@ -108,7 +108,7 @@ def word_toppnotat(path: Path, header: list[tuple[str, str]], *, title: str = "N
     return path
 
 
-WORD_HEADER = [("Til møte", "Møte 2/24"), ("Dato", "25.04.2024"), ("Innretning", "Drøfting"),
+WORD_HEADER = [("Til", "Møte 2/24"), ("Dato", "25.04.2024"), ("Innretning", "Drøfting"),
                ("Sakseier:", "Helse Nord RHF"), ("Saksbehandler", "Kari Nordmann")]
 
 
@@ -120,7 +120,7 @@ def repo(tmp_path: Path) -> Path:
 @pytest.mark.unit
 def test_the_labels_are_the_catalogue_s_and_the_template_prints_them() -> None:
     words = words_of(builtin())
-    assert words.labels == {"offentlighet": "skjermet", "til møte": "meeting_number",
+    assert words.labels == {"offentlighet": "skjermet", "til": "meeting_number",
                             "dato": "dato", "saksnummer": "nr", "innretning": "type",
                             "sakseier": "sakseier", "saksbehandler": "saksbehandler",
                             "arkivsak": "arkivsak", "møteoffentlighet": "lukket"}

@@ -77,7 +77,7 @@ def stages(work: Path) -> list[tuple[str, Job]]:
         for doc in meeting_documents(repo, meeting, renderer):
             jobs.append((f"{meeting.folder}/{doc.stem}", Job(
                 markdown=doc.markdown, title=doc.title, header=doc.header,
-                resource_root=doc.resource_root, draft=doc.draft)))
+                resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft)))
     rendered = time.perf_counter()
     stale = [(work / "stage" / f"{name}.{fmt}", job) for name, job in jobs for fmt in ("docx", "pdf")]
     look = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}

@@ -150,7 +150,8 @@ def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Pl
     look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt,
                            "page_texts": [texts("utkast"), texts("side_av")]}
     return Planning(root, Renderer(repo, cache=cache), source_date_epoch(root), template_dirs,
-                    look, digest(template_fingerprint(template_dirs), json.dumps(look)))
+                    look, digest(template_fingerprint(template_dirs), json.dumps(look)),
+                    footer=repo.committee.bunntekst)
 
 
 def outputs_of(repo: Repository) -> list[Output]:

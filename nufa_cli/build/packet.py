@@ -10,6 +10,8 @@ Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at t
 of its first page; the running header keeps the document's own title); the outline holds
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
+A part is its document as built on its own: the same footer note (a referat of the meeting
+before names that meeting's revision, as its own PDF does) and footnotes numbered from 1.
 
 How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
 like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "packet.typ"
 Documents = Callable[[str, Meeting], list[Document]]  # (kind, meeting) -> its rendered documents
+Notes = Callable[[Meeting], str]  # a meeting -> the footer note of its documents
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
 # part's typst is the very source its standalone PDF was compiled from (and is reused).
@@ -120,24 +123,28 @@ def _label(vedlegg: str) -> str:
     return f"vedlegg-{safe}"
 
 
-def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
+def packet(repo: Repository, meeting: Meeting, renderer: Renderer, notes: Notes | None = None,
            documents: Documents | None = None) -> Packet:
     """What the meeting's packet holds, in order; nothing converted yet.
 
+    notes: the footer note of a meeting's documents (build/work.py: its sources' revision
+    and the build date), by default none. A part is its document as built on its own, with
+    that document's footer: the referat of the meeting before shows its own revision.
     documents: the documents of a kind of a meeting of repo, as the build renders them once
     for their own targets and the packet alike (by default: rendered here)."""
     if documents is None:
         documents = _rendering(repo, renderer)
+    note: Notes = notes or (lambda _: "")
 
     texts = repo.committee.lang
     main = documents("innkalling", meeting)[0]
     markdown = _linked_innkalling(repo, meeting, renderer)
     parts = [_part(texts("innkalling"), "innkalling", replace(main, markdown=markdown),
-                   footer_note, texts.tag)]
-    notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
-                     documents("toppnotat", meeting), strict=True))
+                   note(meeting), texts.tag)]
+    toppnotater = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
+                           documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
-        parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
+        parts.append(_vedlegg(repo, meeting, documents, attachment, toppnotater, note))
     title = texts("dokumenttittel", dokument=texts("sakspapirer"),
                   kortnavn=repo.committee.kortnavn, datoer=meeting.date_range)
     return Packet(title, tuple(parts), texts("vedlegg_side_av"))
@@ -151,8 +158,8 @@ def _rendering(repo: Repository, renderer: Renderer) -> Documents:
 
 def _part(heading: str, label: str, doc: Document, footer_note: str, tag: str,
           pdf: Path | None = None) -> Part:
-    job = Job(markdown=doc.markdown, title=doc.title,
-              header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
+    job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+              resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft,
               lang=tag, footer_note=footer_note)
     return Part(heading, label, job, pdf)
 
@@ -173,7 +180,7 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -
 
 
 def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
-             notes: dict[str, Document], footer_note: str) -> Part:
+             toppnotater: dict[str, Document], note: Notes) -> Part:
     texts = repo.committee.lang
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
@@ -183,12 +190,12 @@ def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachmen
     heading = f"{texts('vedlegg')} {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":
-        return _part(heading, label, notes[attachment.target], footer_note, texts.tag)
+        return _part(heading, label, toppnotater[attachment.target], note(meeting), texts.tag)
     if attachment.kind == "referat":
         source = repo.meeting(attachment.target)
         assert source is not None  # load.py reports a referat vedlegg naming no meeting
         doc = documents("referat", source)[0]
-        return _part(heading, label, doc, footer_note, texts.tag)
+        return _part(heading, label, doc, note(source), texts.tag)
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if attachment.kind == WITHHELD:
         markdown = mdtext.escape(texts("vedlegget_er_ikke_offentlig")) + "\n"
@@ -206,7 +213,7 @@ def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachmen
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
     doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
-    return _part(heading, label, doc, footer_note, texts.tag,
+    return _part(heading, label, doc, note(meeting), texts.tag,
                  pdf=path if path is not None and not markdown else None)
 
 
@@ -226,8 +233,9 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
             source = _IMAGE_CALL.sub(_under(prefix), source)
+        # each part numbers its footnotes from 1, as its standalone PDF does
         opening = [f"#nufa-packet-part({_typst_string(part.heading)}) <{part.label}>",
-                   "#set heading(offset: 1)"]
+                   "#set heading(offset: 1)", "#counter(footnote).update(0)"]
         if part.pdf is not None:
             count = len(pdfpages.read(part.pdf, pk.title).pages)
             for page in range(1, count + 1):

@@ -28,6 +28,7 @@ from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core import nbdates
 from nufa_cli.core.output import digest
 from nufa_cli.git.info import revision
+from nufa_cli.sources.schema import Bunntekst
 
 if TYPE_CHECKING:
     from nufa_cli.build.packet import Packet
@@ -126,6 +127,7 @@ class Planning:
     template_dirs: tuple[Path, ...]
     look: CommitteeLook  # nufa.yaml's share of the look: the Converter's options
     templates_key: str  # a digest of the templates and the look
+    footer: Bunntekst = "begge"  # nufa.yaml's bunntekst: what the footer note shows
     notes: dict[str, str] = field(default_factory=dict)
     embedded: dict[Path, str] = field(default_factory=dict)
     rendered: dict[tuple[bool, str, str], list[Document]] = field(default_factory=dict)
@@ -152,7 +154,7 @@ class Planning:
 
     def note(self, meeting: Meeting) -> str:
         if meeting.folder not in self.notes:
-            self.notes[meeting.folder] = footer_note(self.root, meeting, self.epoch)
+            self.notes[meeting.folder] = footer_note(self.root, meeting, self.epoch, self.footer)
         return self.notes[meeting.folder]
 
     def resources(self, folder: Path) -> str:
@@ -175,8 +177,8 @@ def document_jobs(planning: Planning, view: View, kind: str, meeting: Meeting
                   ) -> list[tuple[Document, Job]]:
     """The meeting's documents of a kind, each with the job it converts from."""
     return [(doc, Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                      resource_root=doc.resource_root, draft=doc.draft, lang=meeting.lang.tag,
-                      footer_note=planning.note(meeting)))
+                      resource_root=doc.resource_root, image_base=doc.image_base,
+                      draft=doc.draft, lang=meeting.lang.tag, footer_note=planning.note(meeting)))
             for doc in planning.documents(view, kind, meeting)]
 
 
@@ -201,7 +203,7 @@ def packet(target: Target, planning: Planning, view: View, meeting: Meeting,
     rendered for their own targets."""
     from nufa_cli.build import packet as packets
 
-    pk = packets.packet(view.repo, meeting, planning.renderer, planning.note(meeting),
+    pk = packets.packet(view.repo, meeting, planning.renderer, planning.note,
                         lambda kind, source: planning.documents(view, kind, source))
     key = pk.key(planning.root, target.kind, str(planning.epoch), planning.templates_key,
                  *map(planning.resources, pk.folders))
@@ -240,18 +242,24 @@ def template_fingerprint(folders: Sequence[Path]) -> str:
     return digest(*parts)
 
 
-def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
-    """Every page traces back to git: the sources' revision and the build date. Without git
-    or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
-    reproducible), so the note is left empty."""
+def footer_note(root: Path, meeting: Meeting, epoch: int, shows: Bunntekst = "begge") -> str:
+    """Every page traces back to git: the sources' revision and the build date, or what of
+    them nufa.yaml's bunntekst asks for. Without git or SOURCE_DATE_EPOCH there is no true
+    date to print (the fallback only keeps builds reproducible), and without git no
+    revision: what is missing is left out."""
+    if shows == "ingen":
+        return ""
     texts = meeting.lang
     built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
-    stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
+    dated = epoch != FALLBACK_EPOCH or bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+    paths = ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"]
+    stamp = None if shows == "dato" else revision(root, paths)
     if stamp is None:
-        dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return texts("bygget", dato=built) if dated else ""
+        return texts("bygget", dato=built) if dated and shows != "revisjon" else ""
     commit, dirty = stamp
     version = texts("med_endringer", versjon=commit) if dirty else commit
+    if shows == "revisjon":
+        return texts("versjon", versjon=version)
     return texts("versjon_bygget", versjon=version, dato=built)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nufa_cli.check import glyphs, offentlighet
-from nufa_cli.check.images import resolve_image
+from nufa_cli.check.images import image_base, resolve_image
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -256,13 +256,15 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        bodies = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line)
+        bodies = [(s.toppnotat.source, s.toppnotat.body, s.toppnotat.body_line)
                   for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             ref = meeting.referat
-            bodies.append((ref.source.rel, _referat_body(ref.source.path), ref.body_line))
-        for rel, body, first_line in bodies:
-            yield from _headings_and_images(rel, body, first_line, meeting.path)
+            bodies.append((ref.source, _referat_body(ref.source.path), ref.body_line))
+        for source, body, first_line in bodies:
+            rel = source.rel
+            yield from _headings_and_images(rel, body, first_line, meeting.path,
+                                            image_base(meeting.path, source.path))
             for problem in markdown.footnote_problems(body):
                 line = first_line + problem.line
                 if problem.code == "footnote-undefined":
@@ -286,10 +288,11 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      f"add a heading '## {wanted}'", Severity.WARNING)
 
 
-def _headings_and_images(rel: str, body: str, first_line: int,
-                         folder: Path) -> Iterator[Diagnostic]:
+def _headings_and_images(rel: str, body: str, first_line: int, folder: Path,
+                         base: str) -> Iterator[Diagnostic]:
     """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
-    needs its text), an image that is not a file of a known type in the meeting folder."""
+    needs its text), an image that is not a file of a known type beside its source (in the
+    folder base) or in the meeting folder."""
     for heading in markdown.headings(markdown.parse(body)[0]):
         if not heading.text:
             yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
@@ -297,11 +300,12 @@ def _headings_and_images(rel: str, body: str, first_line: int,
                              "write the heading's text after the '#', or remove the line")
     for src, line in markdown.images(body):
         try:
-            resolve_image(folder, src)
+            resolve_image(folder, src, base)
         except ValueError as problem:
+            beside = f"beside the file ({folder.name}/{base}/) or " if base else ""
             yield Diagnostic(rel, first_line + line, 1, "image", str(problem),
-                             f"put the image file in {folder.name}/ and give its path from "
-                             "there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
+                             f"put the image file {beside}in {folder.name}/ and give its path "
+                             "from there, e.g. ![Søyler per måned](vedlegg/figur1.png)")
 
 
 def printable(repo: Repository) -> Iterator[Diagnostic]:

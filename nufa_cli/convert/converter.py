@@ -34,6 +34,7 @@ import typst
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
+from nufa_cli.convert.linkalt import footnote_word, localise
 from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.ziputil import write_zip
@@ -81,6 +82,10 @@ _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means regi
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 _PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE|PAGE-BEFORE|PAGE-BETWEEN|PAGE-AFTER)")
+# filters/docx.lua's mark of a row kept on one page, in the first paragraph of a cell of it
+_KEEP_ROW = "<w:r><w:t>NUFA-KEEP-ROW</w:t></w:r>"
+_ROW_OR_KEEP = re.compile(r"<w:tr(?:\s[^>]*)?>|</w:tr>|" + re.escape(_KEEP_ROW))
+_ROW_PROPERTIES = re.compile(r"<w:trPr(?:\s[^>]*)?>")
 _DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
 # Bold red draft mark ("UTKAST", the catalogue's `utkast`: _DRAFT_LABEL) before the title in
 # the header, and Word's own kind of text watermark (a VML text path behind the page); both
@@ -152,6 +157,7 @@ class Converter:
             shown = ", ".join(str(folder) for folder in folders)
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
         self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
+        self._footnote_word = footnote_word(self._files["nufa.typ"].read_text(encoding="utf-8"))
         try:
             texts = PageTexts(*page_texts) if page_texts else None
             self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt,
@@ -209,7 +215,8 @@ class Converter:
     def compile_typst(self, source: bytes, root: Path, title: str,
                       standards: Sequence[PDFStandard] = PDF_STANDARDS) -> bytes:
         """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
-        timestamp; any typst warning is an error. The meeting packet (build/packet.py) joins
+        timestamp, its footnote links described in nufa.typ's word (linkalt.py); any typst
+        warning is an error. The meeting packet (build/packet.py) joins
         several documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(
@@ -225,7 +232,7 @@ class Converter:
             message = "; ".join(_typst_message(warning) for warning in warnings)
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
         assert isinstance(pdf, bytes)
-        return pdf
+        return localise(pdf, self._footnote_word) if self._footnote_word else pdf
 
     def html(self, job: Job) -> bytes:
         """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
@@ -266,7 +273,7 @@ class Converter:
         problems = []
         for src in sources:
             try:
-                images[src] = resolve_image(root, src)
+                images[src] = resolve_image(root, src, job.image_base)
             except ValueError as error:
                 problems.append(str(error))
         if problems:
@@ -359,6 +366,31 @@ def _xml_text(text: str) -> str:
     return xml_escape(xml_plain(text))
 
 
+def _keep_rows(xml: str) -> str:
+    """Give each table row that holds filters/docx.lua's mark Word's <w:cantSplit/> (the row
+    is not broken across pages), and take the marks out. Rows are matched as they nest: a
+    mark belongs to the innermost row open around it."""
+    if _KEEP_ROW not in xml:
+        return xml
+    open_rows: list[int] = []  # where each open row's properties go: after its <w:tr>
+    kept: set[int] = set()
+    for match in _ROW_OR_KEEP.finditer(xml):
+        if match[0] == "</w:tr>":
+            open_rows.pop()
+        elif match[0] == _KEEP_ROW:
+            if open_rows:
+                kept.add(open_rows[-1])
+        else:
+            open_rows.append(match.end())
+    for at in sorted(kept, reverse=True):
+        properties = _ROW_PROPERTIES.match(xml, at)
+        if properties:
+            xml = xml[:properties.end()] + "<w:cantSplit/>" + xml[properties.end():]
+        else:
+            xml = xml[:at] + "<w:trPr><w:cantSplit/></w:trPr>" + xml[at:]
+    return xml.replace(_KEEP_ROW, "")
+
+
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     """Fill the header/footer placeholders and the document properties (docxprops.py), add
     the committee's logo and font; rewrite the zip reproducibly."""
@@ -388,6 +420,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
+    parts["word/document.xml"] = _keep_rows(parts["word/document.xml"].decode("utf-8")).encode("utf-8")
     set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)

@@ -649,12 +649,13 @@ CODES: tuple[Code, ...] = (
     Code(
         "image", "An image that cannot be embedded",
         "An image is a file of a known type (.png, .jpg, .jpeg, .gif, .svg) inside the "
-        "meeting folder, given by its relative path: not an address, an absolute path or a "
-        "path climbing out, so no document embeds what the secretariat did not put in the "
-        "meeting folder.",
+        "meeting folder, given by its relative path: from the folder of the file it is written "
+        "in (a toppnotat's toppnotater/) or, if it is not there, from the meeting folder. Not "
+        "an address, an absolute path or a path climbing out, so no document embeds what the "
+        "secretariat did not put in the meeting folder.",
         "![Logo](https://example.org/logo.png)",
-        "Put the image file in the meeting folder and give its path from there, e.g. "
-        "`![Figur 1: ...](vedlegg/figur1.png)`.",
+        "Put the image file beside the toppnotat or in the meeting folder and give its path "
+        "from there, e.g. `![Søyler per måned](vedlegg/figur1.png)`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
     Code(
         "unprintable", "A character the documents' font cannot print",

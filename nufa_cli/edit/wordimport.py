@@ -44,7 +44,7 @@ from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 IMAGES = "-bilder"  # toppnotater/<name>-bilder/: the images of toppnotater/<name>.md
 # The header block's labels (templates/toppnotat.md.j2), by their key in the language
 # catalogue: the field of the toppnotat each gives.
-HEADER = {"til_møte": "meeting_number", "dato": "dato", "saksnummer": "nr",
+HEADER = {"til": "meeting_number", "dato": "dato", "saksnummer": "nr",
           "innretning": "type", "sakseier": "sakseier", "saksbehandler": "saksbehandler",
           "offentlighet": "skjermet", "arkivsak": "arkivsak", "møteoffentlighet": "lukket"}
 FORSLAG, EARLIER = "forslag_til_vedtak", "vedtak_fra_tidligere_behandlinger_i_rådsmodellen"

@@ -37,7 +37,8 @@ class CommitteeReader(Reader):
         return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
                          tuple(t.navn for t in config.sakstyper), maler, config.font, logo_alt,
                          texts, tuple(seksjoner), numbering,
-                         frozenset(t.navn for t in config.sakstyper if t.vedtak == "valgfritt"))
+                         frozenset(t.navn for t in config.sakstyper if t.vedtak == "valgfritt"),
+                         config.bunntekst)
 
     def numbering_of(self, source: Source | None, config: schema.NufaConfig) -> SakFormat:
         """nummerering and the sakstyper's series; a problem with them is reported here once

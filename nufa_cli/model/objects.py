@@ -14,7 +14,7 @@ from nufa_cli.core.root import REFERAT
 from nufa_cli.model.saknr import DEFAULT, SakFormat
 from nufa_cli.model.saknr import SakNr as SakNr  # re-exported: the model names a sak by it
 from nufa_cli.sources.reader import Located, Path_, Pos
-from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
+from nufa_cli.sources.schema import Behandling, Bunntekst, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl
 
 
@@ -38,6 +38,7 @@ class Committee:
     seksjoner: tuple[str, ...] = ()  # the sections check expects in a toppnotat
     numbering: SakFormat = DEFAULT  # how sak numbers are written, and where they restart
     vedtak_optional: frozenset[str] = frozenset()  # sakstyper an endelig referat may leave open
+    bunntekst: Bunntekst = "begge"  # what the footer shows beside the page number
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ OffentligTittel = Annotated[
 ]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
 DECISION = "Beslutning"  # the sakstype that asks the committee to decide: it needs a forslag
+# What the footer shows beside the page number: the sources' revision ("Versjon 3f2a1c9"),
+# the build date ("Bygget 24.04.2024"), both (the default) or neither.
+Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
 
 
 class _Strict(BaseModel):
@@ -163,6 +166,9 @@ class NufaConfig(_Strict):
         default_factory=Tekster, description="Printed texts by name, over the language's own")
     toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
     nummerering: Nummerering = Field(default_factory=Nummerering)
+    bunntekst: Bunntekst = Field(
+        "begge", description="What every page's footer shows beside the page number: the "
+        "sources' git revision (revisjon), the build date (dato), both (begge) or neither (ingen)")
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -304,6 +310,8 @@ class ToppnotatMeta(_Strict):
     forslag_til_vedtak: Markdown | None = None
     vedlegg: list[Vedlegg] = Field(default_factory=list)
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    tidligere_behandlinger_tekst: Markdown | None = Field(
+        None, description="Text under the heading of the earlier decisions, before their table")
     skjermet: Skjerming | None = None
     offentlig_tittel: OffentligTittel | None = None
     arkivsak: Arkivsak | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nufa_cli.check.images import image_base
 from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak
 from nufa_cli.model.public import marking
@@ -25,7 +26,7 @@ class EarlierDecision:
 
 @dataclass(frozen=True)
 class Toppnotat:
-    meeting_number: str  # "2/24": "Til møte"
+    meeting_number: str  # "2/24": the header block's "Til  Møte 2/24"
     dato: dt.date  # the day the sak is on the agenda
     nr: str
     tittel: str
@@ -35,6 +36,7 @@ class Toppnotat:
     forslag_til_vedtak: str | None  # Markdown
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
+    earlier_text: str | None  # Markdown: what introduces the earlier decisions
     skjermet: str | None  # the legal basis: in the header block and the running header
     arkivsak: str | None = None
     lukket: str | None = None  # "Lukket møte, ...": treated in a closed session
@@ -61,6 +63,7 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Toppnotat:
         forslag_til_vedtak=sak.forslag_til_vedtak,
         body=note.body,
         earlier=tuple(earlier_decision(repo, e, meeting) for e in note.meta.tidligere_behandlinger),
+        earlier_text=note.meta.tidligere_behandlinger_tekst,
         skjermet=sak.skjermet,
         arkivsak=sak.arkivsak,
         lukket=lukket(repo, sak.lukket),
@@ -83,5 +86,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
             draft=meeting.draft,
             resource_root=meeting.path,
             sak=sak.nr,
+            image_base=image_base(meeting.path, sak.toppnotat.source.path),
         ))
     return found
