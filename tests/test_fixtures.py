@@ -137,3 +137,21 @@ def test_national_council_with_tema_and_presenters(built: dict[str, Path]) -> No
     assert order == sorted(order) and len(set(order)) == 7
     ics = (root / "build" / meeting / f"{meeting}.ics").read_text(encoding="utf-8")
     assert "SUMMARY:Møte 1/17 i HO21-rådet" in ics and "STATUS:TENTATIVE" in ics
+
+
+def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, Path]) -> None:
+    """The archive and accessibility promise holds for other committees' documents too: each
+    PDF (documents and packets, nynorsk included) passes the independent pdfua checker and
+    claims PDF/A-2a in its XMP metadata."""
+    from pdfua import validate
+    from pypdf import PdfReader
+
+    checked = 0
+    for body, root in built.items():
+        for pdf in sorted((root / "build").rglob("*.pdf")):
+            findings = [f"{f.rule_id}: {f.message}" for f in validate(pdf).findings]
+            assert findings == [], f"{body}: {pdf.relative_to(root)}"
+            xmp = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
+            assert b"<pdfaid:part>2</pdfaid:part>" in xmp or b'pdfaid:part="2"' in xmp, pdf.name
+            checked += 1
+    assert checked == 19  # the four bodies' documents and packets
