@@ -18,11 +18,12 @@ import typer
 from nufa_cli import __version__, front
 from nufa_cli.build import targets
 from nufa_cli.core.errors import Diagnostic, NufaError, has_errors
-from nufa_cli.front import DocFormat, Format, progress, shown
+from nufa_cli.front import DocFormat, Format, echo_diagnostics, progress, shown
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
     from nufa_cli.edit.scaffold import Outcome
     from nufa_cli.model.objects import Repository
+    from nufa_cli.publish.preview import Snapshot
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
@@ -325,6 +326,47 @@ def site_command(
                    f"{len(result.files)} file(s). Open {shown(result.out / 'index.html')}.")
 
 
+@app.command("serve")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="N",
+                                      help="Port on 127.0.0.1 (0: any free port).")] = 8000,
+    path: RepoOption = None,
+) -> None:
+    """Preview the site and every document on 127.0.0.1, rebuilt and reloaded on every save."""
+    import signal
+
+    from nufa_cli.publish.serve import PreviewServer
+
+    signal.signal(signal.SIGTERM, _interrupt)  # kill, a process manager: as Ctrl-C
+    with PreviewServer(_root(path), port, report=_report_refresh) as server:
+        typer.echo(f"Serving a preview at {server.url} (members' documents: "
+                   f"{server.url}_medlemmer/); Ctrl-C stops it.")
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("Stopping…", err=True)
+    typer.echo("Stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _report_refresh(snapshot: Snapshot, seconds: float) -> None:
+    from nufa_cli.publish.preview import problems
+
+    if snapshot.problem:
+        echo_diagnostics(problems(snapshot), err=True)
+        if snapshot.problem.message:
+            typer.echo(f"error: {snapshot.problem.message}", err=True)
+        typer.echo(f"The build stopped ({seconds:.1f} s); the preview shows the last good one.",
+                   err=True)
+    else:
+        count = len(snapshot.warnings)
+        typer.echo(f"Rebuilt in {seconds:.1f} s{f' ({count} warning(s))' if count else ''}.",
+                   err=True)
+
+
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------
 class DiffFormat(StrEnum):
     markdown = "markdown"
@@ -423,6 +465,19 @@ def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
     from nufa_cli.edit.scaffold import new_referat
 
     _report(new_referat(_root(path), meeting))
+
+
+@app.command("import")
+def import_command(
+    docx: Annotated[Path, typer.Argument(metavar="DOCX", help="A toppnotat written in Word.")],
+    meeting: MeetingArg,
+    path: RepoOption = None,
+) -> None:
+    """Make a toppnotat written in Word a source: of a new sak, or of the sak its Saksnummer
+    names; its images go beside it. Never overwrites; lists what it could not carry over."""
+    from nufa_cli.edit.wordimport import import_toppnotat
+
+    _report(import_toppnotat(_root(path), docx, meeting))
 
 
 # -- arkiv: the handover of a final meeting to the archive ---------------------------------

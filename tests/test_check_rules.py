@@ -63,6 +63,15 @@ def drop(path: str) -> Edit:
     return edit
 
 
+def edits(*changes: Edit) -> Edit:
+    """Several changes as one, in order."""
+    def edit(files: Files) -> None:
+        for change in changes:
+            change(files)
+
+    return edit
+
+
 def folder(path: str) -> Edit:
     """The file replaced by a folder of that name, which nothing can read as text."""
     def edit(files: Files) -> None:
@@ -559,6 +568,16 @@ CASES = [
     Case("section-missing", sub(TOPPNOTAT, "## Hensikt med saken", "## Formål"),
          [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
                  hint="## Hensikt med saken")]),
+    # a final meeting: a Beslutning with nothing proposed; a toppnotat as nufa new sak left it
+    Case("sak-unwritten", sub(AGENDA1, "Orientering fra Helsedirektoratet\n        type: Orientering",
+                              "Orientering fra Helsedirektoratet\n        type: Beslutning"),
+         [Expect(AGENDA1, "sak: 2/24", "sak-unwritten", W)]),
+    Case("sak-unwritten-toppnotat", edits(
+        sub(AGENDA2, "status: utkast", "status: endelig"),
+        put(TOPPNOTAT, "---\nsak: 5/24\ntittel: Ny arkivplan\ntype: Beslutning\nsakseier:\n"
+                       "saksbehandler:\nbeskrivelse:\nforslag_til_vedtak:\n---\n\n"
+                       "## Hensikt med saken\n\n## Bakgrunn\n\n## Videre saksprosess\n")),
+         [Expect(TOPPNOTAT, 2, "sak-unwritten", W)]),
 ]
 
 
@@ -654,6 +673,12 @@ ALLOWED = [
     # symbols Carlito lacks but typst prints from the fonts it embeds
     pytest.param(sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA. ✓ ★ → ≥ € §"),
                  id="symbols-typst-can-print", marks=pytest.mark.render),  # asks typst
+    # a final meeting whose saker are written: an Orientering needs no forslag til vedtak
+    pytest.param(sub(AGENDA2, "status: utkast", "status: endelig"), id="final-and-written"),
+    # a draft meeting may hold a Beslutning not written yet
+    pytest.param(edits(sub(TOPPNOTAT, "type: Drøfting", "type: Beslutning"),
+                       sub(TOPPNOTAT, "forslag_til_vedtak: |\n  NUFA drøftet saken og ga innspill.\n",
+                           "")), id="draft-beslutning"),
 ]
 
 

@@ -315,9 +315,35 @@ def test_json_output_parses_and_matches(nufa: Nufa, repo: Path) -> None:
     assert [c["kind"] for c in parsed] == ["forslag-til-vedtak", "retimed"]
 
 
-def test_no_changes(nufa: Nufa, repo: Path) -> None:
+def test_no_changes_says_what_it_compared(nufa: Nufa, repo: Path) -> None:
+    short = git(repo, "rev-parse", "--short=7", "HEAD")
     result = nufa.process("diff", "HEAD", cwd=repo)
-    assert (result.code, result.out) == (0, NO_CHANGES + "\n")
+    assert (result.code, result.out) == (0, NO_CHANGES.format(
+        base=f"HEAD ({short})", head="the working tree") + "\n")
+    # on main itself the default base is main, named so (not "merge-base of HEAD and main")
+    result = nufa.process("diff", cwd=repo)
+    assert (result.code, result.out) == (
+        0, f"No changes to the meeting sources between main ({short}) and the working tree.\n")
+
+
+def test_a_longer_or_shorter_row_is_named_before_the_times_it_moves(repo: Path) -> None:
+    """4/24 shortened and the Pause lengthened: each varighet is reported as the cause,
+    ahead of the later saker whose derived times it moved."""
+    edit(repo, AGENDA2, "        varighet: 10\n", "        varighet: 5\n")
+    edit(repo, AGENDA2, "        varighet: 15\n", "        varighet: 20\n")
+    commit(repo)
+    m2 = "2024-04-24"
+    assert changes(repo) == [
+        ("row-varighet", m2, None, "15 min", "20 min"),
+        ("varighet", m2, "4/24", "10 min", "5 min"),
+        ("retimed", m2, "5/24", "11:10", "11:05"),
+        ("retimed", m2, "6/24", "12:10", "12:15"),
+    ]
+    assert to_markdown(diff(repo, "HEAD~1", "HEAD")).endswith(
+        "- Programme row **Pause**: varighet 15 min → 20 min\n"
+        "- Sak 4/24 *Godkjenning av innkalling, dagsorden og referat*: varighet 10 min → 5 min\n"
+        "- Sak 5/24 *Digitalisering av Den offentlige tannhelsetjenesten*: tid 11:10 → 11:05\n"
+        "- Sak 6/24 *Helse i nord*: tid 12:10 → 12:15\n")
 
 
 def test_work_tree_index_and_head_are_untouched(repo: Path) -> None:

@@ -160,3 +160,26 @@ def test_an_error_in_an_earlier_meeting_of_the_year_still_stops_the_build(
                               cwd=root)
     assert (code, out) == (1, "")
     assert f"{AGENDA1}:" in err
+
+
+# -- a final sak with nothing in it ----------------------------------------------------------------
+
+
+def test_an_unwritten_beslutning_fails_check_strict_once_final(make_repo, nufa: Nufa) -> None:
+    """A Beslutning as `nufa new sak` leaves it (no beskrivelse, no forslag til vedtak, empty
+    sections) passed `check --strict` at status: endelig; now it warns."""
+    files = valid_repo()
+    files[AGENDA2] = replace_once(files[AGENDA2], "status: utkast", "status: endelig")
+    files[TOPPNOTAT] = ("---\nsak: 5/24\ntittel: Ny arkivplan\ntype: Beslutning\nsakseier:\n"
+                        "saksbehandler:\nbeskrivelse:  # the short text in the innkalling's "
+                        "saksliste\nforslag_til_vedtak:\n---\n\n## Hensikt med saken\n\n"
+                        "## Bakgrunn\n\n## Videre saksprosess\n")
+    root = make_repo(files)
+    code, out, _ = nufa("check", "--strict", cwd=root)
+    assert code == 1
+    assert out == (
+        f"{TOPPNOTAT}:2:6: error[sak-unwritten]: sak 5/24 has no beskrivelse, forslag til "
+        "vedtak and text under the toppnotat's headings, but the meeting is final\n"
+        "  hint: write what the members are to read and decide, or set the agenda's status "
+        "back to utkast\nFound 1 error(s) and 0 warning(s).\n")
+    assert nufa("check", cwd=root).code == 0  # a warning without --strict

@@ -197,6 +197,13 @@ def output(target: Target, view: View, meeting: Meeting, sak: SakNr | None, fmt:
                   shown, key)
 
 
+def document_jobs(planning: Planning, view: View, kind: str, meeting: Meeting
+                  ) -> list[tuple[Document, Job]]:
+    """The meeting's documents of a kind, each with the job it converts from (Planning.job)."""
+    return [(doc, planning.job(kind, view, meeting, doc))
+            for doc in planning.documents(view, kind, meeting)]
+
+
 # -- the builders -------------------------------------------------------------------------
 
 

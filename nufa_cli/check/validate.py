@@ -17,6 +17,7 @@ from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.schema import DECISION
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
 
@@ -289,6 +290,32 @@ def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     return (note.body, note.body_line) if note else ("", 0)
 
 
+def unwritten(repo: Repository) -> Iterator[Diagnostic]:
+    """A sak of a final meeting that gives the members nothing to read or decide: its
+    toppnotat's sections all empty (as `nufa new sak` leaves them), or a decision
+    (schema.DECISION) without a forslag til vedtak."""
+    for meeting in repo.meetings:
+        if meeting.status != "endelig":
+            continue
+        for sak in meeting.saker:
+            note = sak.toppnotat
+            empty = note is not None and not markdown.has_prose(markdown.parse(note.body)[0])
+            undecided = (sak.type or "").casefold() == DECISION.casefold() and \
+                not sak.forslag_til_vedtak
+            if not (empty or undecided):
+                continue
+            missing = [what for what, absent in (
+                ("beskrivelse", not sak.beskrivelse),
+                ("forslag til vedtak", not sak.forslag_til_vedtak),
+                ("text under the toppnotat's headings", empty)) if absent]
+            shown = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            source, at = (note.source, ("sak",)) if note else (meeting.source, (*sak.at, "sak"))
+            yield source.diagnostic(
+                at, "sak-unwritten", f"sak {sak.nr} has no {shown}, but the meeting is final",
+                "write what the members are to read and decide, or set the agenda's status "
+                "back to utkast", Severity.WARNING)
+
+
 def _referat_body(path: Path) -> str:
     from nufa_cli.sources.reader import read_text, split_front_matter
 
@@ -298,7 +325,7 @@ def _referat_body(path: Path) -> str:
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
                            markdown_bodies, printable, offentlighet.skjerming,
-                           offentlighet.offentlig_tittel)
+                           offentlighet.offentlig_tittel, unwritten)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

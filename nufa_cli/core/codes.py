@@ -670,6 +670,17 @@ CODES: tuple[Code, ...] = (
         "Add the heading the hint names, e.g. `## Hensikt med saken`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
     Code(
+        "sak-unwritten", "A sak of a final meeting has nothing to read or decide",
+        "Once the agenda's status is `endelig` the innkalling goes out: every sak should say "
+        "what the members are to read, and a Beslutning what they are asked to decide. A "
+        "toppnotat whose sections are all empty (as `nufa new sak` leaves it), or a Beslutning "
+        "without a `forslag_til_vedtak`, is most likely unwritten.",
+        "---\nsak: 12/24\ntittel: Ny arkivplan\ntype: Beslutning\nbeskrivelse:\n"
+        "forslag_til_vedtak:\n---\n\n## Hensikt med saken\n\n## Bakgrunn\n",
+        "Write the sections, the `beskrivelse` and the `forslag_til_vedtak`; or, if the "
+        "innkalling has not gone out, set the agenda's `status` back to `utkast`.",
+        file="meetings/2024-04-24/toppnotater/12-24-arkivplan.md", severity=Severity.WARNING),
+    Code(
         "heading-empty", "A heading without text",
         "An accessible PDF (PDF/UA) needs the text of every heading, and typst refuses a "
         "heading without one.",

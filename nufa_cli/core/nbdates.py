@@ -4,6 +4,7 @@ months) are the language catalogue's: core/lang.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def numeric(day: dt.date) -> str:
@@ -14,6 +15,17 @@ def numeric(day: dt.date) -> str:
 def short_numeric(day: dt.date) -> str:
     """24.1.2024, as the secretariat writes a meeting day beside a sak number"""
     return f"{day.day}.{day.month}.{day.year}"
+
+
+def parse_numeric(text: str) -> dt.date | None:
+    """numeric() or short_numeric() read back: "24.04.2024" or "24.4.2024"; None if neither."""
+    found = re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*", text)
+    if not found:
+        return None
+    try:
+        return dt.date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return None
 
 
 def clock(time: dt.time | None, sep: str = ":") -> str:

@@ -137,6 +137,8 @@ class _Comparison:
             number = (old_m or shown).number if self.new.unreadable_meetings else shown.number
             headings[shown.folder] = f"Møte {number} ({values.dates(shown)})"
             self.meeting(old_m, new_m)
+            if old_m and new_m:
+                self.row_lengths(old_m, new_m)  # causes first: the times they move follow
             for i, sak in enumerate(new_m.saker if new_m else ()):
                 here, before = Placed(shown, sak, i), was.get(id(sak))
                 if before is None:
@@ -252,6 +254,17 @@ class _Comparison:
                     self.add("row-retimed", new.folder, None, b.tittel, values.clock(a.tid),
                              values.clock(b.tid))
 
+    def row_lengths(self, old: Meeting, new: Meeting) -> None:
+        """A break or meal made longer or shorter: reported before the times it moves (a
+        sak's own varighet is one of its changes, in agenda order, so before later saker)."""
+        for old_day, new_day in zip(old.days, new.days, strict=False):
+            olds = [r for r in old_day.rows if r.sak is None]
+            news = [r for r in new_day.rows if r.sak is None]
+            for a, b in pair_rows_by_title(olds, news, lambda r: r.tittel):
+                was, now = values.varighet(old, a.at), values.varighet(new, b.at)
+                if was != now:
+                    self.add("row-varighet", new.folder, None, b.tittel, was, now)
+
     def member_list(self, old: Meeting, new: Meeting) -> None:
         before = {m.id for m in old.members}
         after = {m.id for m in new.members}
@@ -315,6 +328,9 @@ class _Comparison:
             add("renumbered", str(a.nr), str(b.nr))
         if a.tid != b.tid:
             add("retimed", values.clock(a.tid), values.clock(b.tid))
+        length_a, length_b = values.varighet(old.meeting, a.at), values.varighet(new.meeting, b.at)
+        if length_a != length_b:  # before the later saker's times, which it moves
+            add("varighet", length_a, length_b)
         broken = [s for s, side in ((a, self.old), (b, self.new)) if not s.tittel]
         for s in broken:
             side = self.old if s is a else self.new

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from nufa_cli.diff.compare import Change, DiffResult
 
-NO_CHANGES = "No changes to the meeting sources."
+NO_CHANGES = "No changes to the meeting sources between {base} and {head}."
 CONTEXT = 6  # unchanged words kept on each side of a change in a word diff
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -27,7 +27,7 @@ def to_markdown(result: DiffResult) -> str:
     if result.changes:
         lines.append(f"Changes in the meeting sources from {result.base} to {result.head}:")
     else:
-        lines.append(NO_CHANGES)
+        lines.append(NO_CHANGES.format(base=result.base, head=result.head))
     if result.notes:
         lines.append("")
         lines += [f"> **Note:** {note}" if i == 0 else f"> {note}"
@@ -114,6 +114,7 @@ SAK_CHANGES: dict[str, Callable[[Change], str]] = {
     "moved": _arrow("moved:"),
     "renumbered": lambda c: f"renumbered: {c.before} → {c.after}",
     "retimed": _arrow("tid", "uten tid"),
+    "varighet": _arrow("varighet", "ingen"),
     "retitled": lambda c: f"retitled: *{_q(c.before)}* → *{_q(c.after)}*",
     "retyped": _arrow("type"),
     "beskrivelse": _text_change("beskrivelse"),
@@ -157,6 +158,8 @@ SENTENCES: dict[str, Callable[[Change], str]] = {
     "day-removed": lambda c: f"{escape(c.title or '').capitalize()} removed: {_q(c.before)}",
     "row-added": lambda c: f"Programme row {_named(c)} added ({_q(c.after)})",
     "row-removed": lambda c: f"Programme row {_named(c)} removed (was {_q(c.before)})",
+    "row-varighet": lambda c: (f"Programme row {_named(c)}: varighet "
+                               f"{_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}"),
     "row-retimed": lambda c: (f"Programme row {_named(c)}: tid "
                               f"{_q(c.before, 'uten tid')} → {_q(c.after, 'uten tid')}"),
     # the referat

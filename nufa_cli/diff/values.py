@@ -47,6 +47,20 @@ def clock(time: dt.time | None, day: str = "") -> str | None:
     return shown or None
 
 
+def varighet(meeting: Meeting, at: tuple[str | int, ...]) -> str | None:
+    """A programme row's varighet as agenda.yaml gives it ("40 min"); None when it has none."""
+    data = meeting.source.doc.data if meeting.source.doc else None
+    for step in at:
+        if isinstance(step, int) and isinstance(data, list) and step < len(data):
+            data = data[step]
+        elif isinstance(step, str) and isinstance(data, dict):
+            data = data.get(step)
+        else:
+            return None
+    value = data.get("varighet") if isinstance(data, dict) else None
+    return None if value is None else f"{value} min"
+
+
 def dates(meeting: Meeting) -> str:
     return BOKMÅL.date_range([day.dato for day in meeting.days])
 

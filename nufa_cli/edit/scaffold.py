@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.jso
 DAY_START, DAY_END = "09:00", "16:00"
 GODKJENNING_MINUTES, EVENTUELT_MINUTES = 10, 15
 NOTE_SECTIONS = ("hensikt_med_saken", "bakgrunn", "videre_saksprosess")  # in the catalogue
+NOTES = "toppnotater"  # the toppnotater's folder in a meeting folder
 SLUG_LENGTH = 40
 
 
@@ -197,7 +199,16 @@ class NewSak:
     dag: int | None = None  # 1-based; default: the day of Eventuelt, else the last day
 
 
-def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
+# A new sak's toppnotat as another command writes it (nufa import): its files, relative to
+# the meeting folder, given the sak's number and the toppnotat's path there
+# ("toppnotater/13-24-helse-nim.md", which must be among them).
+NoteFiles = Callable[[SakNr, str], dict[str, str | bytes]]
+
+
+def new_sak(root: Path, meeting_name: str, request: NewSak,
+            note: NoteFiles | None = None) -> Outcome:
+    """Add the sak before Eventuelt (or on its day), renumbering the later ones, with a
+    toppnotat to write in, or the files `note` gives."""
     repo = load_for_edit(root)
     meeting = find_meeting(repo, meeting_name)
     why = renumber.final_reason(meeting)
@@ -211,8 +222,7 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
     serie = repo.committee.numbering.serie_of(request.type) or _standing_serie(repo)
     numbering = renumber.slots(repo, meeting, insert_at=index, insert_serie=serie)
     nr = next(s.nr for s in numbering if s.sak is None)
-    notes = meeting.path / "toppnotater"
-    name = _free_name(notes, f"{slug_of(str(nr))}-{_short_slug(tittel)}")
+    name = note_name(meeting, nr, tittel)
     changes = Changeset(repo.root)
     renumber.plan(repo, numbering, changes)
     agenda = meeting.source.rel
@@ -230,8 +240,18 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
     last = _is_eventuelt(_row_sak(meeting, day, row), repo.committee.lang)
     where = "before Eventuelt" if last else f"on day {day + 1}"
     changes.edit(agenda, [edit], f"added sak {nr} {where}: toppnotat: toppnotater/{name}")
-    changes.create(_rel(repo, notes / name), _toppnotat_text(nr, tittel, request, repo.committee.lang))
+    rel = f"{NOTES}/{name}"
+    files = note(nr, rel) if note else {
+        rel: _toppnotat_text(nr, tittel, request, repo.committee.lang)}
+    assert rel in files, "the toppnotat is among the files"
+    for path, content in files.items():
+        changes.create(_rel(repo, meeting.path / path), content)
     return Outcome(changes.commit())
+
+
+def note_name(meeting: Meeting, nr: SakNr, tittel: str) -> str:
+    """A free file name in the meeting's toppnotater/ for the sak: 13-24-helse-nim.md."""
+    return _free_name(meeting.path / NOTES, f"{slug_of(str(nr))}-{_short_slug(tittel)}")
 
 
 def _indent(block: str, spaces: int) -> str:

@@ -122,6 +122,18 @@ def headings(tokens: Sequence[Token]) -> list[Heading]:
     return found
 
 
+def has_prose(tokens: Sequence[Token]) -> bool:
+    """Whether there is anything besides headings: a paragraph, a list, a table, code."""
+    in_heading = False
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif not in_heading and token.type in ("inline", "fence", "code_block", "html_block") \
+                and token.content.strip():
+            return True
+    return False
+
+
 def images(text: str) -> list[tuple[str, int]]:
     """(src, 0-based line) of every image in the text, src as written: markdown-it
     percent-encodes it (figur-ø.png -> figur-%C3%B8.png), pandoc reads it decoded."""

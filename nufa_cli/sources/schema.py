@@ -72,6 +72,7 @@ OffentligTittel = Annotated[
           'or vedlegg, the withheld words written as ******, e.g. "Klage fra ****** på vedtak"'),
 ]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+DECISION = "Beslutning"  # the sakstype that asks the committee to decide: it needs a forslag
 # What the footer shows beside the page number: the sources' revision ("Versjon 3f2a1c9"),
 # the build date ("Bygget 24.04.2024"), both (the default) or neither.
 Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
