@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.attendance import attendance
-from nufa_cli.model.objects import Meeting, Repository, Sak
+from nufa_cli.model.objects import Meeting, Repository
 from nufa_cli.model.public import marking
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.documents.minutes import approval
@@ -31,7 +31,9 @@ class Saksutskrift:
     approval: tuple[str, ...]  # the referat's: "Godkjent i møte 2/24, sak 11/24."
 
 
-def context(repo: Repository, meeting: Meeting, sak: Sak) -> Saksutskrift:
+def contexts(repo: Repository, meeting: Meeting) -> list[Saksutskrift]:
+    """One per sak, in agenda order; what they share (who was there, the approval) is
+    derived once."""
     att = attendance(meeting)
     assert att is not None
     texts = repo.committee.lang
@@ -39,8 +41,8 @@ def context(repo: Repository, meeting: Meeting, sak: Sak) -> Saksutskrift:
     where = texts("møte_nr_i", nr=meeting.number, kortnavn=kortnavn) if meeting.number else \
         texts("møte_i", kortnavn=kortnavn)
     lines, _ = approval(repo, meeting)
-    return Saksutskrift(where, sak.dato, sak.sakseier, sak.arkivsak,
-                        referat_sak(repo, meeting, att, sak), lines)
+    return [Saksutskrift(where, sak.dato, sak.sakseier, sak.arkivsak,
+                         referat_sak(repo, meeting, att, sak), lines) for sak in meeting.saker]
 
 
 def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
@@ -48,8 +50,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
         return []
     texts = repo.committee.lang
     found = []
-    for sak in meeting.saker:
-        extract = context(repo, meeting, sak)
+    for sak, extract in zip(meeting.saker, contexts(repo, meeting), strict=True):
         found.append(Document(
             kind="saksutskrift",
             title=texts("saksutskrift_tittel", sak=sak.nr, tittel=sak.tittel),
