@@ -24,7 +24,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.build import targets
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
 from nufa_cli.core.root import find_root
 
@@ -175,6 +174,7 @@ def build(meetings: list[str] | None = None, format: list[DocFormat] | None = No
           merge: list[Path] | None = None) -> None:
     """nufa build: validate, then write the documents; prints what it wrote. merge: take
     what the shards wrote instead (their output folders)."""
+    from nufa_cli.build import targets
     from nufa_cli.build.orchestrator import build as run_build
 
     if merge:

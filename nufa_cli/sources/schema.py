@@ -79,7 +79,10 @@ Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, coerce_numbers_to_str=True)
+    # defer_build: a model's validator is built when it first validates (or gives its JSON
+    # Schema), not at import: a run reads only some kinds of file, and a cached read none
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, coerce_numbers_to_str=True,
+                              defer_build=True)
 
 
 # --- nufa.yaml -------------------------------------------------------------
