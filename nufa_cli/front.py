@@ -138,10 +138,17 @@ def _summary(diagnostics: list[Diagnostic], strict: bool) -> str:
 
 def check(path: Path | None = None, format: Format = Format.text, strict: bool = False,
           quiet: bool = False) -> None:
-    """nufa check: print every problem; Exit 1 when there are errors."""
-    from nufa_cli.check.validate import check as run_check
+    """nufa check: print every problem; Exit 1 when there are errors. The result of the last
+    check is repeated when nothing it read has changed (check/memo.py)."""
+    from nufa_cli.check import memo
 
-    _, diagnostics = run_check(repository_root(path))
+    root = repository_root(path)
+    found, diagnostics = memo.recall(root)
+    if diagnostics is None:
+        from nufa_cli.check.validate import check as run_check
+
+        repo, diagnostics = run_check(root)
+        memo.remember(root, found, repo.committee.maler, diagnostics)
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
     if format is Format.json:

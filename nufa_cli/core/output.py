@@ -100,3 +100,56 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
+
+
+# -- what check keeps in the output folder's cache ---------------------------------------------
+
+OUTPUT = "build"  # the default output folder, in the repository
+
+
+def check_cache(root: Path, *, create: bool) -> Path | None:
+    """The cache folder that checking the repository may use: build/.nufa-cache, under the rules
+    of any output folder (check_output_folder), and never behind a symbolic link. None when it
+    is not there (and create is False) or may not be used; nothing is written then."""
+    folder = root / OUTPUT / CACHE
+    try:
+        check_output_folder(root / OUTPUT, root)
+        if any(path.is_symlink() for path in (root / OUTPUT, folder)):
+            return None
+        if not folder.is_dir():
+            if not create:
+                return None
+            folder.mkdir(parents=True)
+            # a cache is never part of the repository, whatever its .gitignore says
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    except (OutputError, OSError):
+        return None
+    return folder
+
+
+def read_cached(path: Path) -> bytes | None:
+    """A cache file's bytes; None when it is missing, unreadable or a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read()
+        except OSError:
+            return None
+
+
+def write_cached(path: Path, data: bytes) -> None:
+    """Replace a cache file whole (a link in its place is replaced, not followed); a cache
+    that cannot be written is left as it was."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(name, path)
+    except OSError:
+        Path(name).unlink(missing_ok=True)
