@@ -39,8 +39,8 @@ test-fast: $(STAMP) ## Run the linter and the unit tests (no pandoc, typst or gi
 	$(BIN)/pytest -q -m unit
 
 .PHONY: bench
-bench: $(STAMP) ## Time check and build: the sample, against the floor, edits, a growing archive
-	$(BIN)/python tools/bench.py
+bench: $(STAMP) ## Time check and build: the sample, against the floor, edits, a growing archive (BEFORE=an older nufa to compare check with)
+	$(BIN)/python tools/bench.py $(if $(BEFORE),--before $(BEFORE))
 
 .PHONY: golden
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change

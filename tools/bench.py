@@ -7,18 +7,25 @@ is shared and noisy: compare the ratios printed within one run rather than secon
 runs. Prints:
 
   1. the sample (this repository's meetings, copied into a git repository of its own):
-     `nufa check`, a cold build, an unchanged rebuild;
+     `nufa check` three ways (unchanged: its memo; one toppnotat just edited; no cache at
+     all), a cold build, an unchanged rebuild;
   2. the CPU of building the sample's documents (DOCX + PDF; no packets, no calendars)
      against the floor: one `pandoc lua` process reading each rendered Markdown once and
      writing DOCX and typst with nufa's filters and templates, and one typst compiler
      (tools/bench_floor.lua); and against `pandoc --pdf-engine=pdflatex` / `xelatex`
      over the same Markdown where they are installed;
   3. edits: the files a committed edit of one toppnotat rewrites, and an uncommitted one;
-  4. a generated archive (tools/archive.py) of 2, 10 and 50 meetings: `nufa check` and a
-     cold build with their peak memory; `nufa check` alone at 200 meetings; a committed
-     one-toppnotat edit at 10 meetings.
+  4. a generated archive (tools/archive.py) of 2, 10 and 50 meetings: `nufa check` the
+     three ways and a cold build with their peak memory; `nufa check` alone at 200
+     meetings; a committed one-toppnotat edit at 10 meetings.
+
+With --before NUFA (another nufa's console script, e.g. a venv of an older commit:
+`git worktree add --detach /tmp/old REV && python -m venv /tmp/old/.venv &&
+/tmp/old/.venv/bin/pip install -e /tmp/old`), every `nufa check` is also run with that nufa,
+the two alternating, and the ratio of their median CPU printed beside it.
 
     .venv/bin/python tools/bench.py [--meetings 2 10 50] [--check-only 200] [--sections 1 2 3 4]
+                                    [--before /tmp/old/.venv/bin/nufa]
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,14 +151,48 @@ def header(title: str) -> None:
     print(f"\n{title}\n  {'':<44} {'wall':>9} {'CPU':>9} {'peak':>11}")
 
 
-def sample(work: Path, runs: int) -> None:
+def settle(started: float) -> None:
+    """Wait until what was written since started is older than check's memo requires
+    (check/memo.py: RACY), as sources are that were not written a moment ago."""
+    time.sleep(max(0.0, started + 2.2 - time.time()))
+
+
+def check_cases(repo: Path, runs: int, before: str | None, label: str = "nufa check",
+                note: Callable[[list[Run]], str] = lambda runs: "") -> None:
+    """`nufa check` of repo three ways, a row each: unchanged (the memo of the last check),
+    one toppnotat just edited (the memo misses), no cache; each alternated with the nufa
+    before when given. The edited toppnotat is written back as it was."""
+    cache = repo / "build" / ".nufa-cache"
+    note_path = sorted((repo / "meetings").glob("*/toppnotater/*.md"))[0]
+    original = note_path.read_bytes()
+    command = [NUFA, "check", str(repo)]
+    settle(time.time())
+    measure(command)  # the first check records what it read, the second is remembered
+    measure(command)
+    cases = [("unchanged", None), ("a toppnotat just edited", lambda: edit_toppnotat(repo)),
+             ("no cache", lambda: shutil.rmtree(cache, ignore_errors=True))]
+    try:
+        for case, prepare in cases:
+            ours: list[Run] = []
+            theirs: list[Run] = []
+            for _ in range(runs):
+                ours += measured(command, 1, before=prepare)
+                if before:
+                    theirs += measured([before, "check", str(repo)], 1, before=prepare)
+            compared = (f"before: {median(theirs, 'cpu'):.2f} s CPU, "
+                        f"{median(theirs, 'cpu') / median(ours, 'cpu'):.2f}x" if theirs else "")
+            row(f"{label}, {case}", ours, "  ".join(t for t in (note(ours), compared) if t))
+    finally:
+        note_path.write_bytes(original)
+
+
+def sample(work: Path, runs: int, before: str | None) -> None:
     repo = repository(work / "sample")
     build = [NUFA, "build", "--repo", str(repo)]
     header("1. The sample (2 meetings), through the CLI; medians")
-    check = measured([NUFA, "check", str(repo)], runs + 2)
+    check_cases(repository(work / "sample-check"), runs + 4, before)
     cold = measured(build, runs, before=lambda: shutil.rmtree(repo / "build", ignore_errors=True))
     unchanged = measured(build, runs + 2)
-    row("nufa check", check)
     row(f"cold build ({cold[0].written} files)", cold)
     row("unchanged rebuild", unchanged,
         f"{median(unchanged, 'wall') / median(cold, 'wall'):.0%} of cold")
@@ -251,15 +292,18 @@ def against_floor(work: Path, runs: int) -> None:
             f"{tex.cpu / median(bare, 'cpu'):.2f}x the floor; {failed} of {count} failed")
 
 
-def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int) -> None:
+def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int,
+          before: str | None) -> None:
     header("4. A generated archive, 12 saker a meeting (tools/archive.py)")
     base: dict[str, Run] = {}
     for meetings in sorted({*sizes, *check_only}):
         repo = repository(work / f"archive-{meetings}", archive.archive_files(meetings))
-        check = measured([NUFA, "check", str(repo)], runs)
-        first = base.setdefault("check", check[0])
-        row(f"{meetings:>3} meetings: nufa check", check,
-            f"memory {max(r.peak for r in check) / first.peak:.2f}x of {sorted(sizes)[0]}")
+
+        def memory(check: list[Run]) -> str:
+            first = base.setdefault("check", check[0])
+            return f"memory {max(r.peak for r in check) / first.peak:.2f}x of {sorted(sizes)[0]}"
+
+        check_cases(repo, runs, before, f"{meetings:>3} meetings: nufa check", memory)
         if meetings not in sizes:
             continue
         cold = measure([NUFA, "build", "--repo", str(repo)])
@@ -282,6 +326,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4],
                         help="which of the sections above to run (3 needs 1)")
+    parser.add_argument("--before", metavar="NUFA",
+                        help="another nufa's console script to compare nufa check with")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--latex", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -297,7 +343,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nufa-bench-") as tmp:
         work = Path(tmp)
         if 1 in args.sections or 3 in args.sections:
-            sample(work, args.runs)
+            sample(work, args.runs, args.before)
         if 2 in args.sections:
             if not (work / "sample").is_dir():
                 repository(work / "sample")
@@ -305,7 +351,7 @@ def main() -> int:
         if 3 in args.sections:
             edits(work)
         if 4 in args.sections:
-            scale(work, args.meetings, args.check_only, args.runs)
+            scale(work, args.meetings, args.check_only, args.runs, args.before)
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
     return 0
 
