@@ -208,6 +208,42 @@ def test_a_protokoll_is_made_per_sak(built: dict[str, Path]) -> None:
             f"saksutskrift-{n}.pdf" for n in numbers)
 
 
+def header_of(pdf: Path) -> str:
+    """The PDF's text up to the saksliste's table: the header block, as extracted."""
+    text = pdf_text(pdf)
+    return text[:text.index("Saksnr.")]
+
+
+def test_header_labels_are_never_broken_inside_a_word(built: dict[str, Path], make_repo) -> None:  # type: ignore[no-untyped-def]
+    """The label column of the header block is as wide as its longest word: typst breaks a
+    label between words and never hyphenates one ("Fra administrasjo- nen møter" was)."""
+    from helpers import REFERAT1, valid_repo
+
+    files = valid_repo()
+    text = files[REFERAT1]
+    assert isinstance(text, str)
+    text = text.replace("stedfortredere:\n", "stedfortredere:\n"
+                        "  - {navn: Kari Nordmann, virksomhet: Helse Vest RHF}\n", 1)
+    files[REFERAT1] = text.replace("sekretariat:", (
+        "møteleder: hans-lowe-larsen\n"
+        "deltakere:\n"
+        "  Øvrig deltakelse, herunder sakseiere: [{navn: Tor Eid, virksomhet: HOD}]\n"
+        "  Sekretariatsfunksjonen: [Ola Nordmann]\n"
+        "  Kommunikasjonsavdelingen i Direktoratet for e-helse: [Per Hansen]\n"
+        "sekretariat:"), 1)
+    root = make_repo(files)
+    build(root, only={"referat"}, formats=("pdf",))
+    headers = [header_of(root / "build" / "2024-01-24" / "referat.pdf"),
+               header_of(built["verdal"] / "build" / "2016-04-14" / "referat.pdf")]
+    for header in headers:
+        assert "\u00ad" not in header and "- " not in header, header
+    assert all(label in headers[0] for label in (
+        "Møteleder Hans Löwe Larsen", "Møtende varamedlemmer Kari Nordmann",
+        "Øvrig deltakelse, herunder sakseiere Tor Eid, HOD", "Sekretariatsfunksjonen Ola Nordmann",
+        "Kommunikasjonsavdelingen i Direktoratet for e-helse Per Hansen")), headers[0]
+    assert "Fra administrasjonen møter Jostein Grimstad" in headers[1]
+
+
 # -- the derived sentences, in the rendered Markdown (no conversion) ---------------------------
 
 
