@@ -12,8 +12,11 @@ own documents say, in its own numbers, words and language.
   presenters on each timed part.
 - skate: the national council Skate, 23 March 2022, and a later meeting approving its
   referat; stand-ins "på vegne av", deltakere per sak, Konklusjon for Vedtak.
+- verdal: Verdal kommune's formannskap, three meetings of 2016 from its protokoller' web
+  pages; numbering that starts again where the archive has gaps (første_sak), parties as
+  the kommune prints them, votes on parts of an innstilling.
 
-The protokoll of three of them (referat and saksutskrift) is tested in test_protokoll.py.
+The protokoll of four of them (referat and saksutskrift) is tested in test_protokoll.py.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from nufa_cli.check.validate import check
 pytestmark = pytest.mark.render  # builds each committee's repository
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate")
+BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate",
+          "verdal")
 
 
 @pytest.fixture(scope="module")
@@ -158,4 +162,4 @@ def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, P
             xmp = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
             assert b"<pdfaid:part>2</pdfaid:part>" in xmp or b'pdfaid:part="2"' in xmp, pdf.name
             checked += 1
-    assert checked == 63  # the five bodies' documents, packets, referater and saksutskrifter
+    assert checked == 102  # the six bodies' documents, packets, referater and saksutskrifter (39 of Verdal)
