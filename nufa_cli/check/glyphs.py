@@ -1,7 +1,9 @@
-"""Which characters the documents' font can print, read from the fonts' cmap tables.
+"""Which characters the documents' font can print, and how wide it sets a line of them,
+read from the fonts' own tables (cmap; head, hhea and hmtx).
 
 typst stops a PDF at a character its fonts lack ("could not be displayed with font
-Carlito"); nufa check finds such characters first and says where they stand.
+Carlito"); nufa check finds such characters first and says where they stand. The DOCX's
+running header is laid out by the width of the committee's name (convert/look.py).
 Only the TrueType/OpenType cmap formats 4 and 12 are read: what every current font has.
 """
 
@@ -23,6 +25,31 @@ def font_characters(path: Path) -> frozenset[int]:
         return frozenset(_cmap(data))
     except (OSError, struct.error, ValueError):
         return frozenset()
+
+
+@functools.cache
+def _metrics(path: Path) -> tuple[int, dict[int, int], tuple[int, ...]]:
+    """(units per em, code point -> glyph, glyph -> advance width) of a font file."""
+    data = path.read_bytes()
+    start = _u32(data, 12) if data[:4] == b"ttcf" else 0
+    head, hhea, hmtx = (_table(data, start, name) for name in (b"head", b"hhea", b"hmtx"))
+    metrics = _u16(data, hhea + 34)
+    advances = tuple(_u16(data, hmtx + 4 * i) for i in range(metrics))
+    return _u16(data, head + 18), _cmap(data), advances
+
+
+def text_width(path: Path, text: str, size: float) -> float | None:
+    """The width in points of text on one line in the font file at size points (without
+    kerning), or None when the file cannot be read."""
+    try:
+        units, glyphs, advances = _metrics(path)
+    except (OSError, struct.error, ValueError, IndexError):
+        return None
+    total = 0
+    for char in text:
+        glyph = glyphs.get(ord(char), 0)
+        total += advances[min(glyph, len(advances) - 1)]
+    return total * size / units
 
 
 def printable(folders: Iterable[Path]) -> frozenset[int]:
@@ -74,13 +101,19 @@ def _u32(data: bytes, at: int) -> int:
     return int(struct.unpack_from(">I", data, at)[0])
 
 
-def _cmap(data: bytes) -> set[int]:
-    data_offset = _u32(data, 12) if data[:4] == b"ttcf" else 0  # a collection: its first font
-    tables = _u16(data, data_offset + 4)
-    cmap = next((_u32(data, data_offset + 12 + 16 * i + 8) for i in range(tables)
-                 if data[data_offset + 12 + 16 * i: data_offset + 16 + 16 * i] == b"cmap"), None)
-    if cmap is None:
-        raise ValueError("no cmap table")
+def _table(data: bytes, start: int, name: bytes) -> int:
+    """Where a table of the font starting at start lies in the file."""
+    tables = _u16(data, start + 4)
+    found = next((_u32(data, start + 12 + 16 * i + 8) for i in range(tables)
+                  if data[start + 12 + 16 * i: start + 16 + 16 * i] == name), None)
+    if found is None:
+        raise ValueError(f"no {name.decode()} table")
+    return found
+
+
+def _cmap(data: bytes) -> dict[int, int]:
+    """Code point -> glyph id of the font (a collection: its first font)."""
+    cmap = _table(data, _u32(data, 12) if data[:4] == b"ttcf" else 0, b"cmap")
     subtables = {}
     for i in range(_u16(data, cmap + 2)):
         record = cmap + 4 + 8 * i
@@ -94,21 +127,22 @@ def _cmap(data: bytes) -> set[int]:
     raise ValueError("no Unicode cmap of format 4 or 12")
 
 
-def _format12(data: bytes, at: int) -> set[int]:
-    found: set[int] = set()
+def _format12(data: bytes, at: int) -> dict[int, int]:
+    found: dict[int, int] = {}
     for i in range(_u32(data, at + 12)):
         start, end = _u32(data, at + 16 + 12 * i), _u32(data, at + 20 + 12 * i)
-        found.update(range(start, end + 1))
+        first = _u32(data, at + 24 + 12 * i)
+        found.update((code, first + code - start) for code in range(start, end + 1))
     return found
 
 
-def _format4(data: bytes, at: int) -> set[int]:
+def _format4(data: bytes, at: int) -> dict[int, int]:
     segments = _u16(data, at + 6) // 2
     ends = at + 14
     starts = ends + 2 * segments + 2
     deltas = starts + 2 * segments
     offsets = deltas + 2 * segments
-    found: set[int] = set()
+    found: dict[int, int] = {}
     for i in range(segments):
         start, end = _u16(data, starts + 2 * i), _u16(data, ends + 2 * i)
         delta, offset = _u16(data, deltas + 2 * i), _u16(data, offsets + 2 * i)
@@ -119,5 +153,5 @@ def _format4(data: bytes, at: int) -> set[int]:
                 glyph = _u16(data, offsets + 2 * i + offset + 2 * (code - start))
                 glyph = (glyph + delta) & 0xFFFF if glyph else 0
             if glyph:
-                found.add(code)
+                found[code] = glyph
     return found
