@@ -4,6 +4,7 @@ and typst, and read back with pypdf: order, outline, links, page numbers, taggin
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -104,11 +105,19 @@ def pages(path: Path) -> int:
 
 
 def test_packet_is_the_innkalling_then_every_vedlegg(built: Path, reader: PdfReader) -> None:
+    """Each part as many pages as its own PDF: one more at most, when the part's heading at
+    the top of its first page moves its last lines onto a page of their own."""
     folder = built / MEETING
-    parts = [folder / "innkalling.pdf", built / "2024-01-24" / "referat.pdf",
-             *sorted(folder.glob("toppnotat-*.pdf"))]
-    added = 1 + 2 + 1  # the page naming 7A's address, plan.pdf's two pages, 9A's page
-    assert len(reader.pages) == sum(pages(p) for p in parts) + added
+    toppnotater = sorted(folder.glob("toppnotat-*.pdf"))
+    own = [pages(folder / "innkalling.pdf"), pages(built / "2024-01-24" / "referat.pdf"),
+           *map(pages, toppnotater[:6]), 1, pages(toppnotater[6]), 2, 1]  # 7A's address page,
+    # 8 (18/24), plan.pdf's two pages, 9A's page
+    starts = [page for _, page, _ in outline(reader)] + [len(reader.pages)]
+    lengths = [end - start for start, end in itertools.pairwise(starts)]
+    assert len(lengths) == len(own) == 1 + len(LABELS)
+    assert all(mine in (alone, alone + 1) for mine, alone in zip(lengths, own, strict=True)), (
+        lengths, own)
+    assert [lengths[i] for i in (8, 10, 11)] == [1, 2, 1]  # no document's: exactly as planned
     assert (built / "2024-01-24" / "sakspapirer.pdf").is_file()
     assert reader.metadata.title == "Sakspapirer NUFA 24. – 25. april 2024"
 
