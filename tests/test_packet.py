@@ -26,6 +26,7 @@ from nufa_cli.build.orchestrator import NothingToBuild, build
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.converter import ConvertError
 
+pytestmark = pytest.mark.render
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1713916800"  # 2024-04-24
 MEETING = "2024-04-24"
@@ -105,8 +106,9 @@ def pages(path: Path) -> int:
 
 
 def test_packet_is_the_innkalling_then_every_vedlegg(built: Path, reader: PdfReader) -> None:
-    """Each part as many pages as its own PDF: one more at most, when the part's heading at
-    the top of its first page moves its last lines onto a page of their own."""
+    """Every document's whole text, in order, on its own pages. Each part as many pages as
+    its own PDF, one more at most: its bookmarked heading stands above its title, and rows
+    kept whole (Forslag til vedtak, the earlier decisions) can then move to the next page."""
     folder = built / MEETING
     toppnotater = sorted(folder.glob("toppnotat-*.pdf"))
     own = [pages(folder / "innkalling.pdf"), pages(built / "2024-01-24" / "referat.pdf"),
@@ -436,3 +438,4 @@ def test_keeps_pdfa_believes_only_a_pdf_a_1_to_3_in_rgb(tmp_path: Path, make, ke
     path = tmp_path / "plan.pdf"
     path.write_bytes(make())
     assert pdfpages.keeps_pdfa(path, "Sakspapirer") is keeps
+

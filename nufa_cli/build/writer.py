@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -104,14 +106,24 @@ class Manifest:
         os.replace(tmp, self.out / MANIFEST)
 
 
+STAGING_PREFIX = ".nufa-staging-"  # build/.nufa-staging-XXXX/: a build's files until it commits
+
+
 @dataclass
 class Plan:
-    """Outputs of one build: path -> what it is, and its bytes once converted."""
+    """Outputs of one build: path -> what it is, and its bytes once converted.
+
+    The bytes are staged on disk as each output is made (put), in a folder of the output
+    folder, so a build holds no file in memory until it commits, whatever the number of
+    files; commit() renames them into place (the same file system: each rename atomic),
+    discard() removes them when the build fails."""
 
     out: Path
     outputs: dict[Path, Output] = field(default_factory=dict)
-    contents: dict[Path, bytes] = field(default_factory=dict)
+    staged: dict[Path, tuple[Path, str]] = field(default_factory=dict)  # -> (file, bytes' digest)
     manifest: Manifest = field(init=False)
+    _staging: Path | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self.manifest = Manifest.read(self.out)
@@ -137,33 +149,72 @@ class Plan:
 
     def put(self, made: Mapping[Output, bytes]) -> None:
         for output, data in made.items():
-            self.contents[(self.out / output.name).resolve()] = data
+            self.stage(output, data)
 
-    def unchanged(self) -> list[Path]:
-        return sorted(set(self.outputs) - set(self.contents))
-
-    def commit(self) -> list[Path]:
-        """Replace every changed output at once: temporaries first, then renames."""
-        staged: list[tuple[Path, Path]] = []
+    def stage(self, output: Output, data: bytes) -> None:
+        """Keep an output's bytes on disk until commit (any thread may call it)."""
+        path = (self.out / output.name).resolve()
         try:
-            for path, data in sorted(self.contents.items()):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                staged.append((Path(name), path))
+            with self._lock:
+                if self._staging is None:
+                    self.out.mkdir(parents=True, exist_ok=True)
+                    self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
+                staging = self._staging
+            fd, name = tempfile.mkstemp(prefix=f"{path.name}.", dir=staging)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
         except OSError as exc:
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
+            self.discard()
             raise OutputError(f"could not write to {self.out}: {exc.strerror}; "
                               "earlier outputs are unchanged") from exc
-        for tmp, path in staged:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+        with self._lock:
+            self.staged[path] = (Path(name), digest(data))
+
+    def unchanged(self) -> list[Path]:
+        return sorted(set(self.outputs) - set(self.staged))
+
+    def commit(self) -> list[Path]:
+        """Replace every changed output at once: each staged file renamed into place."""
+        try:
+            for path in sorted(self.staged):
+                path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"could not write to {self.out}: {exc.strerror}; "
+                              "earlier outputs are unchanged") from exc
+        written = sorted(self.staged)
+        for path in written:
+            staged = self.staged[path][0]
+            os.chmod(staged, 0o644)
+            os.replace(staged, path)
+        self.discard()
         entries = self.manifest.entries
         for path, output in self.outputs.items():
-            made = digest(self.contents[path]) if path in self.contents else \
+            made = self.staged[path][1] if path in self.staged else \
                 entries[output.name]["output"]  # up to date: as the manifest has it
             entries[output.name] = output.entry(made)
         self.manifest.write()
-        return [path for _, path in staged]
+        return written
+
+    def discard(self) -> None:
+        """Remove what was staged and not committed (a failed build leaves nothing)."""
+        with self._lock:
+            staging, self._staging = self._staging, None
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def merge(out: Path, builds: Sequence[Path]) -> list[Path]:
+    """Take into out what other builds (the shards of `nufa build --shard`) made: each file
+    their manifests record and their folders hold, with its entry; all or nothing, like a
+    build. Two builds making the same file is an error (shards share no meeting)."""
+    plan = Plan(out)
+    for folder in builds:
+        theirs = Manifest.read(folder)
+        if not theirs.entries:
+            raise OutputError(f"{folder} holds no nufa build (no {MANIFEST})")
+        for output in theirs.recorded():
+            if theirs.holds(output.name):  # an artifact may carry a part of a build
+                plan.add(output)
+                plan.stage(output, (folder / output.name).read_bytes())
+    return plan.commit()

@@ -23,6 +23,7 @@ class Job:
     draft: bool = False  # True: "UTKAST" visibly on every page of both formats
     lang: str = "nb-NO"
     footer_note: str = ""  # extra text in the footer beside "Side N av M"; may be empty
+    epoch: int | None = None  # its build time (files' dates); None: the Converter's own
 
 
 class Shown(Protocol):

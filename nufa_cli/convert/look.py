@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 import typst
 
 from nufa_cli.check import glyphs
+from nufa_cli.core.lang import Catalogue, builtin
 
 DEFAULT_FONT = "Carlito"  # templates/nufa.typ's and reference.docx's own
 LOGO_PNG = "logo.png"
@@ -55,14 +56,34 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class PageTexts:
+    """The words on every page, from the language catalogue: the draft mark and the page
+    number ("Side {side} av {sider}")."""
+
+    draft: str
+    page: str
+
+    @classmethod
+    def of(cls, texts: Catalogue) -> PageTexts:
+        return cls(texts("utkast"), texts("side_av"))  # side_av's fields stay to be filled
+
+    def page_parts(self) -> tuple[str, str, str]:
+        """The page label around its two numbers: ("Side ", " av ", "")."""
+        before, _, rest = self.page.partition("{side}")
+        between, _, after = rest.partition("{sider}")
+        return before, between, after
+
+
+@dataclass(frozen=True)
 class Look:
     font: str | None = None  # None: the templates' own font (Carlito)
     logo: Logo | None = None
+    texts: PageTexts = field(default_factory=lambda: PageTexts.of(builtin()))
     font_file: Path | None = None  # the regular face of the documents' font: to measure text
 
     @classmethod
     def find(cls, folders: Sequence[Path], fonts: typst.Fonts, *, font: str | None = None,
-             logo_alt: str = "Logo") -> Look:
+             logo_alt: str = "Logo", texts: PageTexts | None = None) -> Look:
         """The look from the templates folders, searched in order like every template file."""
         if font is not None:
             shipped = sorted({f.family for f in fonts.fonts() if f.path is not None})
@@ -76,12 +97,14 @@ class Look:
         family = (font or DEFAULT_FONT).casefold()
         faces = sorted((f.style != "normal", abs(f.weight - 400), Path(f.path))
                        for f in fonts.fonts() if f.path and f.family.casefold() == family)
-        return cls(font, _find_logo(folders, logo_alt), faces[0][2] if faces else None)
+        return cls(font, _find_logo(folders, logo_alt), texts or PageTexts.of(builtin()),
+                   faces[0][2] if faces else None)
 
     def typst_inputs(self) -> dict[str, str]:
         """sys.inputs for templates/nufa.typ; the logo as its bytes' values, comma-separated,
         so typst reads no file outside the document's folder."""
         inputs = {"nufa-font": self.font} if self.font else {}
+        inputs |= {"nufa-draft-label": self.texts.draft, "nufa-page-label": self.texts.page}
         if self.logo is not None:
             path = self.logo.svg or self.logo.png
             inputs |= {

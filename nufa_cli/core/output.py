@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from nufa_cli.core.errors import NufaError
@@ -15,6 +18,47 @@ CACHE = ".nufa-cache"  # compiled templates and the like: safe to delete
 
 class OutputError(NufaError):
     exit_code = 2
+
+
+class FolderTaken(OutputError):
+    """A folder to be replaced that the command replacing it did not write."""
+
+
+def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: str,
+                   command: str, what: str) -> None:
+    """Write files (path in the folder -> text, bytes, or a file to copy) as the folder out:
+    staged beside it, then swapped in whole, so a failed run leaves the old folder as it was.
+    Only a folder holding `marker` (written by `command` before) or an empty one is replaced."""
+    if out.exists() and not (out.is_dir() and ((out / marker).is_file() or
+                                               not any(out.iterdir()))):
+        raise FolderTaken(f"{out} exists and was not written by {command}; "
+                          "choose another --out or remove it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for rel, content in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, path)
+            elif isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        (staging / marker).write_text(f"written by {command}; replaced on every run\n",
+                                      encoding="utf-8")
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"could not write {what} to {out}: {exc}; the old {what.split()[-1]} "
+                          "is unchanged") from exc
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.replace(out, old / "previous")
+        os.replace(staging, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(staging, out)
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:

@@ -33,11 +33,17 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
         return None, "an absolute path; give it relative to the meeting folder"
     if ".." in candidate.parts:
         return None, "it climbs out with '..'; files must lie inside the meeting folder"
+    if "\0" in value:  # no file can have it (pathlib's checks answer False rather than fail)
+        return None, "not a usable file name"
     target = folder / candidate
     try:
-        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+        # Resolving every path costs a system call per component from /: only a link among
+        # the path's own folders can lead out of the folder (the target itself may not be one).
+        linked = any(p.is_symlink() for p in list(target.parents)[: len(candidate.parts) - 1])
+        if target.is_symlink() or (
+                linked and not target.resolve().is_relative_to(folder.resolve())):
             return None, "a symbolic link; place the file itself in the meeting folder"
-    except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
+    except (OSError, ValueError):  # an over-long name: no file can have it
         return None, "not a usable file name"
     return target, ""
 
