@@ -9,7 +9,6 @@ chromium, `npm ci` in tools/axe/) and is skipped with the reason when they are n
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections import Counter
 from itertools import pairwise
@@ -27,12 +26,12 @@ from helpers import (
     TOPPNOTAT_MD,
     axe_site,
     copy_sample,
+    one_page_pdf,
     replace_once,
     tiny_png,
     valid_repo,
     write_repo,
 )
-from pypdf import PdfWriter
 from sitepage import Page, pages
 
 from nufa_cli.publish.site import publish
@@ -40,14 +39,6 @@ from nufa_cli.publish.site import publish
 pytestmark = pytest.mark.render  # builds the site's HTML with pandoc
 
 GOLDEN = PROJECT / "tests" / "golden"
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 @pytest.fixture(scope="module")
