@@ -29,12 +29,13 @@ from helpers import (
     FileContent,
     Nufa,
     copy_sample,
+    one_page_pdf,
     replace_once,
     valid_repo,
     write_repo,
 )
 from lxml import etree
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from nufa_cli.build import targets
 from nufa_cli.publish import arkiv
@@ -226,14 +227,6 @@ NUFA drøftet temaene.
 
 Ingen saker under eventuelt.
 """
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from test_language import bokmål_only, contains
-from textof import docx_lang, docx_text, pdf_lang, pdf_text
+from textof import (
+    docx_lang,
+    docx_running_header,
+    docx_text,
+    pdf_lang,
+    pdf_running_header,
+    pdf_text,
+)
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
@@ -126,6 +133,9 @@ def test_helseforetak_in_nynorsk(built: dict[str, Path]) -> None:
             assert [p for p in phrases if contains(text, p)] == [], stem
     packet = PdfReader(str(folder / "sakspapirer.pdf"))
     assert packet.metadata.title == "Sakspapir Helse Førde 1. – 2. september 2020"
+    assert docx_running_header(folder / "toppnotat-050-2020.docx") == (
+        "Styret i Helse Førde HF Saksframlegg 050/2020 Møteplan og årsplan for styret i Helse "
+        "Førde HF")
 
 
 def test_national_council_with_tema_and_presenters(built: dict[str, Path]) -> None:
@@ -145,6 +155,20 @@ def test_national_council_with_tema_and_presenters(built: dict[str, Path]) -> No
     assert order == sorted(order) and len(set(order)) == 7
     ics = (root / "build" / meeting / f"{meeting}.ics").read_text(encoding="utf-8")
     assert "SUMMARY:Møte 1/17 i HO21-rådet" in ics and "STATUS:TENTATIVE" in ics
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_docx_running_header_reads_as_the_pdfs(built: dict[str, Path], body: str) -> None:
+    """The DOCX's running header (a table: the committee's name | the draft mark and the
+    title) says what the PDF's says, word for word, in bokmål and nynorsk, a draft's too."""
+    documents = sorted((built[body] / "build").rglob("*.docx"))
+    assert documents
+    for docx in documents:
+        header = docx_running_header(docx)
+        assert header == pdf_running_header(docx.with_suffix(".pdf")), docx.name
+        assert len(header.split()) > 2, docx.name  # the name and a title, not an empty row
+    if body == "helseomsorg21":  # its meeting is an utkast
+        assert all(" UTKAST " in docx_running_header(docx) for docx in documents)
 
 
 def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, Path]) -> None:

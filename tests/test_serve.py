@@ -9,7 +9,6 @@ for Ctrl-C: a clean stop, exit 0, no pandoc worker left.
 from __future__ import annotations
 
 import http.client
-import io
 import json
 import os
 import re
@@ -25,21 +24,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA2, PLAN, TOPPNOTAT, line_of, replace_once, valid_repo, write_repo
-from pypdf import PdfWriter
+from helpers import (
+    AGENDA2,
+    PLAN,
+    TOPPNOTAT,
+    line_of,
+    one_page_pdf,
+    replace_once,
+    valid_repo,
+    write_repo,
+)
 
 from nufa_cli.publish.serve import PreviewServer, request_path
 
 pytestmark = pytest.mark.e2e  # a server, real builds, HTTP, a nufa process for Ctrl-C
 TIMEOUT = 90.0  # seconds a refresh may take on a loaded machine (it takes one or two)
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 def make_root(folder: Path) -> Path:
