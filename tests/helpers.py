@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import os
 import struct
 import subprocess
@@ -468,6 +469,17 @@ def tiny_png() -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def one_page_pdf() -> bytes:
+    """A PDF of one blank page: a vedlegg the meeting packet can read (PLAN)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    data = io.BytesIO()
+    writer.write(data)
+    return data.getvalue()
 
 
 def axe_site() -> ModuleType:

@@ -29,12 +29,13 @@ from helpers import (
     FileContent,
     Nufa,
     copy_sample,
+    one_page_pdf,
     replace_once,
     valid_repo,
     write_repo,
 )
 from lxml import etree
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from nufa_cli.build import targets
 from nufa_cli.publish import arkiv
@@ -98,7 +99,7 @@ def test_arkiv_of_the_sample_meeting(sample: Path, monkeypatch: pytest.MonkeyPat
     assert code == 0, out
     folder = sample / "build" / "arkiv" / "2024-01-24"
     lines = out.splitlines()
-    assert lines[-2] == ("Wrote build/arkiv/2024-01-24/: 3 document(s) in 3 PDF file(s), "
+    assert lines[-2] == ("Wrote build/arkiv/2024-01-24/: 13 document(s) in 13 PDF file(s), "
                          "with arkiv.xml and its schema arkiv.xsd.")
     package = sample / "build" / "arkiv" / "2024-01-24.zip"
     assert lines[-1] == f"Wrote build/arkiv/2024-01-24.zip " \
@@ -113,17 +114,23 @@ def test_arkiv_of_the_sample_meeting(sample: Path, monkeypatch: pytest.MonkeyPat
     assert texts(møte, "a:møtested") == ["Radisson Blu Gardermoen"]
     assert len(møte.findall("a:møtedeltaker", NS)) > 10
     assert texts(root, "a:registrering/a:registreringstype") == [
-        "Møteinnkalling", "Saksliste", "Møteprotokoll"]
-    assert texts(root, "a:registrering/a:tittel") == [
+        "Møteinnkalling", "Saksliste", "Møteprotokoll", *["Saksutskrift"] * 10]
+    titles = texts(root, "a:registrering/a:tittel")
+    assert titles[:3] == [
         f"{kind} NUFA 24. – 25. januar 2024" for kind in ("Innkalling", "Saksliste", "Referat")]
+    assert titles[4] == "Saksutskrift 2/24 Helsedirektoratet ved Mariann Hornnes orienterer"
+    assert titles[-1] == "Saksutskrift 10/24 Eventuelt"
+    # one saksutskrift per sak of the referat, with the sak's number and type
+    assert texts(root, "a:registrering/a:møtesaksnummer") == [f"{n}/24" for n in range(1, 11)]
     assert texts(root, "a:registrering/a:offentligTittel") == texts(root, "a:registrering/a:tittel")
     # nothing of the meeting is skjermet: the members' files only, as they were built
-    assert texts(root, ".//a:referanseDokumentfil") == ["innkalling.pdf", "saksliste.pdf",
-                                                         "referat.pdf"]
+    assert texts(root, ".//a:referanseDokumentfil") == [
+        "innkalling.pdf", "saksliste.pdf", "referat.pdf",
+        *(f"saksutskrift-{n}-24.pdf" for n in range(1, 11))]
     assert set(texts(root, ".//a:variantformat")) == {"Arkivformat"}
     assert root.findall(".//a:format[@kode='fmt/477']", NS) and \
         set(texts(root, ".//a:format")) == {"PDF/A-2a - ISO 19005-2:2011"}
-    for name in ("innkalling", "saksliste", "referat"):
+    for name in ("innkalling", "saksliste", "referat", "saksutskrift-10-24"):
         assert (folder / f"{name}.pdf").read_bytes() == \
             (sample / "build" / "2024-01-24" / f"{name}.pdf").read_bytes()
     # the zip holds the folder's files, under the meeting's name
@@ -222,14 +229,6 @@ Ingen saker under eventuelt.
 """
 
 
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
-
-
 @pytest.fixture(scope="module")
 def skjermet_package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, arkiv.ArkivResult]:
     mp = pytest.MonkeyPatch()
@@ -256,7 +255,18 @@ def test_a_skjermet_sak_is_archived_with_its_basis_and_public_title(
     document = checked_package(result.folder)
     registrations = document.getroot().findall("a:registrering", NS)
     assert [texts(r, "a:registreringstype")[0] for r in registrations] == [
-        "Møteinnkalling", "Saksliste", "Saksframlegg", "Møteprotokoll"]
+        "Møteinnkalling", "Saksliste", "Saksframlegg", "Møteprotokoll", *["Saksutskrift"] * 5]
+    # the skjermet sak's saksutskrift: its public variant beside it, under the public title
+    utskrift = registrations[5]
+    assert texts(utskrift, "a:tittel") == [f"Saksutskrift 5/24 Digitalisering av {SECRET}"]
+    assert texts(utskrift, "a:offentligTittel") == ["Saksutskrift 5/24 Digitalisering av ******"]
+    assert texts(utskrift, ".//a:referanseDokumentfil") == [
+        "saksutskrift-5-24.pdf", "saksutskrift-5-24-offentlig.pdf"]
+    assert texts(utskrift, "a:skjerming/a:skjermingshjemmel") == ["offl. § 13 jf. fvl. § 13"]
+    for name, shown in (("saksutskrift-5-24", True), ("saksutskrift-5-24-offentlig", False)):
+        reader = PdfReader(result.folder / f"{name}.pdf")
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert "Digitalisering av" in text and (SECRET in text) is shown
     note = registrations[2]
     assert texts(note, "a:tittel") == [f"Toppnotat 5/24 Digitalisering av {SECRET}"]
     assert texts(note, "a:offentligTittel") == ["Toppnotat 5/24 Digitalisering av ******"]

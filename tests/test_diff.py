@@ -459,6 +459,60 @@ def test_tidligere_behandlinger_makes_a_dependant(three: Path) -> None:
     assert changed_meetings(three, "HEAD") == {"2024-01-24", "2024-04-24"}  # via sak 2/24
 
 
+REFERAT2 = f"{M2}/referat.md"
+REFERAT2_MD = """\
+---
+status: utkast
+---
+
+## 4/24
+
+### Vedtak
+
+NUFA godkjenner innkalling, dagsorden og referatet fra januar.
+"""
+VEDLEGG1 = "        vedlegg:\n          - referat: 2024-01-24\n"
+
+
+@pytest.fixture
+def approved(three: Path) -> Path:
+    """Møte 2/24 has a referat whose sak 4/24, with the referat of 1/24 as its vedlegg, has
+    a Vedtak: the referat of 1/24 says "Godkjent i møte 2/24, sak 4/24"."""
+    write_repo(three, {REFERAT2: REFERAT2_MD})
+    commit(three, "referat of 2/24")
+    return three
+
+
+def test_the_approving_sak_lost_or_gained_rebuilds_the_approved_referat(approved: Path) -> None:
+    """The approval line of 1/24 comes from 2/24's agenda and referat: taking the vedlegg
+    away (2/24 changed, 1/24 did not) drops it, putting it back prints it again; the
+    referat and the saksutskrifter of 1/24 show it, the calendar does not."""
+    edit(approved, AGENDA2, VEDLEGG1, "")
+    assert changed_meetings(approved, "HEAD", {"referat"}) == {"2024-01-24", "2024-04-24"}
+    assert changed_meetings(approved, "HEAD", {"saksutskrift"}) == {"2024-01-24", "2024-04-24"}
+    assert changed_meetings(approved, "HEAD", {"kalender"}) == {"2024-04-24"}
+    assert changed_meetings(approved, "HEAD") == {"2024-01-24", "2024-04-24"}
+    commit(approved, "2/24 no longer approves 1/24")
+    edit(approved, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')  # 1/24 is no one's vedlegg now
+    assert changed_meetings(approved, "HEAD", {"referat"}) == {"2024-04-24"}
+    git(approved, "checkout", "-q", "--", AGENDA2)
+    edit(approved, AGENDA2, "        forslag_til_vedtak: NUFA godkjenner innkalling, dagsorden "
+         "og referatet fra januar.\n", "        forslag_til_vedtak: NUFA godkjenner innkalling, "
+         "dagsorden og referatet fra januar.\n" + VEDLEGG1)  # gained again
+    assert changed_meetings(approved, "HEAD", {"referat"}) == {"2024-01-24", "2024-04-24"}
+
+
+def test_the_approving_referat_or_meeting_removed_rebuilds_the_approved_referat(
+        approved: Path) -> None:
+    """Without a referat of its own, or gone, 2/24 approves nothing: 1/24's line goes."""
+    (approved / REFERAT2).unlink()
+    assert changed_meetings(approved, "HEAD", {"referat"}) == {"2024-01-24", "2024-04-24"}
+    git(approved, "checkout", "-q", "--", REFERAT2)
+    git(approved, "rm", "-rq", M2)  # and Møte 3/24 becomes 2/24
+    assert changed_meetings(approved, "HEAD", {"referat"}) == {"2024-01-24", "2024-06-12"}
+    assert changed_meetings(approved, "HEAD", {"kalender"}) == {"2024-06-12"}
+
+
 def test_untracked_file_settings_and_new_meetings(three: Path) -> None:
     (three / M3 / "vedlegg").mkdir()
     (three / M3 / "vedlegg" / "notat.pdf").write_bytes(b"%PDF-1.4\n")

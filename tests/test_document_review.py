@@ -27,8 +27,11 @@ from helpers import (
 from pypdf import PdfReader
 from test_convert import tiny_png
 from test_fidelity import docx_text
+from test_maler import LOGO
+from textof import docx_running_header, pdf_running_header
 
 from nufa_cli.build.orchestrator import build
+from nufa_cli.check import glyphs
 from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import Converter, ConvertError, Job
 from nufa_cli.convert.linkalt import footnote_word
@@ -308,6 +311,66 @@ def test_earlier_decisions_columns_fit_their_content(built: Path) -> None:
     widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grids[-1])]
     assert len(widths) == 4 and widths == sorted(widths)  # Utvalg narrowest, Vedtak widest
     assert widths[3] > 3 * widths[0]
+
+
+# -- 9. the DOCX's running header -----------------------------------------------------------------
+
+LINE = 11906 - 2 * 1418  # twips: the text width of reference.docx's A4 page
+
+
+def header_columns(data: bytes) -> tuple[list[int], list[str]]:
+    """The running header's column widths and each column's text."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/header1.xml").decode()
+    assert "NUFA-" not in xml
+    widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', xml)]
+    cells = ["".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", cell))
+             for cell in re.findall(r"<w:tc>(.*?)</w:tc>", xml)]
+    assert re.search(r'<w:jc w:val="right"/>.*' + re.escape(cells[1]), xml)  # the title's
+    return widths, cells
+
+
+def name_width(name: str) -> int:
+    points = glyphs.text_width(TEMPLATES / "fonts/Carlito-Regular.ttf", name, 9)
+    assert points is not None
+    return round(points * 20)
+
+
+def test_the_docx_header_keeps_the_title_beside_the_committee(built: Path) -> None:
+    """A long title wrapped under the committee's name (a right tab); now the name has a
+    column as wide as it, and the title wraps in the other one, right-aligned."""
+    widths, cells = header_columns((built / "2024-04-24/toppnotat-16-24.docx").read_bytes())
+    assert cells == ["Fagutvalget (NUFA)", "Toppnotat 16/24 Helsefaglig terminologi er etablert "
+                     "som nytt fagfelt i Helsedirektoratet – hva nå? Forvaltningsmodell for "
+                     "videre arbeid"]
+    assert sum(widths) == LINE
+    assert name_width("Fagutvalget (NUFA)") < widths[0] <= name_width("Fagutvalget (NUFA)") + 100
+
+
+def test_the_docx_header_reads_as_the_pdfs(built: Path) -> None:
+    """Every document the sample builds: the DOCX's running header says what the PDF's says."""
+    documents = sorted(built.rglob("*.docx"))
+    assert len(documents) == 22
+    for path in documents:
+        assert docx_running_header(path) == pdf_running_header(path.with_suffix(".pdf")), path.name
+    assert docx_running_header(built / "2024-04-24/toppnotat-16-24.docx") == (
+        "Fagutvalget (NUFA) Toppnotat 16/24 Helsefaglig terminologi er etablert som nytt "
+        "fagfelt i Helsedirektoratet – hva nå? Forvaltningsmodell for videre arbeid")
+
+
+def test_the_docx_header_column_holds_a_logo_and_a_long_name_at_most(tmp_path: Path) -> None:
+    own = tmp_path / "maler"
+    own.mkdir()
+    (own / "logo.png").write_bytes(LOGO)  # 120 x 60 pixels: 20 x 10 mm, 1134 twips wide
+    job = Job(markdown="Tekst.", title="T", header="Fagutvalget (NUFA)", resource_root=tmp_path)
+    with Converter([own, TEMPLATES], int(EPOCH)) as converter:
+        widths, _ = header_columns(converter.docx(job))
+        assert 1134 + name_width("Fagutvalget (NUFA)") < widths[0] < 1134 + name_width(
+            "Fagutvalget (NUFA)") + 300
+        long = Job(markdown="Tekst.", title="T", header="Et utvalg med et svært langt navn " * 4,
+                   resource_root=tmp_path)
+        widths, _ = header_columns(converter.docx(long))
+    assert widths == [LINE * 3 // 5, LINE - LINE * 3 // 5]
 
 
 # -- 10. one revision per document ------------------------------------------------------------

@@ -12,8 +12,11 @@ own documents say, in its own numbers, words and language.
   presenters on each timed part.
 - skate: the national council Skate, 23 March 2022, and a later meeting approving its
   referat; stand-ins "på vegne av", deltakere per sak, Konklusjon for Vedtak.
+- verdal: Verdal kommune's formannskap, three meetings of 2016 from its protokoller' web
+  pages; numbering that starts again where the archive has gaps (første_sak), parties as
+  the kommune prints them, votes on parts of an innstilling.
 
-The protokoll of three of them (referat and saksutskrift) is tested in test_protokoll.py.
+The protokoll of four of them (referat and saksutskrift) is tested in test_protokoll.py.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from test_language import bokmål_only, contains
-from textof import docx_lang, docx_text, pdf_lang, pdf_text
+from textof import (
+    docx_lang,
+    docx_running_header,
+    docx_text,
+    pdf_lang,
+    pdf_running_header,
+    pdf_text,
+)
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
@@ -33,7 +43,8 @@ from nufa_cli.check.validate import check
 pytestmark = pytest.mark.render  # builds each committee's repository
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate")
+BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate",
+          "verdal")
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +133,9 @@ def test_helseforetak_in_nynorsk(built: dict[str, Path]) -> None:
             assert [p for p in phrases if contains(text, p)] == [], stem
     packet = PdfReader(str(folder / "sakspapirer.pdf"))
     assert packet.metadata.title == "Sakspapir Helse Førde 1. – 2. september 2020"
+    assert docx_running_header(folder / "toppnotat-050-2020.docx") == (
+        "Styret i Helse Førde HF Saksframlegg 050/2020 Møteplan og årsplan for styret i Helse "
+        "Førde HF")
 
 
 def test_national_council_with_tema_and_presenters(built: dict[str, Path]) -> None:
@@ -143,6 +157,20 @@ def test_national_council_with_tema_and_presenters(built: dict[str, Path]) -> No
     assert "SUMMARY:Møte 1/17 i HO21-rådet" in ics and "STATUS:TENTATIVE" in ics
 
 
+@pytest.mark.parametrize("body", BODIES)
+def test_the_docx_running_header_reads_as_the_pdfs(built: dict[str, Path], body: str) -> None:
+    """The DOCX's running header (a table: the committee's name | the draft mark and the
+    title) says what the PDF's says, word for word, in bokmål and nynorsk, a draft's too."""
+    documents = sorted((built[body] / "build").rglob("*.docx"))
+    assert documents
+    for docx in documents:
+        header = docx_running_header(docx)
+        assert header == pdf_running_header(docx.with_suffix(".pdf")), docx.name
+        assert len(header.split()) > 2, docx.name  # the name and a title, not an empty row
+    if body == "helseomsorg21":  # its meeting is an utkast
+        assert all(" UTKAST " in docx_running_header(docx) for docx in documents)
+
+
 def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, Path]) -> None:
     """The archive and accessibility promise holds for other committees' documents too: each
     PDF (documents and packets, nynorsk included) passes the independent pdfua checker and
@@ -158,4 +186,4 @@ def test_every_fixture_pdf_passes_pdfua_and_declares_pdf_a_2a(built: dict[str, P
             xmp = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
             assert b"<pdfaid:part>2</pdfaid:part>" in xmp or b'pdfaid:part="2"' in xmp, pdf.name
             checked += 1
-    assert checked == 63  # the five bodies' documents, packets, referater and saksutskrifter
+    assert checked == 102  # the six bodies' documents, packets, referater and saksutskrifter (39 of Verdal)

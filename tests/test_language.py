@@ -311,6 +311,9 @@ TERMS = {"sak", "saker", "referat", "toppnotat", "toppnotater", "vedlegg", "vedt
          "inhabil", "enstemmig", "mot", "avholdende", "forfall", "møteleder", "voteringer",
          "godkjenning", "underskrivere", "deltakere", "saksutskrift", "saksutskrifter"}
 ENGLISH = {"No", "Start", "Status", "Side"}  # capitalised English words the catalogue also has
+# Lowercase words both languages spell alike that the code uses in English ("last-build.json";
+# the catalogue's "Last ned" is still caught by "ned").
+SHARED = {"last"}
 # Literals that are not printed labels, each with its reason.
 ALLOWED = {
     ("cli.py", "Det som skjer på GitHub"): "the README section the init command points to",
@@ -331,6 +334,7 @@ ALLOWED = {
     ("publish/arkiv.py", "Skjerming av hele dokumentet"): "a Noark 5 code value (M503)",
     ("publish/arkiv.py", "Skjerming av deler av dokumentet"): "a Noark 5 code value (M503)",
     ("publish/arkiv.py", "Saksliste"): "a Noark 5 registreringstype: fixed by the standard",
+    ("publish/arkiv.py", "Saksutskrift"): "a Noark 5 registreringstype: fixed by the standard",
 }
 EXEMPT_FOLDERS = {"diff"}  # nufa diff reports in the secretariat's bokmål: a review comment
 # The registry of diagnostic codes: its examples are source text, its explanations quote
@@ -376,7 +380,7 @@ def test_no_norwegian_word_that_reaches_a_document_is_in_python() -> None:
             if any(r == rel and snippet in node.value for r, snippet in ALLOWED):
                 continue
             words = re.findall(r"[^\W\d_]+", text)
-            norwegian = [w for w in words if w.lower() in vocabulary and (
+            norwegian = [w for w in words if w.lower() in vocabulary - SHARED and (
                 w.lower() not in TERMS or (w[0].isupper() and w not in ENGLISH))]
             if norwegian:
                 found.append(f"{rel}:{node.lineno}: {node.value!r} ({', '.join(norwegian)})")

@@ -35,12 +35,13 @@ from helpers import (
     FileContent,
     Nufa,
     link_targets,
+    one_page_pdf,
     outline,
     replace_once,
     valid_repo,
     write_repo,
 )
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.build.targets import FOLDER, SITE_FORMATS
@@ -114,14 +115,6 @@ Eventuelt.
 
 Sak 5/24 ble behandlet tidligere i møtet.
 """
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 def secret_pdf() -> bytes:

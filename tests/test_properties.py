@@ -218,7 +218,7 @@ def _fixture(body: str) -> dict[str, FileContent]:
 
 
 FIXTURE_FILES = [(body, rel) for body in ("universitetsstyret", "formannskapet", "helse-forde",
-                                          "helseomsorg21", "skate")
+                                          "helseomsorg21", "skate", "verdal")
                  for rel in _fixture(body) if rel.endswith((".yaml", ".md"))]
 
 

@@ -2,8 +2,10 @@
 
 tests/fixtures/ holds each body's repository, transcribed from a real public protokoll:
 universitetsstyret (UiO's board, 4/2020 and 5/2020), formannskapet (Frogn kommune, 4 June
-2014) and skate (the national council Skate, 23 March 2022, and a later meeting approving
-its referat). Every referat there is `status: endelig`, so nothing carries the draft mark.
+2014), skate (the national council Skate, 23 March 2022, and a later meeting approving
+its referat) and verdal (Verdal's formannskap, three meetings of 2016 with their real
+votes, absences, varamedlemmer, an inhabilitet and an approval). Every referat there is
+`status: endelig`, so nothing carries the draft mark.
 The lines no one types are asserted in the extracted text of both formats: who was there
 at each sak, each vote's sentence with the names against, the approval line, the member
 list split by presence; and the saksutskrift of a sak says what the referat says of it.
@@ -22,7 +24,7 @@ from nufa_cli.build.orchestrator import build
 pytestmark = pytest.mark.render  # builds the bodies' protokoller
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BODIES = ("universitetsstyret", "formannskapet", "skate")
+BODIES = ("universitetsstyret", "formannskapet", "skate", "verdal")
 KINDS = {"referat", "saksutskrift"}
 
 
@@ -145,6 +147,50 @@ def test_national_council(built: dict[str, Path]) -> None:
     assert_in_neither(root, "2022-06-15", "referat", "Godkjent i møte")
 
 
+def test_kommune_formannskap_with_its_real_numbers(built: dict[str, Path]) -> None:
+    """Verdal, 2016: every count below is one the published protokoller give, and one nufa
+    derived and checked (a member who left, a vara in a member's place, an inhabil member,
+    votes counted 8 to 1 and 7 to 2 of the nine present, the approval by the next meeting)."""
+    root = built["verdal"]
+    april, march, february = "2016-04-14", "2016-03-17", "2016-02-18"
+    assert_in_both(
+        root, april, "referat", "Møteprotokoll fra møte i Formannskapet",
+        "Marit Voll (SP) (fratrådte før sak PS 42/16)",
+        "Ikke til stede Pål Sverre Fikse (SP) Stedfortreder Anne Kolstad (SV), stiller for "
+        "Pål Sverre Fikse",
+        "Fra administrasjonen møter Jostein Grimstad, rådmann Line Therese Ertsås, "
+        "formannskapssekretær",
+        "PS 37/16 Godkjenning av møteprokoll 17.03.2016 Ordfører fremmet følgende forslag til "
+        "vedtak: «Protokoll fra møte 17. mars 2016 godkjennes.» Til stede i saken: 9 av 9. "
+        "Votering: Enstemmig vedtatt. Vedtak: Protokoll fra møte 17. mars 2016 godkjennes.",
+        "2. kulepunkt første avsnitt: Det skal være 17 års aldersgrense",
+        "Til stede i saken: 9 av 9. Votering: Rådmannens innstilling kulepunkt 1: Enstemmig "
+        "vedtatt. Rådmannens innstilling kulepunkt 2, alternativt mot forslag fra KRF: Vedtatt "
+        "med 8 mot 1 stemme.",
+        "Rådmannens forslag til tidspunkt uteskjenking, alternativt mot KRFs forslag: Vedtatt "
+        "med 7 mot 2 stemmer. Rådmannens forslag til innstilling siste seks avsnitt: Enstemmig "
+        "vedtatt.",
+        "PS 42/16 Orientering Til stede i saken: 8 av 9. Ikke til stede i saken: Marit Voll.")
+    # approved by PS 37/16 of the next meeting, which has this referat as its vedlegg
+    assert_in_both(root, march, "referat", "PS 36/16 Orientering Godkjent i møte 14. april "
+                   "2016, sak PS 37/16.", "Anne Kolstad (SV), stiller for Pål Sverre Fikse")
+    assert_in_both(root, february, "referat",
+                   "Ikke til stede Marit Voll (SP) Pål Sverre Fikse (SP) Stedfortreder Arvid "
+                   "Wold, stiller for Marit Voll Anne Kolstad (SV), stiller for Pål Sverre Fikse",
+                   "PS 18/16 Stiklestad Golfklubb - Søknad om ny skjenkebevilling pga endringer "
+                   "i driften Til stede i saken: 8 av 9. Brita Kleven Thorsvik var inhabil og "
+                   "fratrådte. PS 19/16")
+    assert_in_both(root, april, "saksutskrift-ps-41-16",
+                   "Saksutskrift PS 41/16 Vilkår for salgs- og skjenkebevillinger",
+                   "alternativt mot forslag fra KRF: Vedtatt med 8 mot 1 stemme.")
+    # April's referat is approved by no meeting of the repository, nor February's (by the
+    # meeting of 3 March, which is not here)
+    for meeting in (april, march, february):
+        for fmt, text in both(root, meeting, "referat").items():
+            assert "UTKAST" not in text, fmt
+            assert "Godkjent i møte" not in text or meeting == march, fmt
+
+
 def test_a_protokoll_is_made_per_sak(built: dict[str, Path]) -> None:
     """One saksutskrift per sak of a meeting with a referat, and none of a meeting without."""
     names = {body: sorted(p.name for p in (root / "build").rglob("saksutskrift-*.pdf")
@@ -160,6 +206,42 @@ def test_a_protokoll_is_made_per_sak(built: dict[str, Path]) -> None:
         folder = built["universitetsstyret"] / "build" / meeting
         assert sorted(p.name for p in folder.glob("saksutskrift-*.pdf")) == sorted(
             f"saksutskrift-{n}.pdf" for n in numbers)
+
+
+def header_of(pdf: Path) -> str:
+    """The PDF's text up to the saksliste's table: the header block, as extracted."""
+    text = pdf_text(pdf)
+    return text[:text.index("Saksnr.")]
+
+
+def test_header_labels_are_never_broken_inside_a_word(built: dict[str, Path], make_repo) -> None:  # type: ignore[no-untyped-def]
+    """The label column of the header block is as wide as its longest word: typst breaks a
+    label between words and never hyphenates one ("Fra administrasjo- nen møter" was)."""
+    from helpers import REFERAT1, valid_repo
+
+    files = valid_repo()
+    text = files[REFERAT1]
+    assert isinstance(text, str)
+    text = text.replace("stedfortredere:\n", "stedfortredere:\n"
+                        "  - {navn: Kari Nordmann, virksomhet: Helse Vest RHF}\n", 1)
+    files[REFERAT1] = text.replace("sekretariat:", (
+        "møteleder: hans-lowe-larsen\n"
+        "deltakere:\n"
+        "  Øvrig deltakelse, herunder sakseiere: [{navn: Tor Eid, virksomhet: HOD}]\n"
+        "  Sekretariatsfunksjonen: [Ola Nordmann]\n"
+        "  Kommunikasjonsavdelingen i Direktoratet for e-helse: [Per Hansen]\n"
+        "sekretariat:"), 1)
+    root = make_repo(files)
+    build(root, only={"referat"}, formats=("pdf",))
+    headers = [header_of(root / "build" / "2024-01-24" / "referat.pdf"),
+               header_of(built["verdal"] / "build" / "2016-04-14" / "referat.pdf")]
+    for header in headers:
+        assert "\u00ad" not in header and "- " not in header, header
+    assert all(label in headers[0] for label in (
+        "Møteleder Hans Löwe Larsen", "Møtende varamedlemmer Kari Nordmann",
+        "Øvrig deltakelse, herunder sakseiere Tor Eid, HOD", "Sekretariatsfunksjonen Ola Nordmann",
+        "Kommunikasjonsavdelingen i Direktoratet for e-helse Per Hansen")), headers[0]
+    assert "Fra administrasjonen møter Jostein Grimstad" in headers[1]
 
 
 # -- the derived sentences, in the rendered Markdown (no conversion) ---------------------------

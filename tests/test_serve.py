@@ -9,7 +9,6 @@ for Ctrl-C: a clean stop, exit 0, no pandoc worker left.
 from __future__ import annotations
 
 import http.client
-import io
 import json
 import os
 import re
@@ -25,21 +24,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA2, PLAN, TOPPNOTAT, line_of, replace_once, valid_repo, write_repo
-from pypdf import PdfWriter
+from helpers import (
+    AGENDA2,
+    PLAN,
+    TOPPNOTAT,
+    line_of,
+    one_page_pdf,
+    replace_once,
+    valid_repo,
+    write_repo,
+)
 
 from nufa_cli.publish.serve import PreviewServer, request_path
 
 pytestmark = pytest.mark.e2e  # a server, real builds, HTTP, a nufa process for Ctrl-C
 TIMEOUT = 90.0  # seconds a refresh may take on a loaded machine (it takes one or two)
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 def make_root(folder: Path) -> Path:
@@ -325,3 +324,31 @@ def test_ctrl_c_stops_it_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     assert out.endswith("Stopped.\n")
     time.sleep(0.5)
     assert not [pid for pid in workers if _alive(pid)]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("language", "words", "other"), [
+    ("nb", ["Forhåndsvisning fra nufa serve", "nettstedet", "2 advarsler fra nufa check",
+            "Siden finnes ikke", "forsiden"], "Førehandsvising"),
+    ("nn", ["Førehandsvising frå nufa serve", "nettstaden", "2 åtvaringar frå nufa check",
+            "Sida finst ikkje", "framsida"], "Forhåndsvisning"),
+])
+def test_the_preview_speaks_the_committees_language(language: str, words: list[str],
+                                                    other: str) -> None:
+    from nufa_cli.core.errors import Diagnostic, Severity
+    from nufa_cli.core.lang import builtin
+    from nufa_cli.publish import site as sitegen
+
+    env = sitegen.environment(builtin(language))
+    warning = Diagnostic("agenda.yaml", 3, 1, "yaml-comment", "a comment",
+                         severity=Severity.WARNING)
+    bar = env.get_template("preview-bar.html.j2").render(
+        generation=1, busy=False, problem=None, diagnostics=[], warnings=[warning, warning],
+        members="/_medlemmer/index.html", events="/_events")
+    missing = env.get_template("preview-missing.html.j2").render(
+        committee="nufa serve", kortnavn="nufa serve", root="/", here="", current="",
+        busy=False)
+    shown = re.sub(r"<[^>]+>", "", bar + missing)
+    for word in words:
+        assert word in shown
+    assert other not in shown

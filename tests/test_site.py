@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,6 +28,7 @@ from helpers import (
     tree_hashes,
     valid_repo,
 )
+from sitepage import Page, pages
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.nbdates import clock
@@ -40,49 +40,6 @@ SAMPLE = Path(__file__).resolve().parents[1]
 CHROMIUM = axe_site().chromium()  # the system's Chromium, as the axe test finds it (or None)
 XSS = "<script>alert(1)</script>"
 Files = dict[str, FileContent]
-
-
-class Page(HTMLParser):
-    """What a test needs from one HTML page: links, ids, headings, tables, scripts."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
-        self.ids: set[str] = set()
-        self.headings: list[int] = []
-        self.lang: str | None = None
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._script = False
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        self.tags.append((tag, values))
-        if tag == "html":
-            self.lang = values.get("lang")
-        if values.get("id"):
-            self.ids.add(str(values["id"]))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        for attribute in ("href", "src"):
-            if values.get(attribute) is not None:
-                self.links.append((tag, attribute, str(values[attribute])))
-        if tag == "script":
-            self._script = True
-            self.scripts.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._script:
-            self.scripts[-1] += data
-
-
-def pages(site: Path) -> dict[Path, Page]:
-    return {path: Page(path.read_text(encoding="utf-8")) for path in sorted(site.rglob("*.html"))}
 
 
 SAMPLE_DOCUMENTS = {
@@ -155,9 +112,9 @@ def test_no_outside_assets_and_outside_links_come_from_the_sources(sample_site: 
 def test_lang_one_h1_and_headings_in_order(sample_site: Path) -> None:
     for path, page in pages(sample_site).items():
         assert page.lang == "nb", path
-        assert page.headings.count(1) == 1, path
-        assert page.headings[0] == 1, path
-        for before, after in pairwise(page.headings):
+        assert page.levels.count(1) == 1, path
+        assert page.levels[0] == 1, path
+        for before, after in pairwise(page.levels):
             assert after <= before + 1, f"{path}: h{before} followed by h{after}"
 
 
@@ -170,8 +127,8 @@ def test_headings_in_user_markdown_stay_below_the_page_headings(
     for name, level in [("saker.html", 2), ("2024-01-24/index.html", 4)]:
         text = (site / name).read_text(encoding="utf-8")
         assert f"<h{level}>Vedtaket</h{level}>" in text
-        headings = Page(text).headings
-        assert all(b <= a + 1 for a, b in pairwise(headings)), name
+        levels = Page(text).levels
+        assert all(b <= a + 1 for a, b in pairwise(levels)), name
 
 
 def test_skip_link_main_and_table_headers(sample_site: Path) -> None:

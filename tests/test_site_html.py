@@ -9,10 +9,8 @@ chromium, `npm ci` in tools/axe/) and is skipped with the reason when they are n
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections import Counter
-from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
@@ -28,71 +26,19 @@ from helpers import (
     TOPPNOTAT_MD,
     axe_site,
     copy_sample,
+    one_page_pdf,
     replace_once,
     tiny_png,
     valid_repo,
     write_repo,
 )
-from pypdf import PdfWriter
+from sitepage import Page, pages
 
 from nufa_cli.publish.site import publish
 
 pytestmark = pytest.mark.render  # builds the site's HTML with pandoc
 
 GOLDEN = PROJECT / "tests" / "golden"
-
-
-class Page(HTMLParser):
-    """Headings, ids, table header cells, the text of each element of one page."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.headings: list[tuple[int, str]] = []
-        self.ids: list[str] = []
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.lang: str | None = None
-        self.text: list[str] = []
-        self._heading: int | None = None
-        self._note_mark = False  # inside a footnote's number or back link: not the text
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        self.tags.append((tag, values))
-        if tag == "html":
-            self.lang = values.get("lang")
-        if values.get("id"):
-            self.ids.append(str(values["id"]))
-        if tag == "a" and values.get("class") in ("footnote-ref", "footnote-back"):
-            self._note_mark = True
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = int(tag[1])
-            self.headings.append((self._heading, ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = None
-        if tag == "a":
-            self._note_mark = False
-
-    def handle_data(self, data: str) -> None:
-        if not self._note_mark:
-            self.text.append(data)
-        if self._heading is not None:
-            level, text = self.headings[-1]
-            self.headings[-1] = (level, text + data)
-
-    def letters(self) -> str:
-        """The text without any whitespace: where an element ends is no word's end."""
-        return re.sub(r"\s+", "", "".join(self.text))
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    data = io.BytesIO()
-    writer.write(data)
-    return data.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -130,10 +76,6 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _, result = publish(root)
     yield result.out
     mp.undo()
-
-
-def html_pages(site: Path) -> dict[Path, Page]:
-    return {path: Page(path.read_text(encoding="utf-8")) for path in sorted(site.rglob("*.html"))}
 
 
 def document_pages(site: Path) -> list[Path]:
@@ -186,11 +128,10 @@ def test_a_page_holds_the_documents_whole_text(sample_site: Path, name: str) -> 
 
 
 def test_pages_have_one_h1_headings_in_order_lang_and_unique_ids(sample_site: Path) -> None:
-    for path, page in html_pages(sample_site).items():
+    for path, page in pages(sample_site).items():
         assert page.lang == "nb", path
-        levels = [level for level, _ in page.headings]
-        assert levels.count(1) == 1 and levels[0] == 1, path
-        for before, after in pairwise(levels):
+        assert page.levels.count(1) == 1 and page.levels[0] == 1, path
+        for before, after in pairwise(page.levels):
             assert after <= before + 1, f"{path}: h{before} followed by h{after}"
         duplicated = [i for i, n in Counter(page.ids).items() if n > 1]
         assert duplicated == [], path

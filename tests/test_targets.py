@@ -3,14 +3,12 @@ and `nufa site` renders each page once, reading what the build made."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PLAN, FileContent, Nufa, valid_repo
-from pypdf import PdfWriter
+from helpers import PLAN, FileContent, Nufa, one_page_pdf, valid_repo
 
 import nufa_cli.check.validate
 import nufa_cli.render.renderer
@@ -114,11 +112,7 @@ def test_the_site_renders_each_page_once(make_repo: Callable[[Files], Path],
     from nufa_cli.render.documents import meeting_documents
     from nufa_cli.render.renderer import Renderer
 
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    plan = io.BytesIO()
-    writer.write(plan)
-    root = make_repo(valid_repo() | {PLAN: plan.getvalue()})  # the packet reads the vedlegg
+    root = make_repo(valid_repo() | {PLAN: one_page_pdf()})  # the packet reads the vedlegg
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
     repo, _ = check(root)
     documents = sum(len(meeting_documents(repo, m, Renderer(repo))) for m in repo.meetings)

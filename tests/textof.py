@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
-from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
@@ -24,9 +23,8 @@ def pdf_lang(path: Path) -> str:
     return str(PdfReader(str(path)).trailer["/Root"]["/Lang"])
 
 
-def _blocks(parent: DocxDocument | object) -> Iterator[str]:
-    body = parent.element.body if isinstance(parent, DocxDocument) else parent._tc  # type: ignore[attr-defined]
-    for child in body.iterchildren():
+def _blocks(element: object, parent: object) -> Iterator[str]:
+    for child in element.iterchildren():  # type: ignore[attr-defined]
         if child.tag.endswith("}p"):
             yield Paragraph(child, parent).text  # type: ignore[arg-type]
         elif child.tag.endswith("}tbl"):
@@ -36,17 +34,39 @@ def _blocks(parent: DocxDocument | object) -> Iterator[str]:
                     if id(cell._tc) in seen:  # a cell spanning columns is listed once per column
                         continue
                     seen.add(id(cell._tc))
-                    yield from _blocks(cell)
+                    yield from _blocks(cell._tc, cell)
 
 
 def docx_text(path: Path) -> str:
-    """The body in document order, then the header and footer; whitespace collapsed."""
+    """The body in document order, then the header (its table's cells too) and footer;
+    whitespace collapsed."""
     document = docx.Document(str(path))
-    texts = list(_blocks(document))
+    texts = list(_blocks(document.element.body, document))
     for section in document.sections:
-        texts += [p.text for p in section.header.paragraphs]
-        texts += [p.text for p in section.footer.paragraphs]
+        texts += _blocks(section.header._element, section.header)
+        texts += _blocks(section.footer._element, section.footer)
     return " ".join(" ".join(texts).split())
+
+
+def docx_running_header(path: Path) -> str:
+    """The running header of the DOCX's first section, whitespace collapsed."""
+    header = docx.Document(str(path)).sections[0].header
+    return " ".join(" ".join(_blocks(header._element, header)).split())
+
+
+PDF_BODY_TOP = 765.0  # points from the bottom: where nufa.typ's text area ends, the header above
+
+
+def pdf_running_header(path: Path) -> str:
+    """The text of the first page above the text area, whitespace collapsed."""
+    parts: list[str] = []
+
+    def keep(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if tm[4] * cm[1] + tm[5] * cm[3] + cm[5] > PDF_BODY_TOP:
+            parts.append(text)
+
+    PdfReader(str(path)).pages[0].extract_text(visitor_text=keep)
+    return " ".join("".join(parts).split())
 
 
 def docx_lang(path: Path) -> str:

@@ -51,6 +51,7 @@ MARGINS = (
 )
 TEXT_WIDTH = 11906 - 2 * 1418  # right tab stop of header and footer
 DOCHEADER_TAB = TEXT_WIDTH // 5  # where the header block's values start, as nufa.typ's ~18-20%
+HEADER_GUTTER = 240  # twips between the running header's name and title: nufa.typ's 12 pt
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -70,12 +71,32 @@ for _prefix, _uri in NAMESPACES.items():
 # Placeholders that nufa_cli/convert/converter.py replaces per document (the page label's
 # words around the page numbers from the language catalogue). Each must stay whole
 # inside one <w:t>, so the header and footer are written here, not in Word.
+#
+# The running header is a borderless table of one row, as templates/nufa.typ's grid: the
+# committee's name (and logo) in a column as wide as it is, the draft mark and the title
+# right-aligned in the rest, where a long title wraps (a right tab put its second line under
+# the name). Column widths depend on the name, so they are placeholders too (NUFA-COLUMN-1,
+# NUFA-COLUMN-2 in twips, filled in by convert/look.py from the font's own widths): Word
+# fits columns to their content, LibreOffice keeps the grid it is given. The rule under the
+# header is the table's bottom border; the paragraph a header must end with is 1 pt high.
+_NO_BORDER = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "right", "insideH",
+                                                              "insideV"))
 HEADER_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:hdr {XMLNS}><w:p><w:pPr><w:pStyle w:val="Header"/><w:pBdr><w:bottom w:val="single" w:sz="4" \
-w:space="4" w:color="{RULE}"/></w:pBdr><w:tabs><w:tab w:val="clear" w:pos="4536"/><w:tab \
-w:val="clear" w:pos="9072"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs></w:pPr><w:r>\
-<w:t xml:space="preserve">NUFA-HEADER</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>NUFA-DRAFT</w:t>\
-</w:r><w:r><w:t xml:space="preserve">NUFA-TITLE</w:t></w:r></w:p></w:hdr>
+<w:hdr {XMLNS}><w:tbl><w:tblPr><w:tblStyle w:val="TableNormal"/><w:tblW w:w="{TEXT_WIDTH}" \
+w:type="dxa"/><w:tblBorders>{_NO_BORDER}<w:bottom w:val="single" w:sz="4" w:space="0" \
+w:color="{RULE}"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" \
+w:type="dxa"/><w:left w:w="0" w:type="dxa"/><w:bottom w:w="80" w:type="dxa"/><w:right w:w="0" \
+w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" \
+w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol \
+w:w="NUFA-COLUMN-1"/><w:gridCol w:w="NUFA-COLUMN-2"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/>\
+</w:trPr><w:tc><w:tcPr><w:tcW w:w="NUFA-COLUMN-1" w:type="dxa"/><w:vAlign w:val="bottom"/>\
+</w:tcPr><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t xml:space="preserve">NUFA-HEADER\
+</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:w="NUFA-COLUMN-2" w:type="dxa"/><w:vAlign \
+w:val="bottom"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="Header"/><w:ind w:left="{HEADER_GUTTER}"/>\
+<w:jc w:val="right"/></w:pPr><w:r><w:t>NUFA-DRAFT</w:t></w:r><w:r><w:t xml:space="preserve">\
+NUFA-TITLE</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:pPr><w:pStyle w:val="Header"/><w:spacing \
+w:before="0" w:after="0" w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr>\
+</w:pPr></w:p></w:hdr>
 """
 
 FOOTER_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nufa_cli.build import targets
 from nufa_cli.core.root import AGENDA, CONFIG, MEETINGS, MEMBERS
-from nufa_cli.git.snapshot import Revision, changed_paths, resolve, sources_at
+from nufa_cli.git.snapshot import changed_paths, resolve, sources_at
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Repository
 
@@ -34,6 +34,10 @@ def changed_meetings(root: Path, rev: str, kinds: Iterable[str] | None = None) -
        under `tidligere_behandlinger`; the referat and its saksutskrifter print the approval
        by a later meeting with a referat of its own. One level only: a dependant's own sources did not
        change, so what depends on it did not either.
+    5. Rule 4 is read at both ends, the work tree and rev: a file that showed a changed
+       meeting at rev no longer shows it when the change took the link away (a later
+       meeting's agenda lost the sak approving this referat, or the later meeting its
+       referat or itself), and the approval line it printed must go.
 
     Only meetings that exist in the work tree are returned: a deleted one has nothing to build.
     Raises UnknownRevision (exit 2) for a revision git does not know.
@@ -47,10 +51,17 @@ def changed_meetings(root: Path, rev: str, kinds: Iterable[str] | None = None) -
            for p in paths):
         return current
     changed = {p.split("/")[1] for p in paths if p.startswith(f"{MEETINGS}/") and p.count("/") >= 2}
-    if any(p.endswith(f"/{AGENDA}") for p in paths):  # only agendas decide meeting numbers
-        changed |= _renumbered(root, revision, repo)
-    changed &= current
-    return changed | _dependants(repo, changed, kinds)
+    # agendas, referater and toppnotater carry the links between meetings (rule 4) and only
+    # agendas decide meeting numbers (rule 3): without a change to one, rev is not loaded
+    if not any(p.startswith(f"{MEETINGS}/") and p.endswith((".yaml", ".md")) for p in paths):
+        return (changed & current) | _dependants(repo, changed, kinds)
+    with sources_at(root, revision) as (folder, _):
+        before, _ = load(folder)
+    if any(p.endswith(f"/{AGENDA}") for p in paths):
+        changed |= _renumbered(before, repo)
+    # a deleted meeting has nothing to build, but what showed it must lose it
+    dependants = _dependants(repo, changed, kinds) | _dependants(before, changed, kinds)
+    return (changed | dependants) & current
 
 
 def _inside(path: Path | None, root: Path) -> str | None:
@@ -62,9 +73,7 @@ def _inside(path: Path | None, root: Path) -> str | None:
         return None
 
 
-def _renumbered(root: Path, revision: Revision, repo: Repository) -> set[str]:
-    with sources_at(root, revision) as (folder, _):
-        before, _ = load(folder)
+def _renumbered(before: Repository, repo: Repository) -> set[str]:
     numbers = {m.folder: m.number for m in before.meetings}
     return {m.folder for m in repo.meetings if numbers.get(m.folder, m.number) != m.number}
 

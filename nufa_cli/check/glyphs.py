@@ -1,7 +1,9 @@
-"""Which characters the documents' font can print, read from the fonts' cmap tables.
+"""Which characters the documents' font can print, and how wide it sets a line of them,
+read from the fonts' own tables (cmap; head, hhea and hmtx).
 
 typst stops a PDF at a character its fonts lack ("could not be displayed with font
-Carlito"); nufa check finds such characters first and says where they stand.
+Carlito"); nufa check finds such characters first and says where they stand. The DOCX's
+running header is laid out by the width of the committee's name (convert/look.py).
 Only the TrueType/OpenType cmap formats 4 and 12 are read: what every current font has.
 """
 
@@ -11,6 +13,7 @@ import bisect
 import functools
 import struct
 from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
@@ -61,6 +64,39 @@ def font_characters(path: Path) -> Coverage:
         return Coverage(())
 
 
+@dataclass(frozen=True)
+class _Metrics:
+    """What text_width() needs of a font file: its bytes, read once."""
+
+    data: bytes
+    units: int  # per em
+    advances: tuple[int, ...]  # by glyph id; the last one for every glyph after it (hmtx)
+    subtable: tuple[int, int]  # (format, where) of the Unicode cmap
+
+    def advance(self, char: str) -> int:
+        glyph = _glyph(self.data, self.subtable, ord(char))
+        return self.advances[min(glyph, len(self.advances) - 1)]
+
+
+@functools.cache
+def _metrics(path: Path) -> _Metrics:
+    data = path.read_bytes()
+    start = _first_font(data)
+    head, hhea, hmtx = (_table(data, start, name) for name in (b"head", b"hhea", b"hmtx"))
+    advances = tuple(_u16(data, hmtx + 4 * i) for i in range(_u16(data, hhea + 34)))
+    return _Metrics(data, _u16(data, head + 18), advances, _subtable(data))
+
+
+def text_width(path: Path, text: str, size: float) -> float | None:
+    """The width in points of text on one line in the font file at size points (without
+    kerning), or None when the file cannot be read."""
+    try:
+        metrics = _metrics(path)
+        return sum(metrics.advance(char) for char in text) * size / metrics.units
+    except (OSError, struct.error, ValueError, IndexError):
+        return None
+
+
 def printable(folders: Iterable[Path]) -> Coverage:
     """Code points some font file in the folders can print."""
     found: list[Coverage] = []
@@ -103,33 +139,69 @@ def _u32(data: bytes, at: int) -> int:
     return int(struct.unpack_from(">I", data, at)[0])
 
 
-def _cmap(data: bytes) -> Coverage:
-    data_offset = _u32(data, 12) if data[:4] == b"ttcf" else 0  # a collection: its first font
-    tables = _u16(data, data_offset + 4)
-    cmap = next((_u32(data, data_offset + 12 + 16 * i + 8) for i in range(tables)
-                 if data[data_offset + 12 + 16 * i: data_offset + 16 + 16 * i] == b"cmap"), None)
-    if cmap is None:
-        raise ValueError("no cmap table")
+def _first_font(data: bytes) -> int:
+    """Where the font's table directory starts: a collection's first font."""
+    return _u32(data, 12) if data[:4] == b"ttcf" else 0
+
+
+def _table(data: bytes, start: int, name: bytes) -> int:
+    """Where a table of the font whose directory starts at start lies in the file."""
+    tables = _u16(data, start + 4)
+    found = next((_u32(data, start + 12 + 16 * i + 8) for i in range(tables)
+                  if data[start + 12 + 16 * i: start + 16 + 16 * i] == name), None)
+    if found is None:
+        raise ValueError(f"no {name.decode()} table")
+    return found
+
+
+def _subtable(data: bytes) -> tuple[int, int]:
+    """(format, where) of the font's Unicode cmap subtable: format 12 if it has one, else 4."""
+    cmap = _table(data, _first_font(data), b"cmap")
     subtables = {}
     for i in range(_u16(data, cmap + 2)):
         record = cmap + 4 + 8 * i
         subtables[(_u16(data, record), _u16(data, record + 2))] = cmap + _u32(data, record + 4)
-    for key in ((3, 10), (0, 4), (0, 6)):
-        if key in subtables and _u16(data, subtables[key]) == 12:
-            return Coverage(_format12(data, subtables[key]))
-    for key in ((3, 1), (0, 3), (0, 1), (0, 0)):
-        if key in subtables and _u16(data, subtables[key]) == 4:
-            return Coverage(_format4(data, subtables[key]))
+    for form, keys in ((12, ((3, 10), (0, 4), (0, 6))), (4, ((3, 1), (0, 3), (0, 1), (0, 0)))):
+        for key in keys:
+            if key in subtables and _u16(data, subtables[key]) == form:
+                return form, subtables[key]
     raise ValueError("no Unicode cmap of format 4 or 12")
 
 
-def _format12(data: bytes, at: int) -> Iterator[tuple[int, int]]:
+def _cmap(data: bytes) -> Coverage:
+    form, at = _subtable(data)
+    return Coverage(_format12(data, at) if form == 12 else _format4(data, at))
+
+
+def _glyph(data: bytes, subtable: tuple[int, int], code: int) -> int:
+    """The glyph id of one code point (0: none)."""
+    form, at = subtable
+    if form == 12:
+        return next((first + code - start for start, end, first in _groups12(data, at)
+                     if start <= code <= end), 0)
+    for start, end, delta, ids in _segments4(data, at):
+        if start <= code <= end:
+            if not ids:
+                return (code + delta) & 0xFFFF
+            glyph = _u16(data, ids + 2 * (code - start))
+            return (glyph + delta) & 0xFFFF if glyph else 0
+    return 0
+
+
+def _groups12(data: bytes, at: int) -> Iterator[tuple[int, int, int]]:
+    """(first code, last code, glyph of the first) of each group of a format 12 subtable."""
     for i in range(_u32(data, at + 12)):
-        yield _u32(data, at + 16 + 12 * i), _u32(data, at + 20 + 12 * i)
+        group = at + 16 + 12 * i
+        yield _u32(data, group), _u32(data, group + 4), _u32(data, group + 8)
 
 
-def _format4(data: bytes, at: int) -> Iterator[tuple[int, int]]:
-    """Ranges of the codes whose glyph is not 0 (.notdef, "no glyph")."""
+def _format12(data: bytes, at: int) -> Iterator[tuple[int, int]]:
+    return ((start, end) for start, end, _ in _groups12(data, at))
+
+
+def _segments4(data: bytes, at: int) -> Iterator[tuple[int, int, int, int]]:
+    """(first code, last code, delta, where the segment's glyph ids lie or 0 when the
+    glyph is code + delta) of each segment of a format 4 subtable."""
     segments = _u16(data, at + 6) // 2
     ends = at + 14
     starts = ends + 2 * segments + 2
@@ -137,17 +209,22 @@ def _format4(data: bytes, at: int) -> Iterator[tuple[int, int]]:
     offsets = deltas + 2 * segments
     for i in range(segments):
         start, end = _u16(data, starts + 2 * i), min(_u16(data, ends + 2 * i), 0xFFFE)
-        delta, offset = _u16(data, deltas + 2 * i), _u16(data, offsets + 2 * i)
-        if end < start:
-            continue
-        if offset == 0:  # glyph = code + delta: 0 (no glyph) for one code at most
+        offset = _u16(data, offsets + 2 * i)
+        if end >= start:
+            yield start, end, _u16(data, deltas + 2 * i), offsets + 2 * i + offset if offset else 0
+
+
+def _format4(data: bytes, at: int) -> Iterator[tuple[int, int]]:
+    """Ranges of the codes whose glyph is not 0 (.notdef, "no glyph")."""
+    for start, end, delta, ids in _segments4(data, at):
+        if not ids:  # glyph = code + delta: 0 (no glyph) for one code at most
             empty = -delta & 0xFFFF
             if start <= empty <= end:
                 yield from ((a, b) for a, b in ((start, empty - 1), (empty + 1, end)) if a <= b)
             else:
                 yield start, end
             continue
-        raw = struct.unpack_from(f">{end - start + 1}H", data, offsets + 2 * i + offset)
+        raw = struct.unpack_from(f">{end - start + 1}H", data, ids)
         glyphs = ((glyph + delta) & 0xFFFF if glyph else 0 for glyph in raw)
         run_start = None
         for code, glyph in enumerate(glyphs, start):

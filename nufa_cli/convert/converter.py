@@ -35,7 +35,14 @@ from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
 from nufa_cli.convert.linkalt import footnote_word, localise
-from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
+from nufa_cli.convert.look import (
+    Look,
+    PageTexts,
+    add_docx_logo,
+    set_docx_font,
+    set_docx_header_columns,
+    xml_plain,
+)
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.typst_child import typst_message
 from nufa_cli.convert.ziputil import write_zip
@@ -458,6 +465,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
     parts["word/document.xml"] = _keep_rows(parts["word/document.xml"].decode("utf-8")).encode("utf-8")
+    set_docx_header_columns(parts, look, xml_plain(job.header))
     set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)

@@ -10,6 +10,7 @@ Problems raise ValueError with a message for the secretariat; convert.py words t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ from xml.sax.saxutils import quoteattr
 
 import typst
 
+from nufa_cli.check import glyphs
 from nufa_cli.core.lang import Catalogue, builtin
 
+DEFAULT_FONT = "Carlito"  # templates/nufa.typ's and reference.docx's own
 LOGO_PNG = "logo.png"
 LOGO_SVG = "logo.svg"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -39,6 +42,8 @@ _FONT_ATTR = re.compile(r'(w:(?:ascii|hAnsi|eastAsia|cs)=")([^"]*)(")')
 _THEME_LATIN = re.compile(r'<a:latin typeface="[^"]*"(?: panose="[^"]*")?')
 _VML_FONT = re.compile(r"font-family:&quot;[^&]*&quot;")  # the draft watermark's text path
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_COLUMN = re.compile(r"NUFA-COLUMN-([12])")  # the running header's column widths, in twips
+_NAME_SLACK = 60  # twips (3 pt) beyond the measured name: kerning and rounding in Word
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Look:
     font: str | None = None  # None: the templates' own font (Carlito)
     logo: Logo | None = None
     texts: PageTexts = field(default_factory=lambda: PageTexts.of(builtin()))
+    font_file: Path | None = None  # the regular face of the documents' font: to measure text
 
     @classmethod
     def find(cls, folders: Sequence[Path], fonts: typst.Fonts, *, font: str | None = None,
@@ -88,7 +94,11 @@ class Look:
                 raise ValueError(f"font {font!r} (nufa.yaml) is not among the font files in "
                                  f"{where}; the fonts there are: {', '.join(shipped) or 'none'}")
             font = spelt[font.casefold()]
-        return cls(font, _find_logo(folders, logo_alt), texts or PageTexts.of(builtin()))
+        family = (font or DEFAULT_FONT).casefold()
+        faces = sorted((f.style != "normal", abs(f.weight - 400), Path(f.path))
+                       for f in fonts.fonts() if f.path and f.family.casefold() == family)
+        return cls(font, _find_logo(folders, logo_alt), texts or PageTexts.of(builtin()),
+                   faces[0][2] if faces else None)
 
     def typst_inputs(self) -> dict[str, str]:
         """sys.inputs for templates/nufa.typ; the logo as its bytes' values, comma-separated,
@@ -185,6 +195,50 @@ def _add_before(xml: bytes, end: str, addition: str, name: str) -> bytes:
         raise ValueError(f"the DOCX part {name} has no {end}")
     head, _, tail = text.rpartition(end)
     return (head + addition + end + tail).encode("utf-8")
+
+
+def set_docx_header_columns(parts: dict[str, bytes], look: Look, name: str) -> None:
+    """The running header's two columns (tools/make_reference_docx.py): the first as wide
+    as the committee's name (and logo) set in the Header style's size of the documents'
+    font, at most 60 % of the line; the title's column the rest. Word would fit the
+    columns to their content itself, LibreOffice keeps the widths it is given."""
+    document = parts["word/document.xml"].decode("utf-8")
+    line = _line_width(document)
+    styles = parts["word/styles.xml"].decode("utf-8")
+    size = _header_size(styles)
+    measured = glyphs.text_width(look.font_file, name, size) if look.font_file else None
+    if measured is None:  # a font file nufa cannot read: a third of the line
+        first = line // 3
+    else:
+        first = math.ceil(measured * 20) + _NAME_SLACK
+        if look.logo is not None:
+            spaces = glyphs.text_width(look.font_file, "   ", size) if look.font_file else 0
+            first += round(_LOGO_HEIGHT_EMU * look.logo.width / look.logo.height / 635)
+            first += math.ceil((spaces or 0) * 20)
+    first = min(first, line * 3 // 5)
+    columns = {"1": str(first), "2": str(line - first)}
+    for part in parts:
+        if re.fullmatch(r"word/header\d*\.xml", part):
+            text = parts[part].decode("utf-8")
+            parts[part] = _COLUMN.sub(lambda m: columns[m[1]], text).encode("utf-8")
+
+
+def _line_width(document: str) -> int:
+    """The text width of the last section, in twips (A4 with 25 mm margins if not found)."""
+    sections = re.findall(r"<w:sectPr\b.*?</w:sectPr>", document, re.S)
+    size = re.search(r'<w:pgSz\b[^>]*\bw:w="(\d+)"', sections[-1]) if sections else None
+    left = re.search(r'<w:pgMar\b[^>]*\bw:left="(\d+)"', sections[-1]) if sections else None
+    right = re.search(r'<w:pgMar\b[^>]*\bw:right="(\d+)"', sections[-1]) if sections else None
+    if size and left and right:
+        return int(size[1]) - int(left[1]) - int(right[1])
+    return 11906 - 2 * 1418
+
+
+def _header_size(styles: str) -> float:
+    """The Header paragraph style's font size in points (9 if it names none)."""
+    style = re.search(r'<w:style\b[^>]*w:styleId="Header".*?</w:style>', styles, re.S)
+    size = re.search(r'<w:sz w:val="(\d+)"', style[0]) if style else None
+    return int(size[1]) / 2 if size else 9.0
 
 
 def set_docx_font(parts: dict[str, bytes], font: str) -> None:

@@ -61,6 +61,7 @@ REGISTRERINGSTYPE = {  # M085, per target kind (build/targets.py)
     "saksliste": "Saksliste",
     "toppnotat": "Saksframlegg",
     "referat": "Møteprotokoll",
+    "saksutskrift": "Saksutskrift",
 }
 ARKIVFORMAT = "Arkivformat"  # M700 of the members' variant
 SKJERMET_VARIANT = "Dokument hvor deler av innholdet er skjermet"  # M700 of the public one

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from nufa_cli.build.orchestrator import BuildResult
     from nufa_cli.convert.converter import Converter
     from nufa_cli.convert.job import Job
+    from nufa_cli.core.lang import Catalogue
     from nufa_cli.model.objects import Meeting, Repository, SakNr
 
 MEMBERS = "_medlemmer"  # URL folder of the members' documents as HTML
@@ -57,6 +58,7 @@ class Snapshot:
     warnings: tuple[Diagnostic, ...] = ()
     problem: Problem | None = None
     busy: bool = True  # a refresh is running
+    texts: Catalogue | None = None  # the committee's words, once its sources have loaded
     shown: str = ""  # a digest of all a reader sees: a new one is a new generation
 
 
@@ -124,13 +126,14 @@ class Preview:
         try:
             repo, diagnostics = check(self.root)
             if has_errors(diagnostics):
-                return self._publish(problem=Problem(tuple(sorted(diagnostics))), busy=False)
+                return self._publish(problem=Problem(tuple(sorted(diagnostics))), busy=False,
+                                     texts=repo.committee.lang)
             warnings = tuple(sorted(diagnostics))
             maler = repo.committee.maler
             self.watched = (maler,) if maler else ()
             planning = shared_inputs(self.root, repo, cache=self.out / CACHE / "jinja")
             self._publish(pages=self._member_pages(repo, planning, self._files_recorded()),
-                          warnings=warnings, problem=None)
+                          warnings=warnings, problem=None, texts=repo.committee.lang)
             result = build(self.root, formats=SITE_FORMATS, offentlig=True)  # as nufa site
             self.last_result = result
             site = sitegen.render(repo, self.out, result.outputs)

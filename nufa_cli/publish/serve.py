@@ -204,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif rel is not None and (found := _in_site(snapshot.site, rel)) is not None:
             self._file(found, snapshot, head)
         else:
-            page = sitegen.environment().get_template("preview-missing.html.j2").render(
+            page = sitegen.environment(snapshot.texts).get_template("preview-missing.html.j2").render(
                 committee="nufa serve", kortnavn="nufa serve", root="/", here="", current="",
                 busy=snapshot.busy or snapshot.site is None)
             self._page(404, page, snapshot, head)
@@ -230,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _bar(self, snapshot: Snapshot) -> str:
         key = (snapshot.generation, snapshot.busy)
         if key not in self.server.bars:
-            self.server.bars[key] = sitegen.environment().get_template(
+            self.server.bars[key] = sitegen.environment(snapshot.texts).get_template(
                 "preview-bar.html.j2").render(
                 generation=snapshot.generation, busy=snapshot.busy, problem=snapshot.problem,
                 diagnostics=problems(snapshot), warnings=snapshot.warnings,

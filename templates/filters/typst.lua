@@ -143,7 +143,9 @@ local tables = {
 
 -- The header block's label | value rows as a grid (nufa-docheader-grid in nufa.typ), not
 -- a table: they have no header cells, and a table without them is a data table whose
--- columns nothing explains (PDF/UA-1 7.5). Each cell's blocks go into a [...] argument.
+-- columns nothing explains (PDF/UA-1 7.5). Each cell's blocks go into a [...] argument;
+-- the labels' words are passed as text, for the grid to make its label column as wide as
+-- the longest of them ("Stedfortredere", a committee's own group name) and never break one.
 local function docheader_grid(tbl)
   local widths = {}
   for _, spec in ipairs(tbl.colspecs) do
@@ -158,7 +160,18 @@ local function docheader_grid(tbl)
   end
   rows:extend(tbl.foot.rows)
   local columns = "(" .. table.concat(widths, ", ") .. ",)"
-  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#nufa-docheader-grid(columns: " .. columns .. ",") })
+  local words = {}
+  for _, row in ipairs(rows) do
+    local first = row.cells[1]
+    if first and first.col_span == 1 then
+      for word in pandoc.utils.stringify(first.contents):gmatch("%S+") do
+        table.insert(words, typst_string(word))
+      end
+    end
+  end
+  local call = string.format("#nufa-docheader-grid(columns: %s, words: (%s),", columns,
+                             #words > 0 and table.concat(words, ", ") .. "," or "")
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", call) })
   for _, row in ipairs(rows) do
     for _, cell in ipairs(row.cells) do
       local open = "["

@@ -1,11 +1,14 @@
-"""What every document of a meeting shows about the meeting itself."""
+"""What every document of a meeting shows about the meeting itself, and the Document each
+kind hands on: a meeting's under the committee's name, a sak's with the sak's marking."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from nufa_cli.model.objects import Meeting, Repository
+from nufa_cli.model.objects import Meeting, Repository, Sak
+from nufa_cli.model.public import marking
+from nufa_cli.render.documents.document import Document
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,21 @@ def title(repo: Repository, document: str, info: MeetingInfo) -> str:
     texts = repo.committee.lang
     return texts("dokumenttittel", dokument=texts(document), kortnavn=info.kortnavn,
                  datoer=info.date_range)
+
+
+def meeting_document(repo: Repository, meeting: Meeting, info: MeetingInfo, kind: str,
+                     markdown: str, *, draft: bool) -> Document:
+    """A document of the whole meeting (innkalling, saksliste, referat): titled by its kind,
+    the committee's short name and the dates, under the committee's name."""
+    return Document(kind=kind, title=title(repo, kind, info), header=info.navn,
+                    markdown=markdown, draft=draft, resource_root=meeting.path)
+
+
+def sak_document(repo: Repository, meeting: Meeting, sak: Sak, kind: str, title: str,
+                 markdown: str, *, draft: bool, image_base: str = "") -> Document:
+    """A document of one sak (toppnotat, saksutskrift): under the committee's name and, for
+    a skjermet sak, its marking ("Unntatt offentlighet, offl. § 13")."""
+    texts = repo.committee.lang
+    header = repo.committee.navn + (f" – {marking(sak.skjermet, texts)}" if sak.skjermet else "")
+    return Document(kind=kind, title=title, header=header, markdown=markdown, draft=draft,
+                    resource_root=meeting.path, sak=sak.nr, image_base=image_base)

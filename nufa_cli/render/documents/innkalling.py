@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.objects import Day, Meeting, Repository
 from nufa_cli.render.documents import saksliste
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info, title
+from nufa_cli.render.documents.common import MeetingInfo, meeting_document, meeting_info
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -78,13 +78,7 @@ def context(repo: Repository, meeting: Meeting) -> Innkalling:
 
 def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
     innkalling = context(repo, meeting)
-    info = innkalling.meeting
-    return [Document(
-        kind="innkalling",
-        title=title(repo, "innkalling", info),
-        header=info.navn,
-        markdown=renderer.render("innkalling.md.j2", innkalling=innkalling,
-                                 saksliste=innkalling.saksliste),
-        draft=meeting.draft,
-        resource_root=meeting.path,
-    )]
+    markdown = renderer.render("innkalling.md.j2", innkalling=innkalling,
+                               saksliste=innkalling.saksliste)
+    return [meeting_document(repo, meeting, innkalling.meeting, "innkalling", markdown,
+                             draft=meeting.draft)]

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from nufa_cli.model.attendance import Attendance, attendance
 from nufa_cli.model.objects import Meeting, Repository, Sak
-from nufa_cli.render.documents.common import MeetingInfo, behandlet_lukket, meeting_info, title
+from nufa_cli.render.documents.common import (
+    MeetingInfo,
+    behandlet_lukket,
+    meeting_document,
+    meeting_info,
+)
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.documents.minutes import People, people, treatment
 from nufa_cli.render.documents.minutes import approval as approval_lines
@@ -82,12 +87,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     if meeting.referat is None:
         return []
     referat = context(repo, meeting)
-    info = referat.meeting
-    return [Document(
-        kind="referat",
-        title=title(repo, "referat", info),
-        header=info.navn,
-        markdown=renderer.render("referat.md.j2", referat=referat),
-        draft=meeting.referat.meta.status == "utkast",
-        resource_root=meeting.path,
-    )]
+    markdown = renderer.render("referat.md.j2", referat=referat)
+    return [meeting_document(repo, meeting, referat.meeting, "referat", markdown,
+                             draft=meeting.referat.meta.status == "utkast")]

@@ -9,7 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.objects import Day, Meeting, Repository, Sak
-from nufa_cli.render.documents.common import MeetingInfo, lukket, meeting_info, title
+from nufa_cli.render.documents.common import (
+    MeetingInfo,
+    lukket,
+    meeting_document,
+    meeting_info,
+)
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -80,12 +85,6 @@ def context(repo: Repository, meeting: Meeting) -> Saksliste:
 
 def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Document]:
     saksliste = context(repo, meeting)
-    info = saksliste.meeting
-    return [Document(
-        kind="saksliste",
-        title=title(repo, "saksliste", info),
-        header=info.navn,
-        markdown=renderer.render("saksliste.md.j2", saksliste=saksliste),
-        draft=meeting.draft,
-        resource_root=meeting.path,
-    )]
+    markdown = renderer.render("saksliste.md.j2", saksliste=saksliste)
+    return [meeting_document(repo, meeting, saksliste.meeting, "saksliste", markdown,
+                             draft=meeting.draft)]

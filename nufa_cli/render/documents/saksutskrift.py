@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.attendance import attendance
 from nufa_cli.model.objects import Meeting, Repository
-from nufa_cli.model.public import marking
+from nufa_cli.render.documents.common import sak_document
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.documents.minutes import approval
 from nufa_cli.render.documents.referat import ReferatSak, referat_sak
@@ -51,14 +51,8 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     texts = repo.committee.lang
     found = []
     for sak, extract in zip(meeting.saker, contexts(repo, meeting), strict=True):
-        found.append(Document(
-            kind="saksutskrift",
-            title=texts("saksutskrift_tittel", sak=sak.nr, tittel=sak.tittel),
-            header=repo.committee.navn + (f" – {marking(sak.skjermet, texts)}" if sak.skjermet
-                                          else ""),
-            markdown=renderer.render("saksutskrift.md.j2", saksutskrift=extract),
-            draft=meeting.referat.meta.status == "utkast",
-            resource_root=meeting.path,
-            sak=sak.nr,
-        ))
+        title = texts("saksutskrift_tittel", sak=sak.nr, tittel=sak.tittel)
+        markdown = renderer.render("saksutskrift.md.j2", saksutskrift=extract)
+        found.append(sak_document(repo, meeting, sak, "saksutskrift", title, markdown,
+                                  draft=meeting.referat.meta.status == "utkast"))
     return found

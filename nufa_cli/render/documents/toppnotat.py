@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from nufa_cli.check.images import image_base
 from nufa_cli.model.history import earlier_date, resolve_earlier
 from nufa_cli.model.objects import Meeting, Repository, Sak
-from nufa_cli.model.public import marking
-from nufa_cli.render.documents.common import lukket
+from nufa_cli.render.documents.common import lukket, sak_document
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 from nufa_cli.sources.schema import Behandling
@@ -76,16 +75,9 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     for sak in meeting.saker:
         if sak.toppnotat is None:
             continue
-        toppnotat = context(repo, meeting, sak)
-        found.append(Document(
-            kind="toppnotat",
-            title=texts("toppnotat_tittel", sak=sak.nr, tittel=sak.tittel),
-            header=repo.committee.navn + (f" – {marking(sak.skjermet, texts)}" if sak.skjermet
-                                          else ""),
-            markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
-            draft=meeting.draft,
-            resource_root=meeting.path,
-            sak=sak.nr,
-            image_base=image_base(meeting.path, sak.toppnotat.source.path),
-        ))
+        title = texts("toppnotat_tittel", sak=sak.nr, tittel=sak.tittel)
+        markdown = renderer.render("toppnotat.md.j2", toppnotat=context(repo, meeting, sak))
+        found.append(sak_document(repo, meeting, sak, "toppnotat", title, markdown,
+                                  draft=meeting.draft,
+                                  image_base=image_base(meeting.path, sak.toppnotat.source.path)))
     return found
