@@ -23,6 +23,7 @@ FIELDS = ("n", "n:02", "n:03", "yy", "yyyy", "serie")
 _NUMBER = {"n": r"[1-9]\d*", "n:02": r"0[1-9]|[1-9]\d+", "n:03": r"00[1-9]|0[1-9]\d|[1-9]\d{2,}"}
 _SHOWN = {"n": "N", "n:02": "NN", "n:03": "NNN", "yy": "YY", "yyyy": "YYYY", "serie": "X"}
 _EXAMPLE_N, _EXAMPLE_YEAR = 12, 2024  # the example in messages: 12/24, as part 1 had it
+_PARSES_KEPT = 100_000  # numbers a SakFormat remembers having parsed
 
 
 @dataclass(frozen=True, order=True)
@@ -156,10 +157,21 @@ class SakFormat:
         """The number written as the format prints it, or None. year: the calendar year of the
         meeting it belongs to, for a format without a year (and a two-digit year's century);
         meeting: that meeting's folder, where numbers restart each meeting."""
-        if not self.usable:
-            return None
-        match = self._strict.fullmatch(text.strip())
-        return self._from_match(match, year, meeting) if match else None
+        key = (text, year, meeting)
+        if key in self._parses:
+            return self._parses[key]
+        match = self._strict.fullmatch(text.strip()) if self.usable else None
+        found = self._from_match(match, year, meeting) if match else None
+        if len(self._parses) >= _PARSES_KEPT:  # DEFAULT lives as long as the process
+            self._parses.clear()
+        self._parses[key] = found
+        return found
+
+    @functools.cached_property
+    def _parses(self) -> dict[tuple[str, int, str], SakNr | None]:
+        """What parse() gave, by its arguments: an archive names each sak many times (its
+        agenda, toppnotat and referat, every sak citing it), and a SakNr is immutable."""
+        return {}
 
     def _from_match(self, match: re.Match[str], year: int, meeting: str) -> SakNr:
         groups = match.groupdict()
