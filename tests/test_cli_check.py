@@ -149,8 +149,8 @@ def test_check_never_modifies_sources(nufa: Nufa, make_repo: MakeRepo, broken: b
                  ["check", "--strict"]):
         nufa.process(*args, cwd=root)
     after = tree_hashes(root)
-    # what check writes is its cache (check/memo.py), in the output folder's cache folder
+    # what check writes is its caches (check/memo.py, sources/cache.py), in the output folder
     assert {name for name in after if name not in before} <= {
         "build", "build/.nufa-cache", "build/.nufa-cache/.gitignore",
-        "build/.nufa-cache/last-check.json"}
+        "build/.nufa-cache/last-check.json", "build/.nufa-cache/sources.json"}
     assert {name: after[name] for name in before} == before

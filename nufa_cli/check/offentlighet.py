@@ -49,7 +49,7 @@ def _places(meeting: Meeting, sak: Sak, key: str) -> list[tuple[Source, Path_, b
 
 def _written(source: Source, at: Path_) -> tuple[bool, object]:
     """Is the key at `at` written in the source, and its value as written."""
-    if source.doc is None or at not in source.doc.keys:
+    if source.doc is None or not at or not source.doc.has(at):
         return False, None
     data: Any = source.doc.data  # Located.data: plain YAML data
     for step in at:

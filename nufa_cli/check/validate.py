@@ -317,10 +317,10 @@ def unwritten(repo: Repository) -> Iterator[Diagnostic]:
 
 
 def _referat_body(path: Path) -> str:
-    from nufa_cli.sources.reader import read_text, split_front_matter
+    from nufa_cli.sources.reader import body_of, read_text
 
     text, _ = read_text(path, "")
-    return split_front_matter(text or "", "")[0].body
+    return body_of(text or "")
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,

@@ -43,6 +43,7 @@ from nufa_cli.model.objects import (
 from nufa_cli.model.protokoll import read as read_protokoll
 from nufa_cli.model.saknr import DEFAULT
 from nufa_cli.sources import markdown, schema
+from nufa_cli.sources.cache import SourceCache
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
 
@@ -69,8 +70,10 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     gc.unfreeze()
     gc.disable()
     try:
-        loader = _Loader(root.resolve())
+        root = root.resolve()
+        loader = _Loader(root, SourceCache.of(root))
         loaded = loader.repository(), loader.diagnostics
+        loader.cache.save()
     finally:
         if paused:
             gc.freeze()
@@ -79,8 +82,8 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
 
 
 class _Loader(CommitteeReader):
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, cache: SourceCache) -> None:
+        super().__init__(root, cache)
         self.numbering = DEFAULT  # the committee's, once nufa.yaml is read
         self.kortnavn = ""
 

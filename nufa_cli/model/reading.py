@@ -8,16 +8,19 @@ from typing import Any
 
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.model.objects import Source
-from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
+from nufa_cli.sources.cache import SourceCache
+from nufa_cli.sources.reader import Path_, read_text, split_front_matter
 from nufa_cli.sources.schemacheck import check
 
 
 class Reader:
-    """Reads sources under root; the diagnostics of all it read are in .diagnostics."""
+    """Reads sources under root; the diagnostics of all it read are in .diagnostics. cache:
+    what reading YAML gave in earlier runs (sources/cache.py); by default nothing."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: SourceCache | None = None) -> None:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
+        self.cache = cache or SourceCache()
 
     # -- helpers -------------------------------------------------------------
 
@@ -37,7 +40,7 @@ class Reader:
         self.diagnostics += problems
         if text is None:
             return None, source
-        doc, problems = load_yaml(text, source.rel)
+        doc, problems = self.cache.load_yaml(text, source.rel)
         self.diagnostics += problems
         source.doc = doc
         if doc is None or problems:
@@ -53,7 +56,7 @@ class Reader:
         self.diagnostics += problems
         if text is None:
             return None, source, "", 1
-        parsed, problems = split_front_matter(text, source.rel)
+        parsed, problems = split_front_matter(text, source.rel, self.cache.load_yaml)
         self.diagnostics += problems
         source.doc = parsed.front
         if problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -53,6 +54,19 @@ class Located:
 
     def key_pos(self, path: Path_) -> Pos:
         return self.keys.get(tuple(path)) or self.pos(path)
+
+    def has(self, path: Path_) -> bool:
+        """Whether the document holds a value at path (a key written, an item listed)."""
+        data = self.data
+        for step in path:
+            if isinstance(data, dict):
+                found = isinstance(step, str) and step in data
+            else:
+                found = isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data)
+            if not found:
+                return False
+            data = data[step]
+        return True
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -272,6 +286,9 @@ def _yaml_hint(problem: str, source_line: str = "") -> str:
     return "check indentation and quoting on this line and the one above"
 
 
+YamlLoader = Callable[[str, str, int], tuple[Located | None, list[Diagnostic]]]
+
+
 @dataclass
 class MarkdownSource:
     front: Located | None
@@ -282,8 +299,10 @@ class MarkdownSource:
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
-def split_front_matter(text: str, rel: str) -> tuple[MarkdownSource, list[Diagnostic]]:
-    """Split '---' front matter from a Markdown body; front is None when there is none."""
+def split_front_matter(text: str, rel: str, load: YamlLoader | None = None
+                       ) -> tuple[MarkdownSource, list[Diagnostic]]:
+    """Split '---' front matter from a Markdown body; front is None when there is none.
+    load: what reads the YAML (load_yaml, or a cache of what it gave: sources/cache.py)."""
     if not text.startswith("---"):
         return MarkdownSource(None, text, 1), []
     first = FRONT_MATTER_FENCE.match(text)
@@ -298,5 +317,10 @@ def split_front_matter(text: str, rel: str) -> tuple[MarkdownSource, list[Diagno
     yaml_text = text[first.end() + 1 : closing.start()]
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
-    front, diagnostics = load_yaml(yaml_text, rel, line_offset=1)
+    front, diagnostics = (load or load_yaml)(yaml_text, rel, 1)
     return MarkdownSource(front, text[body_start:], body_line), diagnostics
+
+
+def body_of(text: str) -> str:
+    """The Markdown body of a text, its front matter cut off unread."""
+    return split_front_matter(text, "", lambda *_: (None, []))[0].body

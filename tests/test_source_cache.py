@@ -1,0 +1,173 @@
+"""sources/cache.py: YAML read in an earlier run is taken from build/.nufa-cache/sources.json,
+and gives exactly what reading it again gives (every broken variant of test_check_rules,
+positions included). A changed file is read again; a cache that is broken, made by other
+code, or behind a link is ignored; no cache folder, nothing written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import AGENDA2, TOPPNOTAT, FileContent, valid_repo
+from test_check_rules import CASES, TYPST_CASES, Case
+
+from nufa_cli.check.validate import check
+from nufa_cli.core.errors import Diagnostic
+from nufa_cli.core.output import CACHE
+from nufa_cli.sources import cache, reader
+
+MakeRepo = Callable[[dict[str, FileContent]], Path]
+FILE = f"build/{CACHE}/{cache.FILE}"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose YAML PyYAML read (not the cache), in order."""
+    read: list[str] = []
+    real = reader.load_yaml
+
+    def load_yaml(text: str, rel: str, line_offset: int = 0
+                  ) -> tuple[reader.Located | None, list[Diagnostic]]:
+        read.append(rel)
+        return real(text, rel, line_offset)
+
+    monkeypatch.setattr(reader, "load_yaml", load_yaml)
+    return read
+
+
+def with_cache(make_repo: MakeRepo, files: dict[str, FileContent]) -> Path:
+    root = make_repo(files)
+    (root / "build" / CACHE).mkdir(parents=True)
+    return root
+
+
+def texts(diagnostics: list[Diagnostic]) -> list[str]:
+    return [f"{d.text()} [{d.severity}]" for d in diagnostics]
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id=case.id, marks=[pytest.mark.render] if case.id in TYPST_CASES else [])
+    for case in CASES])
+def test_a_remembered_read_says_what_reading_says(case: Case, make_repo: MakeRepo,
+                                                  reads: list[str]) -> None:
+    files = valid_repo()
+    case.edit(files)
+    root = with_cache(make_repo, files)
+    _, read = check(root)
+    count = len(reads)
+    _, remembered = check(root)
+    assert texts(remembered) == texts(read)
+    # every YAML document came from the cache, but those whose positions a diagnostic needed
+    located = {d.path for d in read}
+    assert set(reads[count:]) <= located
+
+
+def test_the_cache_holds_each_document_once_and_is_not_rewritten_unchanged(
+        make_repo: MakeRepo, reads: list[str]) -> None:
+    root = with_cache(make_repo, valid_repo())
+    check(root)
+    first = sorted(reads)
+    written = (root / FILE).stat().st_mtime_ns, (root / FILE).read_bytes()
+    assert first == sorted(set(first))  # nufa.yaml, medlemmer.yaml, agendas, front matter
+    check(root)
+    assert sorted(reads) == first  # nothing read again
+    assert ((root / FILE).stat().st_mtime_ns, (root / FILE).read_bytes()) == written
+
+
+def test_a_changed_file_is_read_again_and_its_old_entry_dropped(make_repo: MakeRepo,
+                                                               reads: list[str]) -> None:
+    root = with_cache(make_repo, valid_repo())
+    check(root)
+    entries = len(json.loads((root / FILE).read_text(encoding="utf-8"))["entries"])
+    note = root / TOPPNOTAT
+    note.write_text(note.read_text(encoding="utf-8").replace("sak: 5/24", "sak: 5/23"),
+                    encoding="utf-8")
+    count = len(reads)
+    _, diagnostics = check(root)
+    assert reads[count:] == [TOPPNOTAT]  # read again: its positions come with it
+    assert [(d.path, d.code) for d in diagnostics] == [(TOPPNOTAT, "toppnotat-sak")]
+    assert len(json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]) == entries
+
+
+def test_a_removed_meeting_leaves_the_cache(make_repo: MakeRepo) -> None:
+    files = valid_repo()
+    root = with_cache(make_repo, files)
+    check(root)
+    before = json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]
+    (root / AGENDA2).unlink()
+    (root / AGENDA2).parent.joinpath("agenda.yml").write_text("x: 1\n", encoding="utf-8")
+    check(root)
+    after = json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]
+    assert set(after) < set(before)
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"\xff\xfe", b"{", b"[]", b'{"format": 1, "code": "other", "entries": {}}',
+    b'{"format": 1, "code": "CODE", "entries": []}',
+    b'{"format": 1, "code": "CODE", "entries": {"KEY": {"diagnostics": 3, "data": 1}}}',
+    b'{"format": 1, "code": "CODE", "entries": {"KEY": {"diagnostics": [{"path": "x", "line":'
+    b' 1, "col": 1, "code": "no-such-code", "message": "m"}], "data": 1}}}',
+])
+def test_a_broken_or_foreign_cache_is_ignored_and_made_anew(
+        make_repo: MakeRepo, reads: list[str], content: bytes) -> None:
+    root = with_cache(make_repo, valid_repo())
+    _, clean = check(root)
+    good = json.loads((root / FILE).read_text(encoding="utf-8"))
+    key = next(iter(good["entries"]))
+    (root / FILE).write_bytes(content.replace(b"CODE", good["code"].encode())
+                              .replace(b"KEY", key.encode()))
+    count = len(reads)
+    assert check(root)[1] == clean
+    assert len(reads) > count
+    assert json.loads((root / FILE).read_text(encoding="utf-8"))["entries"].keys() == \
+        good["entries"].keys()
+
+
+def test_a_cache_behind_a_link_is_not_read_nor_written_through(
+        make_repo: MakeRepo, reads: list[str], tmp_path: Path) -> None:
+    root = with_cache(make_repo, valid_repo())
+    check(root)
+    elsewhere = tmp_path / "elsewhere.json"
+    (root / FILE).rename(elsewhere)
+    (root / FILE).symlink_to(elsewhere)
+    kept = elsewhere.read_bytes()
+    count = len(reads)
+    check(root)
+    assert len(reads) > count  # the very cache, but behind a link: not read
+    assert elsewhere.read_bytes() == kept
+    assert not (root / FILE).is_symlink()
+
+
+def test_a_cache_folder_behind_a_link_is_not_used(make_repo: MakeRepo, reads: list[str],
+                                                  tmp_path: Path) -> None:
+    root = make_repo(valid_repo())
+    (tmp_path / "other").mkdir()
+    (root / "build").mkdir()
+    (root / "build" / CACHE).symlink_to(tmp_path / "other")
+    check(root)
+    count = len(reads)
+    check(root)
+    assert len(reads) == 2 * count
+    assert list((tmp_path / "other").iterdir()) == []
+
+
+def test_without_a_cache_folder_loading_writes_nothing(make_repo: MakeRepo) -> None:
+    root = make_repo(valid_repo())
+    check(root)
+    assert not (root / "build").exists()
+
+
+def test_a_remembered_document_finds_its_positions_when_asked(make_repo: MakeRepo) -> None:
+    root = with_cache(make_repo, valid_repo())
+    text = (root / AGENDA2).read_text(encoding="utf-8")
+    kept = cache.SourceCache.of(root)
+    read, _ = kept.load_yaml(text, AGENDA2)
+    kept.save()
+    remembered, _ = cache.SourceCache.of(root).load_yaml(text, AGENDA2)
+    assert isinstance(remembered, cache.Remembered) and read is not None
+    assert remembered.data == read.data and remembered.warnings == read.warnings
+    assert remembered.values == read.values and remembered.keys == read.keys
+    assert remembered.pos(("dager", 0, "program", 2, "sak")) == read.pos(
+        ("dager", 0, "program", 2, "sak"))
