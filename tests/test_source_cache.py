@@ -1,7 +1,8 @@
-"""sources/cache.py: YAML read in an earlier run is taken from build/.nufa-cache/sources.json,
-and gives exactly what reading it again gives (every broken variant of test_check_rules,
-positions included). A changed file is read again; a cache that is broken, made by other
-code, or behind a link is ignored; no cache folder, nothing written."""
+"""sources/cache.py: what PyYAML and markdown-it made of a text in an earlier run is taken
+from build/.nufa-cache/sources.json, and gives exactly what reading it again gives (every
+broken variant of test_check_rules, positions included). A changed file is read again; a
+cache that is broken, made by other code, or behind a link is ignored; no cache folder,
+nothing written."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from test_check_rules import CASES, TYPST_CASES, Case
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Diagnostic
 from nufa_cli.core.output import CACHE
-from nufa_cli.sources import cache, reader
+from nufa_cli.sources import cache, markdown, reader
 
 MakeRepo = Callable[[dict[str, FileContent]], Path]
 FILE = f"build/{CACHE}/{cache.FILE}"
@@ -62,6 +63,26 @@ def test_a_remembered_read_says_what_reading_says(case: Case, make_repo: MakeRep
     # every YAML document came from the cache, but those whose positions a diagnostic needed
     located = {d.path for d in read}
     assert set(reads[count:]) <= located
+
+
+def test_markdown_read_before_is_not_parsed_again(make_repo: MakeRepo,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = markdown._facts
+
+    def facts(text: str) -> markdown.Facts:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markdown, "_facts", facts)
+    root = with_cache(make_repo, valid_repo())
+    check(root)
+    assert len(parsed) > 3  # the toppnotat, the referat, its sections
+    count = len(parsed)
+    note = root / TOPPNOTAT
+    note.write_text(note.read_text(encoding="utf-8") + "\nEn setning til.\n", encoding="utf-8")
+    check(root)
+    assert len(parsed) == count + 1 and parsed[-1].endswith("En setning til.\n")
 
 
 def test_the_cache_holds_each_document_once_and_is_not_rewritten_unchanged(

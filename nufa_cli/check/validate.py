@@ -15,6 +15,7 @@ from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
+from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schema import DECISION
@@ -204,7 +205,7 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
         for sak in meeting.saker:
             if sak.toppnotat is None:
                 continue
-            titles = {h.text.lower() for h in markdown.headings(markdown.parse(sak.toppnotat.body)[0])}
+            titles = {h.text.lower() for h in markdown.headings_of(sak.toppnotat.body)}
             for wanted in repo.committee.seksjoner:
                 if wanted.lower() not in titles:
                     yield Diagnostic(sak.toppnotat.source.rel, sak.toppnotat.body_line, 1,
@@ -218,7 +219,7 @@ def _headings_and_images(rel: str, body: str, first_line: int, folder: Path,
     """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
     needs its text), an image that is not a file of a known type beside its source (in the
     folder base) or in the meeting folder."""
-    for heading in markdown.headings(markdown.parse(body)[0]):
+    for heading in markdown.headings_of(body):
         if not heading.text:
             yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
                              "a heading without text",
@@ -299,7 +300,7 @@ def unwritten(repo: Repository) -> Iterator[Diagnostic]:
             continue
         for sak in meeting.saker:
             note = sak.toppnotat
-            empty = note is not None and not markdown.has_prose(markdown.parse(note.body)[0])
+            empty = note is not None and not markdown.prose(note.body)
             undecided = (sak.type or "").casefold() == DECISION.casefold() and \
                 not sak.forslag_til_vedtak
             if not (empty or undecided):
@@ -329,8 +330,10 @@ RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treat
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
-    """Load the repository and run every rule; all problems at once, sorted by place."""
-    repo, diagnostics = load(root)
-    for rule in RULES:
-        diagnostics.extend(rule(repo))
+    """Load the repository and run every rule; all problems at once, sorted by place. What
+    they derive from each text is kept for the next check (sources/cache.py)."""
+    with source_cache.kept(root):
+        repo, diagnostics = load(root)
+        for rule in RULES:
+            diagnostics.extend(rule(repo))
     return repo, sorted(set(diagnostics))

@@ -42,6 +42,7 @@ from nufa_cli.model.objects import (
 )
 from nufa_cli.model.protokoll import read as read_protokoll
 from nufa_cli.model.saknr import DEFAULT
+from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.cache import SourceCache
 from nufa_cli.sources.reader import Path_
@@ -71,9 +72,9 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     gc.disable()
     try:
         root = root.resolve()
-        loader = _Loader(root, SourceCache.of(root))
-        loaded = loader.repository(), loader.diagnostics
-        loader.cache.save()
+        with source_cache.kept(root) as cache:
+            loader = _Loader(root, cache)
+            loaded = loader.repository(), loader.diagnostics
     finally:
         if paused:
             gc.freeze()

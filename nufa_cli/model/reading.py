@@ -8,6 +8,7 @@ from typing import Any
 
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.model.objects import Source
+from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources.cache import SourceCache
 from nufa_cli.sources.reader import Path_, read_text, split_front_matter
 from nufa_cli.sources.schemacheck import check
@@ -15,12 +16,12 @@ from nufa_cli.sources.schemacheck import check
 
 class Reader:
     """Reads sources under root; the diagnostics of all it read are in .diagnostics. cache:
-    what reading YAML gave in earlier runs (sources/cache.py); by default nothing."""
+    what reading YAML gave in earlier runs (sources/cache.py); by default the current one."""
 
     def __init__(self, root: Path, cache: SourceCache | None = None) -> None:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
-        self.cache = cache or SourceCache()
+        self.cache = cache or source_cache.current()
 
     # -- helpers -------------------------------------------------------------
 

@@ -1,25 +1,33 @@
-"""What PyYAML made of each source, kept between runs in build/.nufa-cache/sources.json.
+"""What reading each source gave, kept between runs in build/.nufa-cache/sources.json.
 
-Loading an archive is mostly reading YAML (agendas, the toppnotater's and referater's front
-matter), yet between two runs a secretariat edits a file or two. Each YAML text is kept under
-the digest of the text, the file it stands in and its first line, with the plain data and
-the diagnostics reading it gave. A later run that meets the same text takes them from here:
-what reading it again would give. Only the positions of its values are not kept: the
-first time a diagnostic asks for one, the text is read again (Remembered).
+Checking an archive is mostly reading YAML (agendas, the toppnotater's and referater's front
+matter) with PyYAML and Markdown with markdown-it, yet between two runs a secretariat edits
+a file or two. What they made of a text is kept under the digest of the text and what read
+it: for YAML the data and the diagnostics, the file and first line being part of the key;
+for Markdown what check reads in it (markdown.Facts). A later run that meets the same text
+takes it from here: what reading it again would give. Only the positions of YAML values are
+not kept: the first time a diagnostic asks for one, the text is read again (Remembered).
 
-The file is used only under core/output.py's rules for the cache folder. One that cannot be
-read, is broken, or was made by other code (this module, reader.py, PyYAML, libyaml: their
-digest is in the file) is ignored and made anew. Written whole, and only when a load found a
-text it did not hold; what that load did not ask for is left out, so it holds one archive.
+kept(root) opens root's cache for what runs inside it (check's loading and rules); current()
+is that cache, or one that keeps nothing. The file is used only under core/output.py's rules
+for the cache folder. One that cannot be read, is broken, or was made by other code (this
+module, reader.py, markdown.py, PyYAML, libyaml, markdown-it: their digest is in the file)
+is ignored and made anew. Written whole, and only when a run found a text it did not hold;
+what that run did not ask for is left out, so it holds one archive.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import markdown_it
+import mdit_py_plugins
 import yaml
 
 from nufa_cli import __version__
@@ -32,23 +40,29 @@ FILE = "sources.json"
 FORMAT = 1
 
 
+T = TypeVar("T")
+_FAILED = (KeyError, IndexError, TypeError, ValueError)  # an entry not as this code writes it
+
+
 def _code() -> str:
     """What the entries depend on besides their text: the code that made them."""
-    own = [Path(__file__).read_bytes(), Path(reader.__file__).read_bytes()]
+    here = Path(__file__).parent
+    own = [(here / name).read_bytes() for name in ("cache.py", "reader.py", "markdown.py")]
     libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else ""
-    return hashlib.sha256(repr((FORMAT, __version__, yaml.__version__, libyaml, own))
-                          .encode()).hexdigest()
+    libraries = (yaml.__version__, libyaml, markdown_it.__version__, mdit_py_plugins.__version__)
+    return hashlib.sha256(repr((FORMAT, __version__, libraries, own)).encode()).hexdigest()
 
 
 class SourceCache:
-    """Reads YAML as reader.load_yaml does, from the cache where it holds the text."""
+    """Values derived from source texts, taken from the cache where it holds them."""
 
     def __init__(self, path: Path | None = None, entries: dict[str, Any] | None = None,
                  code: str = "") -> None:
         self.path = path  # None: nothing is kept
         self.code = code
         self.entries = entries or {}
-        self.used: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}  # the entries this run asked for, as written
+        self.values: dict[str, Any] = {}  # and what they hold
         self.added = False
 
     @classmethod
@@ -69,32 +83,68 @@ class SourceCache:
             entries = found["entries"]
         return cls(folder / FILE, entries, code)
 
-    def load_yaml(self, text: str, rel: str, line_offset: int = 0
-                  ) -> tuple[Located | None, list[Diagnostic]]:
+    def derived(self, kind: str, text: str, make: Callable[[], T], encode: Callable[[T], Any],
+                decode: Callable[[Any], T], context: str = "") -> T:
+        """make(): a value of kind derived from text (and context), or what it gave before."""
         if self.path is None:
-            return reader.load_yaml(text, rel, line_offset)
-        key = _key(text, rel, line_offset)
+            return make()
+        key = _key(kind, context, text)
+        if key in self.values:
+            return self.values[key]  # type: ignore[no-any-return]
         entry = self.entries.get(key)
-        if entry is not None:
-            try:
-                found = _decode(entry, text, rel, line_offset)
-            except (KeyError, TypeError, ValueError):  # not as this code writes it
-                pass
-            else:
-                self.used[key] = entry
-                return found
-        doc, diagnostics = reader.load_yaml(text, rel, line_offset)
-        self.used[key] = _encode(doc, diagnostics)
-        self.added = True
-        return doc, diagnostics
+        value: T
+        try:
+            if entry is None:
+                raise KeyError(key)
+            value = decode(entry)
+        except _FAILED:
+            value = make()
+            entry = encode(value)
+            self.added = True
+        self.used[key], self.values[key] = entry, value
+        return value
+
+    def load_yaml(self, text: str, rel: str, line_offset: int = 0) -> Read:
+        """reader.load_yaml(text, rel, line_offset)."""
+        return self.derived("yaml", text, lambda: reader.load_yaml(text, rel, line_offset),
+                            _encode, lambda entry: _decode(entry, text, rel, line_offset),
+                            f"{line_offset}:{rel}")
 
     def save(self) -> None:
-        """Write what this load read, if it read a text the file did not hold."""
+        """Write what this run asked for, if it met a text the file did not hold."""
         if self.path is None or not (self.added or self.used.keys() != self.entries.keys()):
             return
         data = json.dumps({"format": FORMAT, "code": self.code, "entries": self.used},
                           separators=(",", ":"))  # ASCII: any text, a lone surrogate too
         write_cached(self.path, data.encode())
+
+
+_NOTHING = SourceCache()
+_CURRENT: ContextVar[tuple[Path, SourceCache] | None] = ContextVar("source_cache", default=None)
+
+
+@contextmanager
+def kept(root: Path) -> Iterator[SourceCache]:
+    """root's cache, the current one for what runs inside (also inside another kept(root)),
+    saved when that ends without an error."""
+    root = root.resolve()
+    open_ = _CURRENT.get()
+    if open_ is not None and open_[0] == root:
+        yield open_[1]
+        return
+    cache = SourceCache.of(root)
+    token = _CURRENT.set((root, cache))
+    try:
+        yield cache
+    finally:
+        _CURRENT.reset(token)
+    cache.save()
+
+
+def current() -> SourceCache:
+    """The cache kept() opened for what runs now; one that keeps nothing outside it."""
+    open_ = _CURRENT.get()
+    return open_[1] if open_ else _NOTHING
 
 
 class Remembered(Located):
@@ -124,8 +174,9 @@ class Remembered(Located):
         return self._found()[1]
 
 
-def _key(text: str, rel: str, line_offset: int) -> str:
-    h = hashlib.blake2b(f"{line_offset}\0{rel}\0".encode(), digest_size=20)
+def _key(kind: str, context: str, text: str) -> str:
+    h = hashlib.blake2b(f"{kind}\0{context}\0".encode("utf-8", "surrogatepass"),
+                        digest_size=20)
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -134,7 +185,11 @@ def _diagnostics(entries: list[dict[str, Any]]) -> list[Diagnostic]:
     return [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in entries]
 
 
-def _encode(doc: Located | None, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+Read = tuple[Located | None, list[Diagnostic]]  # what reader.load_yaml gives
+
+
+def _encode(read: Read) -> dict[str, Any]:
+    doc, diagnostics = read
     entry: dict[str, Any] = {"diagnostics": [d.as_dict() for d in diagnostics]}
     if doc is not None:
         entry["data"] = doc.data
@@ -142,8 +197,7 @@ def _encode(doc: Located | None, diagnostics: list[Diagnostic]) -> dict[str, Any
     return entry
 
 
-def _decode(entry: dict[str, Any], text: str, rel: str, line_offset: int
-            ) -> tuple[Located | None, list[Diagnostic]]:
+def _decode(entry: dict[str, Any], text: str, rel: str, line_offset: int) -> Read:
     diagnostics = _diagnostics(entry["diagnostics"])
     if "data" not in entry:
         return None, diagnostics

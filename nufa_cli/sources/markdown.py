@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from nufa_cli.sources import cache
+
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -114,6 +116,52 @@ def parse(text: str) -> tuple[tuple[Token, ...], dict[str, Any]]:
     return tuple(_MD.parse(text, env)), env
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What check reads in one Markdown text, found in one parse of it and kept between runs
+    (sources/cache.py): most texts of an archive are as they were at the last check."""
+
+    headings: tuple[Heading, ...]
+    footnotes: tuple[FootnoteProblem, ...]  # as footnote_problems() finds them
+    images: tuple[tuple[str, int], ...]  # as images() finds them
+    prose: bool  # has_prose()
+
+
+def facts(text: str) -> Facts:
+    return cache.current().derived("markdown", text, lambda: _facts(text), _encode, _decode)
+
+
+def _facts(text: str) -> Facts:
+    tokens, _ = parse(text)
+    return Facts(tuple(headings(tokens)), tuple(_footnote_problems(text)), tuple(_images(text)),
+                 has_prose(tokens))
+
+
+def _encode(found: Facts) -> dict[str, Any]:
+    return {"headings": [[h.level, h.text, h.line] for h in found.headings],
+            "footnotes": [[f.code, f.label, f.line] for f in found.footnotes],
+            "images": [list(image) for image in found.images], "prose": found.prose}
+
+
+def _decode(entry: dict[str, Any]) -> Facts:
+    return Facts(tuple(Heading(int(level), str(text), int(line))
+                       for level, text, line in entry["headings"]),
+                 tuple(FootnoteProblem(str(code), str(label), int(line))
+                       for code, label, line in entry["footnotes"]),
+                 tuple((str(src), int(line)) for src, line in entry["images"]),
+                 bool(entry["prose"]))
+
+
+def headings_of(text: str) -> list[Heading]:
+    """The headings of a text (headings() of its tokens)."""
+    return list(facts(text).headings)
+
+
+def prose(text: str) -> bool:
+    """Whether a text holds anything besides headings (has_prose() of its tokens)."""
+    return facts(text).prose
+
+
 def headings(tokens: Sequence[Token]) -> list[Heading]:
     found = []
     for i, token in enumerate(tokens):
@@ -137,6 +185,10 @@ def has_prose(tokens: Sequence[Token]) -> bool:
 def images(text: str) -> list[tuple[str, int]]:
     """(src, 0-based line) of every image in the text, src as written: markdown-it
     percent-encodes it (figur-ø.png -> figur-%C3%B8.png), pandoc reads it decoded."""
+    return list(facts(text).images)
+
+
+def _images(text: str) -> list[tuple[str, int]]:
     found = []
     for token in parse(text)[0]:
         for child in token.children or ():
@@ -155,6 +207,10 @@ class FootnoteProblem:
 
 def footnote_problems(text: str) -> list[FootnoteProblem]:
     """References without a definition, and definitions never referenced."""
+    return list(facts(text).footnotes)
+
+
+def _footnote_problems(text: str) -> list[FootnoteProblem]:
     tokens, env = parse(text)
     problems: list[FootnoteProblem] = []
     for token in tokens:
@@ -190,9 +246,8 @@ class Section:
 
 def sections(text: str, level: int) -> tuple[str, list[Section]]:
     """Split text at headings of one level; returns the text before the first and the sections."""
-    tokens, _ = parse(text)
     lines = text.split("\n")
-    marks = [h for h in headings(tokens) if h.level == level]
+    marks = [h for h in facts(text).headings if h.level == level]
     preamble = "\n".join(lines[: marks[0].line]) if marks else text
     found = []
     for i, mark in enumerate(marks):
