@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK
 
 from nufa_cli import __version__
 from nufa_cli.core.errors import Diagnostic, Severity
@@ -123,12 +124,13 @@ class _Found:
         stack = [(top, name)]
         while stack:
             path, name = stack.pop()
-            if self.add(name, str(path)) is None:
+            stat = self.add(name, str(path))
+            if stat is None:
                 continue
-            if path.is_symlink():  # and where it leads, as far as a check could follow it
+            if S_ISLNK(stat[0]):  # and where it leads, as far as a check could follow it
                 self.add(name + " ->", str(path), follow=True)
                 continue
-            if not path.is_dir():
+            if not S_ISDIR(stat[0]):
                 continue
             try:
                 entries = sorted(os.scandir(path), key=lambda e: e.name, reverse=True)

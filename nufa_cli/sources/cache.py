@@ -71,7 +71,10 @@ class SourceCache:
         folder = check_cache(root, create=False)
         if folder is None:
             return cls()
-        code = _code()
+        try:
+            code = _code()
+        except OSError:  # nufa's own files cannot be read (a frozen install): keep nothing
+            return cls()
         entries: dict[str, Any] = {}
         data = read_cached(folder / FILE)
         try:
