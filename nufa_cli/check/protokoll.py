@@ -156,9 +156,10 @@ def _vote(repo: Repository, meeting: Meeting, ref: Referat, vote: Vote,
     members = {m.id for m in meeting.members}
     stand_ins = {s.id for s in ref.protokoll.stand_ins}
     sided: dict[str, str] = {}
-    for side, name in ((vote.for_, "for"), (vote.mot, "mot"), (vote.avholdende, "avholdende")):
-        for j, who in enumerate(side.ids or ()) if side else ():
-            at = (*side.at, j) if side else ()
+    for side, key in vote.named_sides:
+        name = key if key in ("for", "mot", "avholdende") else f"for '{key}'"
+        for j, who in enumerate(side.ids or ()):
+            at = (*side.at, j)
             if who in sided:
                 yield source.diagnostic(at, "vote-twice",
                           f"'{who}' votes both {sided[who]} and {name} at sak {nr}",

@@ -105,18 +105,35 @@ class Votes:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """One of the proposals put against each other in an alternativ votering."""
+
+    forslag: str  # as it reads inside a sentence: "forslaget fra KRF"
+    votes: Votes
+
+
+@dataclass(frozen=True)
 class Vote:
     sak: SakRef
     forslag: str | None
-    for_: Votes | None  # None with enstemmig
+    for_: Votes | None  # None with enstemmig, or with alternatives
     mot: Votes | None
     avholdende: Votes | None
     enstemmig: bool
     at: Path_
+    alternatives: tuple[Alternative, ...] = ()  # an alternativ votering: each with its votes
 
     @property
     def sides(self) -> tuple[Votes, ...]:
-        return tuple(v for v in (self.for_, self.mot, self.avholdende) if v is not None)
+        return tuple(v for v in (self.for_, self.mot, self.avholdende) if v is not None) + \
+            tuple(a.votes for a in self.alternatives)
+
+    @property
+    def named_sides(self) -> tuple[tuple[Votes, str], ...]:
+        """Each side with its key ("for", "mot", "avholdende") or its alternative's forslag."""
+        sides = ((self.for_, "for"), (self.mot, "mot"), (self.avholdende, "avholdende"))
+        return tuple((v, name) for v, name in sides if v is not None) + \
+            tuple((a.votes, a.forslag) for a in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -178,14 +195,15 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         return SakRef(nr, at) if nr is not None else None
 
     def span(at: Path_, dager: Sequence[int] | None, saker: Sequence[str] | None,
-             fra_sak: str | None) -> Span:
+             fra_sak: str | None, under_sak: str | None = None) -> Span:
         return Span(frozenset(dager) if dager else None, refs((*at, "saker"), saker),
-                    one((*at, "fra_sak"), fra_sak))
+                    one((*at, "fra_sak"), fra_sak), one((*at, "under_sak"), under_sak))
+
+    def counted(at: Path_, value: int | list[str]) -> Votes:
+        return Votes(value, None, at) if isinstance(value, int) else Votes(len(value), tuple(value), at)
 
     def votes(at: Path_, value: int | list[str] | None) -> Votes | None:
-        if value is None:
-            return None
-        return Votes(value, None, at) if isinstance(value, int) else Votes(len(value), tuple(value), at)
+        return None if value is None else counted(at, value)
 
     chairs: tuple[Chair, ...] = ()
     if isinstance(meta.møteleder, str):
@@ -213,9 +231,12 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         at: Path_ = ("voteringer", i)
         sak = one((*at, "sak"), v.sak)
         if sak is not None:
+            alternatives = tuple(Alternative(a.forslag, counted((*at, "alternativer", j, "for"), a.for_))
+                                 for j, a in enumerate(v.alternativer or ()))
             found_votes.append(Vote(sak, v.forslag, votes((*at, "for"), v.for_),
                                     votes((*at, "mot"), v.mot),
-                                    votes((*at, "avholdende"), v.avholdende), v.enstemmig, at))
+                                    votes((*at, "avholdende"), v.avholdende), v.enstemmig, at,
+                                    alternatives))
     approval = None
     if meta.godkjenning is not None:
         approval = Approval(meta.godkjenning.måte, tuple(

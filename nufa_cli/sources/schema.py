@@ -411,6 +411,12 @@ Stemmer = Annotated[
 ]
 
 
+class Alternativ(_Strict):
+    forslag: Tekst = Field(description="The proposal as it reads inside a sentence, e.g. "
+                           "forslaget fra KRF")
+    for_: Stemmer = Field(alias="for")
+
+
 class Votering(_Strict):
     sak: SakNr
     forslag: Tekst | None = Field(None, description="The proposal voted on, e.g. Rådmannens "
@@ -419,9 +425,17 @@ class Votering(_Strict):
     mot: Stemmer | None = None
     avholdende: Stemmer | None = None
     enstemmig: bool = Field(False, description="Everyone present at the sak voted for")
+    alternativer: Annotated[list[Alternativ], Field(min_length=2)] | None = Field(
+        None, description="Proposals put against each other (alternativ votering): the one "
+        "with the most votes carried")
 
     @model_validator(mode="after")
     def _counted(self) -> Votering:
+        if self.alternativer is not None:
+            if self.enstemmig or self.for_ is not None or self.mot is not None:
+                raise ValueError("a vote between alternativer gives each its 'for', and no "
+                                 "'for', 'mot' or 'enstemmig' of its own")
+            return self
         if self.enstemmig and any(v is not None for v in (self.for_, self.mot, self.avholdende)):
             raise ValueError("an enstemmig vote has no 'for', 'mot' or 'avholdende'")
         if not self.enstemmig and (self.for_ is None or self.mot is None):
