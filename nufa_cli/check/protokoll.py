@@ -169,9 +169,11 @@ def _vote(repo: Repository, meeting: Meeting, ref: Referat, vote: Vote,
             if who in presence.ids:
                 continue
             if who in members or who in stand_ins:
-                why = ("inhabil" if who in {m.id for m, _ in presence.inhabil} else "not present")
+                why = ("inhabil there" if who in {m.id for m, _ in presence.inhabil} else
+                       "gone by its vote: fravær has them leave during it (under_sak)"
+                       if who in {m.id for m in presence.left} else "not present there")
                 yield source.diagnostic(at, "vote-absent",
-                          f"'{who}' votes at sak {nr} but was {why} there",
+                          f"'{who}' votes at sak {nr} but was {why}",
                           "correct the vote, or who was there (fravær, inhabil, stedfortredere)")
             else:
                 yield _member_unknown(repo, meeting, source, at, who)

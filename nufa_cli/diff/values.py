@@ -107,6 +107,8 @@ def presence(meeting: Meeting, member_id: str) -> str:
             absent = "forfall" if entry.forfall else "ikke til stede"
             if entry.span.from_sak is not None:
                 parts.append(f"fratrådte før sak {entry.span.from_sak.nr}")
+            elif entry.span.during is not None:
+                parts.append(f"forlot møtet under sak {entry.span.during.nr}")
             else:
                 parts.append(absent + span(entry.span, " "))
     return "; ".join(parts) or "til stede"

@@ -29,22 +29,26 @@ class SakRef:
 @dataclass(frozen=True)
 class Span:
     """Which part of the meeting an entry covers: some days, some saker, the saker from one on
-    (in agenda order), or, when none is given, all of it."""
+    (in agenda order), the saker after one left during (under_sak), or, when none is given,
+    all of it."""
 
     days: frozenset[int] | None = None
     saker: tuple[SakRef, ...] = ()
     from_sak: SakRef | None = None
+    during: SakRef | None = None  # under_sak: left while this sak was treated
 
     @property
     def whole(self) -> bool:
-        return self.days is None and not self.saker and self.from_sak is None
+        return (self.days is None and not self.saker and self.from_sak is None
+                and self.during is None)
 
     @property
     def refs(self) -> tuple[SakRef, ...]:
-        return self.saker + ((self.from_sak,) if self.from_sak else ())
+        return self.saker + tuple(ref for ref in (self.from_sak, self.during) if ref)
 
     def covers(self, day: int, nr: SakNr, order: Mapping[SakNr, int]) -> bool:
-        """Does the entry apply at the sak nr (on day `day`)? order: the saker's agenda order."""
+        """Does the entry apply at the whole sak nr (on day `day`)? order: the saker's agenda
+        order. The sak left during is not covered: its start had the member (leaves_at)."""
         if self.days is not None:
             return day in self.days
         if self.saker:
@@ -52,7 +56,14 @@ class Span:
         if self.from_sak is not None:
             start = order.get(self.from_sak.nr)
             return start is not None and order.get(nr, -1) >= start
+        if self.during is not None:
+            left = order.get(self.during.nr)
+            return left is not None and order.get(nr, -1) > left
         return True
+
+    def leaves_at(self, nr: SakNr) -> bool:
+        """Does the entry begin during the sak nr: there at its start, gone at its votes?"""
+        return self.during is not None and self.during.nr == nr
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,8 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         chairs = tuple(Chair(c.medlem, refs(("møteleder", i, "saker"), c.saker), ("møteleder", i))
                        for i, c in enumerate(meta.møteleder))
     absences = tuple(
-        Absence(a.medlem, span(("fravær", i), a.dager, a.saker, a.fra_sak), a.forfall, ("fravær", i))
+        Absence(a.medlem, span(("fravær", i), a.dager, a.saker, a.fra_sak, a.under_sak), a.forfall,
+                ("fravær", i))
         for i, a in enumerate(meta.fravær))
     stand_ins = tuple(
         StandIn(slug(s.navn), s.navn, s.virksomhet, s.parti, s.for_,

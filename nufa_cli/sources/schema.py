@@ -324,6 +324,8 @@ Dager = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
 Saker = Annotated[list[SakNr], Field(min_length=1, description="Saker of the meeting, as printed")]
 MedlemId = Annotated[str, Field(min_length=1, description="A member's id (medlemmer.yaml)")]
 FraSak = Annotated[SakNr, Field(description="From this sak on, in agenda order")]
+UnderSak = Annotated[SakNr, Field(description="Left the meeting during this sak: there at its "
+                                  "start, not at its votes nor at the saker after it")]
 
 
 def _member_ref(value: Any) -> Any:
@@ -331,7 +333,8 @@ def _member_ref(value: Any) -> Any:
 
 
 def _one_span(entry: Any) -> None:
-    given = [k for k in ("dager", "saker", "fra_sak") if getattr(entry, k, None) is not None]
+    given = [k for k in ("dager", "saker", "fra_sak", "under_sak")
+             if getattr(entry, k, None) is not None]
     if len(given) > 1:
         raise ValueError(f"give one of {', '.join(repr(k) for k in given)}: they would say "
                          "differently when the entry applies")
@@ -342,6 +345,7 @@ class Fravaer(_Strict):
     dager: Dager | None = None
     saker: Saker | None = Field(None, description="Absent at these saker only")
     fra_sak: FraSak | None = Field(None, description="Left the meeting before this sak")
+    under_sak: UnderSak | None = None
     forfall: bool = Field(False, description='Absence announced in advance: printed "Forfall"')
 
     @model_validator(mode="after")

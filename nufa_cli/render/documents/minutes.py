@@ -95,6 +95,8 @@ def _member_line(texts: Catalogue, att: Attendance, presence: Presence) -> Perso
         notes.append(texts("ikke_til_stede_i_sak", saker=_numbers(texts, presence.absent_at)))
     if presence.left_before is not None:
         notes.append(texts("fratrådte_før_sak", sak=presence.left_before))
+    if presence.left_during is not None:
+        notes.append(texts("forlot_møtet_under_sak", sak=presence.left_during))
     return Person(presence.member.label, att.partial(presence.present), tuple(notes))
 
 
@@ -135,11 +137,18 @@ def treatment(repo: Repository, meeting: Meeting, att: Attendance, nr: SakNr,
     votes = [v for v in facts.votes if v.sak.nr == nr]
     limited = [s for s in presence.stand_ins if not s.span.whole and s.span.days is None]
     lines: list[str] = []
-    if votes or presence.missing or presence.inhabil or limited:
-        lines.append(texts("til_stede_i_saken", antall=presence.count, medlemmer=presence.seats))
+    if votes or presence.missing or presence.inhabil or limited or presence.left:
+        lines.append(texts("til_stede_i_saken", antall=presence.count + len(presence.left),
+                           medlemmer=presence.seats))
     if presence.missing:
         lines.append(texts("ikke_til_stede_i_saken",
                            navn=texts.listing([m.navn for m in presence.missing])))
+    if presence.left:
+        lines.append(texts("forlot_møtet_under_saken",
+                           navn=texts.listing([m.navn for m in presence.left])))
+        if votes:
+            lines.append(texts("til_stede_ved_votering", antall=presence.count,
+                               medlemmer=presence.seats))
     for member, item in presence.inhabil:
         lines.append(texts("inhabil_i_saken_grunnlag", navn=member.navn, grunnlag=item.grunnlag)
                      if item.grunnlag else texts("inhabil_i_saken", navn=member.navn))
