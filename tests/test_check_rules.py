@@ -126,6 +126,9 @@ voteringer:
   - {sak: 2/24, forslag: Forslag til vedtak, for: [hans-lowe-larsen, jim-j-yang, yvonne-garshol],
      mot: [sissel-skarsgard], avholdende: 0}
   - {sak: 1/24, enstemmig: true}
+  - {sak: 1/24, forslag: Dagsorden, avholdende: 0, alternativer: [
+     {forslag: innkallingens dagsorden, for: [hans-lowe-larsen, jim-j-yang]},
+     {forslag: forslaget fra Ola Jøsendal, for: 1}]}
 godkjenning:
   måte: elektronisk
   underskrivere: [hans-lowe-larsen, yvonne-garshol]
@@ -451,6 +454,33 @@ CASES = [
     Case("vote-twice", front("voteringer:\n  - {sak: 2/24, for: [hans-lowe-larsen, jim-j-yang, "
                              "ola-josendal], mot: [hans-lowe-larsen]}\n"),
          [Expect(REFERAT1, "{sak: 2/24", "vote-twice", col=74)]),
+    Case("vote-count-alternativer", front("voteringer:\n  - {sak: 2/24, alternativer: [{forslag: a, "
+                                          "for: 4}, {forslag: b, for: 2}]}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "vote-count", col=5)]),
+    Case("vote-absent-alternativer",
+         front("voteringer:\n  - {sak: 3/24, alternativer: [{forslag: a, for: 2}, "
+               "{forslag: b, for: [sissel-skarsgard]}]}\n"),
+         [Expect(REFERAT1, "{sak: 3/24", "vote-absent", col=73)]),
+    Case("vote-absent-under-sak",
+         lambda files: [sub(REFERAT1, "  - jon-gupta\n",
+                            "  - jon-gupta\n  - {medlem: ola-josendal, under_sak: 2/24}\n")(files),
+                        front("voteringer:\n  - {sak: 2/24, for: [ola-josendal], mot: 3}\n")(files)],
+         [Expect(REFERAT1, "for: [ola-josendal]", "vote-absent", col=23, hint="fravær")]),
+    Case("vote-twice-alternativer",
+         front("voteringer:\n  - {sak: 2/24, alternativer: [{forslag: a, for: [jim-j-yang]}, "
+               "{forslag: b, for: [hans-lowe-larsen, jim-j-yang]}]}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "vote-twice", col=102)]),
+    Case("vote-alternativer-with-counts",
+         front("voteringer:\n  - {sak: 2/24, mot: 1, alternativer: [{forslag: a, for: 2}, "
+               "{forslag: b, for: 1}]}\n"),
+         [Expect(REFERAT1, "{sak: 2/24", "invalid-value", col=5)]),
+    Case("referat-unknown-sak-under-sak",
+         sub(REFERAT1, "  - jon-gupta\n", "  - jon-gupta\n  - {medlem: ola-josendal, under_sak: 9/24}\n"),
+         [Expect(REFERAT1, "under_sak: 9/24", "referat-unknown-sak", col=39)]),
+    Case("referat-duplicate-innstilling",
+         sub(REFERAT1, "NUFA tar saken til orientering.\n",
+             "NUFA tar saken til orientering.\n\n### Innstilling\n\nTil styret.\n"),
+         [Expect(REFERAT1, "### Innstilling", "referat-duplicate")]),
     Case("vote-enstemmig-with-counts", front("voteringer:\n  - {sak: 2/24, enstemmig: true, for: 3}\n"),
          [Expect(REFERAT1, "{sak: 2/24", "invalid-value", col=5)]),
     Case("invalid-value-vote", front("voteringer:\n  - {sak: 2/24, for: -1, mot: 0}\n"),

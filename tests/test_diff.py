@@ -301,6 +301,29 @@ def test_vedtak_and_vedlegg(repo: Path) -> None:
     ]
 
 
+def test_an_innstilling_an_alternativ_votering_and_leaving_during_a_sak(repo: Path) -> None:
+    edit(repo, REFERAT1, "### Vedtak\n\nNUFA tar saken til orientering.",
+         "### Innstilling\n\nNUFA tar saken til orientering.")
+    edit(repo, REFERAT1, "  - jon-gupta\n", "  - jon-gupta\n  - {medlem: ola-josendal, under_sak: 2/24}\n")
+    edit(repo, REFERAT1, "sekretariat:", "voteringer:\n  - sak: 2/24\n    alternativer:\n"
+         "      - {forslag: forslaget til vedtak, for: 3}\n      - {forslag: forslaget fra Jim, for: 1}\n"
+         "sekretariat:")
+    commit(repo)
+
+    assert changes(repo) == [
+        ("decision-kind", "2024-01-24", "2/24", "vedtak", "innstilling"),
+        ("votering", "2024-01-24", "2/24", None, "Forslaget til vedtak ble vedtatt med 3 stemmer. "
+         "1 stemme ble avgitt for forslaget fra Jim."),
+        ("attendance", "2024-01-24", None, "til stede", "forlot møtet under sak 2/24"),
+    ]
+    markdown = to_markdown(diff(repo, "HEAD~1", "HEAD"))
+    assert "vedtak → innstilling" in markdown
+    edit(repo, REFERAT1, "NUFA tar saken til orientering.", "NUFA tar saken til etterretning.")
+    commit(repo)
+    assert changes(repo) == [("innstilling", "2024-01-24", "2/24", "NUFA tar saken til orientering.",
+                              "NUFA tar saken til etterretning.")]
+
+
 def test_json_output_parses_and_matches(nufa: Nufa, repo: Path) -> None:
     edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
     edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)

@@ -330,3 +330,22 @@ def test_a_later_treatment_shows_its_vedtak(tmp_path: Path, nufa: Nufa) -> None:
         "til videreutvikling av ordningen",
         "        Vedtak: NUFA ga innspill til videreutviklingen.",
     ]
+
+
+def test_an_innstilling_is_named_so_in_the_saksgang() -> None:
+    """Verdal's PS 41/16 went on to the kommunestyre: nufa sak says Innstilling, not Vedtak."""
+    from nufa_cli.model.history import describe, find_number
+
+    repo, _ = check(SAMPLE / "tests" / "fixtures" / "verdal")
+
+    def number(text: str) -> SakNr:
+        found = find_number(repo, text)
+        assert found is not None and len(found) == 1
+        return found[0]
+
+    case = case_history(repo, number("PS 41/16"))
+    assert case.innstilling and case.vedtak and "alkoholbevillinger" in case.vedtak
+    lines = describe(case, repo.committee.lang).splitlines()
+    assert "Innstilling" in lines and "Vedtak" not in lines
+    other = case_history(repo, number("PS 37/16"))
+    assert not other.innstilling

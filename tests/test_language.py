@@ -309,11 +309,12 @@ TERMS = {"sak", "saker", "referat", "toppnotat", "toppnotater", "vedlegg", "vedt
          "nb", "nn", "no", "for", "til", "fra", "ics",
          # the referat's keys (FORMAT.md part 2), named in English messages
          "inhabil", "enstemmig", "mot", "avholdende", "forfall", "møteleder", "voteringer",
-         "godkjenning", "underskrivere", "deltakere", "saksutskrift", "saksutskrifter"}
+         "godkjenning", "underskrivere", "deltakere", "saksutskrift", "saksutskrifter",
+         "innstilling", "alternativer"}
 ENGLISH = {"No", "Start", "Status", "Side"}  # capitalised English words the catalogue also has
 # Lowercase words both languages spell alike that the code uses in English ("last-build.json";
 # the catalogue's "Last ned" is still caught by "ned").
-SHARED = {"last"}
+SHARED = {"last", "under"}  # "under" also in the key under_sak
 # Literals that are not printed labels, each with its reason.
 ALLOWED = {
     ("cli.py", "Det som skjer på GitHub"): "the README section the init command points to",

@@ -164,12 +164,16 @@ def test_kommune_formannskap_with_its_real_numbers(built: dict[str, Path]) -> No
         "vedtak: «Protokoll fra møte 17. mars 2016 godkjennes.» Til stede i saken: 9 av 9. "
         "Votering: Enstemmig vedtatt. Vedtak: Protokoll fra møte 17. mars 2016 godkjennes.",
         "2. kulepunkt første avsnitt: Det skal være 17 års aldersgrense",
+        # the alternative votes, in the protokoll's own words
         "Til stede i saken: 9 av 9. Votering: Rådmannens innstilling kulepunkt 1: Enstemmig "
-        "vedtatt. Rådmannens innstilling kulepunkt 2, alternativt mot forslag fra KRF: Vedtatt "
-        "med 8 mot 1 stemme.",
-        "Rådmannens forslag til tidspunkt uteskjenking, alternativt mot KRFs forslag: Vedtatt "
-        "med 7 mot 2 stemmer. Rådmannens forslag til innstilling siste seks avsnitt: Enstemmig "
-        "vedtatt.",
+        "vedtatt. Kulepunkt 2: Rådmannens forslag til innstilling ble vedtatt med 8 stemmer. "
+        "1 stemme ble avgitt for forslaget fra KRF.",
+        "Tidspunkt for uteskjenking: Rådmannens forslag til innstilling ble vedtatt med 7 "
+        "stemmer. 2 stemmer ble avgitt for forslaget fra KRF. Rådmannens forslag til "
+        "innstilling siste seks avsnitt: Enstemmig vedtatt.",
+        # the formannskap's decision in PS 41/16 goes on to the kommunestyre; PS 37/16's is its own
+        "Innstilling: Verdal kommunes vilkår knyttet til alkoholbevillinger",
+        "Vedtak: Protokoll fra møte 17. mars 2016 godkjennes.",
         "PS 42/16 Orientering Til stede i saken: 8 av 9. Ikke til stede i saken: Marit Voll.")
     # approved by PS 37/16 of the next meeting, which has this referat as its vedlegg
     assert_in_both(root, march, "referat", "PS 36/16 Orientering Godkjent i møte 14. april "
@@ -182,7 +186,12 @@ def test_kommune_formannskap_with_its_real_numbers(built: dict[str, Path]) -> No
                    "fratrådte. PS 19/16")
     assert_in_both(root, april, "saksutskrift-ps-41-16",
                    "Saksutskrift PS 41/16 Vilkår for salgs- og skjenkebevillinger",
-                   "alternativt mot forslag fra KRF: Vedtatt med 8 mot 1 stemme.")
+                   "Kulepunkt 2: Rådmannens forslag til innstilling ble vedtatt med 8 stemmer. "
+                   "1 stemme ble avgitt for forslaget fra KRF.",
+                   "Innstilling Verdal kommunes vilkår knyttet til alkoholbevillinger")
+    assert_in_neither(root, april, "saksutskrift-ps-41-16", "Vedtak", "8 mot 1")
+    assert_in_both(root, f"{april}/offentlig", "referat", "Innstilling: Verdal kommunes vilkår",
+                   "1 stemme ble avgitt for forslaget fra KRF.")
     # April's referat is approved by no meeting of the repository, nor February's (by the
     # meeting of 3 March, which is not here)
     for meeting in (april, march, february):
@@ -327,3 +336,78 @@ def test_the_public_referat_keeps_the_vote_and_not_the_grunnlag_of_a_skjermet_sa
     assert "fvl. § 6 annet ledd" not in public and "Mariann Hornnes" not in public
     for text in (members, public):
         assert "Vedtatt med 3 mot 1 stemme.\\ Mot stemte: Sissel Skarsgård." in text
+
+
+# -- leaving during a sak, an alternativ votering and an innstilling, built -------------------
+
+LEFT_DURING = """\
+  - {medlem: ola-josendal, under_sak: 2/24}
+"""
+BETWEEN = """\
+møteleder: hans-lowe-larsen
+voteringer:
+  - sak: 2/24
+    alternativer:
+      - {forslag: forslaget til vedtak, for: [hans-lowe-larsen, jim-j-yang, yvonne-garshol]}
+      - {forslag: forslaget fra Sissel Skarsgård, for: [sissel-skarsgard]}
+"""
+
+
+def test_a_member_who_left_during_a_sak_and_an_innstilling_in_both_formats(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Ola Jøsendal leaves during 2/24: there at its start, not at its vote (four voted, and
+    check counts four), gone from 3/24 on day 2; 2/24's decision is an innstilling."""
+    from helpers import REFERAT1, valid_repo
+
+    files = valid_repo()
+    text = files[REFERAT1]
+    assert isinstance(text, str)
+    text = text.replace("  - jon-gupta\n", "  - jon-gupta\n" + LEFT_DURING, 1)
+    text = text.replace("sekretariat:", BETWEEN + "sekretariat:", 1)
+    files[REFERAT1] = text.replace("### Vedtak\n\nNUFA tar saken til orientering.",
+                                   "### Innstilling\n\nNUFA tar saken til orientering.", 1)
+    root = make_repo(files)
+    build(root, only=KINDS)
+    meeting = "2024-01-24"
+    assert_in_both(
+        root, meeting, "referat", "(forlot møtet under sak 2/24)",
+        "Til stede i saken: 5 av 5. Ola Jøsendal forlot møtet under saken. Til stede ved "
+        "voteringen: 4 av 5.",
+        "Votering: Forslaget til vedtak ble vedtatt med 3 stemmer. 1 stemme ble avgitt for "
+        "forslaget fra Sissel Skarsgård. For forslaget fra Sissel Skarsgård stemte: Sissel "
+        "Skarsgård.",
+        "Innstilling: NUFA tar saken til orientering.",
+        "Vedtak: NUFA godkjenner innkalling og dagsorden.")
+    assert_in_both(root, meeting, "saksutskrift-2-24", "Ola Jøsendal forlot møtet under saken.",
+                   "Innstilling NUFA tar saken til orientering.")
+    assert_in_neither(root, meeting, "saksutskrift-2-24", "Vedtak NUFA")
+
+
+@pytest.mark.unit
+def test_an_alternativ_votering_tied_is_decided_by_the_chair_where_listed(make_repo) -> None:  # type: ignore[no-untyped-def]
+    listed = referat_text(make_repo, "møteleder: hans-lowe-larsen\nvoteringer:\n  - sak: 2/24\n"
+                          "    alternativer:\n      - {forslag: a, for: [jim-j-yang]}\n"
+                          "      - {forslag: b, for: [hans-lowe-larsen]}\n")
+    assert ("B ble vedtatt med 1 stemme, med møteleders dobbeltstemme.\\ 1 stemme ble avgitt "
+            "for a.\\ For a stemte: Jim J. Yang.") in listed
+    counted = referat_text(make_repo, "voteringer:\n  - sak: 2/24\n    forslag: Punkt 2\n"
+                           "    alternativer: [{forslag: a, for: 2}, {forslag: b, for: 2}]\n")
+    assert ("Punkt 2: Stemmelikhet mellom forslagene.\\ 2 stemmer ble avgitt for a.\\ "
+            "2 stemmer ble avgitt for b.") in counted
+
+
+@pytest.mark.unit
+def test_an_alternativ_votering_leaving_and_an_innstilling_in_nynorsk(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from helpers import NUFA_YAML, REFERAT1, REFERAT1_MD
+
+    votes = ("voteringer:\n  - sak: 2/24\n    alternativer:\n"
+             "      - {forslag: forslaget til vedtak, for: 3}\n"
+             "      - {forslag: forslaget frå Jim J. Yang, for: 1}\n")
+    referat = (REFERAT1_MD.replace("  - jon-gupta\n", "  - jon-gupta\n" + LEFT_DURING, 1)
+               .replace("sekretariat:", votes + "sekretariat:", 1)
+               .replace("### Vedtak\n\nNUFA tar saken", "### Innstilling\n\nNUFA tar saken", 1))
+    text = referat_text(make_repo, "", **{"nufa.yaml": NUFA_YAML + "språk: nn\n",
+                                          REFERAT1.replace("/", "__"): referat})
+    assert ("Ola Jøsendal forlét møtet under saka.\\ Til stades ved røystinga: 4 av 5.") in text
+    assert ("Forslaget til vedtak vart vedteke med 3 røyster.\\ Det vart gjeve 1 røyst for "
+            "forslaget frå Jim J. Yang.") in text
+    assert "**Innstilling:** NUFA tar saken til orientering." in text  # status endelig: no error

@@ -207,6 +207,19 @@ def test_user_text_is_escaped_everywhere(make_repo: Callable[[Files], Path]) -> 
     assert f"Helse {escaped} i nord" in (site / "saker.html").read_text(encoding="utf-8")
 
 
+def test_an_innstilling_is_labelled_so_on_the_meeting_and_saker_pages(
+        make_repo: Callable[[Files], Path]) -> None:
+    files = valid_repo()
+    files[REFERAT1] = replace_once(REFERAT1_MD, "### Vedtak\n\nNUFA tar saken",
+                                   "### Innstilling\n\nNUFA tar saken")
+    site = small_site(make_repo, files)
+    meeting = (site / "2024-01-24" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Innstilling</dt>\n<dd><p>NUFA tar saken til orientering.</p>" in meeting
+    assert meeting.count("<dt>Vedtak</dt>") == 2  # 1/24 and 3/24
+    saker = (site / "saker.html").read_text(encoding="utf-8")
+    assert saker.count('<p class="note">Innstilling</p>') == 1
+
+
 def test_markdown_without_html_images_become_links_and_headings_shift() -> None:
     html = markdown_html("# Tittel\n\nTekst med <i>html</i> og ![logo](https://example.org/x.png)"
                          "\n\n[lenke](javascript:alert(1))", 4)

@@ -156,9 +156,10 @@ def _vote(repo: Repository, meeting: Meeting, ref: Referat, vote: Vote,
     members = {m.id for m in meeting.members}
     stand_ins = {s.id for s in ref.protokoll.stand_ins}
     sided: dict[str, str] = {}
-    for side, name in ((vote.for_, "for"), (vote.mot, "mot"), (vote.avholdende, "avholdende")):
-        for j, who in enumerate(side.ids or ()) if side else ():
-            at = (*side.at, j) if side else ()
+    for side, key in vote.named_sides:
+        name = key if key in ("for", "mot", "avholdende") else f"for '{key}'"
+        for j, who in enumerate(side.ids or ()):
+            at = (*side.at, j)
             if who in sided:
                 yield source.diagnostic(at, "vote-twice",
                           f"'{who}' votes both {sided[who]} and {name} at sak {nr}",
@@ -168,9 +169,11 @@ def _vote(repo: Repository, meeting: Meeting, ref: Referat, vote: Vote,
             if who in presence.ids:
                 continue
             if who in members or who in stand_ins:
-                why = ("inhabil" if who in {m.id for m, _ in presence.inhabil} else "not present")
+                why = ("inhabil there" if who in {m.id for m, _ in presence.inhabil} else
+                       "gone by its vote: fravær has them leave during it (under_sak)"
+                       if who in {m.id for m in presence.left} else "not present there")
                 yield source.diagnostic(at, "vote-absent",
-                          f"'{who}' votes at sak {nr} but was {why} there",
+                          f"'{who}' votes at sak {nr} but was {why}",
                           "correct the vote, or who was there (fravær, inhabil, stedfortredere)")
             else:
                 yield _member_unknown(repo, meeting, source, at, who)

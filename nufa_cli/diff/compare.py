@@ -394,8 +394,11 @@ class _Comparison:
         sec_a = ref_a.sections.get(old.sak.nr) if ref_a else None
         sec_b = ref_b.sections.get(new.sak.nr) if ref_b else None
         vedtak_a, vedtak_b = sec_a.vedtak if sec_a else None, sec_b.vedtak if sec_b else None
+        kind_a, kind_b = (values.decision(sec) for sec in (sec_a, sec_b))
         if values.words(vedtak_a) != values.words(vedtak_b):
-            add("vedtak", vedtak_a, vedtak_b)
+            add(kind_b if vedtak_b else kind_a, vedtak_a, vedtak_b)
+        if vedtak_a and vedtak_b and kind_a != kind_b:
+            add("decision-kind", kind_a, kind_b)
         protokoll = (
             ("inhabil", values.inhabil(old.meeting, old.sak.nr),
              values.inhabil(new.meeting, new.sak.nr)),

@@ -120,6 +120,8 @@ SAK_CHANGES: dict[str, Callable[[Change], str]] = {
     "beskrivelse": _text_change("beskrivelse"),
     "forslag-til-vedtak": _text_change("forslag til vedtak"),
     "vedtak": _text_change("vedtak"),
+    "innstilling": _text_change("innstilling"),
+    "decision-kind": lambda c: f"{c.before} → {c.after}",  # "vedtak → innstilling"
     "inhabil": _arrow("inhabil", "ingen"),
     "votering": _arrow("votering", "ingen"),
     "sakseier": _arrow("sakseier"),

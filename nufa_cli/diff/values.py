@@ -10,7 +10,7 @@ from nufa_cli.core import nbdates
 from nufa_cli.core.lang import builtin
 from nufa_cli.diff.match import Placed
 from nufa_cli.model.attendance import attendance
-from nufa_cli.model.objects import Day, Meeting, Member, Repository, SakNr
+from nufa_cli.model.objects import Day, Meeting, Member, ReferatSection, Repository, SakNr
 from nufa_cli.model.protokoll import Span
 from nufa_cli.render.documents.minutes import treatment
 from nufa_cli.sources.schema import Behandling
@@ -107,6 +107,8 @@ def presence(meeting: Meeting, member_id: str) -> str:
             absent = "forfall" if entry.forfall else "ikke til stede"
             if entry.span.from_sak is not None:
                 parts.append(f"fratrådte før sak {entry.span.from_sak.nr}")
+            elif entry.span.during is not None:
+                parts.append(f"forlot møtet under sak {entry.span.during.nr}")
             else:
                 parts.append(absent + span(entry.span, " "))
     return "; ".join(parts) or "til stede"
@@ -163,6 +165,11 @@ def vedlegg_text(key: tuple[str, str], tittel: str | None) -> str:
     kind, target = key
     where = f"referatet fra {target}" if kind == "referat" else target
     return f"{tittel} ({where})" if tittel else where
+
+
+def decision(section: ReferatSection | None) -> str:
+    """What the section's decision is: a "vedtak", or an "innstilling" to another body."""
+    return "innstilling" if section is not None and section.innstilling else "vedtak"
 
 
 def votes(repo: Repository, meeting: Meeting, nr: SakNr) -> str | None:

@@ -2,10 +2,12 @@
 inhabil and stedfortredere over the meeting's members, never typed.
 
 A member is present at a sak unless an absence covers it (the whole meeting, some days, some
-saker, or the saker from one on) or the member is inhabil at it; a stedfortreder is present
-where its own span covers the sak. The meeting's member list is split from the same facts:
-present (at some sak, or some day when a day has no saker), forfall, not present; the
-varamedlemmer without a member they stand for, and each further group of deltakere.
+saker, or the saker from one on) or the member is inhabil at it; one who left during a sak
+(under_sak) was there at its start but not at its votes, and is gone from the saker after;
+a stedfortreder is present where its own span covers the sak. The meeting's member list is
+split from the same facts: present (at some sak, or some day when a day has no saker),
+forfall, not present; the varamedlemmer without a member they stand for, and each further
+group of deltakere.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Presence:
     forfall: bool = False  # the absence was announced
     absent_at: tuple[SakNr, ...] = ()  # saker missed on days present (saker: [...])
     left_before: SakNr | None = None  # fra_sak: left the meeting before this sak
+    left_during: SakNr | None = None  # under_sak: left the meeting while this sak was treated
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class SakPresence:
     missing: tuple[Member, ...]  # members present that day who were not at this sak
     inhabil: tuple[tuple[Member, Disqualified], ...]
     seats: int  # the body's members: what a quorum is half of
+    left: tuple[Member, ...] = ()  # members who left during the sak: not at its votes
 
     @property
     def count(self) -> int:
@@ -140,8 +144,10 @@ def _presence(member: Member, entries: list[Absence], meeting: Meeting,
     forfall = any(e.forfall for e in entries)
     partial = tuple(r.nr for e in entries for r in e.span.saker)
     left = next((e.span.from_sak.nr for e in entries if e.span.from_sak), None)
+    during = next((e.span.during.nr for e in entries if e.span.during), None)
     return Presence(member, present, tuple(missed), forfall,
-                    partial if present else (), left if present else None)
+                    partial if present else (), left if present else None,
+                    during if present else None)
 
 
 def _covers(entries: list[Absence], sak: Sak, meeting: Meeting) -> bool:
@@ -153,14 +159,17 @@ def _at_sak(meeting: Meeting, facts: Protokoll, sak: Sak, order: dict[SakNr, int
     away = {a.medlem for a in facts.absences if a.span.covers(sak.day, sak.nr, order)}
     disqualified = {d.medlem: d for d in facts.disqualified
                     if any(r.nr == sak.nr for r in d.saker)}
-    members = tuple(m for m in meeting.members if m.id not in away and m.id not in disqualified)
+    leaving = {a.medlem for a in facts.absences if a.span.leaves_at(sak.nr)} - away
+    members = tuple(m for m in meeting.members
+                    if m.id not in away and m.id not in disqualified and m.id not in leaving)
     day_away = {a.medlem for a in facts.absences
                 if _covers_day(a.span, sak.day, meeting)}
     missing = tuple(m for m in meeting.members
                     if m.id in away and m.id not in day_away and m.id not in disqualified)
     stand_ins = tuple(s for s in facts.stand_ins if s.span.covers(sak.day, sak.nr, order))
     inhabil = tuple((m, disqualified[m.id]) for m in meeting.members if m.id in disqualified)
-    return SakPresence(sak, members, stand_ins, missing, inhabil, len(meeting.members))
+    left = tuple(m for m in meeting.members if m.id in leaving and m.id not in disqualified)
+    return SakPresence(sak, members, stand_ins, missing, inhabil, len(meeting.members), left)
 
 
 def _covers_day(span: Span, day: int, meeting: Meeting) -> bool:

@@ -60,6 +60,7 @@ class CaseHistory:
     vedtak: str | None  # from the meeting's referat; None without referat, section or vedtak
     referat_status: str | None  # utkast | endelig; None when the meeting has no referat
     later: tuple[Treatment, ...] = field(default_factory=tuple)
+    innstilling: bool = False  # the decision is an innstilling to another body
 
     def as_dict(self) -> dict[str, object]:
         """The record with plain JSON values; keys in a fixed order."""
@@ -99,7 +100,8 @@ def _history(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]], index: in
     return CaseHistory(
         sak.nr, meeting.number, meeting.folder, sak.dato, sak.day, sak.type, sak.tittel,
         _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), meeting.vedtak(sak.nr),
-        meeting.referat.meta.status if meeting.referat else None, later)
+        meeting.referat.meta.status if meeting.referat else None, later,
+        meeting.innstilling(sak.nr))
 
 
 def _stripped(text: str | None) -> str | None:
@@ -211,7 +213,8 @@ def describe(case: CaseHistory, texts: Catalogue | None = None) -> str:
         texts("forslag_til_vedtak"),
         _indent(case.forslag_til_vedtak) if case.forslag_til_vedtak else "  (none)",
         "",
-        texts("vedtak") + (" (referat utkast)" if case.referat_status == "utkast" else ""),
+        texts("innstilling" if case.innstilling else "vedtak")
+        + (" (referat utkast)" if case.referat_status == "utkast" else ""),
         _indent(case.vedtak) if case.vedtak else "  (none: " + (
             "the meeting has no referat yet)" if case.referat_status is None
             else "the referat records no vedtak)"),

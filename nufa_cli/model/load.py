@@ -49,8 +49,9 @@ from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
 
 # a referat section's "###" parts: the heading is the part's name, or the committee's label
-# for it (tekster: {vedtak: Konklusjon} lets the secretariat write "### Konklusjon")
-_NAMED_PARTS = ("vedtak", "protokolltilførsel")
+# for it (tekster: {vedtak: Konklusjon} lets the secretariat write "### Konklusjon"); an
+# innstilling to another body is the sak's decision under its own heading, in its place
+_NAMED_PARTS = ("vedtak", "protokolltilførsel", "innstilling")
 _MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "offentlig_tittel",
            "arkivsak", "lukket")
 _SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "offentlig_tittel",
@@ -414,6 +415,7 @@ class _Loader(CommitteeReader):
         _, subsections = markdown.sections(section.text, 3)
         lines = section.text.split("\n")
         parts: dict[str, str] = {}
+        kinds: dict[str, str] = {}  # the part as headed: "vedtak" may be an "innstilling"
         cut: list[tuple[int, int]] = []
         names = {heading: part for part in _NAMED_PARTS
                  for heading in (part, texts(part).strip().lower())}
@@ -421,18 +423,22 @@ class _Loader(CommitteeReader):
             name = names.get(sub.heading.strip().lower())
             if name is None:
                 continue
-            if name in parts:
+            decision = "vedtak" if name in ("vedtak", "innstilling") else name
+            if decision in parts:
+                what = (f"two '### {sub.heading.strip()}' headings" if kinds[decision] == name
+                        else "both a vedtak and an innstilling")
                 self.diagnostics.append(Diagnostic(
                     source.rel, body_line + section.text_line + sub.line, 1,
-                    "referat-duplicate", f"sak {nr} has two '### {sub.heading.strip()}' headings",
-                    "keep one"))
+                    "referat-duplicate", f"sak {nr} has {what}", "keep one"))
                 continue
-            parts[name] = sub.text.strip()
+            kinds[decision] = name
+            parts[decision] = sub.text.strip()
             end = subsections[k + 1].line if k + 1 < len(subsections) else len(lines)
             cut.append((sub.line, end))
         kept = [text for i, text in enumerate(lines) if not any(a <= i < b for a, b in cut)]
         return ReferatSection(nr, line, "\n".join(kept).strip("\n"),
-                              parts.get("vedtak") or None, parts.get("protokolltilførsel") or None)
+                              parts.get("vedtak") or None, parts.get("protokolltilførsel") or None,
+                              kinds.get("vedtak") == "innstilling")
 
 
 def _list(data: object, key: str) -> list[Any]:

@@ -155,6 +155,7 @@ class ReferatSection:
     minutes: str  # Markdown of the section except its "### Vedtak" and other named parts
     vedtak: str | None  # Markdown under "### Vedtak"
     protokolltilførsel: str | None = None  # Markdown under "### Protokolltilførsel"
+    innstilling: bool = False  # the decision is headed "### Innstilling": sent on to another body
 
 
 @dataclass
@@ -214,6 +215,11 @@ class Meeting:
         """The decision under '### Vedtak' in the referat's section for the sak, if written."""
         section = self.referat.sections.get(nr) if self.referat else None
         return section.vedtak if section else None
+
+    def innstilling(self, nr: SakNr) -> bool:
+        """Is the sak's decision an innstilling to another body ("### Innstilling")?"""
+        section = self.referat.sections.get(nr) if self.referat else None
+        return bool(section and section.innstilling and section.vedtak)
 
     def sak(self, nr: SakNr) -> Sak | None:
         return next((s for s in self.saker if s.nr == nr), None)

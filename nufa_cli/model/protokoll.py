@@ -29,22 +29,26 @@ class SakRef:
 @dataclass(frozen=True)
 class Span:
     """Which part of the meeting an entry covers: some days, some saker, the saker from one on
-    (in agenda order), or, when none is given, all of it."""
+    (in agenda order), the saker after one left during (under_sak), or, when none is given,
+    all of it."""
 
     days: frozenset[int] | None = None
     saker: tuple[SakRef, ...] = ()
     from_sak: SakRef | None = None
+    during: SakRef | None = None  # under_sak: left while this sak was treated
 
     @property
     def whole(self) -> bool:
-        return self.days is None and not self.saker and self.from_sak is None
+        return (self.days is None and not self.saker and self.from_sak is None
+                and self.during is None)
 
     @property
     def refs(self) -> tuple[SakRef, ...]:
-        return self.saker + ((self.from_sak,) if self.from_sak else ())
+        return self.saker + tuple(ref for ref in (self.from_sak, self.during) if ref)
 
     def covers(self, day: int, nr: SakNr, order: Mapping[SakNr, int]) -> bool:
-        """Does the entry apply at the sak nr (on day `day`)? order: the saker's agenda order."""
+        """Does the entry apply at the whole sak nr (on day `day`)? order: the saker's agenda
+        order. The sak left during is not covered: its start had the member (leaves_at)."""
         if self.days is not None:
             return day in self.days
         if self.saker:
@@ -52,7 +56,14 @@ class Span:
         if self.from_sak is not None:
             start = order.get(self.from_sak.nr)
             return start is not None and order.get(nr, -1) >= start
+        if self.during is not None:
+            left = order.get(self.during.nr)
+            return left is not None and order.get(nr, -1) > left
         return True
+
+    def leaves_at(self, nr: SakNr) -> bool:
+        """Does the entry begin during the sak nr: there at its start, gone at its votes?"""
+        return self.during is not None and self.during.nr == nr
 
 
 @dataclass(frozen=True)
@@ -105,18 +116,35 @@ class Votes:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """One of the proposals put against each other in an alternativ votering."""
+
+    forslag: str  # as it reads inside a sentence: "forslaget fra KRF"
+    votes: Votes
+
+
+@dataclass(frozen=True)
 class Vote:
     sak: SakRef
     forslag: str | None
-    for_: Votes | None  # None with enstemmig
+    for_: Votes | None  # None with enstemmig, or with alternatives
     mot: Votes | None
     avholdende: Votes | None
     enstemmig: bool
     at: Path_
+    alternatives: tuple[Alternative, ...] = ()  # an alternativ votering: each with its votes
 
     @property
     def sides(self) -> tuple[Votes, ...]:
-        return tuple(v for v in (self.for_, self.mot, self.avholdende) if v is not None)
+        return tuple(v for v in (self.for_, self.mot, self.avholdende) if v is not None) + \
+            tuple(a.votes for a in self.alternatives)
+
+    @property
+    def named_sides(self) -> tuple[tuple[Votes, str], ...]:
+        """Each side with its key ("for", "mot", "avholdende") or its alternative's forslag."""
+        sides = ((self.for_, "for"), (self.mot, "mot"), (self.avholdende, "avholdende"))
+        return tuple((v, name) for v, name in sides if v is not None) + \
+            tuple((a.votes, a.forslag) for a in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -178,14 +206,15 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         return SakRef(nr, at) if nr is not None else None
 
     def span(at: Path_, dager: Sequence[int] | None, saker: Sequence[str] | None,
-             fra_sak: str | None) -> Span:
+             fra_sak: str | None, under_sak: str | None = None) -> Span:
         return Span(frozenset(dager) if dager else None, refs((*at, "saker"), saker),
-                    one((*at, "fra_sak"), fra_sak))
+                    one((*at, "fra_sak"), fra_sak), one((*at, "under_sak"), under_sak))
+
+    def counted(at: Path_, value: int | list[str]) -> Votes:
+        return Votes(value, None, at) if isinstance(value, int) else Votes(len(value), tuple(value), at)
 
     def votes(at: Path_, value: int | list[str] | None) -> Votes | None:
-        if value is None:
-            return None
-        return Votes(value, None, at) if isinstance(value, int) else Votes(len(value), tuple(value), at)
+        return None if value is None else counted(at, value)
 
     chairs: tuple[Chair, ...] = ()
     if isinstance(meta.møteleder, str):
@@ -194,7 +223,8 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         chairs = tuple(Chair(c.medlem, refs(("møteleder", i, "saker"), c.saker), ("møteleder", i))
                        for i, c in enumerate(meta.møteleder))
     absences = tuple(
-        Absence(a.medlem, span(("fravær", i), a.dager, a.saker, a.fra_sak), a.forfall, ("fravær", i))
+        Absence(a.medlem, span(("fravær", i), a.dager, a.saker, a.fra_sak, a.under_sak), a.forfall,
+                ("fravær", i))
         for i, a in enumerate(meta.fravær))
     stand_ins = tuple(
         StandIn(slug(s.navn), s.navn, s.virksomhet, s.parti, s.for_,
@@ -213,9 +243,12 @@ def read(meta: ReferatMeta, parse: ParseSak, slug: Callable[[str], str]) -> Prot
         at: Path_ = ("voteringer", i)
         sak = one((*at, "sak"), v.sak)
         if sak is not None:
+            alternatives = tuple(Alternative(a.forslag, counted((*at, "alternativer", j, "for"), a.for_))
+                                 for j, a in enumerate(v.alternativer or ()))
             found_votes.append(Vote(sak, v.forslag, votes((*at, "for"), v.for_),
                                     votes((*at, "mot"), v.mot),
-                                    votes((*at, "avholdende"), v.avholdende), v.enstemmig, at))
+                                    votes((*at, "avholdende"), v.avholdende), v.enstemmig, at,
+                                    alternatives))
     approval = None
     if meta.godkjenning is not None:
         approval = Approval(meta.godkjenning.måte, tuple(

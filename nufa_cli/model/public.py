@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from nufa_cli.core.lang import Catalogue
-from nufa_cli.model.objects import Attachment, Meeting, ReferatSection, Repository, Sak
+from nufa_cli.model.objects import Attachment, Meeting, Repository, Sak
 from nufa_cli.sources.markdown import escape
 
 WITHHELD = "unntatt"  # Attachment.kind of a vedlegg the public view keeps only the number of
@@ -88,7 +88,7 @@ def _withhold_minutes(meeting: Meeting, texts: Catalogue) -> None:
         owner = meeting.sak(nr)
         if owner and owner.skjermet:
             vedtak = marking_markdown(owner.skjermet, texts) if section.vedtak else None
-            sections[nr] = ReferatSection(nr, section.line, "", vedtak)
+            sections[nr] = replace(section, minutes="", vedtak=vedtak, protokolltilførsel=None)
         elif owner and owner.lukket:
             sections[nr] = replace(section, minutes="")
     hidden = {sak.nr for sak in meeting.saker if sak.skjermet}

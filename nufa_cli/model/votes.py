@@ -3,7 +3,8 @@
 The numbers behind "Enstemmig vedtatt" and "Vedtatt med 7 mot 2 stemmer": the counts (an
 enstemmig vote is everyone present voting for), whether the proposal carried (a tie is
 decided by the chair's double vote where the chair's vote is known, kommuneloven § 11-9),
-and whether the body had a quorum: at least half of its members present and voting.
+and whether the body had a quorum: at least half of its members present and voting. In an
+alternativ votering the proposal with the most votes carried, a tie decided the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nufa_cli.model.attendance import SakPresence
-from nufa_cli.model.protokoll import Protokoll, Vote, Votes
+from nufa_cli.model.protokoll import Alternative, Protokoll, Vote, Votes
 from nufa_cli.model.saknr import SakNr
 
 
@@ -24,6 +25,7 @@ class Outcome:
     carried: bool | None  # None: a tie the chair's vote does not decide
     casting: bool  # decided by the chair's double vote
     seats: int  # the body's members
+    winner: Alternative | None = None  # of an alternativ votering: the proposal that carried
 
     @property
     def voted(self) -> int:
@@ -46,6 +48,8 @@ def chair_at(facts: Protokoll, nr: SakNr) -> str | None:
 
 
 def outcome(vote: Vote, presence: SakPresence, chair: str | None) -> Outcome:
+    if vote.alternatives:
+        return _between(vote, presence, chair)
     if vote.enstemmig:
         return Outcome(vote, presence.count, 0, 0, True, False, presence.seats)
     yes = vote.for_.count if vote.for_ else 0
@@ -59,3 +63,17 @@ def outcome(vote: Vote, presence: SakPresence, chair: str | None) -> Outcome:
     elif chair is not None and vote.mot and chair in (vote.mot.ids or ()):
         decided = False
     return Outcome(vote, yes, no, blank, decided, decided is not None, presence.seats)
+
+
+def _between(vote: Vote, presence: SakPresence, chair: str | None) -> Outcome:
+    """An alternativ votering: for_ counts the winner's votes, mot all the others'."""
+    total = sum(a.votes.count for a in vote.alternatives)
+    blank = vote.avholdende.count if vote.avholdende else 0
+    top = max(a.votes.count for a in vote.alternatives)
+    leaders = [a for a in vote.alternatives if a.votes.count == top]
+    if len(leaders) == 1:
+        return Outcome(vote, top, total - top, blank, True, False, presence.seats, leaders[0])
+    chosen = [a for a in leaders if chair is not None and chair in (a.votes.ids or ())]
+    winner = chosen[0] if len(chosen) == 1 else None
+    return Outcome(vote, top, total - top, blank, True if winner else None, winner is not None,
+                   presence.seats, winner)

@@ -291,7 +291,8 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
         str(sak.nr), anchor, f"{meeting.folder}/index.html#{anchor}",
         sak.tittel, sak.type or "", sak.sakseier or "", sak.saksbehandler or "", sak.skjermet,
         sak.beskrivelse or None, sak.forslag_til_vedtak or None, vedtak or None, note,
-        tuple(_vedlegg(repo, meeting, a, documents, site) for a in sak.attachments))
+        tuple(_vedlegg(repo, meeting, a, documents, site) for a in sak.attachments),
+        meeting.innstilling(sak.nr))
 
 
 def plan(repo: Repository, build_dir: Path,

@@ -64,6 +64,7 @@ class SakView:
     vedtak: str | None
     vedtak_note: str  # why there is no vedtak, or that it is from a draft referat
     vedlegg: tuple[VedleggView, ...]
+    innstilling: bool = False  # the vedtak is an innstilling to another body: labelled so
 
 
 @dataclass(frozen=True)

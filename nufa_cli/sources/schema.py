@@ -327,6 +327,8 @@ Dager = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
 Saker = Annotated[list[SakNr], Field(min_length=1, description="Saker of the meeting, as printed")]
 MedlemId = Annotated[str, Field(min_length=1, description="A member's id (medlemmer.yaml)")]
 FraSak = Annotated[SakNr, Field(description="From this sak on, in agenda order")]
+UnderSak = Annotated[SakNr, Field(description="Left the meeting during this sak: there at its "
+                                  "start, not at its votes nor at the saker after it")]
 
 
 def _member_ref(value: Any) -> Any:
@@ -334,7 +336,8 @@ def _member_ref(value: Any) -> Any:
 
 
 def _one_span(entry: Any) -> None:
-    given = [k for k in ("dager", "saker", "fra_sak") if getattr(entry, k, None) is not None]
+    given = [k for k in ("dager", "saker", "fra_sak", "under_sak")
+             if getattr(entry, k, None) is not None]
     if len(given) > 1:
         raise ValueError(f"give one of {', '.join(repr(k) for k in given)}: they would say "
                          "differently when the entry applies")
@@ -345,6 +348,7 @@ class Fravaer(_Strict):
     dager: Dager | None = None
     saker: Saker | None = Field(None, description="Absent at these saker only")
     fra_sak: FraSak | None = Field(None, description="Left the meeting before this sak")
+    under_sak: UnderSak | None = None
     forfall: bool = Field(False, description='Absence announced in advance: printed "Forfall"')
 
     @model_validator(mode="after")
@@ -414,6 +418,12 @@ Stemmer = Annotated[
 ]
 
 
+class Alternativ(_Strict):
+    forslag: Tekst = Field(description="The proposal as it reads inside a sentence, e.g. "
+                           "forslaget fra KRF")
+    for_: Stemmer = Field(alias="for")
+
+
 class Votering(_Strict):
     sak: SakNr
     forslag: Tekst | None = Field(None, description="The proposal voted on, e.g. Rådmannens "
@@ -422,9 +432,17 @@ class Votering(_Strict):
     mot: Stemmer | None = None
     avholdende: Stemmer | None = None
     enstemmig: bool = Field(False, description="Everyone present at the sak voted for")
+    alternativer: Annotated[list[Alternativ], Field(min_length=2)] | None = Field(
+        None, description="Proposals put against each other (alternativ votering): the one "
+        "with the most votes carried")
 
     @model_validator(mode="after")
     def _counted(self) -> Votering:
+        if self.alternativer is not None:
+            if self.enstemmig or self.for_ is not None or self.mot is not None:
+                raise ValueError("a vote between alternativer gives each its 'for', and no "
+                                 "'for', 'mot' or 'enstemmig' of its own")
+            return self
         if self.enstemmig and any(v is not None for v in (self.for_, self.mot, self.avholdende)):
             raise ValueError("an enstemmig vote has no 'for', 'mot' or 'avholdende'")
         if not self.enstemmig and (self.for_ is None or self.mot is None):

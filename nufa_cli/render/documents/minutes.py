@@ -95,6 +95,8 @@ def _member_line(texts: Catalogue, att: Attendance, presence: Presence) -> Perso
         notes.append(texts("ikke_til_stede_i_sak", saker=_numbers(texts, presence.absent_at)))
     if presence.left_before is not None:
         notes.append(texts("fratrådte_før_sak", sak=presence.left_before))
+    if presence.left_during is not None:
+        notes.append(texts("forlot_møtet_under_sak", sak=presence.left_during))
     return Person(presence.member.label, att.partial(presence.present), tuple(notes))
 
 
@@ -135,11 +137,18 @@ def treatment(repo: Repository, meeting: Meeting, att: Attendance, nr: SakNr,
     votes = [v for v in facts.votes if v.sak.nr == nr]
     limited = [s for s in presence.stand_ins if not s.span.whole and s.span.days is None]
     lines: list[str] = []
-    if votes or presence.missing or presence.inhabil or limited:
-        lines.append(texts("til_stede_i_saken", antall=presence.count, medlemmer=presence.seats))
+    if votes or presence.missing or presence.inhabil or limited or presence.left:
+        lines.append(texts("til_stede_i_saken", antall=presence.count + len(presence.left),
+                           medlemmer=presence.seats))
     if presence.missing:
         lines.append(texts("ikke_til_stede_i_saken",
                            navn=texts.listing([m.navn for m in presence.missing])))
+    if presence.left:
+        lines.append(texts("forlot_møtet_under_saken",
+                           navn=texts.listing([m.navn for m in presence.left])))
+        if votes:
+            lines.append(texts("til_stede_ved_votering", antall=presence.count,
+                               medlemmer=presence.seats))
     for member, item in presence.inhabil:
         lines.append(texts("inhabil_i_saken_grunnlag", navn=member.navn, grunnlag=item.grunnlag)
                      if item.grunnlag else texts("inhabil_i_saken", navn=member.navn))
@@ -156,6 +165,8 @@ def treatment(repo: Repository, meeting: Meeting, att: Attendance, nr: SakNr,
 
 def _vote_lines(texts: Catalogue, result: Outcome, presence: SakPresence) -> list[str]:
     vote: Vote = result.vote
+    if vote.alternatives:
+        return _alternative_lines(texts, result, presence)
     counts = {"for": result.for_, "mot": result.mot,
               "stemmer": texts("stemme") if result.mot == 1 else texts("stemmer")}
     if vote.enstemmig:
@@ -179,8 +190,47 @@ def _vote_lines(texts: Catalogue, result: Outcome, presence: SakPresence) -> lis
         lines.append(texts("mot_stemte", navn=named(result.ids(vote.mot))))
     if result.carried is False and result.ids(vote.for_):
         lines.append(texts("for_stemte", navn=named(result.ids(vote.for_))))
+    lines += _blank_and_quorum(texts, result, presence)
+    return lines
+
+
+def _alternative_lines(texts: Catalogue, result: Outcome, presence: SakPresence) -> list[str]:
+    """"Rådmannens forslag ble vedtatt med 8 stemmer." and, for each other proposal, "1
+    stemme ble avgitt for forslaget fra KRF." with the names of those voting for it."""
+    vote, winner = result.vote, result.winner
+
+    def stemmer(count: int) -> str:
+        return texts("stemme") if count == 1 else texts("stemmer")
+
+    lines = []
+    if winner is not None:
+        count = winner.votes.count
+        name = winner.forslag[:1].upper() + winner.forslag[1:]  # it opens the sentence
+        said = {"forslag": name, "antall": count, "stemmer": stemmer(count)}
+        lines.append(texts("alternativ_vedtatt_dobbeltstemme", **said) if result.casting else
+                     texts("alternativ_vedtatt", **said))
+    else:
+        lines.append(texts("alternativ_stemmelikhet"))
+    if vote.forslag:
+        lines[0] = texts("forslag_utfall", forslag=vote.forslag, utfall=lines[0])
+    for other in vote.alternatives:
+        if other is winner:
+            continue
+        count = other.votes.count
+        lines.append(texts("alternativ_stemmer", antall=count, stemmer=stemmer(count),
+                           forslag=other.forslag))
+        if other.votes.ids:
+            lines.append(texts("alternativ_for_stemte", forslag=other.forslag, navn=texts.listing(
+                [presence.name(who) for who in other.votes.ids])))
+    return lines + _blank_and_quorum(texts, result, presence)
+
+
+def _blank_and_quorum(texts: Catalogue, result: Outcome, presence: SakPresence) -> list[str]:
+    """Who abstained, and the note of a vote without a quorum."""
+    vote, lines = result.vote, []
     if result.ids(vote.avholdende):
-        lines.append(texts("avholdende", navn=named(result.ids(vote.avholdende))))
+        lines.append(texts("avholdende", navn=texts.listing(
+            [presence.name(who) for who in result.ids(vote.avholdende)])))
     elif result.avholdende:
         lines.append(texts("avholdende", navn=result.avholdende))
     if not result.quorum:

@@ -32,6 +32,7 @@ class ReferatSak:
     attendance: tuple[str, ...] = ()  # derived: who was there, when not the day's whole body
     votes: tuple[str, ...] = ()  # derived: "Vedtatt med 7 mot 2 stemmer.", names against
     protokolltilførsel: str | None = None  # Markdown
+    innstilling: bool = False  # the vedtak is an innstilling to another body: headed so
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def referat_sak(repo: Repository, meeting: Meeting, att: Attendance, sak: Sak) -
     return ReferatSak(str(sak.nr), sak.tittel, sak.type, section.minutes if section else "",
                       section.vedtak if section else None, sak.skjermet,
                       behandlet_lukket(repo, sak.lukket), derived.attendance, derived.votes,
-                      section.protokolltilførsel if section else None)
+                      section.protokolltilførsel if section else None,
+                      meeting.innstilling(sak.nr))
 
 
 def context(repo: Repository, meeting: Meeting) -> Referat:
