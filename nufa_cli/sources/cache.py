@@ -11,9 +11,10 @@ not kept: the first time a diagnostic asks for one, the text is read again (Reme
 kept(root) opens root's cache for what runs inside it (check's loading and rules); current()
 is that cache, or one that keeps nothing. The file is used only under core/output.py's rules
 for the cache folder. One that cannot be read, is broken, or was made by other code (this
-module, reader.py, markdown.py, PyYAML, libyaml, markdown-it: their digest is in the file)
-is ignored and made anew. Written whole, and only when a run found a text it did not hold;
-what that run did not ask for is left out, so it holds one archive.
+module, PyYAML, libyaml, markdown-it: their digest is in the file) is ignored and made anew;
+each entry is keyed by the code of the module that made it too. Written whole, and only when
+a run found a text it did not hold; what that run did not ask for is left out, so it holds
+one archive.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ _FAILED = (KeyError, IndexError, TypeError, ValueError)  # an entry not as this 
 
 
 def _code() -> str:
-    """What the entries depend on besides their text: the code that made them."""
-    here = Path(__file__).parent
-    own = [(here / name).read_bytes() for name in ("cache.py", "reader.py", "markdown.py")]
+    """What every entry depends on besides its text and the module that made it (derived's
+    code): this module and the libraries that read the texts."""
     libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else ""
     libraries = (yaml.__version__, libyaml, markdown_it.__version__, mdit_py_plugins.__version__)
-    return hashlib.sha256(repr((FORMAT, __version__, libraries, own)).encode()).hexdigest()
+    return hashlib.sha256(repr((FORMAT, __version__, libraries, Path(__file__).read_bytes()))
+                          .encode()).hexdigest()
 
 
 class SourceCache:
@@ -63,6 +64,7 @@ class SourceCache:
         self.entries = entries or {}
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
+        self._code_digests: dict[str, str] = {}
         self.added = False
 
     @classmethod
@@ -87,11 +89,15 @@ class SourceCache:
         return cls(folder / FILE, entries, code)
 
     def derived(self, kind: str, text: str, make: Callable[[], T], encode: Callable[[T], Any],
-                decode: Callable[[Any], T], context: str = "") -> T:
-        """make(): a value of kind derived from text (and context), or what it gave before."""
+                decode: Callable[[Any], T], *, code: tuple[str, ...], context: str = "") -> T:
+        """make(): a value of kind derived from text (and context), or what it gave before.
+        code: the files of the modules whose code makes it (their bytes are part of its key)."""
         if self.path is None:
             return make()
-        key = _key(kind, context, text)
+        try:
+            key = _key(kind, context, text, [self._digest(file) for file in code])
+        except OSError:  # the code cannot be read (a frozen install): nothing to key by
+            return make()
         if key in self.values:
             return self.values[key]  # type: ignore[no-any-return]
         entry = self.entries.get(key)
@@ -111,7 +117,12 @@ class SourceCache:
         """reader.load_yaml(text, rel, line_offset)."""
         return self.derived("yaml", text, lambda: reader.load_yaml(text, rel, line_offset),
                             _encode, lambda entry: _decode(entry, text, rel, line_offset),
-                            f"{line_offset}:{rel}")
+                            code=(reader.__file__,), context=f"{line_offset}:{rel}")
+
+    def _digest(self, file: str) -> str:
+        if file not in self._code_digests:
+            self._code_digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        return self._code_digests[file]
 
     def save(self) -> None:
         """Write what this run asked for, if it met a text the file did not hold."""
@@ -177,8 +188,8 @@ class Remembered(Located):
         return self._found()[1]
 
 
-def _key(kind: str, context: str, text: str) -> str:
-    h = hashlib.blake2b(f"{kind}\0{context}\0".encode("utf-8", "surrogatepass"),
+def _key(kind: str, context: str, text: str, code: list[str]) -> str:
+    h = hashlib.blake2b(f"{kind}\0{context}\0{' '.join(code)}\0".encode("utf-8", "surrogatepass"),
                         digest_size=20)
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()

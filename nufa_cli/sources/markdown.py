@@ -128,7 +128,8 @@ class Facts:
 
 
 def facts(text: str) -> Facts:
-    return cache.current().derived("markdown", text, lambda: _facts(text), _encode, _decode)
+    return cache.current().derived("markdown", text, lambda: _facts(text), _encode, _decode,
+                                   code=(__file__,))
 
 
 def _facts(text: str) -> Facts:
