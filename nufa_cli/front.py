@@ -146,9 +146,9 @@ def check(path: Path | None = None, format: Format = Format.text, strict: bool =
     found, diagnostics = memo.recall(root)
     if diagnostics is None:
         from nufa_cli.check.validate import check as run_check
-        from nufa_cli.core.output import check_cache
+        from nufa_cli.core.output import cache_folder
 
-        check_cache(root, create=True)  # where loading keeps what it read (sources/cache.py)
+        cache_folder(root, create=True)  # where loading keeps what it read (sources/cache.py)
         repo, diagnostics = run_check(root)
         memo.remember(root, found, repo.committee.maler, diagnostics)
     if strict:

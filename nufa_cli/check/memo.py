@@ -29,7 +29,7 @@ from stat import S_ISDIR, S_ISLNK
 
 from nufa_cli import __version__
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.output import check_cache, read_cached, write_cached
+from nufa_cli.core.output import cache_folder, read_cached, write_cached
 from nufa_cli.core.root import SOURCE_PATHS, builtin_templates, template_dirs
 
 MEMO = "last-check.json"
@@ -67,7 +67,7 @@ def remember(root: Path, found: Inputs, maler: Path | None,
     """Record a check's result for the inputs found before it read them. When it read template
     folders or code that were not looked at then, only these are recorded: the next check
     looks at them first, and is remembered in turn."""
-    folder = check_cache(root, create=True)
+    folder = cache_folder(root, create=True)
     if folder is None:
         return
     templates = {str(d.resolve()) for d in template_dirs(maler)}
@@ -81,7 +81,7 @@ def remember(root: Path, found: Inputs, maler: Path | None,
 
 
 def _read(root: Path) -> dict[str, object] | None:
-    folder = check_cache(root, create=False)
+    folder = cache_folder(root, create=False)
     data = read_cached(folder / MEMO) if folder else None
     try:
         memo = json.loads(data) if data else None

@@ -107,7 +107,7 @@ def digest(*parts: bytes | str) -> str:
 OUTPUT = "build"  # the default output folder, in the repository
 
 
-def check_cache(root: Path, *, create: bool) -> Path | None:
+def cache_folder(root: Path, *, create: bool) -> Path | None:
     """The cache folder that checking the repository may use: build/.nufa-cache, under the rules
     of any output folder (check_output_folder), and never behind a symbolic link. None when it
     is not there (and create is False) or may not be used; nothing is written then."""

@@ -67,7 +67,8 @@ def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
     model again and again: a third of a large archive's check), and what was loaded is
     then frozen out of its later scans (gc.freeze; freed by reference counting as usual).
     A process that loads again (the tests) first hands what an earlier load froze back to
-    the collector, so what it no longer uses can be collected."""
+    the collector, so what it no longer uses can be collected. What PyYAML and markdown-it
+    made of a text that has not changed comes from the source cache (sources/cache.py)."""
     paused = gc.isenabled()
     gc.unfreeze()
     gc.disable()

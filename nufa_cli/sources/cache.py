@@ -33,7 +33,7 @@ import yaml
 
 from nufa_cli import __version__
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.output import check_cache, read_cached, write_cached
+from nufa_cli.core.output import cache_folder, read_cached, write_cached
 from nufa_cli.sources import reader
 from nufa_cli.sources.reader import Located, Pos
 
@@ -70,7 +70,7 @@ class SourceCache:
     @classmethod
     def of(cls, root: Path) -> SourceCache:
         """The cache of root's output folder; one that keeps nothing when there is none."""
-        folder = check_cache(root, create=False)
+        folder = cache_folder(root, create=False)
         if folder is None:
             return cls()
         try:
