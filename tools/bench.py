@@ -143,12 +143,12 @@ def edit_toppnotat(root: Path, index: int = 0) -> Path:
 
 
 def row(label: str, runs: Sequence[Run], note: str = "") -> None:
-    print(f"  {label:<44} {median(runs, 'wall'):7.2f} s {median(runs, 'cpu'):7.2f} s "
+    print(f"  {label:<52} {median(runs, 'wall'):7.2f} s {median(runs, 'cpu'):7.2f} s "
           f"{max(r.peak for r in runs):7.0f} MiB  {note}")
 
 
 def header(title: str) -> None:
-    print(f"\n{title}\n  {'':<44} {'wall':>9} {'CPU':>9} {'peak':>11}")
+    print(f"\n{title}\n  {'':<52} {'wall':>9} {'CPU':>9} {'peak':>11}")
 
 
 def settle(started: float) -> None:
@@ -158,7 +158,7 @@ def settle(started: float) -> None:
 
 
 def check_cases(repo: Path, runs: int, before: str | None, label: str = "nufa check",
-                note: Callable[[list[Run]], str] = lambda runs: "") -> None:
+                note: Callable[[str, list[Run]], str] = lambda case, runs: "") -> None:
     """`nufa check` of repo three ways, a row each: unchanged (the memo of the last check),
     one toppnotat just edited (the memo misses), no cache; each alternated with the nufa
     before when given. The edited toppnotat is written back as it was."""
@@ -181,7 +181,7 @@ def check_cases(repo: Path, runs: int, before: str | None, label: str = "nufa ch
                     theirs += measured([before, "check", str(repo)], 1, before=prepare)
             compared = (f"before: {median(theirs, 'cpu'):.2f} s CPU, "
                         f"{median(theirs, 'cpu') / median(ours, 'cpu'):.2f}x" if theirs else "")
-            row(f"{label}, {case}", ours, "  ".join(t for t in (note(ours), compared) if t))
+            row(f"{label}, {case}", ours, "  ".join(t for t in (note(case, ours), compared) if t))
     finally:
         note_path.write_bytes(original)
 
@@ -299,7 +299,9 @@ def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int
     for meetings in sorted({*sizes, *check_only}):
         repo = repository(work / f"archive-{meetings}", archive.archive_files(meetings))
 
-        def memory(check: list[Run]) -> str:
+        def memory(case: str, check: list[Run]) -> str:
+            if case != "no cache":
+                return ""
             first = base.setdefault("check", check[0])
             return f"memory {max(r.peak for r in check) / first.peak:.2f}x of {sorted(sizes)[0]}"
 
