@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from nufa_cli.sources import cache as source_cache
+
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -25,8 +27,9 @@ _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # also catches Windows dr
 def image_base(root: Path, source: Path) -> str:
     """The folder of a source file, relative to root ("toppnotater"), where its images are
     looked for first; "" when it lies in root itself (or outside it)."""
+    resolved = source_cache.current().resolved
     try:
-        folder = source.parent.resolve().relative_to(root.resolve()).as_posix()
+        folder = resolved(source.parent).relative_to(resolved(root)).as_posix()
     except ValueError:
         return ""
     return "" if folder == "." else folder

@@ -58,9 +58,11 @@ class SourceCache:
     """Values derived from source texts, taken from the cache where it holds them."""
 
     def __init__(self, path: Path | None = None, entries: dict[str, Any] | None = None,
-                 code: str = "") -> None:
+                 code: str = "", *, run: bool = True) -> None:
         self.path = path  # None: nothing is kept
+        self.run = run  # False: outside any kept(), where nothing is remembered even in a run
         self.code = code
+        self._resolved: dict[Path, Path] = {}
         self.entries = entries or {}
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
@@ -119,6 +121,15 @@ class SourceCache:
                             _encode, lambda entry: _decode(entry, text, rel, line_offset),
                             code=(reader.__file__,), context=f"{line_offset}:{rel}")
 
+    def resolved(self, path: Path) -> Path:
+        """path.resolve(), once per path in a run: every toppnotat of a meeting asks for its
+        folder's, where each asks the file system for every folder from / down."""
+        if not self.run:
+            return path.resolve()
+        if path not in self._resolved:
+            self._resolved[path] = path.resolve()
+        return self._resolved[path]
+
     def _digest(self, file: str) -> str:
         if file not in self._code_digests:
             self._code_digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest()
@@ -133,7 +144,7 @@ class SourceCache:
         write_cached(self.path, data.encode())
 
 
-_NOTHING = SourceCache()
+_NOTHING = SourceCache(run=False)
 _CURRENT: ContextVar[tuple[Path, SourceCache] | None] = ContextVar("source_cache", default=None)
 
 
