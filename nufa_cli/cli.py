@@ -442,6 +442,10 @@ def main() -> None:
             typer.echo(format_diagnostics(exc.diagnostics, "text"), err=True)
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # the machine's doing (a full disk, a read-only folder), not a bug
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("Interrupted; outputs are as they were before this run.", err=True)
         sys.exit(130)

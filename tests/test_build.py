@@ -9,7 +9,7 @@ import pytest
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
-from nufa_cli.core.output import OutputError
+from nufa_cli.core.output import OutputError, WriteFailed
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -84,11 +84,11 @@ def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> Non
         build(sample, out=sample / where)
 
 
-def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None:
+def test_the_template_cache_in_a_file_is_a_write_failure(tmp_path: Path) -> None:
     from nufa_cli.render.renderer import environment
 
     (tmp_path / "file").write_text("", encoding="utf-8")
-    with pytest.raises(OutputError, match="could not create the template cache"):
+    with pytest.raises(WriteFailed, match="could not write the template cache"):
         environment(cache=tmp_path / "file" / "jinja")
 
 

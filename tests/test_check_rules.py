@@ -62,6 +62,14 @@ def drop(path: str) -> Edit:
     return edit
 
 
+def both(*edits: Edit) -> Edit:
+    def edit(files: Files) -> None:
+        for one in edits:
+            one(files)
+
+    return edit
+
+
 def folder(path: str) -> Edit:
     """The file replaced by a folder of that name, which nothing can read as text."""
     def edit(files: Files) -> None:
@@ -381,6 +389,50 @@ CASES = [
     Case("section-missing", sub(TOPPNOTAT, "## Hensikt med saken", "## Formål"),
          [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
                  hint="## Hensikt med saken")]),
+    # -- what the build would refuse, refused by check first (tests/test_attack.py has more)
+    Case("vedlegg-pdf", put(PLAN, b"%PDF-1.4 broken"),
+         [Expect(AGENDA2, "fil: vedlegg/plan.pdf", "vedlegg-pdf", col=18)]),
+    Case("maler-file", both(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+                            put("maler/reference.docx", b"not a zip")),
+         [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("line-too-long", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: " + "x" * 400_000),
+         [Expect(AGENDA2, 1, "line-too-long", col=20_001)]),
+    Case("footnote-duplicate", sub(TOPPNOTAT, "[^tall]: Tall fra fylkeskommunene.\n",
+                                   "[^tall]: Tall fra fylkeskommunene.\n[^tall]: Igjen.\n"),
+         [Expect(TOPPNOTAT, "[^tall]: Igjen.", "footnote-duplicate")]),
+    Case("id-duplicate", sub(TOPPNOTAT, "## Videre saksprosess", "## Videre {#v}\n\n## Mer {#v}"),
+         [Expect(TOPPNOTAT, "## Mer {#v}", "id-duplicate")]),
+    Case("raw-html", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n<div>x</div>"),
+         [Expect(TOPPNOTAT, "<div>x</div>", "raw-html")]),
+    Case("image-alt", both(put(f"{M2}/figur.png", b"\x89PNG\r\n\x1a\n"),
+                           sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n![](figur.png)")),
+         [Expect(TOPPNOTAT, "![](figur.png)", "image-alt")]),
+    Case("image-alt-in-forslag", sub(AGENDA2, "forslag_til_vedtak: NUFA godkjenner innkalling, "
+                                     "dagsorden og referatet fra januar.",
+                                     "forslag_til_vedtak: \"![](figur.png) NUFA godkjenner\""),
+         [Expect(AGENDA2, "![](figur.png)", "image-alt", col=29),
+          Expect(AGENDA2, "![](figur.png)", "image", col=29)]),
+    Case("heading-empty-attributes", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n# {#x}"),
+         [Expect(TOPPNOTAT, "# {#x}", "heading-empty")]),
+    Case("heading-level", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n- punkt\n\n  #### Dyp"),
+         [Expect(TOPPNOTAT, "#### Dyp", "heading-level")]),
+    Case("markdown-limit-nesting", sub(TOPPNOTAT, "tilbake til NUFA.",
+                                       "tilbake til NUFA.\n\n" + ">" * 200 + " a"),
+         [Expect(TOPPNOTAT, ">>>>", "markdown-limit")]),
+    Case("markdown-limit-brackets", sub(TOPPNOTAT, "tilbake til NUFA.",
+                                        "tilbake til NUFA.\n\n" + "[a](" * 400),
+         [Expect(TOPPNOTAT, "[a]([a](", "markdown-limit")]),
+    Case("font-unknown", sub("nufa.yaml", "sakstyper:", "font: Comic Sans\nsakstyper:"),
+         [Expect("nufa.yaml", "font:", "font-unknown", col=7)]),
+    Case("unprintable-in-medlemmer", sub("medlemmer.yaml", "Jim J. Yang", "Jim 🙂 Yang"),
+         [Expect("medlemmer.yaml", "🙂", "unprintable", col=11)]),
+    Case("unprintable-in-nufa-yaml", sub("nufa.yaml", "sekretariat: Helsedirektoratet",
+                                         "sekretariat: 中文"),
+         [Expect("nufa.yaml", "中文", "unprintable", col=14)] * 2),
+    Case("invalid-date-year", sub(AGENDA2, "dato: 2024-04-25", "dato: 9999-04-25"),
+         [Expect(AGENDA2, "9999-04-25", "invalid-value", col=11)]),
+    Case("invalid-value-long-number", sub(AGENDA2, "varighet: 45", "varighet: " + "9" * 4301),
+         [Expect(AGENDA2, "varighet: 999", "invalid-value", col=19)]),
 ]
 
 

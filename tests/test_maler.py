@@ -242,11 +242,13 @@ def test_carlito_named_explicitly_changes_nothing(make_repo: MakeRepo) -> None:
 
 
 def test_font_without_its_files_stops_the_build(make_repo: MakeRepo) -> None:
+    """nufa check refuses it with nufa.yaml's line, so no document is converted."""
     root = make_repo(committee('font: "Source Sans 3"'))
-    with pytest.raises(ConvertError, match=r"font 'Source Sans 3' \(nufa.yaml\) is not among the "
-                                           r"font files in .*templates/fonts; the fonts there are: "
-                                           r"Carlito$"):
+    with pytest.raises(InvalidSources) as raised:
         build(root, [MEETING], only={"innkalling"})
+    [problem] = raised.value.diagnostics
+    assert (problem.path, problem.code) == ("nufa.yaml", "font-unknown")
+    assert problem.hint.startswith("the fonts there are: Carlito")
     assert not (root / "build" / MEETING).exists()
 
 
@@ -254,7 +256,7 @@ def test_typst_font_bundled_with_typst_does_not_count(make_repo: MakeRepo) -> No
     """typst brings Libertinus Serif; Word users would not have it, so it must be shipped."""
     assert "Libertinus Serif" in typst.Fonts(include_system_fonts=False).families()
     root = make_repo(committee("font: Libertinus Serif"))
-    with pytest.raises(ConvertError, match=r"'Libertinus Serif' .* is not among the font files"):
+    with pytest.raises(InvalidSources, match="1 error"):
         build(root, [MEETING], only={"innkalling"})
 
 

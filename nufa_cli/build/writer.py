@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nufa_cli.core.output import MANIFEST, OutputError, digest
+from nufa_cli.core.output import MANIFEST, OutputError, WriteFailed, digest
 
 
 @dataclass
@@ -52,24 +52,29 @@ class Plan:
     def commit(self) -> list[Path]:
         """Replace every changed output at once: temporaries first, then renames."""
         staged: list[tuple[Path, Path]] = []
+        replaced = 0
         try:
             for path, data in sorted(self.contents.items()):
+                if path.is_dir() and not path.is_symlink():  # a rename onto it would fail midway
+                    raise IsADirectoryError(21, "a folder stands where the file goes", str(path))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                staged.append((Path(name), path))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                staged.append((Path(name), path))
+            for tmp, path in staged:
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+                replaced += 1
+            for path, data in self.contents.items():
+                self.manifest[self._name(path)] = {"input": self.keys[path], "output": digest(data)}
+            self._write_manifest()
         except OSError as exc:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
-            raise OutputError(f"could not write to {self.out}: {exc.strerror}; "
-                              "earlier outputs are unchanged") from exc
-        for tmp, path in staged:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        for path, data in self.contents.items():
-            self.manifest[self._name(path)] = {"input": self.keys[path], "output": digest(data)}
-        self._write_manifest()
+            kept = ("earlier outputs are unchanged" if not replaced else
+                    f"{replaced} of {len(staged)} outputs were replaced; build again")
+            raise WriteFailed(f"to {self.out}", exc, kept) from exc
         return [path for _, path in staged]
 
     def _write_manifest(self) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from nufa_cli.check import glyphs
-from nufa_cli.check.images import resolve_image
+from nufa_cli.check.attachments import pdf_vedlegg
+from nufa_cli.check.maler import font_known, reference_docx
+from nufa_cli.check.shape import bodies, referat_body
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -224,19 +226,22 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        bodies = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line)
-                  for s in meeting.saker if s.toppnotat]
+        texts = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line, False)
+                 for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             ref = meeting.referat
-            bodies.append((ref.source.rel, _referat_body(ref.source.path), ref.body_line))
-        for rel, body, first_line in bodies:
-            yield from _headings_and_images(rel, body, first_line, meeting.path)
-            for problem in markdown.footnote_problems(body):
+            texts.append((ref.source.rel, referat_body(ref.source.path), ref.body_line, True))
+        for rel, body, first_line, sectioned in texts:
+            for problem in markdown.footnote_problems(body, blocks_at_headings=sectioned):
                 line = first_line + problem.line
                 if problem.code == "footnote-undefined":
                     yield Diagnostic(rel, line, 1, problem.code,
                                      f"footnote [^{problem.label}] has no definition",
                                      f"add a line '[^{problem.label}]: text' below the paragraph")
+                elif problem.code == "footnote-duplicate":
+                    yield Diagnostic(rel, line, 1, problem.code,
+                                     f"footnote [^{problem.label}] is defined twice",
+                                     "remove one definition, or give it a label of its own")
                 else:
                     yield Diagnostic(rel, line, 1, problem.code,
                                      f"footnote [^{problem.label}] is defined but never used",
@@ -254,34 +259,20 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      f"add a heading '## {wanted}'", Severity.WARNING)
 
 
-def _headings_and_images(rel: str, body: str, first_line: int,
-                         folder: Path) -> Iterator[Diagnostic]:
-    """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
-    needs its text), an image that is not a file of a known type in the meeting folder."""
-    for heading in markdown.headings(markdown.parse(body)[0]):
-        if not heading.text:
-            yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
-                             "a heading without text",
-                             "write the heading's text after the '#', or remove the line")
-    for src, line in markdown.images(body):
-        try:
-            resolve_image(folder, src)
-        except ValueError as problem:
-            yield Diagnostic(rel, first_line + line, 1, "image", str(problem),
-                             f"put the image file in {folder.name}/ and give its path from "
-                             "there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
-
-
 def printable(repo: Repository) -> Iterator[Diagnostic]:
     """Every character of the printed text must be in the documents' fonts (typst stops the
     PDF at the first one that is not: emoji, CJK); found here with its file and line."""
     font_dirs = [d / "fonts" for d in template_dirs(repo.committee.maler)]
     known = glyphs.printable(font_dirs)
     found: list[tuple[Source, int, str, Path_ | None]] = []
+    # nufa.yaml and medlemmer.yaml: every value, printed or not (names, the committee's)
+    groups: list[tuple[Meeting | None, list[Source]]] = [(None, repo.settings)]
     for meeting in repo.meetings:
         sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             sources.append(meeting.referat.source)
+        groups.append((meeting, sources))
+    for owner, sources in groups:
         for source in sources:
             seen: set[str] = set()
             for at, value in _strings(source.doc.data if source.doc else None, ()):
@@ -289,7 +280,9 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
                     if char not in seen:
                         seen.add(char)
                         found.append((source, 0, char, at))
-            body, first = _body(meeting, source)
+            if owner is None:
+                continue
+            body, first = _body(owner, source)
             for line, char in glyphs.unprintable(body, known):
                 if char not in seen:
                     seen.add(char)
@@ -323,7 +316,7 @@ def _strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
 def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     """The Markdown body of a toppnotat or referat source, and its first line."""
     if meeting.referat and source is meeting.referat.source:
-        return _referat_body(source.path), meeting.referat.body_line
+        return referat_body(source.path), meeting.referat.body_line
     note = next((s.toppnotat for s in meeting.saker
                  if s.toppnotat and s.toppnotat.source is source), None)
     return (note.body, note.body_line) if note else ("", 0)
@@ -359,15 +352,9 @@ def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
     return data
 
 
-def _referat_body(path: Path) -> str:
-    from nufa_cli.sources.reader import read_text, split_front_matter
-
-    text, _ = read_text(path, "")
-    return split_front_matter(text or "", "")[0].body
-
-
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies, printable, skjerming)
+                           markdown_bodies, printable, skjerming, pdf_vedlegg,
+                           reference_docx, font_known, bodies)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

@@ -77,7 +77,9 @@ class PandocWorker:
     def _died_message(self, error: Exception) -> str:
         self.close()
         self._drain.join(timeout=1)
-        detail = "; ".join(self._stderr) or str(error)
+        # pandoc's own errors end in a Haskell call stack, which says nothing to a user
+        lines = "\n".join(self._stderr).split("CallStack (from HasCallStack)")[0].splitlines()
+        detail = "; ".join(line.strip() for line in lines if line.strip()) or str(error)
         return f"pandoc worker stopped (exit code {self._process.returncode}): {detail}"
 
     @property

@@ -14,7 +14,17 @@ CACHE = ".nufa-cache"  # compiled templates and the like: safe to delete
 
 
 class OutputError(NufaError):
+    """The output folder given cannot be used: a usage error."""
+
     exit_code = 2
+
+
+class WriteFailed(NufaError):
+    """Writing the outputs failed (a full disk, a read-only file system): a failed build."""
+
+    def __init__(self, what: str, error: OSError, kept: str) -> None:
+        where = f" ({error.filename})" if error.filename else ""
+        super().__init__(f"could not write {what}: {error.strerror or error}{where}; {kept}")
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:

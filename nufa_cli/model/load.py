@@ -54,6 +54,7 @@ class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
+        self.settings: list[Source] = []  # nufa.yaml and medlemmer.yaml, for rules over their text
 
     # -- helpers -------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class _Loader:
         members = self.members()
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
-        repo = Repository(self.root, committee, members, meetings)
+        repo = Repository(self.root, committee, members, meetings, self.settings)
         self.diagnostics += number_meetings(repo)
         self.diagnostics += number_attachments(repo)
         return repo
@@ -119,6 +120,7 @@ class _Loader:
         path = self.root / CONFIG
         if path.exists():
             loaded, source = self.read_yaml(path, schema.NufaConfig)
+            self.settings.append(source)
             config = loaded or config
         maler = self.maler(source, config.maler) if source and config.maler else None
         logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
@@ -154,6 +156,7 @@ class _Loader:
                 "create it with a list 'medlemmer:' of navn and virksomhet; see FORMAT.md"))
             return []
         registry, source = self.read_yaml(path, schema.Medlemmer)
+        self.settings.append(source)
         if registry is None:
             return []
         members, seen = [], set()

@@ -209,6 +209,7 @@ class Repository:
     committee: Committee
     members: list[Member]
     meetings: list[Meeting]
+    settings: list[Source] = field(default_factory=list)  # nufa.yaml, medlemmer.yaml as read
 
     def meeting(self, folder: str) -> Meeting | None:
         return next((m for m in self.meetings if m.folder == folder), None)

@@ -36,7 +36,7 @@ from nufa_cli.build.packet import STEM as PACKET
 from nufa_cli.build.public import FOLDER, current_files, fingerprints
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError, has_errors
-from nufa_cli.core.output import OutputError, check_output_folder
+from nufa_cli.core.output import WriteFailed, check_output_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
@@ -363,9 +363,10 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
                                                not any(out.iterdir()))):
         raise SiteFolderTaken(f"{out} exists and was not written by nufa site; "
                               "choose another --out or remove it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging: Path | None = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         for rel, text in site.pages.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -377,17 +378,17 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
         (staging / MARKER).write_text("written by nufa site; replaced on every run\n",
                                       encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / "site")
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"could not write the site to {out}: {exc}; the old site is "
-                          "unchanged") from exc
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, old / "site")
-        os.replace(staging, out)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, out)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise WriteFailed(f"the site to {out}", exc, "the old site is unchanged") from exc
     return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
                       site.withheld, site.stale)
 

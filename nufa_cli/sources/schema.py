@@ -36,7 +36,18 @@ def _check_date(value: Any) -> Any:
     return value
 
 
-Dato = Annotated[dt.date, BeforeValidator(_check_date)]
+FIRST_YEAR, LAST_YEAR = 1900, 2107  # a DOCX (zip) holds dates up to 2107
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    """A year 9999 would pass as a date, then stop the calendar (its time zone rules run
+    past the last date Python knows) and the DOCX (a zip dates files up to 2107)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year {value.year} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Dato = Annotated[dt.date, BeforeValidator(_check_date), AfterValidator(_date_in_range)]
 Klokkeslett = Annotated[
     str,
     AfterValidator(_check_time),

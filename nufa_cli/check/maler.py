@@ -1,0 +1,53 @@
+"""Rules over the committee's own templates (nufa.yaml's maler:): a file pandoc cannot read
+stops every document of its format, so check opens it first."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+
+from nufa_cli.core.errors import Diagnostic
+from nufa_cli.core.root import CONFIG, template_dirs
+from nufa_cli.core.suggest import did_you_mean
+from nufa_cli.model.objects import Repository
+
+REFERENCE_DOCX_PARTS = ("word/document.xml", "word/styles.xml")  # what pandoc reads of it
+
+
+def reference_docx(repo: Repository) -> Iterator[Diagnostic]:
+    maler = repo.committee.maler
+    if maler is None or not (maler / "reference.docx").exists():
+        return
+    path = maler / "reference.docx"
+    rel = path.relative_to(repo.root).as_posix() if path.is_relative_to(repo.root) else str(path)
+    try:
+        with zipfile.ZipFile(path) as docx:
+            missing = [part for part in REFERENCE_DOCX_PARTS if part not in docx.namelist()]
+            why = f"it has no {', '.join(missing)}" if missing else ""
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        why = f"it is not a DOCX file ({error})"
+    if why:
+        yield Diagnostic(rel, 0, 0, "maler-file", f"the committee's reference.docx cannot be "
+                         f"used: {why}", "save it again from Word as .docx, or remove it to use "
+                         "the built-in one (docs/own-look.md)")
+
+
+def font_known(repo: Repository) -> Iterator[Diagnostic]:
+    """nufa.yaml's font: a family of the font files in the templates' fonts/ folders (typst
+    reads no system font, and every document would stop without it)."""
+    font = repo.committee.font
+    config = next((s for s in repo.settings if s.rel == CONFIG), None)
+    if font is None or config is None:
+        return
+    import typst
+
+    folders = [str(d / "fonts") for d in template_dirs(repo.committee.maler)
+               if (d / "fonts").is_dir()]
+    book = typst.Fonts(include_system_fonts=False, font_paths=folders)
+    families = sorted({f.family for f in book.fonts() if f.path is not None})
+    if font.casefold() not in {family.casefold() for family in families}:
+        hint = did_you_mean(font, families, f"the fonts there are: {', '.join(families) or 'none'}"
+                            "; put the font's files in maler/fonts/ (docs/own-look.md)")
+        yield config.diagnostic(("font",), "font-unknown",
+                                f"font '{font}' is not among the font files of the templates",
+                                hint)

@@ -1,0 +1,162 @@
+"""Markdown that pandoc or typst would refuse, or that would hold a build for minutes, found
+by check with its line: every Markdown body (toppnotat, referat) and every YAML field the
+documents print as Markdown (beskrivelse, forslag_til_vedtak, an earlier vedtak).
+
+Pandoc's Markdown reader backtracks on brackets that never close: 400 × `[a](` in one
+paragraph (1.6 kB) keeps it busy for more than a minute, 2 000 × `[` for 14 s (measured
+with pandoc 3 on this project's reader). So a paragraph may hold at most MAX_OPEN
+brackets and angle brackets that are text rather than links, and at most MAX_LINKS links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from nufa_cli.check.images import resolve_image
+from nufa_cli.core.errors import Diagnostic
+from nufa_cli.model.objects import Meeting, Repository, Source
+from nufa_cli.sources import markdown
+from nufa_cli.sources.reader import Path_
+
+MAX_NESTING = 10  # lists and quotes inside each other; pandoc gives up at some depth
+MAX_OPEN = 50  # '[' or '<' per paragraph that open nothing (pandoc backtracks over each)
+MAX_LINKS = 500  # links and images per paragraph
+MARKDOWN_FIELDS = ("beskrivelse", "forslag_til_vedtak")
+_ATTRIBUTES = re.compile(r"\{#([^\s}]+)[^}]*\}")
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{[^}]*\}\s*$")
+_CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # 0-based within the text
+    code: str
+    message: str
+    hint: str = ""
+
+
+def problems(text: str, folder: Path) -> Iterator[Problem]:
+    """What the build would refuse in one Markdown text whose images lie in folder."""
+    tokens, _ = markdown.parse(text)
+    depth = 0
+    ids: dict[str, int] = {}
+    for i, token in enumerate(tokens):
+        line = token.map[0] if token.map else 0
+        if token.type in _CONTAINERS:
+            depth += 1
+            if depth == MAX_NESTING + 1:
+                yield Problem(line, "markdown-limit", f"lists and quotes nested more than "
+                              f"{MAX_NESTING} deep", "flatten the list: a document reads best "
+                              "with two or three levels")
+        elif token.type.endswith("_close") and token.type.replace("_close", "_open") in _CONTAINERS:
+            depth -= 1
+        elif token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+            yield Problem(line, "raw-html", "raw HTML is not supported: the documents are made "
+                          "from Markdown only", "write it as Markdown, e.g. '::: {.merknad}' "
+                          "for a block of its own, or remove the tags")
+        elif token.type == "heading_open":
+            text_of = tokens[i + 1].content if i + 1 < len(tokens) else ""
+            if not _HEADING_ATTRIBUTES.sub("", text_of).strip():
+                yield Problem(line, "heading-empty", "a heading without text",
+                              "write the heading's text after the '#', or remove the line")
+            if token.level > 0 and int(token.tag[1]) > 2:
+                yield Problem(line, "heading-level", f"a level-{token.tag[1]} heading inside a "
+                              "list or quote: PDF/UA requires headings in order, and there it "
+                              "follows the document's title", "use '##' there, or move the "
+                              "heading out of the list")
+        elif token.type == "inline":
+            yield from _inline(token, line, folder, ids)
+
+
+def _inline(token: Token, line: int, folder: Path, ids: dict[str, int]) -> Iterator[Problem]:
+    children = token.children or []
+    links = sum(child.type in ("link_open", "image") for child in children)
+    text = "".join(child.content for child in children if child.type == "text")
+    opened = text.count("[") + text.count("<")
+    if links > MAX_LINKS:
+        yield Problem(line, "markdown-limit", f"{links} links in one paragraph; at most "
+                      f"{MAX_LINKS}", "split the paragraph, or make the links a list")
+    if opened > MAX_OPEN:
+        yield Problem(line, "markdown-limit", f"{opened} brackets ('[', '<') in one paragraph "
+                      f"that open no link; at most {MAX_OPEN}, pandoc would take minutes to "
+                      "read it", "escape them as '\\[' and '\\<', or split the paragraph")
+    for found in _ATTRIBUTES.finditer(text):
+        if found[1] in ids:
+            yield Problem(line, "id-duplicate", f"the identifier #{found[1]} is given twice",
+                          "give each {#id} a name of its own")
+        else:
+            ids[found[1]] = line
+    for child in children:
+        if child.type != "image":
+            continue
+        if not child.content.strip():
+            yield Problem(line, "image-alt", "an image without alt text: PDF/UA requires it, "
+                          "and a screen reader reads it", "write what the image shows between "
+                          "the brackets: ![Figur 1: Fremmøte per måned](figur.png)")
+        src = markdown.image_src(child)
+        try:
+            resolve_image(folder, src)
+        except ValueError as problem:
+            yield Problem(line, "image", str(problem), f"put the image file in {folder.name}/ "
+                          "and give its path from there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
+
+
+def _located(rel: str, first_line: int, found: Iterator[Problem]) -> Iterator[Diagnostic]:
+    for problem in found:
+        yield Diagnostic(rel, first_line + problem.line, 1, problem.code, problem.message,
+                         problem.hint)
+
+
+def _field(source: Source, at: Path_, value: str, folder: Path) -> Iterator[Diagnostic]:
+    """A YAML field: its problems at the value's place (a block scalar starts a line below)."""
+    pos = source.pos(at)
+    for problem in problems(value, folder):
+        yield Diagnostic(source.rel, pos.line + problem.line, pos.col if not problem.line else 1,
+                         problem.code, problem.message, problem.hint)
+
+
+def referat_body(path: Path) -> str:
+    """The Markdown body of a referat (the model keeps its sections, not the text)."""
+    from nufa_cli.sources.reader import read_text, split_front_matter
+
+    text, _ = read_text(path, "")
+    return split_front_matter(text or "", "")[0].body
+
+
+def bodies(repo: Repository) -> Iterator[Diagnostic]:
+    for meeting in repo.meetings:
+        for sak in meeting.saker:
+            note = sak.toppnotat
+            if note is not None:
+                yield from _located(note.source.rel, note.body_line,
+                                    problems(note.body, meeting.path))
+        if meeting.referat:
+            ref = meeting.referat
+            yield from _located(ref.source.rel, ref.body_line,
+                                problems(referat_body(ref.source.path), meeting.path))
+        yield from fields(meeting)
+
+
+def fields(meeting: Meeting) -> Iterator[Diagnostic]:
+    sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
+    for source in sources:
+        for at, value in _markdown_values(source.doc.data if source.doc else None, ()):
+            yield from _field(source, at, value, meeting.path)
+
+
+def _markdown_values(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            earlier = key == "vedtak" and "tidligere_behandlinger" in at
+            if isinstance(value, str) and (key in MARKDOWN_FIELDS or earlier):
+                yield (*at, key), value
+            else:
+                yield from _markdown_values(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _markdown_values(value, (*at, i))

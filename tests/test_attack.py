@@ -1,0 +1,224 @@
+"""Inputs an attacker found that broke the README's promises, one regression test each.
+
+The promises: no traceback for any input; every bad input gets file:line:col and exit 1;
+a failed build leaves earlier outputs as they were and writes only inside the output
+folder; check and build finish within seconds. Each test names the input, the exit code,
+the diagnostic code and where it points, and that earlier outputs are intact where a build
+was involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import (
+    AGENDA2,
+    PLAN,
+    FileContent,
+    line_of,
+    pdf_file,
+    pdf_stream,
+    replace_once,
+    run_nufa,
+    tree_hashes,
+    valid_repo,
+)
+
+Files = dict[str, FileContent]
+MakeRepo = Callable[[Files], Path]
+
+
+def edited(path: str, old: str, new: str) -> Files:
+    files = valid_repo()
+    text = files[path]
+    assert isinstance(text, str)
+    files[path] = replace_once(text, old, new)
+    return files
+
+
+def located(err: str, out: str = "") -> list[tuple[str, int, int, str]]:
+    """(path, line, col, code) of each diagnostic printed, in order."""
+    import re
+
+    found = re.findall(r"^(\S+?):(\d+):(\d+): (?:error|warning)\[([\w-]+)\]", out + err,
+                       re.MULTILINE)
+    return [(p, int(line), int(col), code) for p, line, col, code in found]
+
+
+def outputs(build: Path) -> dict[str, str]:
+    """The documents and the manifest under build/, without the cache (which a failed build
+    may drop: it is safe to delete)."""
+    return {rel: h for rel, h in tree_hashes(build).items() if not rel.startswith(".nufa-cache")}
+
+
+@pytest.fixture
+def nufa(monkeypatch: pytest.MonkeyPatch,
+         capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return run_nufa(monkeypatch, capsys, *args)
+
+    return run
+
+
+# -- A. internal errors become located diagnostics or clean errors ---------------------------
+
+
+@pytest.mark.parametrize(("path", "old"), [
+    (AGENDA2, "varighet: 45"),
+    ("nufa.yaml", "sekretariat: Helsedirektoratet"),
+    ("meetings/2024-04-24/toppnotater/5-24-tannhelse.md", "saksbehandler: Bjørnar Hafell"),
+], ids=["agenda", "nufa-yaml", "front-matter"])
+def test_a_number_past_pythons_int_limit_is_located(
+        path: str, old: str, make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    key = old.split(":")[0]
+    files = edited(path, old, f"{key}: " + "9" * 5000)
+    root = make_repo(files)
+    code, out, err = nufa("check", str(root))
+    assert code == 1, out + err
+    text = files[path]
+    assert isinstance(text, str)
+    line = line_of(text, "9" * 5000)
+    col = text.split("\n")[line - 1].index("9" * 5000) + 1
+    assert located(err, out) == [(path, line, col, "invalid-value")]
+    assert "a number of 5000 digits" in out
+
+
+def deep_pdf(depth: int = 5000) -> bytes:
+    """10 KB: a page whose content stream nests arrays 5000 deep."""
+    return pdf_file(b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                    b"/Resources << >> >>",
+                    pdf_stream(b"[" * depth + b"]" * depth + b" pop"))
+
+
+def test_a_deeply_nested_pdf_vedlegg_is_refused_by_check(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = valid_repo()
+    root = make_repo(files)
+    assert nufa("build", "--repo", str(root), "--format", "pdf")[0] == 0
+    before = outputs(root / "build")
+    (root / PLAN).write_bytes(deep_pdf())
+    where = (AGENDA2, line_of(str(files[AGENDA2]), "fil: vedlegg/plan.pdf"), 18, "vedlegg-pdf")
+    code, out, err = nufa("check", str(root))
+    assert (code, located(err, out)) == (1, [where])
+    assert "nested too deeply" in out
+    code, out, err = nufa("build", "--repo", str(root), "--format", "pdf")
+    assert (code, located(err, out)) == (1, [where])
+    assert "internal error" not in err
+    assert outputs(root / "build") == before
+
+
+def test_site_on_a_read_only_file_system_is_a_clean_error(
+        valid_root: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """/sys refuses every new folder (EPERM), like a read-only mount."""
+    code, _, err = nufa("site", "--repo", str(valid_root), "--no-build", "--out",
+                          "/sys/nufa-site")
+    assert code == 1, err
+    assert err.startswith("error: could not write the site to /sys/nufa-site: Operation not "
+                          "permitted"), err
+    code, _out, err = nufa("build", "--repo", str(valid_root), "--out", "/sys/nufa-build")
+    assert code == 1, err
+    assert err.startswith("error: could not write the template cache"), err
+
+
+def test_a_corrupt_reference_docx_is_located_not_a_haskell_backtrace(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = edited("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:")
+    files["maler/reference.docx"] = b"garbage\n"
+    root = make_repo(files)
+    code, _out, err = nufa("build", "--repo", str(root), "--format", "docx")
+    assert code == 1
+    assert err.startswith("maler/reference.docx: error[maler-file]: the committee's "
+                          "reference.docx cannot be used: it is not a DOCX file"), err
+    assert "CallStack" not in err and "Haskell" not in err
+    assert not (root / "build").exists() or not list((root / "build").rglob("*.docx"))
+
+
+def test_pandoc_call_stacks_are_cut_from_its_messages(tmp_path: Path) -> None:
+    """Whatever else kills the worker, its Haskell call stack is not shown to a user."""
+    from nufa_cli.convert.converter import Converter, ConvertError
+    from nufa_cli.convert.job import Job
+    from nufa_cli.core.root import builtin_templates
+
+    templates = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(builtin_templates(), templates)
+    (templates / "reference.docx").write_bytes(b"garbage\n")
+    job = Job(markdown="Tekst.\n", title="T", header="H", resource_root=tmp_path)
+    with Converter([templates], 1714000000) as converter, pytest.raises(ConvertError) as raised:
+        converter.docx(job)
+    assert "end of central directory" in raised.value.message
+    assert "CallStack" not in raised.value.message
+    assert "backtrace" not in raised.value.message
+
+
+def test_write_failures_exit_1(valid_root: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A build whose output cannot be written is a failed build (README: exit 1), and the
+    outputs before it stay; a folder where a document goes is such a failure."""
+    assert nufa("build", "--repo", str(valid_root))[0] == 0
+    before = outputs(valid_root / "build")
+    (valid_root / "meetings/2024-04-24/agenda.yaml").write_text(
+        str(valid_repo()[AGENDA2]).replace("tittel: Middag", "tittel: Middag i byen"),
+        encoding="utf-8")
+    target = valid_root / "build/2024-04-24/innkalling.pdf"
+    target.unlink()
+    target.mkdir()
+    before.pop("2024-04-24/innkalling.pdf")
+    before["2024-04-24/innkalling.pdf"] = "dir"
+    code, _out, err = nufa("build", "--repo", str(valid_root))
+    assert code == 1, err
+    assert "could not write to" in err and "earlier outputs are unchanged" in err
+    assert outputs(valid_root / "build") == before
+
+
+# -- B. every input the build refuses, check refuses first, with file:line:col --------------
+# (the check side of each, with its exact place, is a case of tests/test_check_rules.py)
+
+TOPPNOTAT = "meetings/2024-04-24/toppnotater/5-24-tannhelse.md"
+END = "tilbake til NUFA."
+
+
+@pytest.mark.parametrize("rule", ["***", "---", "* * *"])
+def test_a_horizontal_rule_builds_in_every_format(
+        rule: str, make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A thematic break is legitimate Markdown: the typst template defines horizontalrule."""
+    root = make_repo(edited(TOPPNOTAT, END, f"{END}\n\n{rule}\n\nEtter streken."))
+    assert nufa("check", str(root))[0] == 0
+    code, _, err = nufa("build", "--repo", str(root), "--only", "toppnotat")
+    assert code == 0, err
+    from pypdf import PdfReader
+
+    text = PdfReader(root / "build/2024-04-24/toppnotat-5-24.pdf").pages[0].extract_text()
+    assert "Etter streken." in text
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    (END, f"{END}\n\n<div>x</div>", "raw-html"),
+    ("## Videre saksprosess", "## Videre {#v}\n\n## Mer {#v}", "id-duplicate"),
+    ("[^tall]: Tall fra fylkeskommunene.\n", "[^tall]: Tall fra fylkeskommunene.\n[^tall]: To.\n",
+     "footnote-duplicate"),
+    (END, f"{END}\n\n# {{#x}}", "heading-empty"),
+    (END, f"{END}\n\n- punkt\n\n  #### Dyp", "heading-level"),
+    (END, f"{END}\n\n" + ">" * 200 + " dypt", "markdown-limit"),
+], ids=["html-block", "duplicate-id", "duplicate-footnote", "empty-heading", "heading-in-list",
+        "nesting-200"])
+def test_what_the_build_refuses_check_refuses_first(
+        old: str, new: str, code: str, make_repo: MakeRepo,
+        nufa: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_repo(valid_repo())
+    assert nufa("build", "--repo", str(root), "--only", "toppnotat")[0] == 0
+    before = outputs(root / "build")
+    path = root / TOPPNOTAT
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    status, out, err = nufa("build", "--repo", str(root), "--only", "toppnotat")
+    assert status == 1
+    found = located(err, out)
+    assert [c for *_, c in found] == [code], err
+    assert found[0][0] == TOPPNOTAT and found[0][1] > 1
+    assert outputs(root / "build") == before
