@@ -222,3 +222,164 @@ def test_what_the_build_refuses_check_refuses_first(
     assert [c for *_, c in found] == [code], err
     assert found[0][0] == TOPPNOTAT and found[0][1] > 1
     assert outputs(root / "build") == before
+
+
+# -- C. bounded time and memory ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "old", "new", "code"), [
+    (TOPPNOTAT, END, END + "\n\n" + "[a](" * 20_000, "line-too-long"),
+    (TOPPNOTAT, END, END + "\n\n" + "[" * 50_000, "line-too-long"),
+    (TOPPNOTAT, END, END + "\n\n" + "<a " * 30_000, "line-too-long"),
+    (TOPPNOTAT, END, END + " " + "x" * 200_000, "line-too-long"),
+    (AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: " + "x" * 400_000, "line-too-long"),
+    (TOPPNOTAT, END, END + "\n\n" + "[a](\n" * 400, "markdown-limit"),
+    (AGENDA2, '      - tid: "19:00"\n        tittel: Middag\n',
+     "".join(f'      - tid: "19:00"\n        tittel: Rad {i}\n' for i in range(30_000)),
+     "invalid-value"),
+], ids=["links-80kB", "brackets-50k", "tags-30k", "word-200kB", "sted-400kB", "links-multiline",
+        "rows-30k"])
+def test_what_would_take_the_build_minutes_is_refused_at_once(
+        path: str, old: str, new: str, code: str, make_repo: MakeRepo,
+        nufa: Callable[..., tuple[int, str, str]]) -> None:
+    import time
+
+    root = make_repo(valid_repo())
+    assert nufa("build", "--repo", str(root), "--only", "toppnotat")[0] == 0
+    before = outputs(root / "build")
+    source = root / path
+    source.write_text(replace_once(source.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    started = time.monotonic()
+    status, out, err = nufa("build", "--repo", str(root), "--only", "toppnotat")
+    assert time.monotonic() - started < 30  # each took the build past 60 s before
+    assert status == 1
+    found = located(err, out)
+    assert [(p, c) for p, _, _, c in found] == [(path, code)], err
+    assert outputs(root / "build") == before
+
+
+def many_pages_pdf(count: int) -> bytes:
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(count))
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+            b"/Resources << >> >>")
+    return pdf_file(b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+                    pdf_stream(b""), *[page] * count)
+
+
+def test_a_pdf_vedlegg_of_20000_pages_is_refused(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = valid_repo()
+    files[PLAN] = many_pages_pdf(20_000)
+    root = make_repo(files)
+    code, out, err = nufa("check", str(root))
+    where = (AGENDA2, line_of(str(files[AGENDA2]), "fil: vedlegg/plan.pdf"), 18, "vedlegg-pdf")
+    assert (code, located(err, out)) == (1, [where])
+    assert "has 20000 pages; a PDF vedlegg has at most 500" in out
+
+
+def test_pandoc_is_stopped_past_its_time_and_the_document_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind check's limits: whatever else keeps pandoc busy, one document gets TIMEOUT."""
+    from nufa_cli.convert import pandoc_worker
+    from nufa_cli.convert.converter import Converter, ConvertError
+    from nufa_cli.convert.job import Job
+    from nufa_cli.core.root import builtin_templates
+
+    monkeypatch.setattr(pandoc_worker, "TIMEOUT", 2.0)
+    slow = Job(markdown="[a](" * 400, title="Sakte", header="H", resource_root=tmp_path)
+    with Converter([builtin_templates()], 1714000000) as converter:
+        with pytest.raises(ConvertError) as raised:
+            converter.pdf(slow)
+        assert raised.value.message == ("PDF «Sakte»: pandoc: pandoc took longer than 2 s on "
+                                        "this document and was stopped")
+        fine = Job(markdown="Tekst.\n", title="Rask", header="H", resource_root=tmp_path)
+        assert converter.pdf(fine).startswith(b"%PDF")  # a new worker takes the next one
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+SLOW_CONVERSION = """
+import sys
+from pathlib import Path
+from nufa_cli.convert.converter import Converter
+from nufa_cli.convert.job import Job
+from nufa_cli.core.root import builtin_templates
+job = Job(markdown="[a](" * 400, title="Sakte", header="H", resource_root=Path(sys.argv[1]))
+with Converter([builtin_templates()], 1714000000) as converter:
+    converter.pdf(job)
+"""
+
+
+@pytest.mark.render
+def test_a_killed_nufa_leaves_no_pandoc_running(tmp_path: Path) -> None:
+    """nufa SIGKILLed while its pandoc worker is busy on a document (one that would keep it
+    busy for minutes: a worker notices its closed input only between documents)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", SLOW_CONVERSION, str(tmp_path)])
+    workers: set[int] = set()
+    deadline = time.monotonic() + 30
+    while not workers and time.monotonic() < deadline and parent.poll() is None:
+        workers = {pid for pid in _children(parent.pid) if b"pandoc" in
+                   (Path("/proc") / str(pid) / "cmdline").read_bytes()}
+        time.sleep(0.05)
+    assert workers, "no pandoc worker was seen"
+    time.sleep(1)  # well into the document
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # clean up after a failure: the test's own children only
+        import os
+
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors
+
+
+def test_citations_are_looked_up_by_index(tmp_path: Path) -> None:
+    """tools/bench_check.py's archive, every toppnotat citing the 20 saker before it: five
+    times the saker takes about five times as long to check and list, not 25 times."""
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import bench_check
+
+    from nufa_cli.check.validate import check
+    from nufa_cli.model import history
+
+    timings = []
+    for years in (1, 5):
+        root = tmp_path / f"archive-{years}"
+        bench_check.write_archive(root, years, citations=20)
+        started = time.perf_counter()
+        repo, diagnostics = check(root)
+        history.as_csv(history.all_cases(repo))
+        timings.append(time.perf_counter() - started)
+        assert diagnostics == []
+    assert timings[1] / timings[0] < 12, timings

@@ -54,9 +54,9 @@ def meeting_days(year: int, index: int) -> tuple[dt.date, dt.date]:
     return first, first + dt.timedelta(days=1)
 
 
-def toppnotat(nr: str, n: int, title: str, earlier: str | None) -> str:
-    behandlinger = (f"tidligere_behandlinger:\n  - {{utvalg: NUFA, sak: {earlier}}}\n"
-                    if earlier else "")
+def toppnotat(nr: str, n: int, title: str, earlier: list[str]) -> str:
+    behandlinger = ("tidligere_behandlinger:\n" + "".join(
+        f"  - {{utvalg: NUFA, sak: {cited}}}\n" for cited in earlier) if earlier else "")
     body = [
         "## Hensikt med saken", "",
         PARAGRAPH * 3 + "[^kilde]", "",
@@ -77,8 +77,10 @@ def toppnotat(nr: str, n: int, title: str, earlier: str | None) -> str:
             f"{behandlinger}---\n\n" + "\n".join(body))
 
 
-def write_archive(root: Path, years: int) -> int:
-    """Write the archive; return the number of files."""
+def write_archive(root: Path, years: int, citations: int = 0) -> int:
+    """Write the archive; return the number of files. citations: each toppnotat (but the
+    second of a meeting, which cites one sak of the meeting before) cites that many of the
+    saker before it in tidligere_behandlinger."""
     files = {
         "nufa.yaml": "utvalg:\n  navn: Fagutvalget (NUFA)\n  kortnavn: NUFA\n",
         "medlemmer.yaml": "medlemmer:\n" + "".join(
@@ -86,6 +88,7 @@ def write_archive(root: Path, years: int) -> int:
     }
     previous_folder: str | None = None
     previous_sak: str | None = None
+    before: list[str] = []  # every sak so far
     for year in range(FIRST_YEAR, FIRST_YEAR + years):
         yy = year % 100
         for m in range(MEETINGS_PER_YEAR):
@@ -96,8 +99,12 @@ def write_archive(root: Path, years: int) -> int:
                 n = m * SAKER_PER_MEETING + s + 1
                 nr = f"{n}/{yy:02d}"
                 note = f"toppnotater/{n}-{yy:02d}-sak.md"
+                earlier = ([previous_sak] if s == 1 and previous_sak else [])
+                if citations:
+                    earlier = before[-citations:]
                 files[f"{folder}/{note}"] = toppnotat(nr, n, f"Sak nummer {n} om e-helse",
-                                                      previous_sak if s == 1 else None)
+                                                      earlier)
+                before.append(nr)
                 day = 0 if s < 8 else 1
                 row = f"      - sak: {nr}\n        varighet: 25\n        toppnotat: {note}\n"
                 if s == 0:
@@ -146,6 +153,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 5, 10])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--citations", type=int, default=0,
+                        help="tidligere_behandlinger per toppnotat (default: one per meeting)")
     args = parser.parse_args()
 
     print(f"{'years':>5} {'meetings':>8} {'saker':>6} {'files':>6} {'seconds':>8} {'ms/sak':>7}")
@@ -153,7 +162,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nufa-bench-") as tmp:
         for years in args.years:
             root = Path(tmp) / f"archive-{years}"
-            count = write_archive(root, years)
+            count = write_archive(root, years, args.citations)
             _, diagnostics = check(root)
             if diagnostics:  # the timing of a broken archive would measure the wrong path
                 print(f"the generated {years}-year archive is not clean:", file=sys.stderr)

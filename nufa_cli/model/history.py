@@ -76,10 +76,17 @@ class CaseHistory:
         }
 
 
-def _cites(repo: Repository, sak: Sak, nr: SakNr) -> bool:
-    if sak.toppnotat is None:
-        return False
-    return any(repo.cited(entry) == nr for entry in sak.toppnotat.meta.tidligere_behandlinger)
+def _citers(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]]) -> dict[SakNr, list[int]]:
+    """Each cited sak number -> the places in `ordered` of the saker whose toppnotat cites it,
+    in order: one pass over the archive, not one per sak."""
+    citers: dict[SakNr, list[int]] = {}
+    for index, (_, sak) in enumerate(ordered):
+        if sak.toppnotat is None:
+            continue
+        entries = sak.toppnotat.meta.tidligere_behandlinger
+        for nr in {nr for entry in entries if (nr := repo.cited(entry)) is not None}:
+            citers.setdefault(nr, []).append(index)
+    return citers
 
 
 def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
@@ -87,12 +94,13 @@ def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
     return [(meeting, sak) for meeting in repo.meetings for sak in meeting.saker]
 
 
-def _history(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]], index: int) -> CaseHistory:
+def _history(ordered: Sequence[tuple[Meeting, Sak]], citers: dict[SakNr, list[int]],
+             index: int) -> CaseHistory:
     meeting, sak = ordered[index]
     later = tuple(
         Treatment(other.nr, other_meeting.number, other_meeting.folder, other.dato, other.tittel,
                   other_meeting.vedtak(other.nr))
-        for other_meeting, other in ordered[index + 1:] if _cites(repo, other, sak.nr))
+        for other_meeting, other in (ordered[i] for i in citers.get(sak.nr, ()) if i > index))
     return CaseHistory(
         sak.nr, meeting.number, meeting.folder, sak.dato, sak.day, sak.type, sak.tittel,
         _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), meeting.vedtak(sak.nr),
@@ -112,14 +120,15 @@ def case_history(repo: Repository, nr: SakNr) -> CaseHistory:
     ordered = _in_order(repo)
     for index, (_, sak) in enumerate(ordered):
         if sak.nr == nr:
-            return _history(repo, ordered, index)
+            return _history(ordered, _citers(repo, ordered), index)
     raise UnknownSak(nr, repo)
 
 
 def all_cases(repo: Repository) -> list[CaseHistory]:
     """The history of every sak, in the order the saker were treated."""
     ordered = _in_order(repo)
-    return [_history(repo, ordered, i) for i in range(len(ordered))]
+    citers = _citers(repo, ordered)
+    return [_history(ordered, citers, i) for i in range(len(ordered))]
 
 
 def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, str | None]:

@@ -36,6 +36,10 @@ def _check_date(value: Any) -> Any:
     return value
 
 
+# The most entries of a list: far above any real meeting's, low enough that no list keeps a
+# build busy for minutes (30 000 agenda rows took the build past a minute).
+LIMIT = {"medlemmer": 1000, "dager": 14, "program": 200, "innslag": 50, "vedlegg": 100,
+         "tidligere_behandlinger": 200}
 FIRST_YEAR, LAST_YEAR = 1900, 2107  # a DOCX (zip) holds dates up to 2107
 
 
@@ -109,7 +113,7 @@ class Medlem(_Strict):
 class Medlemmer(_Strict):
     """medlemmer.yaml: the member registry, in the order members are listed."""
 
-    medlemmer: list[Medlem] = Field(min_length=1)
+    medlemmer: list[Medlem] = Field(min_length=1, max_length=LIMIT["medlemmer"])
 
 
 # --- vedlegg and agenda.yaml ---------------------------------------------------
@@ -146,9 +150,9 @@ class Rad(_Strict):
     type: Tekst | None = None
     beskrivelse: Markdown | None = None
     forslag_til_vedtak: Markdown | None = None
-    vedlegg: list[Vedlegg] = Field(default_factory=list)
+    vedlegg: list[Vedlegg] = Field(default_factory=list, max_length=LIMIT["vedlegg"])
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
-    innslag: list[Innslag] = Field(default_factory=list)
+    innslag: list[Innslag] = Field(default_factory=list, max_length=LIMIT["innslag"])
     skjermet: Skjerming | None = None
 
 
@@ -156,7 +160,7 @@ class Dag(_Strict):
     dato: Dato
     start: Klokkeslett
     slutt: Klokkeslett
-    program: list[Rad] = Field(default_factory=list)
+    program: list[Rad] = Field(default_factory=list, max_length=LIMIT["program"])
 
 
 class Agenda(_Strict):
@@ -167,7 +171,7 @@ class Agenda(_Strict):
     )
     sted: Tekst
     status: Literal["utkast", "endelig"] = "utkast"
-    dager: list[Dag] = Field(min_length=1)
+    dager: list[Dag] = Field(min_length=1, max_length=LIMIT["dager"])
 
 
 # --- toppnotat front matter -----------------------------------------------------
@@ -193,8 +197,9 @@ class ToppnotatMeta(_Strict):
     saksbehandler: Tekst | None = None
     beskrivelse: Markdown | None = None
     forslag_til_vedtak: Markdown | None = None
-    vedlegg: list[Vedlegg] = Field(default_factory=list)
-    tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    vedlegg: list[Vedlegg] = Field(default_factory=list, max_length=LIMIT["vedlegg"])
+    tidligere_behandlinger: list[Behandling] = Field(default_factory=list,
+                                                     max_length=LIMIT["tidligere_behandlinger"])
     skjermet: Skjerming | None = None
 
 
