@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nufa_cli.build.targets import ALL_KINDS
-from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
+from nufa_cli.core.errors import (
+    Diagnostic,
+    NufaError,
+    Severity,
+    format_diagnostics,
+    has_errors,
+    shown,
+)
 from nufa_cli.core.root import find_root
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
@@ -138,9 +145,9 @@ def build(
 
 def _shown(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        return shown(path.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return path.as_posix()
+        return shown(path.as_posix())
 
 
 class _progress:
@@ -440,11 +447,11 @@ def main() -> None:
     except NufaError as exc:
         if exc.diagnostics:
             typer.echo(format_diagnostics(exc.diagnostics, "text"), err=True)
-        typer.echo(f"error: {exc.message}", err=True)
+        typer.echo(f"error: {shown(exc.message, lines=True)}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:  # the machine's doing (a full disk, a read-only folder), not a bug
         where = f": {exc.filename}" if exc.filename else ""
-        typer.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        typer.echo(shown(f"error: {exc.strerror or exc}{where}"), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("Interrupted; outputs are as they were before this run.", err=True)

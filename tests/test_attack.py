@@ -383,3 +383,107 @@ def test_citations_are_looked_up_by_index(tmp_path: Path) -> None:
         timings.append(time.perf_counter() - started)
         assert diagnostics == []
     assert timings[1] / timings[0] < 12, timings
+
+
+# -- D. one rule for symbolic links ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "meetings/2024-01-24/referat.md", "meetings/2024-04-24/agenda.yaml", "medlemmer.yaml",
+    "nufa.yaml", "meetings/2024-04-24", "meetings", TOPPNOTAT,
+])
+def test_no_source_behind_a_symbolic_link_is_read(
+        source: str, tmp_path: Path, make_repo: MakeRepo,
+        nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """Each moved outside the repository and linked back: its content would reach the
+    documents. Every one gets the same diagnostic, and the build writes nothing."""
+    import shutil
+
+    root = make_repo(valid_repo())
+    outside = tmp_path / "elsewhere" / Path(source).name
+    outside.parent.mkdir()
+    shutil.move(root / source, outside)
+    (root / source).symlink_to(outside)
+    code, _, err = nufa("build", "--repo", str(root))
+    assert code == 1
+    import re
+
+    errors = re.findall(r"^(\S+?)(?::(\d+):\d+)?: error\[([\w-]+)\]", err, re.MULTILINE)
+    if source == TOPPNOTAT:  # named where the agenda names it
+        line = line_of(str(valid_repo()[AGENDA2]), "toppnotat: toppnotater/5-24-tannhelse.md")
+        assert errors == [(AGENDA2, str(line), "source-symlink")], err
+    else:
+        assert errors == [(source, "", "source-symlink")], err
+    assert not (root / "build").exists()
+
+
+# -- E. side findings --------------------------------------------------------------------------
+
+
+def test_a_javascript_or_file_link_is_refused_by_check(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = edited(TOPPNOTAT, END, END + " [Klikk](javascript:alert(1)) og [fil](file:///etc/passwd)")
+    root = make_repo(files)
+    code, out, err = nufa("check", str(root))
+    line = line_of(str(files[TOPPNOTAT]), "javascript:")
+    assert (code, located(err, out)) == (1, [(TOPPNOTAT, line, 1, "link-scheme")] * 2)
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "file:///etc/passwd",
+                                    "JavaScript:alert(1)", "vedlegg/plan.pdf"])
+def test_only_web_mail_and_inner_links_stay_clickable(target: str, tmp_path: Path) -> None:
+    """Behind check: the filters make any other link its text, in PDF and DOCX alike."""
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from nufa_cli.convert.converter import Converter
+    from nufa_cli.convert.job import Job
+    from nufa_cli.core.root import builtin_templates
+
+    job = Job(markdown=f"[Farlig]({target}) og [Trygg](https://www.ehelse.no/).\n", title="T",
+              header="H", resource_root=tmp_path)
+    with Converter([builtin_templates()], 1714000000) as converter:
+        pdf, docx = converter.pdf(job), converter.docx(job)
+    uris = [str(a.get_object()["/A"].get("/URI")) for page in PdfReader(io.BytesIO(pdf)).pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
+    assert uris == ["https://www.ehelse.no/"]
+    with zipfile.ZipFile(io.BytesIO(docx)) as parts:
+        rels = parts.read("word/_rels/document.xml.rels").decode()
+    assert "https://www.ehelse.no/" in rels and target not in rels
+    assert "Farlig" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_control_characters_from_sources_are_escaped_on_the_terminal(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = edited(AGENDA2, "status: utkast", 'status: "utkast\\e[2J\\e]0;pwned\\a"')
+    root = make_repo(files)
+    code, out, err = nufa("check", str(root))
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in out
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = edited(AGENDA2, "tittel: Helse i nord", 'tittel: "=HYPERLINK(\\"https://x\\")"')
+    files = {**files, AGENDA2: replace_once(
+        str(files[AGENDA2]), "tittel: Eventuelt", 'tittel: "@SUM(1+1)"')}
+    root = make_repo(files)
+    code, out, _ = nufa("list", "--repo", str(root), "--format", "csv")
+    assert code == 0
+    import csv
+    import io
+
+    rows = {row["title"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert "'=HYPERLINK(\"https://x\")" in rows and "'@SUM(1+1)" in rows
+    assert not [title for title in rows if title[:1] in "=+-@"]
+
+
+def test_varighet_true_is_not_one_minute(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    files = edited(AGENDA2, "varighet: 45", "varighet: true")
+    code, out, err = nufa("check", str(make_repo(files)))
+    line = line_of(str(files[AGENDA2]), "varighet: true")
+    assert (code, located(err, out)) == (1, [(AGENDA2, line, 19, "wrong-type")])

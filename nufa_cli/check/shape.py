@@ -29,6 +29,7 @@ MAX_LINKS = 500  # links and images per paragraph
 MARKDOWN_FIELDS = ("beskrivelse", "forslag_til_vedtak")
 _ATTRIBUTES = re.compile(r"\{#([^\s}]+)[^}]*\}")
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{[^}]*\}\s*$")
+_LINK = re.compile(r"#|(?i:https?://|mailto:)")  # what a document may link to
 _CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open"}
 
 
@@ -85,6 +86,13 @@ def _inline(token: Token, line: int, folder: Path, ids: dict[str, int]) -> Itera
         yield Problem(line, "markdown-limit", f"{opened} brackets ('[', '<') in one paragraph "
                       f"that open no link; at most {MAX_OPEN}, pandoc would take minutes to "
                       "read it", "escape them as '\\[' and '\\<', or split the paragraph")
+    for child in children:
+        href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+        if href and not _LINK.match(href):
+            shown = href if len(href) <= 60 else href[:57] + "..."
+            yield Problem(line, "link-scheme", f"the link '{shown}' is not a web or e-mail "
+                          "address: readers' programs would open or run it",
+                          "link to https://..., http://... or mailto:..., or to a heading (#id)")
     for found in _ATTRIBUTES.finditer(text):
         if found[1] in ids:
             yield Problem(line, "id-duplicate", f"the identifier #{found[1]} is given twice",

@@ -179,6 +179,14 @@ CODES: tuple[Code, ...] = (
         "Break the text into lines or paragraphs.",
         file="meetings/2024-04-24/agenda.yaml"),
     Code(
+        "source-symlink", "A source is a symbolic link",
+        "nufa reads only files and folders that lie in the repository itself: nufa.yaml, "
+        "medlemmer.yaml, meetings/, a meeting folder, its agenda.yaml, referat.md, toppnotater, "
+        "vedlegg and images. A symbolic link is not read, wherever it points, so nothing from "
+        "outside the repository reaches the documents, and every edit is seen by the build.",
+        "meetings/2024-04-24/referat.md -> /home/sekretær/utkast/referat.md",
+        "Put the file or folder itself in the repository (copy it, or move it in)."),
+    Code(
         "yaml-syntax", "The YAML cannot be parsed",
         "The file, or a Markdown file's front matter, is not valid YAML. The common causes: a "
         "text holding ': ' that is not quoted, a tab used for indentation, or a line indented "
@@ -627,6 +635,14 @@ CODES: tuple[Code, ...] = (
         "document's title there, so it can be at most '##'.",
         "- punkt\n\n  #### Detaljer",
         "Use '##' inside a list, or move the heading out of it.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "link-scheme", "A link that is not to the web or an e-mail address",
+        "The documents keep links clickable only to https://, http://, mailto: and headings "
+        "of the document (#id): a javascript:, file: or data: link, or a path on the reader's "
+        "disk, would have the reader's PDF or Word program run or open what the author chose.",
+        "[Klikk her](javascript:alert(1))",
+        "Link to the web page (https://...) or write the address as text.",
         file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
     Code(
         "markdown-limit", "Markdown beyond nufa's limits",

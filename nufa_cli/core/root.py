@@ -24,6 +24,26 @@ def find_root(start: Path) -> Path:
     raise RepositoryNotFound(start)
 
 
+SYMLINK = "a symbolic link; nufa reads only files and folders that lie in the repository itself"
+
+
+def symlinked(path: Path, root: Path) -> Path | None:
+    """The path itself or the first folder between root and it that is a symbolic link, else
+    None. One rule for every source (settings, meetings/, a meeting folder, agenda, referat,
+    toppnotat, vedlegg, image): a link is not read, wherever it points, so no source comes
+    from outside the repository and every source is where the build's fingerprint looks."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return path
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
 def inside(folder: Path, value: str) -> tuple[Path | None, str]:
     """Resolve a user path inside folder; (None, why) when it points elsewhere."""
     if not value.strip():
@@ -35,8 +55,10 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
         return None, "it climbs out with '..'; files must lie inside the meeting folder"
     target = folder / candidate
     try:
-        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
-            return None, "a symbolic link; place the file itself in the meeting folder"
+        if symlinked(target, folder) is not None:
+            return None, SYMLINK
+        if not target.resolve().is_relative_to(folder.resolve()):
+            return None, "it lies outside the meeting folder"
     except (OSError, ValueError):  # a NUL byte or an over-long name: no file can have it
         return None, "not a usable file name"
     return target, ""

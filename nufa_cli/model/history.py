@@ -269,5 +269,15 @@ def as_csv(cases: Iterable[CaseHistory]) -> str:
     writer.writerow(CSV_FIELDS)
     for case in cases:
         record = case.as_dict() | {"later": " ".join(str(t.nr) for t in case.later)}
-        writer.writerow(["" if record[k] is None else record[k] for k in CSV_FIELDS])
+        writer.writerow([_cell(record[k]) for k in CSV_FIELDS])
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a
+    formula: such a text gets a leading apostrophe, which the spreadsheet shows as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

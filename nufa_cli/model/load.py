@@ -19,8 +19,10 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     MEETINGS,
     MEMBERS,
     REFERAT,
+    SYMLINK,
     find_root,
     inside,
+    symlinked,
 )
 from nufa_cli.model.numbering import number_attachments, number_meetings
 from nufa_cli.model.objects import (
@@ -68,8 +70,20 @@ class _Loader:
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
         self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
 
+    def linked(self, path: Path) -> bool:
+        """A source behind a symbolic link: reported, and not read."""
+        link = symlinked(path, self.root)
+        if link is None:
+            return False
+        self.diagnostics.append(Diagnostic(
+            self.rel(link), 0, 0, "source-symlink", f"{self.rel(link)} is {SYMLINK}",
+            "put the file or folder itself in the repository (copy it, or move it in)"))
+        return True
+
     def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
         source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source
         text, problems = read_text(path, source.rel)
         self.diagnostics += problems
         if text is None:
@@ -85,6 +99,8 @@ class _Loader:
 
     def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
         source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source, "", 1
         text, problems = read_text(path, source.rel)
         self.diagnostics += problems
         if text is None:
@@ -176,10 +192,12 @@ class _Loader:
 
     def folders(self) -> list[Path]:
         meetings = self.root / MEETINGS
-        if not meetings.is_dir():
+        if not meetings.is_dir() or self.linked(meetings):
             return []
         folders = []
         for folder in sorted(p for p in meetings.iterdir() if p.is_dir()):
+            if self.linked(folder):
+                continue
             if (folder / AGENDA).is_file():
                 folders.append(folder)
             else:
@@ -298,8 +316,8 @@ class _Loader:
                   used_notes: set[Path]) -> Toppnotat | None:
         path, why = inside(folder, rad.toppnotat or "")
         if path is None:
-            self.report(source, (*at, "toppnotat"), "toppnotat-path",
-                        f"toppnotat '{rad.toppnotat}' is not usable: {why}")
+            self.report(source, (*at, "toppnotat"), "source-symlink" if why == SYMLINK
+                        else "toppnotat-path", f"toppnotat '{rad.toppnotat}' is not usable: {why}")
             return None
         if not path.is_file():
             self.report(source, (*at, "toppnotat"), "toppnotat-missing",

@@ -48,10 +48,18 @@ def escape(text: object) -> str:
 # -- what check reads in user Markdown ----------------------------------------------------------
 
 
+class _AllLinks(MarkdownIt):
+    """pandoc reads [x](javascript:...) as a link, where markdown-it leaves it text; reading
+    every link as one lets check see it (check/shape.py allows https, http, mailto and #)."""
+
+    def validateLink(self, url: str) -> bool:  # markdown-it's name
+        return True
+
+
 def _parser() -> MarkdownIt:
     # markdown-it stops reading what nests deeper than maxNesting (20: six list levels) and
     # drops it silently; deeper, so check sees the whole text and refuses it (check/shape.py)
-    parser = MarkdownIt("commonmark", {"maxNesting": 100})
+    parser = _AllLinks("commonmark", {"maxNesting": 100})
     return parser.enable("table").use(footnote_plugin)
 
 

@@ -40,6 +40,8 @@ def _check_date(value: Any) -> Any:
 # build busy for minutes (30 000 agenda rows took the build past a minute).
 LIMIT = {"medlemmer": 1000, "dager": 14, "program": 200, "innslag": 50, "vedlegg": 100,
          "tidligere_behandlinger": 200}
+# strict: YAML's true is no number of minutes (pydantic would read it as 1)
+Minutter = Annotated[int, Field(gt=0, le=24 * 60, strict=True)]
 FIRST_YEAR, LAST_YEAR = 1900, 2107  # a DOCX (zip) holds dates up to 2107
 
 
@@ -136,7 +138,7 @@ class Vedlegg(_Strict):
 
 class Innslag(_Strict):
     tid: Klokkeslett | None = None
-    varighet: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    varighet: Minutter | None = None
     tittel: Tekst
 
 
@@ -145,7 +147,7 @@ class Rad(_Strict):
 
     sak: SakNr | None = None
     tid: Klokkeslett | None = None
-    varighet: Annotated[int, Field(gt=0, le=24 * 60, description="Length in minutes")] | None = None
+    varighet: Annotated[Minutter, Field(description="Length in minutes")] | None = None
     tittel: Tekst | None = None
     type: Tekst | None = None
     beskrivelse: Markdown | None = None

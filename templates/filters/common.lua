@@ -47,4 +47,20 @@ local full_width = {
   end,
 }
 
-return { no_raw, quotes, full_width }
+-- A link stays clickable only to the web, to an e-mail address or within the document:
+-- javascript:, file:, data: or a path on the reader's disk would run or open what the
+-- author chose. Others keep their text (nufa check refuses them: link-scheme).
+local function allowed(target)
+  local lower = target:lower()
+  return target:sub(1, 1) == "#" or lower:match("^https?://") ~= nil
+    or lower:match("^mailto:") ~= nil
+end
+
+local safe_links = {
+  Link = function(link)
+    if allowed(link.target) then return nil end
+    return link.content
+  end,
+}
+
+return { no_raw, quotes, full_width, safe_links }
