@@ -9,7 +9,7 @@ PYTHON ?= python3
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'  # docs too: the tests build the user documentation
 	touch $(STAMP)
 
 .PHONY: help
@@ -43,10 +43,14 @@ bench: $(STAMP) ## Time check and build on the sample and on a generated archive
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change
 	$(BIN)/python tests/refresh_golden.py
 
+.PHONY: docs
+docs: $(STAMP) ## Build the user documentation (docs/) into site/ with mkdocs-material
+	$(BIN)/mkdocs build --strict
+
 .PHONY: schemas
 schemas: $(STAMP) ## Regenerate the JSON Schemas in schemas/
 	$(BIN)/nufa schema schemas
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf build site .pytest_cache .ruff_cache .mypy_cache .hypothesis

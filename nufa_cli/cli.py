@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nufa_cli.build.targets import ALL_KINDS
+from nufa_cli import __version__
+from nufa_cli.build import targets
 from nufa_cli.core.errors import (
     Diagnostic,
     NufaError,
@@ -26,6 +27,7 @@ from nufa_cli.core.errors import (
 from nufa_cli.core.root import find_root
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
+    import rich.console
     import rich.progress
 
     from nufa_cli.build.orchestrator import Progress as BuildProgress
@@ -35,9 +37,27 @@ if TYPE_CHECKING:  # imported lazily where used: a command loads only what it ne
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
+    # Plain help: typer's rich help prints `<bool>` after every flag, as if it took a value.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"nufa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print nufa's version and exit.", is_eager=True,
+        callback=_print_version)] = False,
+) -> None:
+    """Check and build a committee's meeting documents from plain-text sources."""
 
 
 class Format(StrEnum):
@@ -53,7 +73,37 @@ PathArg = Annotated[
 
 
 RepoOption = Annotated[Path | None, typer.Option(
-    "--repo", help="The nufa repository (default: found from the current folder).")]
+    "--repo", metavar="DIR", help="The nufa repository (default: found from the current folder).")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only problems: no list of files, no summary.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Also list what was left as it was.")]
+
+
+def _colour() -> bool | None:
+    """None lets click colour a terminal and strip colour from pipes; NO_COLOR turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+
+def _styled(diagnostic: Diagnostic) -> str:
+    """Diagnostic.text() with its location, severity and hint label coloured; click strips the
+    colour codes where they don't belong (pipes, files)."""
+    plain = diagnostic.text()
+    head = f"{diagnostic.location()}: {diagnostic.severity}"
+    if not plain.startswith(head):
+        return plain
+    colour = _SEVERITY_COLOUR[diagnostic.severity]
+    return (typer.style(diagnostic.location(), bold=True) + ": "
+            + typer.style(str(diagnostic.severity), fg=colour, bold=True)
+            + plain[len(head):].replace("\n  hint:", "\n  " + typer.style("hint:", fg="cyan")))
+
+
+def _echo_diagnostics(diagnostics: list[Diagnostic], *, err: bool) -> None:
+    for diagnostic in sorted(diagnostics):
+        typer.echo(_styled(diagnostic), err=err, color=_colour())
 
 
 def _root(path: Path | None) -> Path:
@@ -76,6 +126,7 @@ def check(
     path: PathArg = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Check every source file and print all problems at once."""
     from nufa_cli.check.validate import check as run_check
@@ -83,31 +134,37 @@ def check(
     _, diagnostics = run_check(_root(path))
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    output = format_diagnostics(diagnostics, format)
     if format is Format.json:
-        typer.echo(output)
+        typer.echo(format_diagnostics(diagnostics, format))
     else:
-        if output:
-            typer.echo(output)
-        typer.echo(_summary(diagnostics, strict), err=format is Format.github)
+        if format is Format.text:
+            _echo_diagnostics(diagnostics, err=False)
+        elif diagnostics:
+            typer.echo(format_diagnostics(diagnostics, format))
+        if not quiet:
+            typer.echo(_summary(diagnostics, strict), err=format is Format.github)
     raise typer.Exit(1 if has_errors(diagnostics, strict=strict) else 0)
 
 
 class DocFormat(StrEnum):
     docx = "docx"
+    odt = "odt"
     pdf = "pdf"
 
 
 @app.command()
 def build(
     meetings: Annotated[list[str] | None, typer.Argument(
+        metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", metavar="docx|pdf",
+        help="Only this format (repeatable; default: docx and pdf).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help=f"Only this kind (repeatable): {', '.join(ALL_KINDS)}.")] = None,
+        "--only", metavar="KIND",
+        help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: build/ in the repository).")] = None,
+        "--out", metavar="DIR", help="Output folder (default: build/ in the repository).")] = None,
     path: RepoOption = None,
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Only meetings whose sources changed since this "
@@ -115,31 +172,41 @@ def build(
     offentlig: Annotated[bool, typer.Option(
         "--offentlig", help="Also write the public versions, without what is skjermet, to "
         "build/<meeting>/offentlig/.")] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
     from nufa_cli.build.orchestrator import build as run_build
 
     kinds = set(only or ())
-    unknown = kinds - set(ALL_KINDS)
+    unknown = targets.unknown_kinds(kinds)
     if unknown:
         raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
-                                 f"choose from {', '.join(ALL_KINDS)}", param_hint="--only")
-    formats = [str(f) for f in format] if format else ["docx", "pdf"]
+                                 f"choose from {', '.join(targets.kinds())}", param_hint="--only")
+    formats = [str(f) for f in format] if format else list(targets.DEFAULT_FORMATS)
     root = _root(path)
     if changed_since:
         from nufa_cli.build.changed import changed_meetings
 
-        changed = changed_meetings(root, changed_since)
+        changed = changed_meetings(root, changed_since, kinds or None)
         meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
         if not meetings:
-            typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
+            if not quiet:
+                typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
             return
-    with _progress() as report:
+    with _progress(quiet) as report:
         result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
-    for diagnostic in result.diagnostics:
-        typer.echo(diagnostic.text(), err=True)
+    _echo_diagnostics(result.diagnostics, err=True)
+    if result.elsewhere:
+        typer.echo(f"note: {len(result.elsewhere)} error(s) in meetings not built here did not "
+                   "stop this build; nufa check lists them", err=True)
+    if quiet:
+        return
     for written in result.written:
         typer.echo(f"wrote {_shown(written)}")
+    if verbose:
+        for unchanged in result.unchanged:
+            typer.echo(f"unchanged {_shown(unchanged)}")
     typer.echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
 
 
@@ -151,18 +218,24 @@ def _shown(path: Path) -> str:
 
 
 class _progress:
-    """A rich progress bar on a terminal; silent in CI and pipes."""
+    """A rich progress bar on a terminal; silent in CI, in pipes and with --quiet.
+
+    Until the build knows how many documents it converts (it checks the sources first), the
+    bar pulses and shows no count: never "0/None"."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
 
     def __enter__(self) -> BuildProgress:
         self.bar: rich.progress.Progress | None = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not self.quiet:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(),
-                                TextColumn("{task.completed}/{task.total} {task.description}"),
-                                TimeElapsedColumn(), transient=True)
+            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(), _Count(),
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=_stderr_console(), transient=True)
             self.bar.__enter__()
-            self.task = self.bar.add_task("", total=None)
+            self.task = self.bar.add_task("checking the sources", total=None)
         return self.report
 
     def report(self, done: int, total: int, label: str) -> None:
@@ -172,6 +245,28 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar:
             self.bar.__exit__(None, None, None)
+
+
+def _stderr_console() -> rich.console.Console:  # rich is imported only when a bar is shown
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+
+
+def _count_text(completed: float, total: float | None) -> str:
+    """The bar's "3/12", or nothing while the total is unknown."""
+    return f"{int(completed)}/{int(total)}" if total else ""
+
+
+def _Count() -> rich.progress.ProgressColumn:  # defined lazily: rich loads only for a bar
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Count(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(_count_text(task.completed, task.total))
+
+    return Count()
 
 
 @app.command()
@@ -292,8 +387,18 @@ def init_repository(
     dato: Annotated[str | None, typer.Option(
         "--dato", metavar="YYYY-MM-DD",
         help="First day of the example meeting (default: a Wednesday four weeks ahead).")] = None,
+    nufa_source: Annotated[str | None, typer.Option(
+        "--nufa-source", metavar="SOURCE",
+        help=f"What CI installs nufa from, instead of nufa=={__version__} from PyPI: a git URL "
+        "(git+https://…@vX.Y.Z), a package index (https://…/simple) or a requirement "
+        "(nufa @ …).")] = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Create a new secretariat's repository: settings, members, an example meeting, CI."""
+    """Create a secretariat's repository: settings, members, an example meeting, CI.
+
+    In an existing repository (a new GitHub repository with README.md, LICENSE and
+    .gitignore) those files stay: the guide goes to NUFA.md beside a README.md, and
+    nufa's lines are added to .gitignore."""
     import datetime as dt
 
     from nufa_cli.edit.init import init
@@ -303,16 +408,24 @@ def init_repository(
     except ValueError:
         raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
                                  param_hint="--dato") from None
-    result = init(folder, first_day)
+    result = init(folder, first_day, nufa_source)
+    if quiet:
+        return
     for name in result.written:
         typer.echo(f"wrote {name}")
+    for name in result.extended:
+        typer.echo(f"added nufa's lines to {name}")
+    for name in result.kept:
+        typer.echo(f"kept {name}")
     cd = "" if folder.resolve() == Path.cwd().resolve() else f"  cd {folder}\n"
+    git = "" if (folder / ".git").exists() else "  git init -b main && "
     typer.echo(f"\nA new nufa repository with an example meeting in meetings/{result.meeting}/.\n"
                f"Next steps:\n{cd}"
                "  nufa check && nufa build      # documents appear in build/\n"
-               "  git init -b main && git add . && git commit -m 'Start nufa'\n"
-               "  push it to GitHub, then follow 'Det som skjer på GitHub' in README.md\n"
-               "  (the repository variable NUFA_SPEC, and GitHub Actions as the Pages source)")
+               f"{git or '  '}git add . && git commit -m 'Start nufa'\n"
+               f"  push it to GitHub, then follow 'Det som skjer på GitHub' in {result.guide}\n"
+               "  (choose GitHub Actions as the Pages source; keep the repository private\n"
+               "  once anything is skjermet)")
 
 
 @app.command("site")
@@ -322,13 +435,14 @@ def site_command(
     no_build: Annotated[bool, typer.Option(
         "--no-build", help="Publish the documents in build/ as they are, unbuilt.")] = False,
     path: RepoOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Build what is missing, then write the documents as a web site under build/site/."""
     from nufa_cli.publish.site import publish
 
-    with _progress() as report:
+    with _progress(quiet) as report:
         written, result = publish(_root(path), out, build_first=not no_build, progress=report)
-    for path_written in written:
+    for path_written in [] if quiet else written:
         typer.echo(f"wrote {_shown(path_written)}")
     for folder in result.unbuilt:
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
@@ -337,8 +451,9 @@ def site_command(
     for name in result.stale:
         typer.echo(f"warning: left out build/{name}: built from older sources; "
                    "run nufa build --offentlig", err=True)
-    typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
-               f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
+    if not quiet:
+        typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
+                   f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
 
 
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------
@@ -408,8 +523,10 @@ def new_sak_command(
     meeting: MeetingArg,
     tittel: Annotated[str, typer.Option("--tittel", help="Title of the sak.")],
     type: Annotated[str, typer.Option("--type", help="One of nufa.yaml's sakstyper.")],
-    sakseier: Annotated[str | None, typer.Option("--sakseier")] = None,
-    saksbehandler: Annotated[str | None, typer.Option("--saksbehandler")] = None,
+    sakseier: Annotated[str | None, typer.Option(
+        "--sakseier", help="Who owns the sak (the toppnotat's Sakseier).")] = None,
+    saksbehandler: Annotated[str | None, typer.Option(
+        "--saksbehandler", help="Who writes the toppnotat (its Saksbehandler).")] = None,
     dag: Annotated[int | None, typer.Option(
         "--dag", min=1, help="Day of the meeting (default: the day of Eventuelt).")] = None,
     path: RepoOption = None,
@@ -445,8 +562,7 @@ def main() -> None:
     try:
         app()  # standalone: usage errors print their message and exit 2
     except NufaError as exc:
-        if exc.diagnostics:
-            typer.echo(format_diagnostics(exc.diagnostics, "text"), err=True)
+        _echo_diagnostics(list(exc.diagnostics), err=True)
         typer.echo(f"error: {shown(exc.message, lines=True)}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:  # the machine's doing (a full disk, a read-only folder), not a bug

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(ROOT))
 
+from nufa_cli.build import targets  # noqa: E402
 from nufa_cli.check.validate import check  # noqa: E402
 from nufa_cli.core.errors import format_diagnostics, has_errors  # noqa: E402
 from nufa_cli.render.documents import Document, meeting_documents  # noqa: E402
@@ -21,13 +22,14 @@ from nufa_cli.render.renderer import Renderer  # noqa: E402
 
 
 def sample_documents() -> dict[str, Document]:
-    """Every document of the sample repository, keyed by "<meeting folder>/<stem>"."""
+    """Every document of the sample repository, keyed by "<meeting folder>/<stem>" (the name
+    of its built file, build/targets.py)."""
     repo, diagnostics = check(ROOT)
     if has_errors(diagnostics):
         raise SystemExit("the sample repository has errors:\n"
                          + format_diagnostics(diagnostics, "text"))
     renderer = Renderer(repo)
-    return {f"{meeting.folder}/{doc.stem}": doc
+    return {f"{meeting.folder}/{targets.named(doc.kind).stem_of(meeting.folder, doc.sak)}": doc
             for meeting in repo.meetings
             for doc in meeting_documents(repo, meeting, renderer)}
 

@@ -149,6 +149,8 @@ CASES = [
          [Expect(AGENDA2, "*t", "yaml-alias")]),
     Case("yaml-merge-key", sub(AGENDA2, '- tid: "09:00"', '- <<: {tid: "09:00"}'),
          [Expect(AGENDA2, "<<:", "yaml-alias")]),
+    Case("yaml-comment", sub(AGENDA2, "tittel: Eventuelt", "tittel: Eventuelt #2"),
+         [Expect(AGENDA2, "tittel: Eventuelt #2", "yaml-comment", W, hint='"Eventuelt #2"')]),
     Case("duplicate-key", sub(AGENDA2, "status: utkast\n", "status: utkast\nstatus: endelig\n"),
          [Expect(AGENDA2, 3, "duplicate-key", col=1)]),
     Case("binary-file", put(AGENDA2, AGENDA2_YAML.encode() + b"\x00\x01"),

@@ -174,11 +174,15 @@ def test_docx_of_representative_document(converter: Converter, root: Path) -> No
     assert '<w:gridSpan w:val="4" />' in body  # "Dag 1" spans the four columns
     assert body.count("<w:tblHeader") == 2  # both tables with a header row repeat it
     assert '<w:pStyle w:val="Title" />' in body
-    assert '<w:tblStyle w:val="DocheaderTable" />' in body
-    assert '<w:rStyle w:val="DocheaderLabel" />' in body
+    # the header block: a paragraph per row (a table without a header row is an error to
+    # Word's accessibility checker), the label italic, a tab, the value
+    assert body.count("<w:tbl>") == 2
+    assert re.search(r'<w:pStyle w:val="Docheader" /></w:pPr><w:r><w:rPr><w:rStyle '
+                     r'w:val="DocheaderLabel" /></w:rPr><w:t xml:space="preserve">Møte</w:t></w:r>'
+                     r'<w:r><w:tab/></w:r><w:r><w:t xml:space="preserve">Fagutvalget', body)
     assert '<w:br w:type="page"/>' in body
     # Two tables with nothing between them would be merged by Word and LibreOffice.
-    joined = "::: {.docheader}\n| A | B |\n|---|---|\n| 1 | 2 |\n:::\n\n| C |\n|---|\n| 3 |\n"
+    joined = "::: {.note}\n| A | B |\n|---|---|\n| 1 | 2 |\n:::\n\n| C |\n|---|\n| 3 |\n"
     separated = docx_parts(converter.docx(job(root, joined)))["word/document.xml"]
     assert separated.count("<w:tbl>") == 2
     assert "</w:tbl><w:tbl>" not in re.sub(r">\s+<", "><", separated)
@@ -202,7 +206,7 @@ def _media_name(archive: zipfile.ZipFile) -> str:
 
 def test_every_style_the_filters_name_is_in_reference_docx() -> None:
     styles = docx_parts((TEMPLATES / "reference.docx").read_bytes())["word/styles.xml"]
-    for style_id in ("Title", "DocheaderTable", "DocheaderLabel", "Innslag", "Table",
+    for style_id in ("Title", "Docheader", "DocheaderLabel", "SakHeading", "Innslag", "Table",
                      "Heading1", "Heading2", "Heading3", "Header", "Footer"):
         assert f'w:styleId="{style_id}"' in styles
 
@@ -492,16 +496,18 @@ def test_symlink_out_of_the_folder_is_refused(converter: Converter, root: Path) 
         link.unlink()
 
 
-def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path, fmt: str) -> None:
     # Below the Python check: even when asked directly, the worker refuses to write an
     # image that is not in the media bag rather than letting pandoc read the path.
     init = {
         "reader": READER,
         "filters": {
             name: [str(TEMPLATES / "filters" / f"{name}.lua")]
-            for name in ("common", "docx", "typst")
+            for name in ("common", "docx", "odt", "typst")
         },
         "typst_template": (TEMPLATES / "nufa.typ").read_text(),
+        "odt_template": (TEMPLATES / "nufa.opendocument").read_text(),
         "reference_doc": str(TEMPLATES / "reference.docx"),
     }
     worker = PandocWorker(init, epoch=EPOCH, scratch=tmp_path)
@@ -509,7 +515,7 @@ def test_worker_embeds_no_image_python_did_not_check(root: Path, tmp_path: Path)
         secret = root.parent / "secret.png"
         reply, _ = worker.request({"op": "read", "markdown": f"![x]({secret})", "lang": "nb-NO"})
         assert reply["images"] == [str(secret)]
-        request = {"op": "write", "format": "docx", "lang": "nb-NO", "meta": {}, "variables": {},
+        request = {"op": "write", "format": fmt, "lang": "nb-NO", "meta": {}, "variables": {},
                    "images": []}
         with pytest.raises(WorkerError, match="image not checked"):
             worker.request(request)
@@ -544,9 +550,38 @@ def test_own_templates_replace_builtin_ones_file_by_file(tmp_path: Path, root: P
 
 
 def test_missing_templates_and_closed_converter(tmp_path: Path, root: Path) -> None:
-    with pytest.raises(ConvertError, match=r"nufa\.typ, reference\.docx"):
+    with pytest.raises(ConvertError, match=r"nufa\.typ, nufa\.opendocument, reference\.docx"):
         Converter(tmp_path, EPOCH)
     conv = Converter(TEMPLATES, EPOCH)
     conv.close()
     with pytest.raises(ConvertError, match="closed"):
         conv.docx(job(root, "Tekst."))
+
+
+def test_odt_of_representative_document(converter: Converter, root: Path) -> None:
+    from xml.etree import ElementTree
+
+    data = converter.odt(job(root))
+    assert converter.odt(job(root)) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        first = archive.infolist()[0]
+        # ODF: the mimetype first and stored, so a reader can tell the file by its bytes
+        assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name, part in parts.items():
+        if name.endswith(".xml"):
+            ElementTree.fromstring(part)  # raises on a broken part
+    meta, content = parts["meta.xml"].decode(), parts["content.xml"].decode()
+    assert "<dc:title>Innkalling NUFA 2/24</dc:title>" in meta
+    assert "<dc:language>nb-NO</dc:language>" in meta
+    assert "<dc:creator>Fagutvalget (NUFA)</dc:creator>" in meta
+    styles = parts["styles.xml"].decode()
+    assert 'fo:language="nb"' in styles and 'fo:country="NO"' in styles
+    assert content.count("Innkalling NUFA 2/24") == 0  # the title is metadata, not printed twice
+    assert '<text:p text:style-name="Title">Møte i NUFA</text:p>' in content
+    assert "Bakgrunn for saken." in content and "Fotnoten står nederst." in content
+    assert re.search(r'<text:h text:style-name="Heading_20_1" text:outline-level="1">', content)
+    assert "Søyler per måned" in content  # the image's alt text and caption
+    (picture,) = [name for name in parts if name.startswith("Pictures/")]
+    assert parts[picture] == tiny_png()

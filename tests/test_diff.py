@@ -28,6 +28,7 @@ from helpers import (
     write_repo,
 )
 
+from nufa_cli.build import targets
 from nufa_cli.build.changed import changed_meetings
 from nufa_cli.diff.compare import diff
 from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
@@ -391,6 +392,16 @@ def test_changed_meeting_and_its_dependant(three: Path) -> None:
 def test_changed_meeting_without_dependants(three: Path) -> None:
     edit(three, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
     assert changed_meetings(three, "HEAD") == {"2024-04-24"}
+
+
+def test_a_dependant_follows_what_the_kinds_asked_for_show(three: Path) -> None:
+    """Each target declares the other meetings its files show (build/targets.py): the
+    saksliste of 2/24 names the referat of 1/24 as a vedlegg, the calendar shows no other
+    meeting, and without --only every kind counts."""
+    edit(three, REFERAT1, "Ingen saker under eventuelt.", "Ingen saker.")
+    assert changed_meetings(three, "HEAD", {"saksliste"}) == {"2024-01-24", "2024-04-24"}
+    assert changed_meetings(three, "HEAD", {"kalender", "referat"}) == {"2024-01-24"}
+    assert changed_meetings(three, "HEAD") == changed_meetings(three, "HEAD", targets.kinds())
 
 
 def test_tidligere_behandlinger_makes_a_dependant(three: Path) -> None:

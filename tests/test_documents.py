@@ -22,6 +22,7 @@ from helpers import REFERAT1, replace_once, valid_repo
 from pypdf import PdfReader
 from refresh_golden import GOLDEN, sample_documents
 
+from nufa_cli.build import targets
 from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import READER, Converter, Job
 from nufa_cli.core.errors import has_errors
@@ -250,7 +251,8 @@ def test_injected_fixture_is_valid(injected: Path) -> None:
 def _injected_documents(root: Path) -> dict[str, str]:
     repo, _ = check(root)
     meeting = repo.meetings[0]
-    return {d.stem: d.markdown for d in meeting_documents(repo, meeting, Renderer(repo))}
+    return {targets.named(d.kind).stem_of(meeting.folder, d.sak): d.markdown
+            for d in meeting_documents(repo, meeting, Renderer(repo))}
 
 
 def test_plain_text_comes_back_exactly(injected: Path) -> None:
@@ -462,7 +464,7 @@ def test_injected_documents_convert_and_keep_the_text(injected: Path) -> None:
                       resource_root=doc.resource_root, draft=doc.draft)
             pdf = PdfReader(io.BytesIO(converter.pdf(job)))
             text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
-            assert INJECT in text.replace("\u00ad", "-"), doc.stem
+            assert INJECT in text.replace("\u00ad", "-"), doc.title
             body = docx.Document(io.BytesIO(converter.docx(job)))
             cells = [c.text for t in body.tables for r in t.rows for c in r.cells]
-            assert any(INJECT in " ".join(c.split()) for c in cells), doc.stem
+            assert any(INJECT in " ".join(c.split()) for c in cells), doc.title

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import sys
 import zipfile
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import typst
+from fakebuild import fake_build
 from helpers import (
     AGENDA2,
     AGENDA2_YAML,
@@ -40,9 +42,10 @@ from helpers import (
 from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build.orchestrator import build
-from nufa_cli.build.public import FOLDER
+from nufa_cli.build.targets import FOLDER
 from nufa_cli.check.validate import check
 from nufa_cli.cli import main
+from nufa_cli.core.output import MANIFEST
 from nufa_cli.model.public import public_view
 from nufa_cli.publish.site import generate
 
@@ -270,6 +273,32 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
         assert (folder / FOLDER / name).read_bytes() == (folder / name).read_bytes()
 
 
+def test_the_manifest_records_what_each_file_is(built: Path) -> None:
+    manifest = json.loads((built / "build" / MANIFEST).read_text(encoding="utf-8"))
+    files = sorted(p.relative_to(built / "build").as_posix()
+                   for p in (built / "build").rglob("*.*") if p.name != MANIFEST
+                   and ".nufa-cache" not in p.parts)
+    assert sorted(manifest) == files
+    what = {name: (e["kind"], e["meeting"], e["sak"], e["format"], e["public"])
+            for name, e in manifest.items()}
+    assert what["2024-04-24/toppnotat-5-24.pdf"] == ("toppnotat", "2024-04-24", "5/24", "pdf",
+                                                     False)
+    assert what["2024-04-24/offentlig/toppnotat-8-24.docx"] == (
+        "toppnotat", "2024-04-24", "8/24", "docx", True)
+    assert what[f"2024-04-24/{FOLDER}/{PACKET}"] == ("sakspapirer", "2024-04-24", None, "pdf",
+                                                     True)
+    assert what["2024-01-24/2024-01-24.ics"] == ("kalender", "2024-01-24", None, "ics", True)
+    assert [name for name, w in what.items() if w[4]] == sorted(
+        [*(p.relative_to(built / "build").as_posix() for p in public_files(built)),
+         "2024-01-24/2024-01-24.ics", "2024-04-24/2024-04-24.ics"])
+    # what a file shows is the same in both sets where nothing of it is withheld
+    folder = "2024-01-24"
+    assert manifest[f"{folder}/referat.pdf"]["fingerprint"] == \
+        manifest[f"{folder}/{FOLDER}/referat.pdf"]["fingerprint"]
+    assert manifest["2024-04-24/referat.pdf"]["fingerprint"] != \
+        manifest[f"2024-04-24/{FOLDER}/referat.pdf"]["fingerprint"]
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str) -> None:
     folder = built / "build" / "2024-04-24"
@@ -427,11 +456,8 @@ def test_without_a_public_set_every_document_showing_something_skjermet_stays_ou
     stems = {"2024-01-24": ["innkalling", "referat", "sakspapirer"],
              "2024-04-24": ["innkalling", "saksliste", "referat", "sakspapirer",
                             "toppnotat-5-24", "toppnotat-8-24"]}
-    for folder, names in stems.items():
-        (root / "build" / folder).mkdir(parents=True)
-        for stem in names:
-            (root / "build" / folder / f"{stem}.pdf").write_bytes(b"%PDF-1.7\n")
     repo, _ = check(root)
+    fake_build(repo, root / "build", stems, formats=["pdf"], contents=b"%PDF-1.7\n")
     result = generate(repo, root / "build", root / "build" / "site")
     # toppnotat-8-24 quotes the vedtak of the skjermet sak 5/24; the packet's meeting has
     # skjermet content (that of 2024-01-24 has none: it goes along); toppnotat-5-24 has no
@@ -452,11 +478,10 @@ def test_a_members_packet_holding_skjermet_minutes_of_another_meeting_stays_out(
     agenda = "meetings/2025-01-22/agenda.yaml"
     files[agenda] = str(files[agenda]) + "        vedlegg:\n          - referat: 2024-04-24\n"
     root = write_repo(tmp_path / "repo", files)
-    (root / "build" / "2025-01-22").mkdir(parents=True)
-    for name in ("innkalling.pdf", PACKET):
-        (root / "build" / "2025-01-22" / name).write_bytes(b"%PDF-1.7\n")
     repo, diagnostics = check(root)
     assert diagnostics == []
+    fake_build(repo, root / "build", {"2025-01-22": ["innkalling", "sakspapirer"]},
+               formats=["pdf"], contents=b"%PDF-1.7\n")
     result = generate(repo, root / "build", root / "build" / "site")
     assert "2025-01-22/innkalling.pdf" in result.files
     assert result.withheld == ["2025-01-22/sakspapirer.pdf"]
@@ -491,9 +516,8 @@ def test_build_command_has_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out, _ = capsys.readouterr()
     assert exited.value.code in (0, None)
     assert out.splitlines() == [
-        f"wrote build/2024-04-24/{FOLDER}/.nufa-offentlig.json",
         f"wrote build/2024-04-24/{FOLDER}/saksliste.pdf",
         "wrote build/2024-04-24/saksliste.pdf",
-        "Built 3 file(s), 0 unchanged.",
+        "Built 2 file(s), 0 unchanged.",
     ]
     assert leaks(root / "build" / "2024-04-24" / FOLDER / "saksliste.pdf") == []

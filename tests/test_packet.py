@@ -361,3 +361,75 @@ def test_an_undamaged_pdf_vedlegg_goes_in(tmp_path: Path) -> None:
     path.write_bytes(damaged_pdf(lambda w, p: p.__setitem__(NameObject("/Rotate"),
                                                             NumberObject(-270))))
     assert PdfReader(io.BytesIO(pdfpages.insert(stand_in_packet(), [path], "S"))).pages
+
+
+# -- PDF/A: the packet claims no more than its drawn-in pages are -------------------------------
+
+
+def test_a_packet_with_a_pdf_that_is_no_pdf_a_is_pdf_ua_only(built: Path) -> None:
+    from pdfua import validate
+    from test_accessibility import pdfa_problems
+
+    packet = built / PACKET
+    assert not pdfpages.keeps_pdfa(built.parent / "meetings" / MEETING / "vedlegg" / "plan.pdf", "S")
+    assert pdfa_problems(packet.read_bytes(), archive=False) == []
+    assert list(validate(packet).findings) == []
+    assert pdfa_problems((built / "2024-01-24" / "sakspapirer.pdf").read_bytes()) == []
+
+
+def pdfa_plan() -> bytes:
+    return typst.compile(PLAN_PDF, format="pdf", pdf_standards=["a-2b"])
+
+
+def test_a_packet_with_pdf_a_vedlegg_stays_pdf_a_2a(built: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdfua import validate
+    from test_accessibility import pdfa_problems
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = built.parent
+    plan = root / "meetings" / MEETING / "vedlegg" / "plan.pdf"
+    original = plan.read_bytes()
+    try:
+        plan.write_bytes(pdfa_plan())
+        build(root, [MEETING], formats=["pdf"], only={"sakspapirer"}, out=tmp_path / "out")
+    finally:
+        plan.write_bytes(original)
+    packet = tmp_path / "out" / PACKET
+    assert pdfa_problems(packet.read_bytes()) == []
+    assert list(validate(packet).findings) == []
+    assert "Side en av planen." in PdfReader(packet).pages[-3].extract_text()
+
+
+def _with_metadata(pdf: bytes, xmp: bytes | None = None, space: bytes | None = None) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    if xmp is not None:
+        writer._root_object["/Metadata"].get_object().set_data(xmp)
+    if space is not None:
+        profile = writer._root_object["/OutputIntents"][0].get_object()["/DestOutputProfile"]
+        data = profile.get_object().get_data()
+        profile.get_object().set_data(data[:16] + space + data[20:])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+ATTRIBUTE_XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+                 b'02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:pdfaid="http://www.'
+                 b'aiim.org/pdfa/ns/id/" pdfaid:part="%s" pdfaid:conformance="B"/></rdf:RDF>'
+                 b"</x:xmpmeta>")
+KEEPS = {
+    "typst PDF/A-2b": (pdfa_plan, True),
+    "part as attribute, PDF/A-1": (lambda: _with_metadata(pdfa_plan(), ATTRIBUTE_XMP % b"1"), True),
+    "PDF/A-4": (lambda: _with_metadata(pdfa_plan(), ATTRIBUTE_XMP % b"4"), False),
+    "CMYK output intent": (lambda: _with_metadata(pdfa_plan(), space=b"CMYK"), False),
+    "no PDF/A": (lambda: typst.compile(PLAN_PDF, format="pdf"), False),
+    "damaged metadata": (lambda: _with_metadata(pdfa_plan(), b"<x:xmpmeta"), False),
+}
+
+
+@pytest.mark.parametrize(("make", "keeps"), KEEPS.values(), ids=KEEPS.keys())
+def test_keeps_pdfa_believes_only_a_pdf_a_1_to_3_in_rgb(tmp_path: Path, make, keeps) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(make())
+    assert pdfpages.keeps_pdfa(path, "Sakspapirer") is keeps

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from fakebuild import fake_build
 from helpers import (
     AGENDA2,
     AGENDA2_YAML,
@@ -32,7 +33,7 @@ from nufa_cli.check.validate import check
 from nufa_cli.cli import main
 from nufa_cli.core.nbdates import clock
 from nufa_cli.core.output import OutputError
-from nufa_cli.publish.site import MARKER, SiteFolderTaken, classify, generate, markdown_html, plan
+from nufa_cli.publish.site import MARKER, SiteFolderTaken, generate, markdown_html, plan
 from nufa_cli.render.documents import innkalling
 
 SAMPLE = Path(__file__).resolve().parents[1]
@@ -84,16 +85,6 @@ def pages(site: Path) -> dict[Path, Page]:
     return {path: Page(path.read_text(encoding="utf-8")) for path in sorted(site.rglob("*.html"))}
 
 
-def fake_build(build: Path, documents: dict[str, list[str]]) -> Path:
-    """What nufa build leaves: build/<meeting>/<stem>.docx and .pdf (contents do not matter)."""
-    for folder, stems in documents.items():
-        (build / folder).mkdir(parents=True, exist_ok=True)
-        for stem in stems:
-            for ext in ("pdf", "docx"):
-                (build / folder / f"{stem}.{ext}").write_bytes(f"{stem}.{ext}\n".encode() * 100)
-    return build
-
-
 SAMPLE_DOCUMENTS = {
     "2024-01-24": ["innkalling", "saksliste", "referat"],
     "2024-04-24": ["innkalling", "saksliste", *(f"toppnotat-{n}-24" for n in range(12, 19))],
@@ -104,8 +95,8 @@ SMALL_DOCUMENTS = {"2024-01-24": ["referat"], "2024-04-24": ["innkalling", "topp
 @pytest.fixture
 def sample_site(tmp_path: Path) -> Path:
     repo, _ = check(SAMPLE)
-    build = fake_build(tmp_path / "build", SAMPLE_DOCUMENTS)
-    (build / "2024-04-24" / "2024-04-24.ics").write_text("BEGIN:VCALENDAR\r\n", encoding="utf-8")
+    april = [*SAMPLE_DOCUMENTS["2024-04-24"], "2024-04-24"]  # and its calendar, 2024-04-24.ics
+    build = fake_build(repo, tmp_path / "build", {**SAMPLE_DOCUMENTS, "2024-04-24": april})
     return generate(repo, build, build / "site").out
 
 
@@ -114,7 +105,7 @@ def small_site(make_repo: Callable[[Files], Path], files: Files,
     root = make_repo(files)
     repo, diagnostics = check(root)
     assert not [d for d in diagnostics if d.severity == "error"], diagnostics
-    build = fake_build(root / "build", documents)
+    build = fake_build(repo, root / "build", documents)
     return generate(repo, build, build / "site").out
 
 
@@ -273,7 +264,7 @@ def test_skjermet_sak_shows_no_content_and_its_documents_stay_out(
                                     "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14")
     root = make_repo(files)
     repo, _ = check(root)
-    build = fake_build(root / "build", SMALL_DOCUMENTS)
+    build = fake_build(repo, root / "build", SMALL_DOCUMENTS)
     result = generate(repo, build, build / "site")
     meeting = (result.out / "2024-04-24" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Offentlighet</dt>\n<dd>Unntatt offentlighet, offl. § 14</dd>" in meeting
@@ -306,24 +297,39 @@ def test_meetings_without_documents_are_reported_and_say_so(
         result.out / "index.html").read_text(encoding="utf-8")
 
 
-def test_documents_are_recognised_by_name() -> None:
+def test_documents_are_what_the_manifest_says_they_are(tmp_path: Path) -> None:
+    """Kind, sak and format come from the build's manifest; a file put beside the documents
+    by hand, however it is named, is not published."""
     repo, _ = check(SAMPLE)
+    build = fake_build(repo, tmp_path / "build", SAMPLE_DOCUMENTS)
+    for name in ("innkalling-2-24.pdf", "vedleggsliste.pdf", "toppnotat-12-24-utkast.pdf",
+                 "12-24-tannhelse.docx"):
+        (build / "2024-04-24" / name).write_bytes(b"%PDF-1.7\n")
+    site, views = plan(repo, build)
     april = repo.meeting("2024-04-24")
     assert april is not None
-    found = {stem: (kind, str(sak.nr) if sak else None) for stem in (
-        "innkalling", "innkalling-2-24", "saksliste", "referat", "toppnotat-12-24",
-        "12-24-tannhelse", "toppnotat-18-24-temadag", "vedleggsliste")
-        for kind, sak in [classify(stem, april)]}
-    assert found == {
-        "innkalling": ("innkalling", None), "innkalling-2-24": ("innkalling", None),
-        "saksliste": ("saksliste", None), "referat": ("referat", None),
-        "toppnotat-12-24": ("toppnotat", "12/24"), "12-24-tannhelse": ("toppnotat", "12/24"),
-        "toppnotat-18-24-temadag": ("toppnotat", "18/24"), "vedleggsliste": ("annet", None)}
+    view = next(v for v in views if v.folder == "2024-04-24")
+
+    def files(stem: str) -> list[str]:
+        return [f"2024-04-24/{stem}.pdf", f"2024-04-24/{stem}.docx"]
+
+    assert [(d.label, d.kind, str(d.sak) if d.sak else None, [f.href for f in d.files])
+            for d in view.documents] == [
+        ("Innkalling", "innkalling", None, files("innkalling")),
+        ("Saksliste", "saksliste", None, files("saksliste")),
+        *((f"Toppnotat sak {s.nr}: {s.tittel}", "toppnotat", str(s.nr),
+           files(f"toppnotat-{s.nr.n}-24")) for s in april.saker if s.toppnotat)]
+    assert sorted(site.copies) == sorted(
+        [*(f"2024-01-24/{stem}.{ext}" for stem in SAMPLE_DOCUMENTS["2024-01-24"]
+           for ext in ("pdf", "docx")),
+         *(f"2024-04-24/{stem}.{ext}" for stem in SAMPLE_DOCUMENTS["2024-04-24"]
+           for ext in ("pdf", "docx"))])
+    assert site.withheld == [] and site.stale == []
 
 
 def test_a_toppnotat_with_a_short_source_name_is_filed_under_its_own_sak(tmp_path: Path) -> None:
-    """toppnotater/notat.md for 12/24: "notat" is in every toppnotat's name, and must not
-    take them all."""
+    """toppnotater/notat.md for 12/24: the build records each toppnotat's sak, whatever its
+    source is called."""
     root = tmp_path / "repo"
     root.mkdir()
     for name in ("nufa.yaml", "medlemmer.yaml"):
@@ -336,13 +342,24 @@ def test_a_toppnotat_with_a_short_source_name_is_filed_under_its_own_sak(tmp_pat
                                    "toppnotater/12-24-tannhelse.md", "toppnotater/notat.md"),
                       encoding="utf-8")
     repo, _ = check(root)
-    april = repo.meeting("2024-04-24")
-    assert april is not None
-    found = {stem: str(sak.nr) if sak else None
-             for stem in ("toppnotat-12-24", "toppnotat-13-24", "toppnotat-17-24", "notat")
-             for _, sak in [classify(stem, april)]}
-    assert found == {"toppnotat-12-24": "12/24", "toppnotat-13-24": "13/24",
-                     "toppnotat-17-24": "17/24", "notat": "12/24"}
+    stems = ["toppnotat-12-24", "toppnotat-13-24", "toppnotat-17-24"]
+    _, views = plan(repo, fake_build(repo, root / "build", {"2024-04-24": stems}))
+    view = next(v for v in views if v.folder == "2024-04-24")
+    found = {str(d.sak): d.files[0].href for d in view.documents}
+    assert found == {"12/24": "2024-04-24/toppnotat-12-24.pdf",
+                     "13/24": "2024-04-24/toppnotat-13-24.pdf",
+                     "17/24": "2024-04-24/toppnotat-17-24.pdf"}
+
+
+def test_a_file_changed_after_the_build_is_left_out(make_repo: Callable[[Files], Path]) -> None:
+    root = make_repo(valid_repo())
+    repo, _ = check(root)
+    build = fake_build(repo, root / "build", SMALL_DOCUMENTS)
+    (build / "2024-04-24" / "innkalling.pdf").write_bytes(b"%PDF-1.7\n% edited by hand\n")
+    result = generate(repo, build, build / "site")
+    assert result.stale == ["2024-04-24/innkalling.pdf"]
+    assert "2024-04-24/innkalling.pdf" not in result.files
+    assert "2024-04-24/innkalling.docx" in result.files
 
 
 def test_dagsorden_rows_and_times_are_the_innkallings(tmp_path: Path) -> None:
@@ -370,7 +387,7 @@ def test_a_sak_whose_parts_have_times_shows_none_itself(sample_site: Path) -> No
 
 def test_output_is_deterministic(tmp_path: Path) -> None:
     repo, _ = check(SAMPLE)
-    build = fake_build(tmp_path / "build", SAMPLE_DOCUMENTS)
+    build = fake_build(repo, tmp_path / "build", SAMPLE_DOCUMENTS)
     first = tree_hashes(generate(repo, build, tmp_path / "one").out)
     assert tree_hashes(generate(repo, build, tmp_path / "two").out) == first
     assert tree_hashes(generate(repo, build, tmp_path / "one").out) == first
@@ -378,7 +395,7 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 def test_the_site_is_replaced_whole_and_only_our_own(tmp_path: Path) -> None:
     repo, _ = check(SAMPLE)
-    build = fake_build(tmp_path / "build", SAMPLE_DOCUMENTS)
+    build = fake_build(repo, tmp_path / "build", SAMPLE_DOCUMENTS)
     site = generate(repo, build, build / "site").out
     (site / "stale.html").write_text("old\n", encoding="utf-8")
     generate(repo, build, site)
@@ -399,7 +416,7 @@ def test_command_writes_the_site_from_built_documents(
         make_repo: Callable[[Files], Path], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(valid_repo())
-    fake_build(root / "build", {"2024-01-24": ["referat"]})
+    fake_build(check(root)[0], root / "build", {"2024-01-24": ["referat"]})
     monkeypatch.chdir(root)
     monkeypatch.setattr(sys, "argv", ["nufa", "site", "--no-build"])
     with pytest.raises(SystemExit) as exited:

@@ -50,6 +50,7 @@ MARGINS = (
     ' w:header="851" w:footer="709" w:gutter="0"/>'
 )
 TEXT_WIDTH = 11906 - 2 * 1418  # right tab stop of header and footer
+DOCHEADER_TAB = TEXT_WIDTH // 5  # where the header block's values start, as nufa.typ's ~18-20%
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -149,7 +150,6 @@ def _border(side: str, rule: str) -> str:
 
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 _GRID = "".join(_border(side, "single") for side in _SIDES)
-_NO_GRID = "".join(_border(side, "nil") for side in _SIDES)
 
 # Styles replaced or added, in the order OOXML requires inside each element.
 STYLES = [
@@ -205,14 +205,22 @@ STYLES = [
 <w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr>\
 <w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/><w:vAlign w:val="bottom"/></w:tcPr>\
 </w:tblStylePr></w:style>""",
-    # The document's header block (::: {.docheader}): no lines, labels in "Docheader Label".
-    f"""<w:style w:type="table" w:customStyle="1" w:styleId="DocheaderTable">\
-<w:name w:val="Docheader Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>\
-<w:qFormat/><w:pPr><w:suppressAutoHyphens/><w:spacing w:before="0" w:after="40"/>\
-<w:jc w:val="left"/></w:pPr><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>{_NO_GRID}\
-</w:tblBorders><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>\
-<w:bottom w:w="0" w:type="dxa"/><w:right w:w="113" w:type="dxa"/></w:tblCellMar></w:tblPr>\
-</w:style>""",
+    # The document's header block (::: {.docheader}): one paragraph per label | value row,
+    # not a table (a table without a header row is an error to Word's accessibility
+    # checker): the label in "Docheader Label", a tab, the value; its lines start at the tab.
+    f"""<w:style w:type="paragraph" w:customStyle="1" w:styleId="Docheader">\
+<w:name w:val="Docheader"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:tabs>\
+<w:tab w:val="left" w:pos="{DOCHEADER_TAB}"/></w:tabs><w:suppressAutoHyphens/>\
+<w:spacing w:before="0" w:after="40"/><w:ind w:left="{DOCHEADER_TAB}" \
+w:hanging="{DOCHEADER_TAB}"/></w:pPr></w:style>""",
+    # A sak's title in the saksliste and referat tables, and its heading (::: {.sak}):
+    # based on Heading 1 (Word's navigation pane and accessibility checker see a heading),
+    # looking like the table's bold text.
+    """<w:style w:type="paragraph" w:customStyle="1" w:styleId="SakHeading">\
+<w:name w:val="Sak Heading"/><w:basedOn w:val="Heading1"/><w:next w:val="Compact"/>\
+<w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/>\
+<w:spacing w:before="20" w:after="20"/><w:jc w:val="left"/></w:pPr><w:rPr><w:color w:val="auto"/>\
+<w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>""",
     # A part of a sak (::: {.innslag}), indented under it; mostly inside table cells.
     """<w:style w:type="paragraph" w:customStyle="1" w:styleId="Innslag"><w:name w:val="Innslag"/>\
 <w:basedOn w:val="Compact"/><w:qFormat/><w:pPr><w:ind w:left="284"/></w:pPr></w:style>""",
@@ -220,6 +228,9 @@ STYLES = [
 <w:name w:val="Docheader Label"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/><w:rPr>\
 <w:i/><w:iCs/></w:rPr></w:style>""",
 ]
+
+COMPAT = ('<w:compat><w:compatSetting w:name="compatibilityMode" '
+          'w:uri="http://schemas.microsoft.com/office/word" w:val="15" /></w:compat>')
 
 THEME_FONT_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
@@ -282,7 +293,8 @@ def edit_settings(xml: bytes) -> bytes:
     )
     text = _replace_once(text, '<w:decimalSymbol w:val="." />', '<w:decimalSymbol w:val="," />')
     text = _replace_once(text, '<w:listSeparator w:val="," />', '<w:listSeparator w:val=";" />')
-    return text.encode()
+    # Word 2013 and later (mode 15): without it Word opens every DOCX in compatibility mode
+    return _replace_once(text, "<w:rsids>", COMPAT + "<w:rsids>").encode()
 
 
 def edit_theme(xml: bytes) -> bytes:

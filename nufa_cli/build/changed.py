@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from nufa_cli.build import targets
 from nufa_cli.core.root import AGENDA, CONFIG, MEETINGS, MEMBERS
 from nufa_cli.git.snapshot import Revision, changed_paths, resolve, sources_at
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Repository
 
 
-def changed_meetings(root: Path, rev: str) -> set[str]:
+def changed_meetings(root: Path, rev: str, kinds: Iterable[str] | None = None) -> set[str]:
     """Meeting folders whose documents may differ from those built from the sources at rev.
 
     The rule, applied to the work tree (commits since rev, staged and unstaged edits,
@@ -24,10 +26,12 @@ def changed_meetings(root: Path, rev: str) -> set[str]:
        changes every meeting.
     3. A meeting whose number changed (Møte 2/24 became 3/24 because a meeting before it
        in the year was added, removed or re-dated) changed.
-    4. A meeting depends on a changed meeting, and is included, when one of its saker
-       attaches that meeting's referat (`vedlegg: - referat: <folder>`) or one of its
-       toppnotater names a sak of that meeting under `tidligere_behandlinger` (its title and
-       vedtak come from that referat). One level only: a dependant's own sources did not
+    4. A meeting depends on a changed meeting, and is included, when a file of the kinds
+       asked for (all by default) shows that meeting's sources: each target declares whose
+       (build/targets.py: `shows`). The innkalling, the saksliste and the packet name a
+       referat vedlegg (`vedlegg: - referat: <folder>`) by that meeting's dates; a toppnotat,
+       and the packet holding it, prints the title, vedtak and day of the saker it names
+       under `tidligere_behandlinger`. One level only: a dependant's own sources did not
        change, so what depends on it did not either.
 
     Only meetings that exist in the work tree are returned: a deleted one has nothing to build.
@@ -45,7 +49,7 @@ def changed_meetings(root: Path, rev: str) -> set[str]:
     if any(p.endswith(f"/{AGENDA}") for p in paths):  # only agendas decide meeting numbers
         changed |= _renumbered(root, revision, repo)
     changed &= current
-    return changed | _dependants(repo, changed)
+    return changed | _dependants(repo, changed, kinds)
 
 
 def _inside(path: Path | None, root: Path) -> str | None:
@@ -64,14 +68,8 @@ def _renumbered(root: Path, revision: Revision, repo: Repository) -> set[str]:
     return {m.folder for m in repo.meetings if numbers.get(m.folder, m.number) != m.number}
 
 
-def _dependants(repo: Repository, changed: set[str]) -> set[str]:
-    found = set()
-    for meeting in repo.meetings:
-        for sak in meeting.saker:
-            if any(v.referat in changed for v, _, _ in sak.declared_vedlegg):
-                found.add(meeting.folder)
-            for entry in sak.toppnotat.meta.tidligere_behandlinger if sak.toppnotat else ():
-                source = repo.cited_sak(entry)
-                if source and source[0].folder in changed:
-                    found.add(meeting.folder)
-    return found
+def _dependants(repo: Repository, changed: set[str], kinds: Iterable[str] | None) -> set[str]:
+    wanted = None if kinds is None else set(kinds)
+    chosen = [t for t in targets.TARGETS if wanted is None or t.kind in wanted]
+    return {meeting.folder for meeting in repo.meetings
+            if any(folder in changed for t in chosen for folder in t.shows(repo, meeting))}

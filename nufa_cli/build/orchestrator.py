@@ -1,7 +1,9 @@
-"""The orchestrator: load -> validate -> render -> convert -> write.
+"""The orchestrator: load -> validate -> plan the targets -> convert -> write.
 
 Everything is gathered and checked before anything is written: invalid sources
-or a failed conversion leave earlier outputs exactly as they were.
+or a failed conversion leave earlier outputs exactly as they were. What a build makes is
+the registry's (targets.py): each target plans its pieces of work (work.py), each piece
+converts itself, and the writer replaces the files and records them in the manifest.
 """
 
 from __future__ import annotations
@@ -13,48 +15,30 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
-from nufa_cli import __version__
 from nufa_cli.build import cache as buildcache
-from nufa_cli.build.targets import CALENDAR, PACKET, check_kinds
-from nufa_cli.build.writer import Plan
-from nufa_cli.convert.job import Job
-from nufa_cli.core import nbdates
-from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, has_errors
+from nufa_cli.build import targets
+from nufa_cli.build.targets import DEFAULT_FORMATS, NothingToBuild, Target
+from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
+from nufa_cli.build.writer import Manifest, Output, Plan
+from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
 from nufa_cli.core.output import CACHE, check_output_folder, digest
-from nufa_cli.core.root import SOURCE_PATHS
+from nufa_cli.core.root import MEETINGS, SOURCE_PATHS
 from nufa_cli.core.root import template_dirs as root_template_dirs
-from nufa_cli.git.info import last_commit_time, revision
+from nufa_cli.git.info import last_commit_time
 
 if TYPE_CHECKING:
-    from nufa_cli.build.packet import Packet
+    from nufa_cli.convert.job import Job
     from nufa_cli.model.objects import Meeting, Repository
-    from nufa_cli.render.documents import Document
 
-FORMATS = ("docx", "pdf")
-NOT_DOCUMENT_TEMPLATES = {"init", "site"}  # templates of other commands: no rebuild when they change
-SOURCE_SUFFIXES = {".yaml", ".yml", ".md"}
-FALLBACK_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 END_EPOCH = int(dt.datetime(2108, 1, 1, tzinfo=dt.UTC).timestamp())  # a zip (DOCX) date ends 2107
 
 Progress = Callable[[int, int, str], None]
-
-
-class CommitteeLook(TypedDict):
-    """nufa.yaml's share of the look: keyword arguments of Converter."""
-
-    font: str | None
-    logo_alt: str
+Work = Sequence[tuple[Piece, Sequence[Output]]]  # pieces, each with its outputs to make
 
 
 class UnknownMeeting(NufaError):
-    exit_code = 2
-
-
-class NothingToBuild(NufaError):
-    """The options ask for a kind in a format it never has."""
-
     exit_code = 2
 
 
@@ -81,6 +65,9 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)  # every file of the build, as recorded
+    repository: Repository | None = None  # the sources as loaded; None: an unchanged rebuild
+    elsewhere: list[Diagnostic] = field(default_factory=list)  # errors in meetings not built
 
 
 def source_date_epoch(root: Path) -> int:
@@ -91,6 +78,34 @@ def source_date_epoch(root: Path) -> int:
     if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) < END_EPOCH):
         raise BadSourceDateEpoch(value)
     return int(value)
+
+
+def in_scope(repo: Repository, diagnostics: list[Diagnostic], names: Sequence[str] | None
+             ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(the diagnostics that concern the meetings asked for, the errors in other meetings).
+
+    A build of some meetings reads the files outside meetings/, those meetings, the earlier
+    meetings of their years (numbers run on from them) and the meetings whose referat they
+    attach. An error anywhere else stops `nufa check`, not this build."""
+    if not names:
+        return diagnostics, []
+    asked = {Path(name).name for name in names}
+    needed = set(asked)
+    for meeting in repo.meetings:
+        if meeting.folder in asked:
+            needed |= {a.target for sak in meeting.saker for a in sak.attachments
+                       if a.kind == "referat"}
+    latest = {folder[:4]: folder for folder in sorted(asked)}  # the last one asked, per year
+
+    def concerns(diagnostic: Diagnostic) -> bool:
+        parts = diagnostic.path.split("/")
+        if len(parts) < 2 or parts[0] != MEETINGS:
+            return True
+        folder = parts[1]
+        return folder in needed or folder <= latest.get(folder[:4], "")
+
+    kept = [d for d in diagnostics if concerns(d)]
+    return kept, [d for d in diagnostics if not concerns(d) and d.severity is Severity.ERROR]
 
 
 def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
@@ -108,38 +123,42 @@ def select(repo: Repository, names: Sequence[str] | None) -> list[Meeting]:
     return chosen
 
 
-def template_fingerprint(folders: Sequence[Path]) -> str:
-    """A hash of every template, style and font file: changing one rebuilds everything."""
-    parts: list[bytes | str] = [__version__]
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            name = path.relative_to(folder)
-            if name.parts[0] not in NOT_DOCUMENT_TEMPLATES:
-                parts += [name.as_posix(), path.read_bytes()]
-    return digest(*parts)
+def plan(planning: Planning, repo: Repository, meetings: Sequence[Meeting],
+         chosen: Sequence[tuple[Target, tuple[str, ...]]], offentlig: bool) -> list[Piece]:
+    """Every piece of work of the chosen targets for the meetings: the members' set, then
+    (offentlig) the public one, each meeting with its targets in registry order."""
+    views = [View(repo, False)]
+    if offentlig:
+        from nufa_cli.model.public import public_view
+
+        views.append(View(public_view(repo), True))
+    pieces: list[Piece] = []
+    for view in views:
+        for meeting in meetings:
+            shown = view.repo.meeting(meeting.folder)
+            assert shown is not None  # the public view keeps every meeting
+            for target, formats in chosen:
+                if view.public in target.views(offentlig):
+                    pieces += target.builder(target, planning, view, shown, formats)
+    return pieces
 
 
-def footer_note(root: Path, meeting: Meeting, epoch: int) -> str:
-    """Every page traces back to git: the sources' revision and the build date. Without git
-    or SOURCE_DATE_EPOCH there is no true date to print (the fallback only keeps builds
-    reproducible), so the note is left empty."""
-    built = nbdates.numeric(dt.datetime.fromtimestamp(epoch, dt.UTC).date())
-    stamp = revision(root, ["nufa.yaml", "medlemmer.yaml", f"meetings/{meeting.folder}"])
-    if stamp is None:
-        dated = epoch != FALLBACK_EPOCH or os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        return f"Bygget {built}" if dated else ""
-    commit, dirty = stamp
-    return f"Versjon {commit}{' + endringer' if dirty else ''}, bygget {built}"
+def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Planning:
+    """What the targets' builders share: the renderer, the build time, the templates' key."""
+    from nufa_cli.render.renderer import Renderer
+
+    template_dirs = tuple(root_template_dirs(repo.committee.maler))
+    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
+    return Planning(root, Renderer(repo, cache=cache), source_date_epoch(root), template_dirs,
+                    look, digest(template_fingerprint(template_dirs), json.dumps(look)))
 
 
-def resources_fingerprint(folder: Path) -> str:
-    """Files a document may embed (images, vedlegg) live in its meeting folder. The sources
-    themselves (YAML, Markdown) reach a document only through its rendered Markdown."""
-    parts: list[bytes | str] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix.lower() not in SOURCE_SUFFIXES:
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return digest(*parts)
+def outputs_of(repo: Repository) -> list[Output]:
+    """Every file a whole build of repo (the public set too) makes of today's sources, with
+    what it shows: rendered, not converted."""
+    chosen = targets.chosen(None, DEFAULT_FORMATS)
+    pieces = plan(shared_inputs(repo.root, repo), repo, repo.meetings, chosen, offentlig=True)
+    return [output for piece in pieces for output in piece.outputs]
 
 
 def lanes() -> int:
@@ -148,184 +167,164 @@ def lanes() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
-def convert_all(stale: Sequence[tuple[Path, Job]], packets: Sequence[tuple[Path, Packet]],
-                template_dirs: Sequence[Path], epoch: int, out: Path, progress: Progress | None,
-                look: CommitteeLook) -> dict[Path, bytes]:
-    """Convert every stale output in parallel lanes, each pulling the next piece of work.
-
-    A job's DOCX and PDF are one piece, so its Markdown is read once. Packets, the longest
-    pieces, start first; the typst of their parts is shared between the lanes, so each
-    document's typst is written once, by whichever lane needs it first.
-    """
+def convert_all(work: Work, planning: Planning, progress: Progress | None) -> dict[Output, bytes]:
+    """Make every output of the work: those known when planned at once, the conversions in
+    parallel lanes, each lane pulling the next piece; the longest pieces (packets) start
+    first. The typst of a document is shared between the lanes, so each is written once,
+    by whichever lane needs it first."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from nufa_cli.convert.converter import Converter
-
-    by_job: dict[Job, list[Path]] = {}
-    for path, job in stale:
-        by_job.setdefault(job, []).append(path)
-    work: list[tuple[Job, list[Path]] | tuple[Path, Packet]] = [*packets, *by_job.items()]
-    total = len(stale) + len(packets)
-    pending = iter(enumerate(work))
-    failures: list[tuple[int, NufaError]] = []
-    lock = threading.Lock()
-    finished = 0
-    sources: dict[Job, bytes] = {}
-
-    def tick(path: Path) -> None:
-        nonlocal finished
-        with lock:
-            finished += 1
-            if progress:
-                progress(finished, total, path.relative_to(out).as_posix())
-
-    def run() -> dict[Path, bytes]:
-        results: dict[Path, bytes] = {}
-        with Converter(template_dirs, epoch, sources=sources, **look) as converter:
-            while True:
-                with lock:
-                    item = next(pending, None)
-                if item is None:
-                    return results
-                index, piece = item
-                try:
-                    if isinstance(piece[0], Job):
-                        job, paths = piece
-                        for path in paths:
-                            convert = converter.docx if path.suffix == ".docx" else converter.pdf
-                            results[path] = convert(job)
-                            tick(path)
-                    else:
-                        from nufa_cli.build import packet
-
-                        path, pk = piece
-                        results[path] = packet.render(pk, converter, template_dirs)
-                        tick(path)
-                except NufaError as error:  # go on: every failing document is named, in order
-                    with lock:
-                        failures.append((index, error))
-
-    contents: dict[Path, bytes] = {}
-    count = min(lanes(), len(work))
+    made = {o: piece.make(None, o) for piece, outputs in work if not piece.converts for o in outputs}
+    queue = sorted((w for w in work if w[0].converts), key=lambda w: not w[0].first)
+    if not queue:
+        return made
+    shared = _Lanes(queue, planning, progress)
+    count = min(lanes(), len(queue))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
-        for results in [pool.submit(run) for _ in range(count)]:
-            contents.update(results.result())
-    if len(failures) == 1:
-        raise failures[0][1]
-    if failures:
-        raise ConversionFailed([error for _, error in sorted(failures, key=lambda f: f[0])])
-    return contents
+        for results in [pool.submit(shared.run) for _ in range(count)]:
+            made.update(results.result())
+    shared.raise_failures()
+    return made
 
 
-def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = FORMATS,
+class _Lanes:
+    """The state the conversion lanes share: the next piece, progress, failures."""
+
+    def __init__(self, work: Work, planning: Planning, progress: Progress | None) -> None:
+        self.pending = iter(enumerate(work))
+        self.total = sum(len(outputs) for _, outputs in work)
+        self.planning = planning
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.finished = 0
+        self.failures: list[tuple[int, NufaError]] = []
+        self.sources: dict[Job, bytes] = {}  # each document's typst, shared by the lanes
+
+    def run(self) -> dict[Output, bytes]:
+        from nufa_cli.convert.converter import Converter
+
+        results: dict[Output, bytes] = {}
+        with Converter(self.planning.template_dirs, self.planning.epoch, sources=self.sources,
+                       **self.planning.look) as converter:
+            while (taken := self._next()) is not None:
+                index, (piece, outputs) = taken
+                try:
+                    for output in outputs:
+                        results[output] = piece.make(converter, output)
+                        self._tick(output)
+                except NufaError as error:  # go on: every failing document is named, in order
+                    with self.lock:
+                        self.failures.append((index, error))
+        return results
+
+    def _next(self) -> tuple[int, tuple[Piece, Sequence[Output]]] | None:
+        with self.lock:
+            return next(self.pending, None)
+
+    def _tick(self, output: Output) -> None:
+        with self.lock:
+            self.finished += 1
+            if self.progress:
+                self.progress(self.finished, self.total, output.name)
+
+    def raise_failures(self) -> None:
+        if len(self.failures) == 1:
+            raise self.failures[0][1]
+        if self.failures:
+            raise ConversionFailed([error for _, error in sorted(self.failures,
+                                                                 key=lambda f: f[0])])
+
+
+def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
           progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
-    """offentlig: also write the public set to build/<meeting>/offentlig/ (offentlig.py)."""
-    check_kinds(only)
-    if only and PACKET in only and "pdf" not in formats:
-        raise NothingToBuild(f"{PACKET} is PDF only; add --format pdf or leave out --format")
+    """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
+
+    offentlig: also write the public set to build/<meeting>/offentlig/ (targets.FOLDER)."""
+    chosen = targets.chosen(only, formats)
     out = check_output_folder(out or root / "build", root)
     request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []),
                           buildcache.portable(out, root), offentlig])
-    remembered = buildcache.recall(root, out, request)
+    remembered = _recall(root, out, request)
     if remembered is not None:
-        outputs, diagnostics = remembered
-        return BuildResult(unchanged=outputs, diagnostics=diagnostics)
-    guessed_dirs = buildcache.template_dirs_last_time(out)
-    inputs = buildcache.fingerprint(root, request, guessed_dirs)
+        return remembered
+    memo = _Memo.before_reading(root, out, request)
 
+    repo, diagnostics, elsewhere = _validated(root, out, meetings)
+    shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
+    pieces = plan(shared, repo, select(repo, meetings), chosen, offentlig)
+    writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
+    writer.put(convert_all(_stale(pieces, writer), shared, progress))
+    result = BuildResult(unchanged=writer.unchanged(), diagnostics=diagnostics,
+                         outputs=list(writer.outputs.values()), repository=repo,
+                         elsewhere=elsewhere)
+    result.written = writer.commit()
+    memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
+    return result
+
+
+def _stale(pieces: Sequence[Piece], writer: Plan) -> Work:
+    """Each piece with its outputs that are not up to date; pieces with none left out."""
+    found = []
+    for piece in pieces:
+        outputs = [output for output in piece.outputs if not writer.up_to_date(output)]
+        if outputs:
+            found.append((piece, outputs))
+    return found
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """The rebuild cache (cache.py), fingerprinting the inputs before the build reads them."""
+
+    root: Path
+    out: Path
+    request: str
+    template_dirs: list[str]  # the templates of the last build: nufa.yaml is not read yet
+    inputs: str
+
+    @classmethod
+    def before_reading(cls, root: Path, out: Path, request: str) -> _Memo:
+        guessed = buildcache.template_dirs_last_time(out)
+        return cls(root, out, request, guessed, buildcache.fingerprint(root, request, guessed))
+
+    def remember(self, template_dirs: Sequence[Path], outputs: Sequence[Path],
+                 diagnostics: Sequence[Diagnostic]) -> None:
+        dirs = buildcache.template_names(self.root, template_dirs)
+        inputs = self.inputs
+        if dirs != self.template_dirs:  # nufa.yaml named other templates than last time
+            inputs = buildcache.fingerprint(self.root, self.request, dirs)
+        buildcache.remember(self.out, inputs, dirs, outputs, diagnostics)
+
+
+def _recall(root: Path, out: Path, request: str) -> BuildResult | None:
+    """The last build's result if nothing it depends on changed, its files as recorded."""
+    remembered = buildcache.recall(root, out, request)
+    if remembered is None:
+        return None
+    paths, diagnostics = remembered
+    recorded = {output.name: output for output in Manifest.read(out).recorded()}
+    names = [path.relative_to(out).as_posix() for path in paths]
+    if not all(name in recorded for name in names):  # recorded by an older nufa: build anew
+        return None
+    return BuildResult(unchanged=paths, diagnostics=diagnostics,
+                       outputs=[recorded[name] for name in names])
+
+
+def _validated(root: Path, out: Path, meetings: Sequence[str] | None
+               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic]]:
+    """The sources, loaded and checked: (repository, diagnostics of what is built, errors in
+    meetings not built). An error in what is built stops the build before it writes."""
     from nufa_cli.check.validate import check
-    from nufa_cli.render.documents import meeting_documents
-    from nufa_cli.render.renderer import Renderer
 
     repo, diagnostics = check(root)
+    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings)
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
     check_output_folder(out, root, [repo.committee.maler])
-    epoch = source_date_epoch(root)
-    renderer = Renderer(repo, cache=out / CACHE / "jinja")
-    chosen = select(repo, meetings)
-    members = [(meeting, doc) for meeting in chosen
-               for doc in meeting_documents(repo, meeting, renderer, only)]
-    # Each set of documents: the repository it is made from, its folder in build/<meeting>/
-    sets: list[tuple[Repository, str, list[tuple[Meeting, Document]]]] = [(repo, "", members)]
-    if offentlig:
-        from nufa_cli.build.public import FOLDER, public_documents
-        from nufa_cli.model.public import public_view
-
-        public = public_view(repo)
-        sets.append((public, f"{FOLDER}/", public_documents(public, chosen, renderer, only)))
-    documents = [pair for _, _, found in sets for pair in found]
-
-    template_dirs = root_template_dirs(repo.committee.maler)
-    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
-    templates_key = digest(template_fingerprint(template_dirs), json.dumps(look))
-    plan = Plan.start(out)
-    todo: list[tuple[Path, Job]] = []
-    notes: dict[str, str] = {}
-    resources: dict[Path, str] = {}
-    for meeting, doc in documents:
-        if meeting.folder not in notes:
-            notes[meeting.folder] = footer_note(root, meeting, epoch)
-            resources[meeting.path] = resources_fingerprint(meeting.path)
-        job = Job(markdown=doc.markdown, title=doc.title, header=doc.header,
-                  resource_root=doc.resource_root, draft=doc.draft,
-                  footer_note=notes[meeting.folder])
-        for fmt in formats:
-            key = digest(fmt, str(epoch), templates_key, resources[meeting.path],
-                         buildcache.job_key(job, root))
-            todo.append((plan.add(f"{meeting.folder}/{doc.stem}.{fmt}", key), job))
-    if only is None or CALENDAR in only:
-        from nufa_cli.render.calendar import meeting_ics
-
-        for meeting in chosen:
-            ics = meeting_ics(repo, meeting, epoch)
-            path = plan.add(f"{meeting.folder}/{meeting.folder}.ics", digest("ics", ics))
-            if not plan.up_to_date(path):
-                plan.contents[path] = ics
-
-    # The meeting packets, sakspapirer.pdf (packet.py), the members' and the public one:
-    # keyed by all of their parts, which reuse the documents rendered above.
-    packets: list[tuple[Path, Packet]] = []
-    public_packets: list[tuple[str, Packet]] = []
-    if "pdf" in formats and (only is None or PACKET in only):
-        from nufa_cli.build import packet
-
-        for source, subfolder, found in sets:
-            rendered = packet.by_kind(found)
-            for meeting in chosen:
-                if meeting.folder not in notes:
-                    notes[meeting.folder] = footer_note(root, meeting, epoch)
-                view = source.meeting(meeting.folder)
-                assert view is not None
-                pk = packet.packet(source, view, renderer, notes[meeting.folder], rendered)
-                key = pk.key(root, str(epoch), templates_key,
-                             *map(resources_fingerprint, pk.folders))
-                path = plan.add(f"{meeting.folder}/{subfolder}{packet.STEM}.pdf", key)
-                if source is not repo:  # the public one: its stamp lets the site publish it
-                    public_packets.append((meeting.folder, pk))
-                if not plan.up_to_date(path):
-                    packets.append((path, pk))
-    if offentlig:
-        from nufa_cli.build.public import stamps
-
-        for rel, stamp in stamps(out, documents, formats, public_packets).items():
-            path = plan.add(rel, digest("stamp", stamp))
-            if not plan.up_to_date(path):
-                plan.contents[path] = stamp
-
-    result = BuildResult(diagnostics=diagnostics)
-    stale = [(path, job) for path, job in todo if not plan.up_to_date(path)]
-    if stale or packets:
-        plan.contents.update(convert_all(stale, packets, template_dirs, epoch, out, progress, look))
-    result.unchanged = sorted(set(plan.keys) - set(plan.contents))
-    result.written = plan.commit()
-    dirs = buildcache.template_names(root, template_dirs)
-    if dirs != guessed_dirs:  # nufa.yaml named other templates than last time: fingerprint anew
-        inputs = buildcache.fingerprint(root, request, dirs)
-    buildcache.remember(out, inputs, dirs, sorted(plan.keys), diagnostics)
-    return result
+    return repo, diagnostics, elsewhere
 
 
-__all__ = ["FORMATS", "BuildResult", "build", "source_date_epoch"]
+__all__ = ["DEFAULT_FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
+           "source_date_epoch"]

@@ -11,10 +11,11 @@ of its first page; the running header keeps the document's own title); the outli
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
 
-How: ONE typst document, compiled once and checked for PDF/UA-1 by typst like every
-other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by pandoc) goes
-into a #[ ... ] scope of its own, so its running header, title and draft mark stay its
-own; templates/packet.typ supplies the headings that make bookmarks and link targets.
+How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
+like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by
+pandoc) goes into a #[ ... ] scope of its own, so its running header, title and draft mark
+stay its own; templates/packet.typ supplies the part headings that make bookmarks and link
+targets, and the parts' own headings (a sak in the innkalling) follow one level down.
 Why not merge the separate PDFs with pypdf: measured on innkalling.pdf + a toppnotat
 (5 + 2 pages), PdfWriter.append() drops /StructTreeRoot altogether, and cloning the
 first file then appending the second keeps only the first's structure tree (the last 2
@@ -26,6 +27,11 @@ page into the stand-in as a form XObject, inside the stand-in's tagged Figure, w
 source's own marked content removed and its fonts checked to be embedded. The rewrite
 keeps typst's structure tree, parent tree, /Lang, XMP metadata and PDF version (checked:
 same elements and marked-content references before and after; tests/test_packet.py).
+The packet claims PDF/A-2a only when every PDF vedlegg is PDF/A itself
+(pdfpages.keeps_pdfa): typst cannot check pages drawn in after it, and a page from an
+arbitrary PDF may break PDF/A's rules (device colours, transfer functions, ...). With one
+that is not, the packet is PDF/UA-1 only and says so in its metadata; save the vedlegg as
+PDF/A to keep the packet an archive format.
 
 Deterministic: same sources, same bytes (typst gets the build's timestamp; pypdf writes
 the same objects in the same order).
@@ -35,13 +41,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nufa_cli.build.cache import job_key
-from nufa_cli.build.targets import PACKET
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
 from nufa_cli.core.output import digest
@@ -55,9 +60,8 @@ from nufa_cli.render.renderer import FILTERS, Renderer
 if TYPE_CHECKING:
     from nufa_cli.convert.converter import Converter
 
-KIND = STEM = PACKET  # "sakspapirer": the kind for nufa build --only, and the file's name
 TEMPLATE = "packet.typ"
-Rendered = dict[tuple[str, str], list[Document]]
+Documents = Callable[[str, Meeting], list[Document]]  # (kind, meeting) -> its rendered documents
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
 # part's typst is the very source its standalone PDF was compiled from (and is reused).
@@ -78,8 +82,6 @@ class Part:
 class Packet:
     title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
     parts: tuple[Part, ...]
-    # the innkalling's saksliste prints token in place of each sak number: (number, bookmark)
-    saker: tuple[tuple[str, str, str], ...]
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -97,20 +99,12 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [KIND, *extra, self.title, repr(self.saker)]
+        parts: list[str | bytes] = [*extra, self.title]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
                 parts.append(part.pdf.read_bytes())
         return digest(*parts)
-
-
-def by_kind(documents: Iterable[tuple[Meeting, Document]]) -> Rendered:
-    """Rendered documents as packet() takes them: by (kind, meeting folder)."""
-    rendered: Rendered = {}
-    for meeting, doc in documents:
-        rendered.setdefault((doc.kind, meeting.folder), []).append(doc)
-    return rendered
 
 
 def _label(vedlegg: str) -> str:
@@ -123,27 +117,29 @@ def _label(vedlegg: str) -> str:
 
 
 def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
-           rendered: Rendered | None = None) -> Packet:
+           documents: Documents | None = None) -> Packet:
     """What the meeting's packet holds, in order; nothing converted yet.
 
-    rendered: the documents the build has rendered already, by (kind, meeting folder)."""
-    rendered = {} if rendered is None else rendered
-
-    def documents(kind: str, source: Meeting) -> list[Document]:
-        key = (kind, source.folder)
-        if key not in rendered:
-            rendered[key] = BUILDERS[kind](repo, source, renderer)
-        return rendered[key]
+    documents: the documents of a kind of a meeting of repo, as the build renders them once
+    for their own targets and the packet alike (by default: rendered here)."""
+    if documents is None:
+        documents = _rendering(repo, renderer)
 
     main = documents("innkalling", meeting)[0]
-    markdown, saker = _linked_innkalling(repo, meeting, renderer, main.markdown)
+    markdown = _linked_innkalling(repo, meeting, renderer)
     parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
     notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
                      documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
         parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
     dates = meeting.date_range
-    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts), saker)
+    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts))
+
+
+def _rendering(repo: Repository, renderer: Renderer) -> Documents:
+    def documents(kind: str, meeting: Meeting) -> list[Document]:
+        return BUILDERS[kind](repo, meeting, renderer)
+    return documents
 
 
 def _part(heading: str, label: str, doc: Document, footer_note: str,
@@ -154,29 +150,22 @@ def _part(heading: str, label: str, doc: Document, footer_note: str,
     return Part(heading, label, job, pdf)
 
 
-def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer,
-                       plain: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    """The innkalling with each "Vedlegg N" linked to its part, and a token in place of
-    each sak number in the saksliste (replaced in the typst by a bookmarked heading)."""
-    salt = next(c for c in "ABCDEFGHJKLMNPRSTUVWXY" if f"Q{c}Z" not in plain)
+def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -> str:
+    """The innkalling with each "Vedlegg N" of its saksliste linked to its part. (Its saker
+    are headings of their own, bookmarked under the part's heading.)"""
     context = innkalling.context(repo, meeting)
-    saker: list[tuple[str, str, str]] = []
     days = []
     for day in context.saksliste.days:
         items = []
         for item in day.saker:
-            token = f"Q{salt}Z{len(saker):03d}"  # as short as a sak number: same column widths
-            saker.append((token, item.nr, f"{item.nr} {item.tittel}"))
             vedlegg = tuple(replace(v, url=f"#{_label(v.label)}") for v in item.vedlegg)
-            items.append(replace(item, nr=token, vedlegg=vedlegg))
+            items.append(replace(item, vedlegg=vedlegg))
         days.append(replace(day, saker=tuple(items)))
     context = replace(context, saksliste=replace(context.saksliste, days=tuple(days)))
-    markdown = renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
-    return markdown, tuple(saker)
+    return renderer.render("innkalling.md.j2", innkalling=context, saksliste=context.saksliste)
 
 
-def _vedlegg(repo: Repository, meeting: Meeting,
-             documents: Callable[[str, Meeting], list[Document]], attachment: Attachment,
+def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
              notes: dict[str, Document], footer_note: str) -> Part:
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
@@ -205,7 +194,7 @@ def _vedlegg(repo: Repository, meeting: Meeting,
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
-    doc = Document(kind=KIND, stem=STEM, title=tittel, header=repo.committee.navn,
+    doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
     return _part(heading, label, doc, footer_note,
                  pdf=path if path is not None and not markdown else None)
@@ -222,7 +211,7 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         raise ConvertError(f"missing in the templates: {TEMPLATE}", title=pk.title, fmt="PDF")
     root = _root(pk)
     pieces = [template.read_text(encoding="utf-8")]
-    for index, part in enumerate(pk.parts):
+    for part in pk.parts:
         source = converter.typst_source(part.job).decode("utf-8")
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
@@ -240,8 +229,6 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
                                "found once in its typst",
                                title=part.job.title, fmt="PDF")
         source = _BODY_LINE.sub(_verbatim("\n".join(opening)), source)
-        if index == 0:
-            source = _sak_headings(source, pk.saker)
         pieces.append(f"#[\n{source}\n]\n")
     # The last `set document` wins: the packet's title, not its parts'.
     pieces.append(f"#set document(title: {_typst_string(pk.title)})\n")
@@ -249,10 +236,15 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
 
 
 def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
-    """The packet as a PDF/UA-1 file."""
+    """The packet as a PDF/A-2a and PDF/UA-1 file; PDF/UA-1 only, claiming no PDF/A, when a
+    PDF vedlegg is not PDF/A itself (its pages are drawn in as they are)."""
+    from nufa_cli.convert.converter import ACCESSIBLE_ONLY, PDF_STANDARDS
+
     source = typst_source(pk, converter, template_dirs)
-    pdf = converter.compile_typst(source, _root(pk), pk.title)
     inserted = [part.pdf for part in pk.parts if part.pdf is not None]
+    archive = all(pdfpages.keeps_pdfa(path, pk.title) for path in inserted)
+    standards = PDF_STANDARDS if archive else ACCESSIBLE_ONLY
+    pdf = converter.compile_typst(source, _root(pk), pk.title, standards)
     return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
 
 
@@ -264,13 +256,6 @@ def _typst_string(text: str) -> str:
     text = " ".join(text.split())
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-
-def _sak_headings(source: str, saker: Sequence[tuple[str, str, str]]) -> str:
-    """Each sak's token: its number under a bookmarked heading (the first time) or as text."""
-    for token, number, bookmark in saker:
-        heading = f"#nufa-packet-sak({_typst_string(number)}, {_typst_string(bookmark)});"
-        source = re.sub(rf"\b{token}\b", _first_then(heading, f"#{_typst_string(number)};"), source)
-    return source
 
 
 # re.sub replacements as functions: a replacement string would have its backslashes read.
@@ -284,9 +269,3 @@ def _under(prefix: str) -> Replacement:
 
 def _verbatim(text: str) -> Replacement:
     return lambda _: text
-
-
-def _first_then(first: str, rest: str) -> Replacement:
-    """first for the first match, rest for every later one."""
-    given = iter([first])
-    return lambda _: next(given, rest)

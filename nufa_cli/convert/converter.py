@@ -1,12 +1,17 @@
-"""Markdown to DOCX and PDF.
+"""Markdown to DOCX, ODT and PDF.
 
 One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
-into a PDF/UA-1 file. The styling lives in templates/: nufa.typ and filters/typst.lua
-for the PDF, reference.docx and filters/docx.lua for the DOCX, filters/common.lua for
-both. templates/MARKDOWN.md lists the Markdown the templates may use.
+into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
+nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
+DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
+may use.
 
-Same Job and epoch give the same bytes, in both formats.
+ODT (for further editing in ODF, as the state's rules for publishing ask) is pandoc's odt
+writer with templates/nufa.opendocument, the document's body under its title, creator
+and language; its styles are pandoc's own.
+
+Same Job and epoch give the same bytes, in every format.
 """
 
 from __future__ import annotations
@@ -19,17 +24,21 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import typst
 
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
+from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
 from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
+
+if TYPE_CHECKING:
+    from typst import PDFStandard
 
 # Pandoc Markdown with every way to pass code through switched off: user text is data.
 READER = "markdown" + "".join(
@@ -46,11 +55,19 @@ READER = "markdown" + "".join(
     )
 )
 
+# PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
+# 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
+PDF_STANDARDS: tuple[PDFStandard, ...] = ("a-2a", "ua-1")
+FORMATS = ("docx", "odt", "pdf")  # what convert() writes
+ACCESSIBLE_ONLY: tuple[PDFStandard, ...] = ("ua-1",)  # a packet with PDF pages that are no PDF/A
+
 TEMPLATE_FILES = (
     "nufa.typ",
+    "nufa.opendocument",
     "reference.docx",
     "filters/common.lua",
     "filters/docx.lua",
+    "filters/odt.lua",
     "filters/typst.lua",
 )
 
@@ -165,19 +182,31 @@ class Converter:
         data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
         return _finish_docx(data, job, self._epoch, self._look)
 
+    def odt(self, job: Job) -> bytes:
+        """The job as an ODT file."""
+        images = self._read(job, "ODT")
+        blobs = [path.read_bytes() for path in images.values()]
+        meta = {"title": job.title, "author": job.header}  # meta.xml: dc:title, dc:creator
+        return self._write(job, "ODT", images, blobs, meta=meta, variables={})
+
+    def convert(self, job: Job, fmt: str) -> bytes:
+        """The job in one of FORMATS."""
+        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
+
     def pdf(self, job: Job) -> bytes:
-        """The job as a PDF/UA-1 file; any typst warning is an error."""
+        """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
         return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
 
-    def compile_typst(self, source: bytes, root: Path, title: str) -> bytes:
-        """Typst source as a PDF/UA-1 file, with pdf()'s compiler, fonts and timestamp; any
-        typst warning is an error. The meeting packet (nufa_cli/build/packet.py) joins several
-        documents' typst_source() into one source and compiles it here."""
+    def compile_typst(self, source: bytes, root: Path, title: str,
+                      standards: Sequence[PDFStandard] = PDF_STANDARDS) -> bytes:
+        """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
+        timestamp; any typst warning is an error. The meeting packet (build/packet.py) joins
+        several documents' typst_source() into one source and compiles it here."""
         try:
             pdf, warnings = self._typst().compile_with_warnings(
                 input=source,
                 format="pdf",
-                pdf_standards=["ua-1"],
+                pdf_standards=list(standards),
                 root=str(root),
                 timestamp=self._epoch,
             )
@@ -247,13 +276,13 @@ class Converter:
             checked.append(
                 {
                     "src": src,
-                    "path": relative if fmt == "DOCX" else "/" + relative,
+                    "path": "/" + relative if fmt == "PDF" else relative,
                     "mime": IMAGE_TYPES[path.suffix.lower()],
                 }
             )
         request = {
             "op": "write",
-            "format": "docx" if fmt == "DOCX" else "typst",
+            "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
             "lang": job.lang,
             "meta": meta,
             "variables": variables,
@@ -284,9 +313,10 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "typst")
+                    for name in ("common", "docx", "odt", "typst")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
+                "odt_template": self._files["nufa.opendocument"].read_text(encoding="utf-8"),
                 "reference_doc": str(self._files["reference.docx"]),
             }
             try:
@@ -317,8 +347,8 @@ def _xml_text(text: str) -> str:
 
 
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
-    """Fill the header/footer placeholders and the title, add the committee's logo and
-    font; rewrite the zip reproducibly."""
+    """Fill the header/footer placeholders and the document properties (docxprops.py), add
+    the committee's logo and font; rewrite the zip reproducibly."""
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
@@ -339,11 +369,7 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
-    if "docProps/core.xml" in parts:
-        core = parts["docProps/core.xml"].decode("utf-8")
-        title = f"<dc:title>{_xml_text(job.title)}</dc:title>"
-        core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", lambda _: title, core, count=1)
-        parts["docProps/core.xml"] = core.encode("utf-8")
+    set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)
 

@@ -5,18 +5,19 @@
 -- always one JSON frame and one binary frame (empty unless the reply carries output).
 --
 -- Requests:
---   {"op": "init", "reader": ..., "filters": {...}, "typst_template": ..., "reference_doc": ...}
+--   {"op": "init", "reader": ..., "filters": {...}, "typst_template": ..., "odt_template": ...,
+--    "reference_doc": ...}
 --   {"op": "read", "markdown": ..., "lang": ...}
 --     -> {"ok": true, "images": [src, ...], "warnings": [...]}
---   {"op": "write", "format": "docx"|"typst", "lang":, "meta": {...}, "variables": {...},
+--   {"op": "write", "format": "docx"|"odt"|"typst", "lang":, "meta": {...}, "variables": {...},
 --    "images": [{"src":, "path":, "mime":}], "blobs": n}
 --     -> {"ok": true, "warnings": [...]} + output bytes
 -- Errors: {"ok": false, "error": message}.
 --
 -- The worker reads no file on a document's behalf. `pandoc lua` has no --sandbox, so:
 -- Markdown is parsed in pandoc's sandbox (pandoc.read with an empty file list); the
--- DOCX writer is not sandboxed and would read any image path, absolute ones even with
--- an empty resource path, and fetch URLs, so every image is replaced by a media bag
+-- DOCX and ODT writers are not sandboxed and would read any image path, absolute ones
+-- even with an empty resource path, and fetch URLs, so every image is replaced by a media bag
 -- entry holding bytes Python read after checking the path, and an image Python did not
 -- check stops the job.
 
@@ -87,6 +88,7 @@ local function init(request)
   config = request
   for format, paths in pairs(request.filters) do filters[format] = load_filters(paths) end
   config.typst_template = pandoc.template.compile(request.typst_template)
+  config.odt_template = pandoc.template.compile(request.odt_template)
   return { ok = true }
 end
 
@@ -120,7 +122,7 @@ local function write(request, blobs)
   pandoc.mediabag.empty()
   for i, image in ipairs(request.images) do
     by_src[image.src] = image
-    if request.format == "docx" then
+    if request.format == "docx" or request.format == "odt" then
       pandoc.mediabag.insert(image.path, image.mime, blobs[i])
     end
   end
@@ -140,6 +142,8 @@ local function write(request, blobs)
   local output
   if request.format == "docx" then
     output = pandoc.write(doc, "docx", { reference_doc = config.reference_doc })
+  elseif request.format == "odt" then
+    output = pandoc.write(doc, "odt", { template = config.odt_template })
   elseif request.format == "typst" then
     output = pandoc.write(doc, "typst", {
       template = config.typst_template,

@@ -8,6 +8,12 @@ the page is the content of the stand-in's tagged Figure. The source's own marked
 is removed (its ids belong to a structure tree that is not carried over) and its fonts
 must be embedded (PDF/UA-1, 7.21.4.1). Nothing else of the packet changes: typst's
 structure tree, /Lang, metadata and PDF version stay as they were.
+
+PDF/A: the pages are drawn in as they are, so the packet is only as much PDF/A as they
+are. keeps_pdfa() says whether a vedlegg declares PDF/A-1, -2 or -3 (their page content
+rules are PDF/A-2's or stricter) with an RGB output intent or none (the packet's is sRGB,
+and a CMYK or grey page would need its own); packet.py compiles the packet as PDF/UA-1
+only, claiming no PDF/A, when one does not.
 """
 
 from __future__ import annotations
@@ -40,6 +46,49 @@ def read(path: Path, title: str) -> PdfReader:
         return pdfcheck.open_vedlegg(path)
     except pdfcheck.PdfProblem as problem:
         raise _error(str(problem), title) from problem
+
+
+_PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def keeps_pdfa(path: Path, title: str) -> bool:
+    """True if the vedlegg's pages, drawn into a PDF/A-2 packet, keep it PDF/A-2: the file
+    declares PDF/A-1, -2 or -3 (pdfaid:part in its XMP metadata) and its output intent's
+    profile, if it has one, is RGB like the packet's."""
+    reader = read(path, title)
+    catalog: Any = reader.trailer["/Root"]  # a user's file: read duck-typed, damage caught below
+    try:
+        metadata = catalog.get("/Metadata")
+        xmp = metadata.get_object().get_data() if metadata is not None else b""
+        intents = catalog.get("/OutputIntents")
+        profiles = [intent.get_object().get("/DestOutputProfile")
+                    for intent in (intents.get_object() if intents is not None else [])]
+        # an ICC profile's header names its colour space at bytes 16 to 19
+        spaces = {p.get_object().get_data()[16:20] for p in profiles if p is not None}
+    except pdfcheck.DAMAGE as error:
+        raise _error(f"vedlegg {path.name} is damaged: its metadata or output intent cannot "
+                     f"be read ({type(error).__name__}: {error}); save it again from the "
+                     "program that made it", title) from error
+    return _pdfa_part(xmp) in {"1", "2", "3"} and spaces <= {b"RGB "}
+
+
+def _pdfa_part(xmp: bytes) -> str | None:
+    """pdfaid:part of XMP metadata, written as an element or as an attribute."""
+    from xml.etree import ElementTree
+
+    try:
+        tree = ElementTree.fromstring(xmp.strip(b"\x00 \t\r\n"))
+    except ElementTree.ParseError:
+        return None
+    for description in tree.iter(f"{{{_RDF}}}Description"):
+        part = description.get(f"{{{_PDFA_ID}}}part")
+        if part is None:
+            element = description.find(f"{{{_PDFA_ID}}}part")
+            part = element.text if element is not None else None
+        if part is not None:
+            return part.strip()
+    return None
 
 
 def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:

@@ -214,6 +214,14 @@ CODES: tuple[Code, ...] = (
         "Write the keys as plain words, one per line, as FORMAT.md shows them.",
         file="meetings/2024-04-24/agenda.yaml", edit=Edit.REFUSE),
     Code(
+        "yaml-comment", "A ' #' inside unquoted text starts a YAML comment",
+        "In YAML a space followed by # starts a comment, also inside a value that is not "
+        "quoted: the rest of the line is silently dropped. nufa warns when the dropped part "
+        "looks like text that was meant to be part of the value.",
+        "- tid: \"12:00\"\n  tittel: Lunsj #2",
+        "Quote the value to keep it whole: tittel: \"Lunsj #2\".",
+        file="meetings/2024-04-24/agenda.yaml", severity=Severity.WARNING),
+    Code(
         "duplicate-key", "A key is given twice in one mapping",
         "Most YAML readers keep the last of two equal keys and drop the first without a word. "
         "nufa reports it instead of guessing which one was meant.",

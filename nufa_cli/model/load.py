@@ -93,6 +93,7 @@ class _Loader:
         source.doc = doc
         if doc is None or problems:
             return None, source
+        self.diagnostics += doc.warnings
         value, problems = check(model, doc, source.rel)
         self.diagnostics += problems
         return value, source
@@ -110,6 +111,8 @@ class _Loader:
         source.doc = parsed.front
         if problems:
             return None, source, parsed.body, parsed.body_line
+        if parsed.front is not None:
+            self.diagnostics += parsed.front.warnings
         if parsed.front is None:
             self.diagnostics.append(Diagnostic(
                 source.rel, 1, 1, "front-matter", "the file has no front matter",

@@ -2,7 +2,7 @@
 
 A sak, a toppnotat or a vedlegg marked `skjermet: <legal basis>` is withheld from the
 public. public_view() is the repository as the public may see it: the public set that
-`nufa build --offentlig` writes to build/<meeting>/offentlig/ (build/public.py) is rendered
+`nufa build --offentlig` writes to build/<meeting>/offentlig/ (build/targets.py) is rendered
 from it by the same document modules and templates as the members' documents, and the
 site's pages are made from it, so the withheld text is simply not there to leak, in any format.
 

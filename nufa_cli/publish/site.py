@@ -1,16 +1,18 @@
 """`nufa site`: the built documents as a static web site (GitHub Pages or any web server).
 
-Reads the loaded model and the files `nufa build` wrote under build/<meeting>/, nothing
-else; writes build/site/: index.html (meetings, newest first), <meeting>/index.html
-(dagsorden and saksliste), saker.html (every sak with its vedtak, filterable as you type)
-and copies of the documents. Pages link relatively and load nothing from elsewhere, so the
-folder works from a web server and from file:// alike.
+Reads the loaded model, the build's manifest (build/.nufa-manifest.json: what each built
+file is) and the files it names, nothing else; writes build/site/: index.html (meetings,
+newest first), <meeting>/index.html (dagsorden and saksliste), saker.html (every sak with
+its vedtak, filterable as you type) and copies of the documents. Pages link relatively and
+load nothing from elsewhere, so the folder works from a web server and from file:// alike.
 
-The site is public. Its pages are made from the public view (model/public.py), so what is
-`skjermet` is not on them. Of the built documents it publishes the public set in
-build/<meeting>/offentlig/ (nufa build --offentlig; nufa site builds it) where that was made
-from today's sources, and otherwise a document in build/<meeting>/ only when it shows
-nothing the public view leaves out; anything else is withheld and reported.
+The site is public. Its pages are made from the public view (model/public.py), so what
+is `skjermet` is not on them. It publishes only files the manifest has as made from today's
+sources (what a build makes of them, build/orchestrator.py's outputs: the build that `nufa
+site` runs first tells, or they are planned here): the public set in
+build/<meeting>/offentlig/ (nufa build --offentlig; nufa site builds it), and otherwise a
+document in build/<meeting>/ only when it shows nothing the public view leaves out;
+anything else is withheld and reported.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from __future__ import annotations
 import math
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -32,8 +34,9 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
-from nufa_cli.build.packet import STEM as PACKET
-from nufa_cli.build.public import FOLDER, current_files, fingerprints
+from nufa_cli.build import targets
+from nufa_cli.build.targets import CALENDAR, Target
+from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError, has_errors
 from nufa_cli.core.output import WriteFailed, check_output_folder
@@ -52,14 +55,9 @@ from nufa_cli.publish.views import (
     VedleggView,
 )
 from nufa_cli.render.documents import innkalling
-from nufa_cli.render.documents.toppnotat import stem as toppnotat_stem
-from nufa_cli.render.renderer import Renderer
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-FORMATS = (("pdf", "PDF"), ("docx", "Word"))
-_KINDS = ("innkalling", "saksliste", PACKET, "toppnotat", "referat", "annet")
-_LABELS = {"innkalling": "Innkalling", "saksliste": "Saksliste", PACKET: "Sakspapirer",
-           "referat": "Referat"}
+FORMATS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the documents' formats, as the site names them
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -97,117 +95,107 @@ def _size(path: Path) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
-def _sak_pattern(nr: SakNr) -> re.Pattern[str]:
-    return re.compile(rf"(?<![0-9]){nr.n}-{nr.year:02d}(?![0-9])")
+def _copy(site: Site, meeting: Meeting, path: Path) -> str:
+    """Register a built file for copying beside its meeting's page; its place in the site."""
+    rel = f"{meeting.folder}/{path.name}"
+    site.copies[rel] = path
+    return rel
 
 
-def classify(stem: str, meeting: Meeting) -> tuple[str, Sak | None]:
-    """Which document a built file is, from its name: (kind, the sak of a toppnotat).
+Document = tuple[str, str | None]  # (kind, sak): a target's file of a meeting or of a sak
+Versions = dict[bool, dict[str, Output]]  # public? -> format -> what today's sources make
 
-    The site depends on the files build writes, not on how documents are named inside
-    nufa: a toppnotat is recognised by the name build gives it (toppnotat-12-24, as
-    documents/toppnotat.py), its source's name or its sak number, the others by their kind
-    in the name; anything else is still listed, under its file name.
+
+def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output],
+                    manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
+    """The meeting's built documents that may be published, registered for copying.
+
+    outputs: the files a build makes of the meeting from today's sources. Per document: its
+    public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
+    public view; else the members' file where it shows exactly what the public version
+    shows, and for a target showing the whole meeting (the packet) only when nothing of the
+    meeting is withheld; else nothing, reported as withheld (unless the document has no
+    public version at all: a skjermet toppnotat). A file the manifest has from older sources
+    is left out and reported as stale.
     """
-    low = stem.lower()
-    noted = [s for s in meeting.saker if s.toppnotat]
-    for sak in noted:
-        if low == toppnotat_stem(sak.nr):
-            return "toppnotat", sak
-    for sak in noted:  # the whole name: a short one ("notat") is in many others
-        if sak.toppnotat and sak.toppnotat.source.path.stem.lower() == low:
-            return "toppnotat", sak
-    if low.startswith("toppnotat"):
-        for sak in noted:
-            if _sak_pattern(sak.nr).search(low):
-                return "toppnotat", sak
-    for kind in ("innkalling", "saksliste", PACKET, "referat"):
-        if kind in low:
-            return kind, None
-    for sak in noted:
-        if _sak_pattern(sak.nr).search(low):
-            return "toppnotat", sak
-    return "annet", None
-
-
-def _by_stem(paths: list[Path]) -> dict[str, dict[str, Path]]:
-    """stem -> format -> file, of the DOCX and PDF files among paths."""
-    stems: dict[str, dict[str, Path]] = {}
-    for path in paths:
-        ext = path.suffix.lstrip(".").lower()
-        if path.is_file() and not path.name.startswith(".") and ext in dict(FORMATS):
-            stems.setdefault(path.stem, {})[ext] = path
-    return stems
-
-
-def built_documents(repo: Repository, public: Repository, folder_name: str, build_dir: Path,
-                    site: Site, renderer: Renderer) -> tuple[DocumentView, ...]:
-    """The meeting's DOCX and PDF files that may be published, registered for copying.
-
-    Per document: its public version (build/<meeting>/offentlig/) if that was made from
-    today's public view; else the file in build/<meeting>/ if the document shows nothing
-    the public view leaves out (as its Markdown tells); else nothing, reported as withheld
-    (unless the document has no public version at all: a skjermet toppnotat). The packet,
-    and a file of no known document, go along only when nothing of the meeting is skjermet
-    and all of it (the packet's vedlegg from other meetings too) is as the public sees it.
-    """
-    meeting, view = repo.meeting(folder_name), public.meeting(folder_name)
-    assert meeting is not None and view is not None
-    theirs = fingerprints(public, view, renderer)
-    ours = fingerprints(repo, meeting, renderer)
-    open_meeting = ours == theirs and not has_skjermet(meeting)
-    folder = build_dir / meeting.folder
-    current, old = current_files(folder, theirs)
-    site.stale += [f"{meeting.folder}/{FOLDER}/{p.name}" for p in old]
-    published = _by_stem(current)
-    stems = _by_stem(sorted(folder.iterdir()) if folder.is_dir() else [])
-    if not stems and not published:
+    meeting = repo.meeting(folder_name)
+    assert meeting is not None
+    documents: dict[Document, Versions] = {}
+    for output in outputs:
+        if targets.named(output.kind).label:  # listed among the documents
+            documents.setdefault((output.kind, output.sak), {}).setdefault(
+                output.public, {})[output.format] = output
+    if not any(manifest.has(o.name) for o in outputs if (o.kind, o.sak) in documents):
         site.unbuilt.append(meeting.folder)
+    ours, theirs = (_shown(documents, public) for public in (False, True))
+    open_meeting = ours == theirs and not has_skjermet(meeting)
+    left_out = _LeftOut(stale=_stale(meeting.folder, outputs, manifest))
     found = []
-    for stem in sorted(set(stems) | set(published)):
-        if stem in published:
-            paths = published[stem]
-            kind, sak = classify(stem, view)
-        else:
-            paths = stems[stem]
-            kind, sak = classify(stem, meeting)
-            if stem in ours and stem not in theirs:
-                continue  # a skjermet toppnotat: withheld by design, nothing to warn of
-            # A document shows something withheld when its Markdown differs between the views;
-            # the packet (the whole meeting) and a file put there by hand go by the meeting.
-            hidden = (ours[stem] != theirs.get(stem) if stem in ours and stem != PACKET
-                      else not open_meeting)
-            if hidden:
-                site.withheld += [f"{meeting.folder}/{p.name}" for p in paths.values()]
-                continue
-        links = []
-        for ext, name in FORMATS:
-            if ext in paths:
-                rel = f"{meeting.folder}/{paths[ext].name}"
-                site.copies[rel] = paths[ext]
-                links.append(Link(name, rel, _size(paths[ext])))
-        label = (f"Toppnotat sak {sak.nr}: {sak.tittel}" if sak else
-                 _LABELS.get(kind, stem))
-        found.append(DocumentView(label, kind, sak.nr if sak else None, tuple(links)))
+    for doc, versions in documents.items():
+        target = targets.named(doc[0])
+        files = [o for o in versions.get(True, {}).values() if manifest.made(o)]
+        if not files and True in versions:  # not built from today's public view: the members'?
+            hidden = not open_meeting if target.whole_meeting else ours.get(doc) != theirs[doc]
+            files = left_out.members(versions.get(False, {}), hidden, manifest)
+        if files:
+            found.append(_document_view(meeting, target, doc[1], files, manifest, site))
+    site.withheld += sorted(left_out.withheld)
+    site.stale += sorted(left_out.stale)
     order = {sak.nr: i for i, sak in enumerate(meeting.saker)}
-    found.sort(key=lambda d: (_KINDS.index(d.kind), order.get(d.sak, 0) if d.sak else 0,
-                              d.label))
-    labels = [d.label for d in found]
-    return tuple(d if labels.count(d.label) == 1 else
-                 DocumentView(f"{d.label} ({d.files[0].href.rsplit('/', 1)[-1]})", d.kind,
-                              d.sak, d.files) for d in found)
+    kinds = targets.kinds()
+    return tuple(sorted(found, key=lambda d: (kinds.index(d.kind),
+                                              order.get(d.sak, 0) if d.sak else 0, d.label)))
 
 
-def _calendar(meeting: Meeting, build_dir: Path, site: Site) -> Link | None:
-    folder = build_dir / meeting.folder
-    candidates = [folder / f"{meeting.folder}.ics", build_dir / f"{meeting.folder}.ics"]
-    if folder.is_dir():
-        candidates += sorted(folder.glob("*.ics"))
-    for path in candidates:
-        if path.is_file():
-            rel = f"{meeting.folder}/{meeting.folder}.ics"
-            site.copies[rel] = path
-            return Link("Legg møtet i kalenderen (ICS)", rel, _size(path))
+def _shown(documents: dict[Document, Versions], public: bool) -> dict[Document, str]:
+    """What each document of one set shows (a target public as it is is one for both)."""
+    return {doc: next(iter(versions[public].values())).fingerprint
+            for doc, versions in documents.items()
+            if public in versions and not targets.named(doc[0]).public_as_is}
+
+
+@dataclass
+class _LeftOut:
+    """A meeting's built files the site leaves out, and why."""
+
+    withheld: list[str] = field(default_factory=list)  # they may show what is withheld
+    stale: list[str] = field(default_factory=list)  # made from older sources
+
+    def members(self, ours: dict[str, Output], hidden: bool, manifest: Manifest) -> list[Output]:
+        """The members' files of a document that may go in place of its public version."""
+        built = [o for o in ours.values() if manifest.has(o.name)]
+        if hidden:
+            self.withheld += [o.name for o in built]
+            return []
+        self.stale += [o.name for o in built if not manifest.made(o)]
+        return [o for o in built if manifest.made(o)]
+
+
+def _document_view(meeting: Meeting, target: Target, nr: str | None, files: Sequence[Output],
+                   manifest: Manifest, site: Site) -> DocumentView:
+    paths = {o.format: manifest.out / o.name for o in files}
+    links = tuple(Link(name, _copy(site, meeting, paths[ext]), _size(paths[ext]))
+                  for ext, name in FORMATS if ext in paths)
+    sak = next((s for s in meeting.saker if str(s.nr) == nr), None)
+    label = target.label.format(nr=sak.nr, tittel=sak.tittel) if sak else target.label
+    return DocumentView(label, target.kind, sak.nr if sak else None, links)
+
+
+def _stale(folder: str, outputs: Sequence[Output], manifest: Manifest) -> list[str]:
+    """Public files of the meeting the manifest has from older sources: of today's
+    documents, and of documents there are no more (such as a sak since made skjermet)."""
+    today = {o.name for o in outputs}
+    recorded = [o for o in manifest.recorded(folder) if o.name not in today]
+    return [o.name for o in [*outputs, *recorded]
+            if o.public and manifest.has(o.name) and not manifest.made(o)]
+
+
+def _calendar(meeting: Meeting, outputs: Sequence[Output], manifest: Manifest,
+              site: Site) -> Link | None:
+    for output in outputs:
+        if output.kind == CALENDAR and manifest.made(output):
+            path = manifest.out / output.name
+            return Link("Legg møtet i kalenderen (ICS)", _copy(site, meeting, path), _size(path))
     return None
 
 
@@ -285,13 +273,24 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
         tuple(_vedlegg(repo, meeting, a, documents, site) for a in sak.attachments))
 
 
-def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
-    """What the site holds, in memory: views of every meeting and the files they link."""
+def plan(repo: Repository, build_dir: Path,
+         outputs: Sequence[Output] | None = None) -> tuple[Site, list[MeetingView]]:
+    """What the site holds, in memory: views of every meeting and the files they link.
+
+    outputs: every file a whole build (`nufa build --offentlig`) makes of today's sources,
+    as BuildResult.outputs has them; by default planned here (rendered, not converted)."""
+    if outputs is None:
+        from nufa_cli.build.orchestrator import outputs_of
+
+        outputs = outputs_of(repo)
+    manifest = Manifest.read(build_dir)
+    made: dict[str, list[Output]] = {}
+    for output in outputs:
+        made.setdefault(output.meeting, []).append(output)
     site = Site()
     public = public_view(repo)
-    renderer = Renderer(repo)
     meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(repo, public, m.folder, build_dir, site, renderer)
+    documents = {m.folder: built_documents(repo, m.folder, made.get(m.folder, []), manifest, site)
                  for m in meetings}
     views = []
     for meeting in meetings:
@@ -301,7 +300,7 @@ def plan(repo: Repository, build_dir: Path) -> tuple[Site, list[MeetingView]]:
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),
-            _calendar(meeting, build_dir, site),
+            _calendar(meeting, made.get(meeting.folder, []), manifest, site),
             tuple(_day_view(meeting, day) for day in meeting.days),
             tuple(_sak_view(repo, meeting, sak, documents, site) for sak in meeting.saker)))
     return site, views
@@ -333,8 +332,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(repo: Repository, build_dir: Path) -> Site:
-    site, meetings = plan(repo, build_dir)
+def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None = None) -> Site:
+    site, meetings = plan(repo, build_dir, outputs)
     env = environment()
     common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
@@ -393,21 +392,31 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
                       site.withheld, site.stale)
 
 
-def generate(repo: Repository, build_dir: Path, out: Path) -> SiteResult:
-    """The site of repo's meetings and the documents in build_dir, written to out."""
-    return write(render(repo, build_dir), out, repo.root, build_dir, repo.committee.maler)
+def generate(repo: Repository, build_dir: Path, out: Path,
+             outputs: Sequence[Output] | None = None) -> SiteResult:
+    """The site of repo's meetings and the documents in build_dir, written to out.
+
+    outputs: what a build makes of today's sources (plan()); by default planned here."""
+    return write(render(repo, build_dir, outputs), out, repo.root, build_dir, repo.committee.maler)
 
 
 def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
             progress: Callable[[int, int, str], None] | None = None) -> tuple[list[Path], SiteResult]:
     """nufa site: build what is missing (the public set too: the site publishes it), check,
-    then write the site. Returns the files the build wrote and the site's result."""
+    then write the site. Returns the files the build wrote and the site's result.
+
+    The build's result says what today's sources make, so nothing is rendered twice; the
+    repository is loaded once (by the build, or here when the build had nothing to do)."""
     from nufa_cli.build.orchestrator import build
     from nufa_cli.check.validate import check
     from nufa_cli.core.errors import InvalidSources
 
-    written = build(root, progress=progress, offentlig=True).written if build_first else []
-    repo, diagnostics = check(root)
-    if has_errors(diagnostics):
-        raise InvalidSources(diagnostics)
-    return written, generate(repo, root / "build", out or root / "build" / "site")
+    result = build(root, progress=progress, offentlig=True) if build_first else None
+    repo = result.repository if result else None
+    if repo is None:
+        repo, diagnostics = check(root)
+        if has_errors(diagnostics):
+            raise InvalidSources(diagnostics)
+    return (result.written if result else [],
+            generate(repo, root / "build", out or root / "build" / "site",
+                     result.outputs if result else None))

@@ -86,6 +86,19 @@ def _validate(path: Path, size: int, mtime: int) -> int:  # size, mtime: a chang
             raise
         except broken as error:
             raise damaged(path, number, f"cannot be taken apart ({_reason(error)})") from error
+    try:  # what the packet reads to tell whether the vedlegg keeps it PDF/A (pdfpages.py)
+        catalog: Any = reader.trailer["/Root"]
+        metadata = catalog.get("/Metadata")
+        if metadata is not None:
+            metadata.get_object().get_data()
+        intents = catalog.get("/OutputIntents")
+        for intent in (intents.get_object() if intents is not None else []):
+            profile = intent.get_object().get("/DestOutputProfile")
+            if profile is not None:
+                profile.get_object().get_data()
+    except broken as error:
+        raise PdfProblem(f"vedlegg {path.name} is damaged: its metadata or output intent "
+                         f"cannot be read ({_reason(error)})") from error
     return count
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from nufa_cli.core.errors import Diagnostic
+from nufa_cli.core.errors import Diagnostic, Severity
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a year's agenda is a few kB; anything this big is a mistake
 MAX_LINE = 20_000  # characters: a long paragraph on one line is a few thousand
@@ -42,6 +42,9 @@ class Located:
     values: dict[Path_, Pos] = field(default_factory=dict)
     keys: dict[Path_, Pos] = field(default_factory=dict)
     line_offset: int = 0  # lines before the YAML (front matter starts on line 2)
+    # Warnings about values that read as YAML says but likely not as meant ("Lunsj #2"):
+    # apart from load_yaml's diagnostics, which say the file could not be read.
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def pos(self, path: Path_) -> Pos:
         """Position of the value at path, or of the nearest enclosing value."""
@@ -139,11 +142,17 @@ def _position(starts: list[int], index: int) -> tuple[int, int]:
     return row, index - starts[row] + 1
 
 
+# After a plain value, " #2" starts a comment to YAML, yet reads as part of the text to a person:
+# a comment written as one is "# words", with a space.
+_GLUED_COMMENT = re.compile(r"[ \t]+(#\S[^\n]*)")
+
+
 class _Builder:
-    def __init__(self, rel: str, line_offset: int, starts: list[int]) -> None:
+    def __init__(self, rel: str, line_offset: int, starts: list[int], text: str = "") -> None:
         self.rel = rel
         self.offset = line_offset
         self.starts = starts
+        self.text = text
         self.doc = Located(None, line_offset=line_offset)
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
@@ -155,6 +164,16 @@ class _Builder:
     def error(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
         pos = self.at(node)
         self.diagnostics.append(Diagnostic(self.rel, pos.line, pos.col, code, message, hint))
+
+    def _glued_comment(self, node: yaml.ScalarNode, value: str) -> None:
+        comment = _GLUED_COMMENT.match(self.text, node.end_mark.index)
+        if comment and "\n" not in self.text[node.start_mark.index:node.end_mark.index]:
+            gone = comment[1].split(" #")[0].rstrip()
+            row, col = _position(self.starts, comment.start(1))
+            self.doc.warnings.append(Diagnostic(
+                self.rel, row + 1 + self.offset, col, "yaml-comment",
+                f"'{gone}' after '{value}' is a YAML comment, so the text is '{value}'",
+                f'quote the text to keep it whole: "{value} {gone}"', Severity.WARNING))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         # The composer hands an alias back as the very node it names; a second
@@ -174,7 +193,10 @@ class _Builder:
                 self.error(node, "invalid-value", f"a number of {digits} digits: no field takes "
                            "a number this long", "shorten it, or quote it if it is text")
                 return None
-            return _scalar(node)
+            value = _scalar(node)
+            if isinstance(value, str) and not node.style:
+                self._glued_comment(node, value)
+            return value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
@@ -201,8 +223,12 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         starts = _line_starts(text)
+        unclosed = _unclosed(exc, text)
+        if unclosed and exc.context_mark is not None:  # _unclosed found the opening mark
+            row, col = _position(starts, exc.context_mark.index)
+            return None, [Diagnostic(rel, row + 1 + line_offset, col, "yaml-syntax", *unclosed)]
+        mark = exc.problem_mark or exc.context_mark
         # libyaml may point past the end of the text: min() keeps the mark on the last line
         row, col = _position(starts, min(mark.index, len(text))) if mark else (-1, 0)
         problem = (exc.problem or "invalid YAML").strip()
@@ -214,7 +240,7 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", f"YAML syntax error: {exc}")]
     except RecursionError:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
-    builder = _Builder(rel, line_offset, _line_starts(text))
+    builder = _Builder(rel, line_offset, _line_starts(text), text)
     if node is None:
         builder.doc.data = None
         return builder.doc, []
@@ -223,6 +249,30 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
     except RecursionError:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
     return builder.doc, builder.diagnostics
+
+
+_OPENED = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}",
+           "while scanning a quoted scalar": None}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, str] | None:
+    """(message, hint) for a '[', '{' or quote never closed: libyaml reports where it gave up,
+    often many lines further down; the mistake is where it was opened."""
+    if exc.context not in _OPENED or exc.context_mark is None:
+        return None
+    index = exc.context_mark.index
+    opened = text[index] if index < len(text) else ""
+    closer = _OPENED[exc.context] or opened
+    if not opened or opened not in "[{\"'":
+        return None
+    what = f"quote {opened}" if opened in "\"'" else f"'{opened}'"
+    if opened in "\"'":
+        hint = (f"end the text with {opened} on the same line; a {opened} inside the text is "
+                + ("written twice ('')" if opened == "'" else 'written \\"'))
+    else:
+        hint = (f"close it with '{closer}' on the same line, or quote the text if the "
+                f"'{opened}' belongs to it")
+    return f"YAML syntax error: the {what} opened here is never closed", hint
 
 
 def _yaml_hint(problem: str, source_line: str = "") -> str:

@@ -57,7 +57,10 @@ Dato = Annotated[dt.date, BeforeValidator(_check_date), AfterValidator(_date_in_
 Klokkeslett = Annotated[
     str,
     AfterValidator(_check_time),
-    Field(pattern=HHMM_PATTERN, description='Time of day "HH:MM", quoted'),
+    # the pattern also in json_schema_extra: after a validator, pydantic leaves it out of the
+    # JSON Schema, and editors must reject "25:99" as check does
+    Field(pattern=HHMM_PATTERN, description='Time of day "HH:MM", quoted',
+          json_schema_extra={"pattern": HHMM_PATTERN}),
 ]
 SakNr = Annotated[
     str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -37,6 +38,18 @@ _PATTERN_HINTS = {
     "møte": ("a meeting number is N/YY, e.g. 2/24", "write it as in 'møte: 2/24'"),
     "id": ("an id is lowercase letters, digits and hyphens", "e.g. id: hans-lowe-larsen"),
 }
+
+
+_TIME_KEYS = {"tid", "start", "slutt"}
+_LOOSE_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def _time_hint(key: str, value: object) -> str:
+    """How to write a time that did not read as "HH:MM": 9:30 becomes "09:30"."""
+    loose = _LOOSE_TIME.match(str(value).strip()) if isinstance(value, str | int | float) else None
+    if loose and int(loose[1]) < 24 and int(loose[2]) < 60:
+        return f'write the hour with two digits, in quotes: {key}: "{int(loose[1]):02d}:{loose[2]}"'
+    return f'write the time as "HH:MM" in quotes, from "00:00" to "23:59", e.g. {key}: "09:30"'
 
 
 def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[Diagnostic]]:
@@ -77,7 +90,8 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
                           f"{where}: '{err['input']}' is not allowed; expected {expected}")
     if kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
-        return Diagnostic(rel, pos.line, pos.col, "invalid-value", f"{where}: {message}")
+        return Diagnostic(rel, pos.line, pos.col, "invalid-value", f"{where}: {message}",
+                          _time_hint(name, err.get("input")) if name in _TIME_KEYS else "")
     template = _MESSAGES.get(kind)
     message = template.format(**err.get("ctx", {})) if template else str(err["msg"])
     code = "wrong-type" if kind.endswith("_type") else "invalid-value"

@@ -47,6 +47,18 @@ local full_width = {
   end,
 }
 
+-- A sak's title in the saksliste and the referat (::: {.sak}, in a table cell) is the sak's
+-- heading, so a reader navigates the document by its saker: a level-1 heading with class
+-- "sak", which each format's filter gives the look of the bold line it was.
+local sak_headings = {
+  Div = function(div)
+    if div.classes:includes("sak") then
+      local inlines = pandoc.utils.blocks_to_inlines(div.content, { pandoc.LineBreak() })
+      return pandoc.Header(1, inlines, { class = "sak" })
+    end
+  end,
+}
+
 -- A link stays clickable only to the web, to an e-mail address or within the document:
 -- javascript:, file:, data: or a path on the reader's disk would run or open what the
 -- author chose. Others keep their text (nufa check refuses them: link-scheme).
@@ -63,4 +75,4 @@ local safe_links = {
   end,
 }
 
-return { no_raw, quotes, full_width, safe_links }
+return { no_raw, quotes, full_width, sak_headings, safe_links }

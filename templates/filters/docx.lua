@@ -5,32 +5,48 @@
 
 local PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
-local function label_cell(cell)
-  cell.contents = cell.contents:walk({
-    Plain = function(plain)
-      plain.content = { pandoc.Span(plain.content, { ["custom-style"] = "Docheader Label" }) }
-      return plain
-    end,
-    Para = function(para)
-      para.content = { pandoc.Span(para.content, { ["custom-style"] = "Docheader Label" }) }
-      return para
-    end,
-  })
-  return cell
+local TAB = pandoc.RawInline("openxml", "<w:r><w:tab/></w:r>")
+
+local function cell_inlines(cell)
+  return pandoc.utils.blocks_to_inlines(cell.contents, { pandoc.LineBreak() })
 end
 
--- A table style applies to the whole table, so the first column's labels get their
--- italics from a character style instead. Pandoc writes a table's custom-style as the
--- style id verbatim (paragraph and character styles are looked up by name).
-local function docheader_table(tbl)
-  tbl.attr.attributes["custom-style"] = "DocheaderTable"
+-- The header block's label | value rows as paragraphs of the style "Docheader", not a
+-- table: a table without a header row is an error to Word's accessibility checker, and
+-- these rows have none. The label in the character style "Docheader Label" (italic), a
+-- tab, the value; the style's hanging indent starts every line of the value at the tab.
+local function docheader_paragraphs(tbl)
+  local paragraphs = pandoc.Blocks({})
+  local rows = pandoc.List()
   for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.body) do
-      if row.cells[1] then row.cells[1] = label_cell(row.cells[1]) end
-    end
+    rows:extend(body.head)
+    rows:extend(body.body)
   end
-  return tbl
+  for _, row in ipairs(rows) do
+    local inlines = pandoc.Inlines({})
+    for i, cell in ipairs(row.cells) do
+      if i == 1 then
+        inlines:insert(pandoc.Span(cell_inlines(cell), { ["custom-style"] = "Docheader Label" }))
+      else
+        inlines:insert(TAB)
+        inlines:extend(cell_inlines(cell))
+      end
+    end
+    paragraphs:insert(pandoc.Div({ pandoc.Para(inlines) }, { ["custom-style"] = "Docheader" }))
+  end
+  return paragraphs
 end
+
+-- A sak's heading (common.lua) as a paragraph of the style "Sak Heading": based on
+-- Heading 1, so Word's navigation pane and accessibility checker see a heading, and
+-- looking like the table's bold text it replaces.
+local sak_headings = {
+  Header = function(header)
+    if header.classes:includes("sak") then
+      return pandoc.Div({ pandoc.Para(header.content) }, { ["custom-style"] = "Sak Heading" })
+    end
+  end,
+}
 
 local document_classes = {
   Div = function(div)
@@ -46,14 +62,14 @@ local document_classes = {
       return div
     end
     if div.classes:includes("docheader") then
-      return div:walk({ Table = docheader_table })
+      return div:walk({ Table = docheader_paragraphs })
     end
   end,
 }
 
 -- Word and LibreOffice merge two tables with nothing between them into one, and the
 -- second table's header row then no longer repeats. Pandoc separates adjacent tables,
--- but not a table at the end of a Div (the docheader) from the next one.
+-- but not a table at the end of a Div from the next one.
 local function edge_is_table(block, last)
   while block and block.t == "Div" do
     block = block.content[last and #block.content or 1]
@@ -74,4 +90,4 @@ local separate_tables = {
   end,
 }
 
-return { document_classes, separate_tables }
+return { sak_headings, document_classes, separate_tables }

@@ -98,6 +98,95 @@ local tables = {
   end,
 }
 
+-- The header block's label | value rows as a grid (nufa-docheader-grid in nufa.typ), not
+-- a table: they have no header cells, and a table without them is a data table whose
+-- columns nothing explains (PDF/UA-1 7.5). Each cell's blocks go into a [...] argument.
+local function docheader_grid(tbl)
+  local widths = {}
+  for _, spec in ipairs(tbl.colspecs) do
+    local width = type(spec[2]) == "number" and spec[2] or 1 / #tbl.colspecs
+    table.insert(widths, string.format("%.2f%%", width * 100))
+  end
+  local rows = pandoc.List()
+  rows:extend(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    rows:extend(body.head)
+    rows:extend(body.body)
+  end
+  rows:extend(tbl.foot.rows)
+  local columns = "(" .. table.concat(widths, ", ") .. ",)"
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#nufa-docheader-grid(columns: " .. columns .. ",") })
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      local open = "["
+      if cell.col_span > 1 or cell.row_span > 1 then
+        open = string.format("grid.cell(colspan: %d, rowspan: %d)[", cell.col_span, cell.row_span)
+      end
+      blocks:insert(pandoc.RawBlock("typst", open))
+      blocks:extend(cell.contents)
+      blocks:insert(pandoc.RawBlock("typst", "],"))
+    end
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
+end
+
+local docheader = {
+  Div = function(div)
+    if div.classes:includes("docheader") then
+      return div:walk({ Table = docheader_grid })
+    end
+  end,
+}
+
+-- A sak's heading (common.lua) as nufa-sak (nufa.typ): a bookmarked heading shown as the
+-- bold line it was. In a table row the bookmark starts with the row's first cell, the sak
+-- number: "12/24 Digitalisering". Two filters: a Table is walked before a lone Header.
+local function is_sak(block)
+  return block.t == "Header" and block.classes:includes("sak")
+end
+
+local function sak_call(header, number)
+  local bookmark = pandoc.utils.stringify(header.content)
+  if number ~= "" then bookmark = number .. " " .. bookmark end
+  local call = string.format("#nufa-sak(%d, %s)[", header.level, typst_string(bookmark))
+  local inlines = pandoc.Inlines({ pandoc.RawInline("typst", call) })
+  inlines:extend(header.content)
+  inlines:insert(pandoc.RawInline("typst", "];"))
+  return pandoc.Plain(inlines)
+end
+
+local function sak_rows(rows)
+  for _, row in ipairs(rows) do
+    local number = row.cells[1] and pandoc.utils.stringify(row.cells[1].contents) or ""
+    for _, cell in ipairs(row.cells) do
+      cell.contents = cell.contents:walk({
+        Header = function(header)
+          if is_sak(header) then return sak_call(header, number) end
+        end,
+      })
+    end
+  end
+end
+
+local sak_in_tables = {
+  Table = function(tbl)
+    sak_rows(tbl.head.rows)
+    for _, body in ipairs(tbl.bodies) do
+      sak_rows(body.head)
+      sak_rows(body.body)
+    end
+    sak_rows(tbl.foot.rows)
+    return tbl
+  end,
+}
+
+local sak_alone = {
+  Header = function(header)
+    if is_sak(header) then return sak_call(header, "") end
+  end,
+}
+
 local document_classes = {
   Div = function(div)
     if div.classes:includes("pagebreak") then
@@ -112,13 +201,14 @@ local document_classes = {
       return pandoc.Plain(inlines)
     end
     -- The writer puts a Div into #block[...]; a show rule at its start styles the rest.
-    for _, class in ipairs({ "docheader", "innslag" }) do
-      if div.classes:includes(class) then
-        div.content:insert(1, pandoc.RawBlock("typst", "#show: nufa-" .. class))
-        return div
-      end
+    if div.classes:includes("innslag") then
+      div.content:insert(1, pandoc.RawBlock("typst", "#show: nufa-innslag"))
+      return div
     end
   end,
 }
 
-return { flatten_spans, figure_images, inline_images, escape_markers, tables, document_classes }
+return {
+  flatten_spans, figure_images, inline_images, escape_markers, docheader, sak_in_tables, sak_alone,
+  tables, document_classes,
+}

@@ -27,7 +27,7 @@ KINDS = tuple(BUILDERS)  # in build order
 def meeting_documents(repo: Repository, meeting: Meeting, renderer: Renderer,
                       only: set[str] | None = None) -> list[Document]:
     """The meeting's documents of the kinds asked for (all by default), in KINDS order; the
-    other kinds of output (kalender, sakspapirer: build/targets.py) select no document."""
+    other targets of a build (build/targets.py: the calendar, the packet) select none."""
     found: list[Document] = []
     for kind in KINDS:
         if only is None or kind in only:

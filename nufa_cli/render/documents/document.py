@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nufa_cli.model.objects import SakNr
 
 
 @dataclass(frozen=True)
 class Document:
     kind: str  # "innkalling" | "saksliste" | "toppnotat" | "referat"
-    stem: str  # output path in build/<meeting>/ without extension: "innkalling", "toppnotat-12-24",
-    # "offentlig/innkalling" (the public set, build/public.py)
     title: str  # "Innkalling NUFA 24. – 25. april 2024": metadata and running header
     header: str  # running header, left part: the committee's name (and "Unntatt offentlighet, ...")
     markdown: str
     draft: bool  # shown as UTKAST: the meeting (referat: the referat) has status utkast
     resource_root: Path  # the meeting folder: images and vedlegg resolve against it
+    sak: SakNr | None = None  # the sak the document is about (a toppnotat's)

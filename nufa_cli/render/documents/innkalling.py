@@ -72,7 +72,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = innkalling.meeting
     return [Document(
         kind="innkalling",
-        stem="innkalling",
         title=f"Innkalling {info.kortnavn} {info.date_range}",
         header=info.navn,
         markdown=renderer.render("innkalling.md.j2", innkalling=innkalling,

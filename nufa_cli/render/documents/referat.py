@@ -92,7 +92,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = referat.meeting
     return [Document(
         kind="referat",
-        stem="referat",
         title=f"Referat {info.kortnavn} {info.date_range}",
         header=info.navn,
         markdown=renderer.render("referat.md.j2", referat=referat),

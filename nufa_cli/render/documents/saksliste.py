@@ -68,7 +68,6 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = saksliste.meeting
     return [Document(
         kind="saksliste",
-        stem="saksliste",
         title=f"Saksliste {info.kortnavn} {info.date_range}",
         header=info.navn,
         markdown=renderer.render("saksliste.md.j2", saksliste=saksliste),

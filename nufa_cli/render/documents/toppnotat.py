@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.history import earlier_date, resolve_earlier
-from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
+from nufa_cli.model.objects import Meeting, Repository, Sak
 from nufa_cli.model.public import marking
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
@@ -35,11 +35,6 @@ class Toppnotat:
     body: str  # Markdown; its "##" headings are sections under the title
     earlier: tuple[EarlierDecision, ...]
     skjermet: str | None  # the legal basis: in the header block and the running header
-
-
-def stem(nr: SakNr) -> str:
-    """The built file's name without extension: toppnotat-12-24."""
-    return f"toppnotat-{nr.n}-{nr.year:02d}"
 
 
 def earlier_decision(repo: Repository, entry: Behandling) -> EarlierDecision:
@@ -75,11 +70,11 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
         toppnotat = context(repo, meeting, sak)
         found.append(Document(
             kind="toppnotat",
-            stem=stem(sak.nr),
             title=f"Toppnotat {sak.nr} {sak.tittel}",
             header=repo.committee.navn + (f" – {marking(sak.skjermet)}" if sak.skjermet else ""),
             markdown=renderer.render("toppnotat.md.j2", toppnotat=toppnotat),
             draft=meeting.draft,
             resource_root=meeting.path,
+            sak=sak.nr,
         ))
     return found
