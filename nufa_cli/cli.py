@@ -204,6 +204,8 @@ def build(
         return
     for written in result.written:
         typer.echo(f"wrote {_shown(written)}")
+    for removed in result.removed:
+        typer.echo(f"removed {_shown(removed)} (no longer made from the sources)")
     if verbose:
         for unchanged in result.unchanged:
             typer.echo(f"unchanged {_shown(unchanged)}")

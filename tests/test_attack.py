@@ -123,7 +123,8 @@ def test_site_on_a_read_only_file_system_is_a_clean_error(
                           "permitted"), err
     code, _out, err = nufa("build", "--repo", str(valid_root), "--out", "/sys/nufa-build")
     assert code == 1, err
-    assert err.startswith("error: could not write the template cache"), err
+    assert err.startswith("error: could not write the output folder /sys/nufa-build: "
+                          "Operation not permitted"), err
 
 
 def test_a_corrupt_reference_docx_is_located_not_a_haskell_backtrace(
@@ -487,3 +488,232 @@ def test_varighet_true_is_not_one_minute(
     code, out, err = nufa("check", str(make_repo(files)))
     line = line_of(str(files[AGENDA2]), "varighet: true")
     assert (code, located(err, out)) == (1, [(AGENDA2, line, 19, "wrong-type")])
+
+
+# -- F. outputs that match the sources, all or nothing for real ------------------------------
+
+
+def _site_files(root: Path) -> dict[str, str]:
+    import hashlib
+
+    site = root / "build" / "site"
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("*") if p.is_file() and p.suffix in (".pdf", ".docx")}
+
+
+def _members_files(root: Path, meeting: str) -> set[str]:
+    import hashlib
+
+    folder = root / "build" / meeting
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.*")}
+
+
+def test_a_build_removes_what_it_no_longer_makes_and_nothing_else(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    folder = sample / "build/2024-04-24"
+    (folder / "notater.txt").write_text("mine\n", encoding="utf-8")  # not nufa's: stays
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    start = text.index("      - sak: 17/24")
+    agenda.write_text(text[:start] + text[text.index("\n      - ", start + 5) + 1:],
+                      encoding="utf-8")
+    (sample / "meetings/2024-04-24/toppnotater/17-24-bti.md").unlink()
+    assert nufa("renumber", "2024-04-24", "--repo", str(sample))[0] == 1  # endelig: refused
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("status: endelig",
+                                                                 "status: utkast"),
+                      encoding="utf-8")
+    assert nufa("renumber", "2024-04-24", "--repo", str(sample))[0] == 0
+    code, out, err = nufa("build", "--repo", str(sample))
+    assert code == 0, err
+    assert "toppnotat-18-24.pdf (no longer made from the sources)" in out
+    import json
+
+    manifest = json.loads((sample / "build/.nufa-manifest.json").read_text(encoding="utf-8"))
+    names = {p.relative_to(sample / "build").as_posix() for p in (sample / "build").rglob("*.*")
+             if ".nufa-cache" not in p.parts and p.name != ".nufa-manifest.json"}
+    assert names == set(manifest) | {"2024-04-24/notater.txt"}
+    assert not list(folder.glob("toppnotat-18-24.*"))  # the temadag is 17/24 now
+    assert (folder / "toppnotat-17-24.pdf").exists()
+
+
+def test_a_withdrawn_skjermet_sak_is_not_published_after_renumbering(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """Mark toppnotat 18/24 skjermet, build, withdraw a sak before it, renumber: its members'
+    toppnotat (now 17/24) may not reach the site under either number."""
+    note = sample / "meetings/2024-04-24/toppnotater/18-24-temadag.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "saksbehandler: Randi Brendberg\n", "saksbehandler: Randi Brendberg\n"
+        "skjermet: offl. § 14\n"), encoding="utf-8")
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    secret = {p.name: p.read_bytes() for p in (sample / "build/2024-04-24").glob("toppnotat-18-24.*")}
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    text = agenda.read_text(encoding="utf-8").replace("status: endelig", "status: utkast")
+    start = text.index("      - sak: 17/24")
+    agenda.write_text(text[:start] + text[text.index("\n      - ", start + 5) + 1:],
+                      encoding="utf-8")
+    (sample / "meetings/2024-04-24/toppnotater/17-24-bti.md").unlink()
+    assert nufa("renumber", "2024-04-24", "--repo", str(sample))[0] == 0
+    code, _, err = nufa("site", "--repo", str(sample), "-q")
+    assert code == 0, err
+    published = {p.read_bytes() for p in (sample / "build/site").rglob("*.*")}
+    assert not set(secret.values()) & published
+    assert not list((sample / "build/site/2024-04-24").glob("toppnotat-17-24.*"))
+    assert not list((sample / "build/site/2024-04-24").glob("toppnotat-18-24.*"))
+
+
+def test_site_without_a_fresh_build_publishes_no_stale_members_file(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A plain build, then a sak marked skjermet, then nufa site --no-build: the members'
+    innkalling (built before, showing the sak) is stale and stays out."""
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "        toppnotat: toppnotater/13-24-helse-nim.md\n",
+        "        toppnotat: toppnotater/13-24-helse-nim.md\n        skjermet: offl. § 14\n"),
+        encoding="utf-8")
+    members = _members_files(sample, "2024-04-24")
+    code, _, err = nufa("site", "--repo", str(sample), "--no-build", "-q")
+    assert code == 0, err
+    site_2404 = {h for name, h in _site_files(sample).items() if name.startswith("2024-04-24/")}
+    assert not members & site_2404, "a members' file of a meeting with something withheld"
+    assert not list((sample / "build/site/2024-04-24").glob("innkalling.*"))
+
+
+def test_a_skjermet_referat_vedlegg_is_withheld_under_its_own_meeting_too(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(replace_once(agenda.read_text(encoding="utf-8"),
+                                   "          - referat: 2024-01-24\n",
+                                   "          - referat: 2024-01-24\n"
+                                   "            skjermet: offl. § 14\n"), encoding="utf-8")
+    code, _, err = nufa("site", "--repo", str(sample), "-q")
+    assert code == 0, err
+    assert not list((sample / "build/site/2024-01-24").glob("referat.*"))
+    referat = {p.read_bytes() for p in (sample / "build/2024-01-24").glob("referat.*")}
+    assert referat and not referat & {p.read_bytes() for p in (sample / "build/site").rglob("*.*")}
+    vedtak = "NUFA godkjenner innkalling og dagsorden"  # the 2024-01-24 referat's first vedtak
+    assert vedtak not in (sample / "build/site/saker.html").read_text(encoding="utf-8")
+
+
+KILL_MID_COMMIT = """
+import os, signal, sys
+from pathlib import Path
+from nufa_cli.build import journal
+from nufa_cli.build.orchestrator import build
+real, count = os.replace, [0]
+def replace(src, dst):
+    real(src, dst)
+    count[0] += 1
+    if count[0] == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+journal.os.replace = replace
+build(Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("renames", [1, 4, 9])
+def test_a_build_killed_mid_commit_leaves_the_previous_set(
+        renames: int, sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """SIGKILL after some of the commit's renames: the next nufa to take the folder rolls
+    the journal back, and the folder holds the previous complete set with its manifest."""
+    import subprocess
+    import sys
+
+    from nufa_cli.build import journal
+
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    before = outputs(sample / "build")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    died = subprocess.run([sys.executable, "-c", KILL_MID_COMMIT, str(sample), str(renames)],
+                          capture_output=True)
+    assert died.returncode == -9, died.stderr
+    assert journal.pending(sample / "build")
+    journal.recover(sample / "build")
+    assert outputs(sample / "build") == before
+    code, _, err = nufa("build", "--repo", str(sample), "-q")  # and builds on from there
+    assert code == 0, err
+    assert not [p for p in (sample / "build").rglob(".nufa-*-*")]
+
+
+def test_ctrl_c_mid_commit_puts_the_previous_set_back(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from nufa_cli.build import journal
+
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    before = outputs(sample / "build")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    real, count = journal.os.replace, [0]
+
+    def interrupted(src: str, dst: str) -> None:
+        real(src, dst)
+        count[0] += 1
+        if count[0] == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(journal.os, "replace", interrupted)
+    code, out, err = nufa("build", "--repo", str(sample), "-q")
+    assert code == 130, (code, out, err)
+    assert outputs(sample / "build") == before
+    assert not journal.pending(sample / "build")
+
+
+def test_leftover_temporaries_are_cleaned_at_the_next_build(
+        valid_root: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    assert nufa("build", "--repo", str(valid_root), "-q")[0] == 0
+    stray = valid_root / "build/2024-04-24/.nufa-new-1a2b3c4d-innkalling.pdf"
+    stray.write_bytes(b"half")
+    mine = valid_root / "build/2024-04-24/.mine"
+    mine.write_text("keep\n", encoding="utf-8")
+    (valid_root / AGENDA2).write_text(str(valid_repo()[AGENDA2]).replace(
+        "tittel: Middag", "tittel: Middag i byen"), encoding="utf-8")
+    assert nufa("build", "--repo", str(valid_root), "-q")[0] == 0
+    assert not stray.exists() and mine.exists()
+
+
+def test_a_symlinked_cache_or_output_folder_is_refused(
+        valid_root: Path, tmp_path: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    from helpers import tree_hashes
+
+    sources = tree_hashes(valid_root / "meetings")
+    (valid_root / "build").mkdir()
+    (valid_root / "build/.nufa-cache").symlink_to(valid_root / "meetings/2024-04-24")
+    code, _, err = nufa("build", "--repo", str(valid_root))
+    assert code == 2 and "build/.nufa-cache is a symbolic link" in err, err
+    (valid_root / "build/.nufa-cache").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "elsewhere")
+    code, _, err = nufa("build", "--repo", str(valid_root), "--out", str(tmp_path / "out"))
+    assert code == 2 and "is a symbolic link" in err, err
+    assert tree_hashes(valid_root / "meetings") == sources
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_two_builds_at_once_take_turns(valid_root: Path) -> None:
+    """Each build holds the output folder's lock (fcntl.flock); the second waits for the
+    first, so neither sees the other's half-written files."""
+    import os
+    import subprocess
+    import sys
+
+    nufa_bin = str(Path(sys.executable).parent / "nufa")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1714000000"}
+    runs = [subprocess.Popen([nufa_bin, "build", "--repo", str(valid_root), "-q"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    results = [(run.wait(), run.stderr.read() if run.stderr else b"") for run in runs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    import json
+
+    manifest = json.loads((valid_root / "build/.nufa-manifest.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    for name, entry in manifest.items():
+        data = (valid_root / "build" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() != "" and entry["output"]
+    assert not [p for p in (valid_root / "build").rglob("*.tmp")]
+    assert not [p for p in (valid_root / "build").rglob(".nufa-*-*")]

@@ -10,13 +10,12 @@ of what it shows; and what it was made from (`input`, the key) and its bytes' di
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nufa_cli.build import journal
 from nufa_cli.core.output import MANIFEST, OutputError, WriteFailed, digest
 
 
@@ -96,12 +95,8 @@ class Manifest:
         entry = self.entries.get(output.name, {})
         return entry.get("input") == output.key and self.holds(output.name)
 
-    def write(self) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.out)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.entries, handle, indent=1, sort_keys=True)
-        os.replace(tmp, self.out / MANIFEST)
+    def data(self) -> bytes:
+        return json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8")
 
 
 @dataclass
@@ -142,33 +137,29 @@ class Plan:
     def unchanged(self) -> list[Path]:
         return sorted(set(self.outputs) - set(self.contents))
 
-    def commit(self) -> list[Path]:
-        """Replace every changed output at once: temporaries first, then renames."""
-        staged: list[tuple[Path, Path]] = []
-        replaced = 0
+    def gone(self, scope: Callable[[Output], bool]) -> list[Output]:
+        """What the manifest records that this build no longer makes, of the files `scope`
+        says this build decides on (its meetings, kinds and formats): a withdrawn sak's
+        toppnotat, a renumbered one's old name."""
+        made = {output.name for output in self.outputs.values()}
+        return [output for output in self.manifest.recorded()
+                if output.name not in made and scope(output)
+                and (self.out / output.name).resolve().is_relative_to(self.out)]
+
+    def commit(self, removed: Sequence[Output] = ()) -> list[Path]:
+        """Replace every changed output, remove the ones no longer made and write the
+        manifest, as one step (journal.py): a failure leaves the previous set as it was."""
+        entries = self.manifest.entries
+        for path, output in self.outputs.items():
+            made = digest(self.contents[path]) if path in self.contents else \
+                entries[output.name]["output"]  # up to date: as the manifest has it
+            entries[output.name] = output.entry(made)
+        for output in removed:
+            entries.pop(output.name, None)
+        writes = {**self.contents, self.out / MANIFEST: self.manifest.data()}
         try:
-            for path, data in sorted(self.contents.items()):
-                if path.is_dir() and not path.is_symlink():  # a rename onto it would fail midway
-                    raise IsADirectoryError(21, "a folder stands where the file goes", str(path))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-                staged.append((Path(name), path))
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-            for tmp, path in staged:
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, path)
-                replaced += 1
-            entries = self.manifest.entries
-            for path, output in self.outputs.items():
-                made = digest(self.contents[path]) if path in self.contents else \
-                    entries[output.name]["output"]  # up to date: as the manifest has it
-                entries[output.name] = output.entry(made)
-            self.manifest.write()
+            journal.replace(self.out, writes, [self.out / o.name for o in removed])
         except OSError as exc:
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
-            kept = ("earlier outputs are unchanged" if not replaced else
-                    f"{replaced} of {len(staged)} outputs were replaced; build again")
-            raise WriteFailed(f"to {self.out}", exc, kept) from exc
-        return [path for _, path in staged]
+            self.manifest = Manifest.read(self.out)
+            raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc
+        return sorted(self.contents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class WriteFailed(NufaError):
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:
     """The output folder may not hold or lie among the sources, git's data or the extra
     folders (the committee's templates), and must be a folder that can be created."""
+    given = out.absolute()
     out = out.resolve()
     root = root.resolve()
     suggestion = f"choose e.g. {root / 'build'}"
@@ -43,6 +45,13 @@ def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()
             shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
             raise OutputError(f"the output folder {out} is part of {what} ({shown}); "
                               f"{suggestion}")
+    for path in (given, out, out / CACHE):  # where the build writes: nowhere behind a link
+        if path.is_symlink():
+            raise OutputError(f"{path} is a symbolic link; nufa writes its outputs only into "
+                              f"a folder of its own; remove the link, or {suggestion}")
+        if path.exists() and path.stat().st_uid != os.geteuid():
+            raise OutputError(f"{path} belongs to another user; nufa writes only into a folder "
+                              f"of its own; {suggestion}")
     blocker = file_in_the_way(out)
     if blocker is not None:
         raise OutputError(f"the output folder {out} cannot be created: {blocker} is not a folder; "

@@ -34,7 +34,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
-from nufa_cli.build import targets
+from nufa_cli.build import journal, targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
@@ -128,14 +128,17 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
     if not any(manifest.has(o.name) for o in outputs if (o.kind, o.sak) in documents):
         site.unbuilt.append(meeting.folder)
     ours, theirs = (_shown(documents, public) for public in (False, True))
-    open_meeting = ours == theirs and not has_skjermet(meeting)
+    withheld = has_skjermet(meeting, repo)
+    open_meeting = ours == theirs and not withheld
     left_out = _LeftOut(stale=_stale(meeting.folder, outputs, manifest))
     found = []
     for doc, versions in documents.items():
         target = targets.named(doc[0])
         files = [o for o in versions.get(True, {}).values() if manifest.made(o)]
         if not files and True in versions:  # not built from today's public view: the members'?
-            hidden = not open_meeting if target.whole_meeting else ours.get(doc) != theirs[doc]
+            # of a meeting with anything withheld, only the public set: no members' file
+            hidden = withheld or (not open_meeting if target.whole_meeting
+                                  else ours.get(doc) != theirs[doc])
             files = left_out.members(versions.get(False, {}), hidden, manifest)
         if files:
             found.append(_document_view(meeting, target, doc[1], files, manifest, site))
@@ -417,6 +420,7 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
         repo, diagnostics = check(root)
         if has_errors(diagnostics):
             raise InvalidSources(diagnostics)
-    return (result.written if result else [],
-            generate(repo, root / "build", out or root / "build" / "site",
-                     result.outputs if result else None))
+    with journal.locked(root / "build", create=False):  # no build writes while it is read
+        return (result.written if result else [],
+                generate(repo, root / "build", out or root / "build" / "site",
+                         result.outputs if result else None))
