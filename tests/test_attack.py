@@ -695,25 +695,27 @@ def test_a_symlinked_cache_or_output_folder_is_refused(
 
 
 def test_two_builds_at_once_take_turns(valid_root: Path) -> None:
-    """Each build holds the output folder's lock (fcntl.flock); the second waits for the
-    first, so neither sees the other's half-written files."""
+    """Each build holds the output folder's lock (fcntl.flock) while it writes: a second one
+    waits for the first, so neither sees the other's half-written files (two builds raced on
+    .nufa-cache/.last-build.json.tmp)."""
     import os
     import subprocess
     import sys
+    import time
+
+    from nufa_cli.build import journal
 
     nufa_bin = str(Path(sys.executable).parent / "nufa")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1714000000"}
-    runs = [subprocess.Popen([nufa_bin, "build", "--repo", str(valid_root), "-q"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
-    results = [(run.wait(), run.stderr.read() if run.stderr else b"") for run in runs]
-    assert [code for code, _ in results] == [0, 0, 0], results
-    import json
-
-    manifest = json.loads((valid_root / "build/.nufa-manifest.json").read_text(encoding="utf-8"))
-    import hashlib
-
-    for name, entry in manifest.items():
-        data = (valid_root / "build" / name).read_bytes()
-        assert hashlib.sha256(data).hexdigest() != "" and entry["output"]
+    with journal.locked(valid_root / "build"):  # a build in progress, as another would see it
+        waiting = subprocess.Popen([nufa_bin, "build", "--repo", str(valid_root), "-q"],
+                                   env=env, stderr=subprocess.PIPE)
+        time.sleep(3)  # ample for check and planning, and it may not write
+        assert waiting.poll() is None, waiting.stderr.read() if waiting.stderr else ""
+        assert not (valid_root / "build" / "2024-04-24").exists()
+    assert waiting.wait(timeout=120) == 0
+    runs = [subprocess.Popen([nufa_bin, "build", "--repo", str(valid_root), "-q", "--format",
+                              fmt], env=env, stderr=subprocess.PIPE) for fmt in ("pdf", "docx")]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
     assert not [p for p in (valid_root / "build").rglob("*.tmp")]
     assert not [p for p in (valid_root / "build").rglob(".nufa-*-*")]
