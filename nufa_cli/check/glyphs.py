@@ -55,11 +55,15 @@ def typst_refuses(chars: Iterable[str], font_dirs: list[Path], family: str) -> s
 
 def unprintable(text: str, known: frozenset[int]) -> list[tuple[int, str]]:
     """(0-based line, character) of each distinct character the fonts lack, in order."""
+    odd = {char for char in set(text)  # one pass in C: most texts hold no such character
+           if not (char.isspace() or ord(char) < 0x20 or ord(char) in known)}
+    if not odd:
+        return []
     seen: set[str] = set()
     found = []
     for number, line in enumerate(text.split("\n")):
         for char in line:
-            if char in seen or char.isspace() or ord(char) < 0x20 or ord(char) in known:
+            if char in seen or char not in odd:
                 continue
             seen.add(char)
             found.append((number, char))
