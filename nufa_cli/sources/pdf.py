@@ -68,6 +68,11 @@ def _validate(path: Path, size: int, mtime: int) -> int:  # size, mtime: a chang
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise PdfProblem(f"vedlegg {path.name} is encrypted; save it without a password")
+        root: Any = reader.trailer["/Root"]  # a user's file: read duck-typed, damage caught
+        declared = root["/Pages"].get("/Count")  # before walking the page tree
+        if isinstance(declared, int) and declared > MAX_PAGES:
+            raise PdfProblem(f"vedlegg {path.name} has {declared} pages; a PDF vedlegg has at "
+                             f"most {MAX_PAGES}: split it, or attach it by url")
         count = len(reader.pages)
     except PdfProblem:
         raise
