@@ -719,3 +719,21 @@ def test_two_builds_at_once_take_turns(valid_root: Path) -> None:
     assert [run.wait(timeout=120) for run in runs] == [0, 0]
     assert not [p for p in (valid_root / "build").rglob("*.tmp")]
     assert not [p for p in (valid_root / "build").rglob(".nufa-*-*")]
+
+
+def test_an_encrypted_pdf_vedlegg_is_refused_by_check(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_file())))
+    writer.encrypt("hemmelig")
+    data = io.BytesIO()
+    writer.write(data)
+    files = valid_repo()
+    files[PLAN] = data.getvalue()
+    code, out, err = nufa("check", str(make_repo(files)))
+    where = (AGENDA2, line_of(str(files[AGENDA2]), "fil: vedlegg/plan.pdf"), 18, "vedlegg-pdf")
+    assert (code, located(err, out)) == (1, [where])
+    assert "plan.pdf is encrypted" in out
