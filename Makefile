@@ -28,20 +28,28 @@ check: $(STAMP) ## Check the sample sources
 	$(BIN)/nufa check
 
 .PHONY: test
-test: $(STAMP) ## Run the linter, the type checker and the test suite (real pandoc and typst)
+test: $(STAMP) ## Run the linter, the type checker and every test (real pandoc and typst)
 	$(BIN)/ruff check nufa_cli tests tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+.PHONY: test-fast
+test-fast: $(STAMP) ## Run the linter and the unit tests (no pandoc, typst or git repositories)
+	$(BIN)/ruff check nufa_cli tests tools
+	$(BIN)/pytest -q -m unit
+
 .PHONY: bench
-bench: $(STAMP) ## Time check and build on the sample and on a generated archive
-	$(BIN)/python tools/bench_check.py
-	$(BIN)/python tools/bench_build.py
-	$(BIN)/python tools/bench_packet.py
+bench: $(STAMP) ## Time check and build: the sample, against the floor, edits, a growing archive
+	$(BIN)/python tools/bench.py
 
 .PHONY: golden
 golden: $(STAMP) ## Refresh the golden Markdown files after an intended template change
 	$(BIN)/python tests/refresh_golden.py
+
+.PHONY: axe
+axe: $(STAMP) ## Build the site and run axe-core on every page (needs chromium; npm ci in tools/axe/)
+	$(BIN)/nufa site
+	$(BIN)/python tools/axe/axe_site.py build/site
 
 .PHONY: docs
 docs: $(STAMP) ## Build the user documentation (docs/) into site/ with mkdocs-material

@@ -1,38 +1,29 @@
 """The command line: parse arguments, call the library, map results to output and exit codes.
 
 Exit codes: 0 clean, 1 problems in the sources (or a failed build), 2 usage error.
+The entry point is __main__.py: front.py runs a plain `nufa check` or `nufa build` itself,
+without typer, and hands every other command line to the app here.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import replace
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from nufa_cli import __version__
+from nufa_cli import __version__, front
 from nufa_cli.build import targets
-from nufa_cli.core.errors import (
-    Diagnostic,
-    NufaError,
-    Severity,
-    format_diagnostics,
-    has_errors,
-    shown,
-)
-from nufa_cli.core.root import find_root
+from nufa_cli.core.errors import Diagnostic, NufaError, has_errors
+from nufa_cli.front import DocFormat, Format, echo_diagnostics, progress, shown
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
-    import rich.console
-    import rich.progress
-
-    from nufa_cli.build.orchestrator import Progress as BuildProgress
     from nufa_cli.edit.scaffold import Outcome
     from nufa_cli.model.objects import Repository
+    from nufa_cli.publish.preview import Snapshot
 
 app = typer.Typer(
     help="Check and build a committee's meeting documents from plain-text sources.",
@@ -60,12 +51,6 @@ def _main_options(
     """Check and build a committee's meeting documents from plain-text sources."""
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
 PathArg = Annotated[
     Path | None,
     typer.Argument(help="A folder inside the nufa repository (default: the current folder)."),
@@ -80,45 +65,22 @@ VerboseOption = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Also list what was left as it was.")]
 
 
-def _colour() -> bool | None:
-    """None lets click colour a terminal and strip colour from pipes; NO_COLOR turns it off."""
-    return False if os.environ.get("NO_COLOR") else None
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
-
-
-def _styled(diagnostic: Diagnostic) -> str:
-    """Diagnostic.text() with its location, severity and hint label coloured; click strips the
-    colour codes where they don't belong (pipes, files)."""
-    plain = diagnostic.text()
-    head = f"{diagnostic.location()}: {diagnostic.severity}"
-    if not plain.startswith(head):
-        return plain
-    colour = _SEVERITY_COLOUR[diagnostic.severity]
-    return (typer.style(diagnostic.location(), bold=True) + ": "
-            + typer.style(str(diagnostic.severity), fg=colour, bold=True)
-            + plain[len(head):].replace("\n  hint:", "\n  " + typer.style("hint:", fg="cyan")))
-
-
-def _echo_diagnostics(diagnostics: list[Diagnostic], *, err: bool) -> None:
-    for diagnostic in sorted(diagnostics):
-        typer.echo(_styled(diagnostic), err=err, color=_colour())
+def _typer(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """call, with front.py's usage problems and exit codes as typer's."""
+    try:
+        return call(*args, **kwargs)
+    except front.UsageProblem as problem:
+        raise typer.BadParameter(problem.message, param_hint=problem.param_hint) from None
+    except front.Exit as done:
+        raise typer.Exit(done.code) from None
 
 
 def _root(path: Path | None) -> Path:
-    start = path or Path.cwd()
-    if not start.exists():
-        raise typer.BadParameter(f"{start} does not exist", param_hint="PATH")
-    return find_root(start)
-
-
-def _summary(diagnostics: list[Diagnostic], strict: bool) -> str:
-    errors = sum(d.severity is Severity.ERROR or strict for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    if not diagnostics:
-        return "All sources are valid."
-    return f"Found {errors} error(s) and {warnings} warning(s)."
+    return _typer(front.repository_root, path)
 
 
 @app.command()
@@ -129,27 +91,7 @@ def check(
     quiet: QuietOption = False,
 ) -> None:
     """Check every source file and print all problems at once."""
-    from nufa_cli.check.validate import check as run_check
-
-    _, diagnostics = run_check(_root(path))
-    if strict:
-        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    if format is Format.json:
-        typer.echo(format_diagnostics(diagnostics, format))
-    else:
-        if format is Format.text:
-            _echo_diagnostics(diagnostics, err=False)
-        elif diagnostics:
-            typer.echo(format_diagnostics(diagnostics, format))
-        if not quiet:
-            typer.echo(_summary(diagnostics, strict), err=format is Format.github)
-    raise typer.Exit(1 if has_errors(diagnostics, strict=strict) else 0)
-
-
-class DocFormat(StrEnum):
-    docx = "docx"
-    odt = "odt"
-    pdf = "pdf"
+    _typer(front.check, path, format, strict, quiet)
 
 
 @app.command()
@@ -158,8 +100,9 @@ def build(
         metavar="MEETING",
         help="Meeting folders to build, e.g. 2024-04-24 (default: every meeting).")] = None,
     format: Annotated[list[DocFormat] | None, typer.Option(
-        "--format", metavar="docx|pdf",
-        help="Only this format (repeatable; default: docx and pdf).")] = None,
+        "--format", metavar="docx|odt|pdf|html",
+        help="Only this format (repeatable; default: docx and pdf; html is the text of nufa "
+        "site's pages).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", metavar="KIND",
         help=f"Only this kind (repeatable): {', '.join(targets.ALL_KINDS)}.")] = None,
@@ -174,101 +117,17 @@ def build(
         "build/<meeting>/offentlig/.")] = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
+    shard_of: Annotated[str | None, typer.Option(
+        "--shard", metavar="K/N", help="Only the K-th of N shares of the meetings (in date "
+        "order, every N-th from the K-th), for N parallel builds; --merge joins them.")
+    ] = None,
+    merge: Annotated[list[Path] | None, typer.Option(
+        "--merge", metavar="DIR", help="Take what other builds (the shards) wrote to DIR into "
+        "the output folder, with their manifests (repeatable).")] = None,
 ) -> None:
     """Validate, then render every document to DOCX and PDF under build/<meeting>/."""
-    from nufa_cli.build.orchestrator import build as run_build
-
-    kinds = set(only or ())
-    unknown = targets.unknown_kinds(kinds)
-    if unknown:
-        raise typer.BadParameter(f"unknown kind {', '.join(sorted(unknown))}; "
-                                 f"choose from {', '.join(targets.kinds())}", param_hint="--only")
-    formats = [str(f) for f in format] if format else list(targets.DEFAULT_FORMATS)
-    root = _root(path)
-    if changed_since:
-        from nufa_cli.build.changed import changed_meetings
-
-        changed = changed_meetings(root, changed_since, kinds or None)
-        meetings = sorted(changed & {Path(m).name for m in meetings} if meetings else changed)
-        if not meetings:
-            if not quiet:
-                typer.echo(f"No meeting changed since {changed_since}; nothing to build.")
-            return
-    with _progress(quiet) as report:
-        result = run_build(root, meetings, formats, kinds or None, out, report, offentlig=offentlig)
-    _echo_diagnostics(result.diagnostics, err=True)
-    if result.elsewhere:
-        typer.echo(f"note: {len(result.elsewhere)} error(s) in meetings not built here did not "
-                   "stop this build; nufa check lists them", err=True)
-    if quiet:
-        return
-    for written in result.written:
-        typer.echo(f"wrote {_shown(written)}")
-    for removed in result.removed:
-        typer.echo(f"removed {_shown(removed)} (no longer made from the sources)")
-    if verbose:
-        for unchanged in result.unchanged:
-            typer.echo(f"unchanged {_shown(unchanged)}")
-    typer.echo(f"Built {len(result.written)} file(s), {len(result.unchanged)} unchanged.")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return shown(path.relative_to(Path.cwd().resolve()).as_posix())
-    except ValueError:
-        return shown(path.as_posix())
-
-
-class _progress:
-    """A rich progress bar on a terminal; silent in CI, in pipes and with --quiet.
-
-    Until the build knows how many documents it converts (it checks the sources first), the
-    bar pulses and shows no count: never "0/None"."""
-
-    def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet
-
-    def __enter__(self) -> BuildProgress:
-        self.bar: rich.progress.Progress | None = None
-        if sys.stderr.isatty() and not self.quiet:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("[bold]Building"), BarColumn(), _Count(),
-                                TextColumn("{task.description}"), TimeElapsedColumn(),
-                                console=_stderr_console(), transient=True)
-            self.bar.__enter__()
-            self.task = self.bar.add_task("checking the sources", total=None)
-        return self.report
-
-    def report(self, done: int, total: int, label: str) -> None:
-        if self.bar:
-            self.bar.update(self.task, completed=done, total=total, description=label)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar:
-            self.bar.__exit__(None, None, None)
-
-
-def _stderr_console() -> rich.console.Console:  # rich is imported only when a bar is shown
-    from rich.console import Console
-
-    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-
-
-def _count_text(completed: float, total: float | None) -> str:
-    """The bar's "3/12", or nothing while the total is unknown."""
-    return f"{int(completed)}/{int(total)}" if total else ""
-
-
-def _Count() -> rich.progress.ProgressColumn:  # defined lazily: rich loads only for a bar
-    from rich.progress import ProgressColumn, Task
-    from rich.text import Text
-
-    class Count(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            return Text(_count_text(task.completed, task.total))
-
-    return Count()
+    _typer(front.build, meetings, format, only, out, path, changed_since, offentlig, quiet,
+           verbose, shard_of, merge)
 
 
 @app.command()
@@ -333,14 +192,20 @@ def sak(
     path: RepoOption = None,
 ) -> None:
     """Show a sak's history: meeting, texts, vedtak and later saker citing it."""
-    from nufa_cli.model.history import case_history, describe
-    from nufa_cli.model.objects import SakNr
+    from nufa_cli.model.history import case_history, describe, find_number
 
-    nr = SakNr.parse(number)
-    if nr is None:
-        raise typer.BadParameter(f"'{number}' is not a sak number; write N/YY, e.g. 7/24",
-                                 param_hint="N/YY")
-    typer.echo(describe(case_history(_checked_repo(path), nr)))
+    repo = _checked_repo(path)
+    numbering = repo.committee.numbering
+    found = find_number(repo, number)
+    if found is None:
+        example = "7/24" if numbering.format == "{n}/{yy}" else numbering.example()
+        raise typer.BadParameter(f"'{number}' is not a sak number; write "
+                                 f"{numbering.describe()}, e.g. {example}", param_hint="N/YY")
+    if len(found) > 1:
+        raise typer.BadParameter(f"'{number}' is a sak of several meetings "
+                                 f"({', '.join(nr.meeting or str(nr.year) for nr in found)}); "
+                                 "see nufa list", param_hint="N/YY")
+    typer.echo(describe(case_history(repo, found[0]), repo.committee.lang))
 
 
 class ListFormat(StrEnum):
@@ -376,9 +241,9 @@ def list_saker(
     elif sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(history.as_rich(cases))
+        Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(history.as_text(cases))
+        typer.echo(history.as_text(cases, repo.committee.lang))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------
@@ -394,6 +259,9 @@ def init_repository(
         help=f"What CI installs nufa from, instead of nufa=={__version__} from PyPI: a git URL "
         "(git+https://…@vX.Y.Z), a package index (https://…/simple) or a requirement "
         "(nufa @ …).")] = None,
+    shards: Annotated[int, typer.Option(
+        "--shards", min=1, max=64, metavar="N", help="Build the meetings in N parallel CI jobs "
+        "(nufa build --shard K/N), each keeping its build/ cached between runs.")] = 1,
     quiet: QuietOption = False,
 ) -> None:
     """Create a secretariat's repository: settings, members, an example meeting, CI.
@@ -410,7 +278,7 @@ def init_repository(
     except ValueError:
         raise typer.BadParameter(f"'{dato}' is not a date YYYY-MM-DD",
                                  param_hint="--dato") from None
-    result = init(folder, first_day, nufa_source)
+    result = init(folder, first_day, nufa_source, shards)
     if quiet:
         return
     for name in result.written:
@@ -442,10 +310,10 @@ def site_command(
     """Build what is missing, then write the documents as a web site under build/site/."""
     from nufa_cli.publish.site import publish
 
-    with _progress(quiet) as report:
+    with progress(quiet) as report:
         written, result = publish(_root(path), out, build_first=not no_build, progress=report)
     for path_written in [] if quiet else written:
-        typer.echo(f"wrote {_shown(path_written)}")
+        typer.echo(f"wrote {shown(path_written)}")
     for folder in result.unbuilt:
         typer.echo(f"warning: no documents in build/{folder}/; run nufa build", err=True)
     for name in result.withheld:
@@ -454,8 +322,49 @@ def site_command(
         typer.echo(f"warning: left out build/{name}: built from older sources; "
                    "run nufa build --offentlig", err=True)
     if not quiet:
-        typer.echo(f"Wrote the site to {_shown(result.out)}/: {len(result.pages)} page(s), "
-                   f"{len(result.files)} file(s). Open {_shown(result.out / 'index.html')}.")
+        typer.echo(f"Wrote the site to {shown(result.out)}/: {len(result.pages)} page(s), "
+                   f"{len(result.files)} file(s). Open {shown(result.out / 'index.html')}.")
+
+
+@app.command("serve")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="N",
+                                      help="Port on 127.0.0.1 (0: any free port).")] = 8000,
+    path: RepoOption = None,
+) -> None:
+    """Preview the site and every document on 127.0.0.1, rebuilt and reloaded on every save."""
+    import signal
+
+    from nufa_cli.publish.serve import PreviewServer
+
+    signal.signal(signal.SIGTERM, _interrupt)  # kill, a process manager: as Ctrl-C
+    with PreviewServer(_root(path), port, report=_report_refresh) as server:
+        typer.echo(f"Serving a preview at {server.url} (members' documents: "
+                   f"{server.url}_medlemmer/); Ctrl-C stops it.")
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("Stopping…", err=True)
+    typer.echo("Stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _report_refresh(snapshot: Snapshot, seconds: float) -> None:
+    from nufa_cli.publish.preview import problems
+
+    if snapshot.problem:
+        echo_diagnostics(problems(snapshot), err=True)
+        if snapshot.problem.message:
+            typer.echo(f"error: {snapshot.problem.message}", err=True)
+        typer.echo(f"The build stopped ({seconds:.1f} s); the preview shows the last good one.",
+                   err=True)
+    else:
+        count = len(snapshot.warnings)
+        typer.echo(f"Rebuilt in {seconds:.1f} s{f' ({count} warning(s))' if count else ''}.",
+                   err=True)
 
 
 # -- diff: what changed between two revisions, for a pull-request comment ----------------------
@@ -550,37 +459,57 @@ def renumber_command(meeting: MeetingArg, path: RepoOption = None) -> None:
 
 @app.command("referat")
 def referat_command(meeting: MeetingArg, path: RepoOption = None) -> None:
-    """Write a draft referat.md: a section per sak, forslag til vedtak as the draft vedtak."""
+    """Write a draft referat.md: the protokoll's keys to fill in (møteleder, godkjenning and
+    sekretariat as in the previous referat), then a section per sak with forslag til vedtak as
+    the draft vedtak, the approval of the previous referat first."""
     from nufa_cli.edit.scaffold import new_referat
 
     _report(new_referat(_root(path), meeting))
+
+
+@app.command("import")
+def import_command(
+    docx: Annotated[Path, typer.Argument(metavar="DOCX", help="A toppnotat written in Word.")],
+    meeting: MeetingArg,
+    path: RepoOption = None,
+) -> None:
+    """Make a toppnotat written in Word a source: of a new sak, or of the sak its Saksnummer
+    names; its images go beside it. Never overwrites; lists what it could not carry over."""
+    from nufa_cli.edit.wordimport import import_toppnotat
+
+    _report(import_toppnotat(_root(path), docx, meeting))
+
+
+# -- arkiv: the handover of a final meeting to the archive ---------------------------------
+@app.command("arkiv")
+def arkiv_command(
+    meeting: MeetingArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder of the packages (default: build/arkiv/ in the repository).")] = None,
+    path: RepoOption = None,
+) -> None:
+    """Hand a final meeting over to the archive: its PDF/A documents and arkiv.xml (Noark 5)."""
+    from nufa_cli.publish.arkiv import package
+
+    with progress() as report:
+        result = package(_root(path), meeting, out, progress=report)
+    for diagnostic in result.diagnostics:
+        typer.echo(diagnostic.text(), err=True)
+    for written in result.built:
+        typer.echo(f"wrote {shown(written)}")
+    documents = sum(len(r.files) for r in result.registrations)
+    typer.echo(f"Wrote {shown(result.folder)}/: {len(result.registrations)} document(s) in "
+               f"{documents} PDF file(s), with arkiv.xml and its schema arkiv.xsd.")
+    typer.echo(f"Wrote {shown(result.zip)} (sha256 {result.zip_sha256}).")
 
 
 # --- end of commands ---
 
 
 def main() -> None:
-    """Entry point: no traceback reaches a user, whatever the input."""
-    try:
-        app()  # standalone: usage errors print their message and exit 2
-    except NufaError as exc:
-        _echo_diagnostics(list(exc.diagnostics), err=True)
-        typer.echo(f"error: {shown(exc.message, lines=True)}", err=True)
-        sys.exit(exc.exit_code)
-    except OSError as exc:  # the machine's doing (a full disk, a read-only folder), not a bug
-        where = f": {exc.filename}" if exc.filename else ""
-        typer.echo(shown(f"error: {exc.strerror or exc}{where}"), err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        typer.echo("Interrupted; outputs are as they were before this run.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # last resort: a bug must still not dump a traceback on a user
-        if os.environ.get("NUFA_DEBUG"):
-            raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in nufa; run again with NUFA_DEBUG=1 and report the output.",
-                   err=True)
-        sys.exit(3)
+    """Entry point: no traceback reaches a user, whatever the input (front.main)."""
+    front.main(app)
+
 
 if __name__ == "__main__":
     main()

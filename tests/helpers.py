@@ -1,24 +1,35 @@
-"""Inline fixture trees: a small valid repository as a dict, and a writer for it.
+"""What the tests share: fixture trees, running nufa, git repositories, reading PDFs.
 
-Tests derive a broken repository by changing one file of `valid_repo()` (see
-`replace_once`), so every broken fixture differs from the valid one by exactly
-the change the test is about.
+Inline fixture trees: a small valid repository as a dict, and a writer for it. Tests
+derive a broken repository by changing one file of `valid_repo()` (see `replace_once`),
+so every broken fixture differs from the valid one by exactly the change the test is about.
+
+Nufa runs nufa the one way the tests do (conftest's `nufa` fixture), git() and
+git_repo() make and change git repositories: no test module has its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
+
+    from nufa_cli.build.orchestrator import BuildResult
+    from nufa_cli.model.objects import Meeting
+    from nufa_cli.render.documents.document import Document
 
 M1 = "meetings/2024-01-24"
 M2 = "meetings/2024-04-24"
@@ -349,24 +360,100 @@ dager:
 """}
 
 
-def run_nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
-             cwd: Path | None = None) -> tuple[int, str, str]:
-    """`nufa ARGS` through its real entry point, in cwd: (exit code, stdout, stderr)."""
-    from nufa_cli.cli import main
+class Run(NamedTuple):
+    """What `nufa ARGS` did: exit code, stdout, stderr (compares equal to the plain tuple)."""
 
-    if cwd is not None:
-        monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["nufa", *args])
-    code: int | str | None = 0
-    try:
-        main()
-    except SystemExit as exited:
-        code = exited.code
-    out, err = capsys.readouterr()
-    return (code if isinstance(code, int) else 0 if code is None else 1), out, err
+    code: int
+    out: str
+    err: str
+
+
+class Nufa:
+    """`nufa ARGS` through its real entry point, nufa_cli.cli.main, in cwd.
+
+    nufa(*args) runs it in this process (fast; its exceptions reach the test; what a
+    unit test uses); nufa.process(*args) in a subprocess, exactly as a user's shell does:
+    its own interpreter, environment and exit status. The conftest fixture `nufa` gives one.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+        self._monkeypatch = monkeypatch
+        self._capsys = capsys
+
+    def __call__(self, *args: str | Path, cwd: Path | None = None) -> Run:
+        from nufa_cli.cli import main
+
+        if cwd is not None:
+            self._monkeypatch.chdir(cwd)
+        self._capsys.readouterr()  # what the test printed before is not nufa's output
+        self._monkeypatch.setattr(sys, "argv", ["nufa", *map(str, args)])
+        try:
+            main()
+        except SystemExit as exited:
+            code = exited.code
+        else:  # as a console script it always exits, with its status
+            raise AssertionError("nufa_cli.cli.main() returned instead of exiting")
+        out, err = self._capsys.readouterr()
+        return Run(code if isinstance(code, int) else 0 if code is None else 1, out, err)
+
+    def process(self, *args: str | Path, cwd: Path) -> Run:
+        """No colour, a wide terminal, no NUFA_DEBUG; git as git() runs it."""
+        env = {**git_environment(), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+        env.pop("NUFA_DEBUG", None)
+        done = subprocess.run([sys.executable, "-m", "nufa_cli.cli", *map(str, args)], cwd=cwd,
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+# -- git -------------------------------------------------------------------------------------
+
+# Who commits, and no user or system configuration (hooks, signing, a default branch name).
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
+    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+# Set by git when the tests run inside a git hook: they would point every command elsewhere.
+_GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                 "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR")
+
+
+def git_environment() -> dict[str, str]:
+    """This process's environment for git: GIT_ENV's, none of _GIT_LOCATION."""
+    env = {key: value for key, value in os.environ.items() if key not in _GIT_LOCATION}
+    return {**env, **GIT_ENV}
+
+
+def git(root: Path, *args: str, date: str | None = None) -> str:
+    """`git -C root ARGS` as GIT_ENV's committer, dated `date` (ISO 8601) if given; its
+    stdout, stripped. A failing command raises."""
+    env = git_environment()
+    if date is not None:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    done = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout.strip()
+
+
+def commit(root: Path, message: str = "edit", *, date: str | None = None) -> None:
+    """Commit everything in the working tree, new files included."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, date=date)
+
+
+def git_repo(root: Path, files: dict[str, FileContent] | None = None, *,
+             message: str = "start", date: str | None = None) -> Path:
+    """files written under root (if given), then a repository there on branch main with
+    everything in one commit; root."""
+    if files is not None:
+        write_repo(root, files)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, message, date=date)
+    return root
 
 
 PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_EPOCH = "1714000000"  # the SOURCE_DATE_EPOCH the sample is built at (tests read 24.04.2024)
 
 
 def copy_sample(root: Path) -> Path:
@@ -380,21 +467,45 @@ def copy_sample(root: Path) -> Path:
     return root
 
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "sekretariat@example.org",
-    "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "sekretariat@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}
+@dataclass(frozen=True)
+class SampleBuild:
+    """The sample built cold once a session, every meeting, kind and format (conftest's
+    sample_build; tests read it through built_sample or change it through warm_sample)."""
+
+    root: Path  # a copy of the built repository (sources and build/): read it, never write
+    result: BuildResult  # what the cold build returned
+    work: Path  # where it was built: warm_sample puts the copy back there
 
 
-def git(root: Path, *args: str) -> str:
-    """`git ARGS` in root as a user without configuration of their own: stdout, stripped."""
-    done = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
-                          capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+def tiny_png() -> bytes:
+    """A 2x2 red PNG, written by hand so the test needs no image library."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-def commit(root: Path, message: str = "edit") -> None:
-    """Commit every change in root's work tree."""
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+def axe_site() -> ModuleType:
+    """tools/axe/axe_site.py: axe-core in the system's Chromium (it finds both, or says why not)."""
+    if "axe_site" in sys.modules:
+        return sys.modules["axe_site"]
+    spec = importlib.util.spec_from_file_location("axe_site", PROJECT / "tools" / "axe" / "axe_site.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["axe_site"] = module  # its dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module
+def stem(meeting: Meeting, doc: Document) -> str:
+    """The name build gives a rendered document's files, without the format: toppnotat-12-24."""
+    from nufa_cli.build import targets
+
+    return targets.named(doc.kind).stem_of(meeting.folder, doc.sak)

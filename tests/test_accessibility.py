@@ -11,11 +11,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from helpers import copy_sample
+from helpers import Nufa, copy_sample
 from pdfua import validate
 from pypdf import PdfReader
 
 from nufa_cli.build.orchestrator import build
+
+pytestmark = pytest.mark.render
 
 EPOCH = "1718000000"
 MEETINGS = ("2024-01-24", "2024-04-24")
@@ -50,7 +52,7 @@ def test_pdfua_finds_nothing_in_any_pdf(built: Path) -> None:
     findings = {path.relative_to(built).as_posix(): [
         f"{finding.rule_id}: {finding.message}" for finding in validate(path).findings]
         for path in pdfs(built)}
-    assert len(findings) == 28
+    assert len(findings) == 48  # 28 documents and packets, and 2 × 10 saksutskrifter of 1/24
     assert {name: found for name, found in findings.items() if found} == {}
 
 
@@ -253,7 +255,7 @@ def test_every_docx_has_title_language_creator_and_true_properties(built: Path) 
     from nufa_cli.convert.docxprops import app_version
 
     documents = sorted(built.rglob("*.docx"))
-    assert len(documents) == 24
+    assert len(documents) == 44  # 24, and 2 × 10 saksutskrifter of 1/24
     assert app_version("0.1.0") == "00.0100" and app_version("1.12.3") == "01.1203"
     checked = 0  # tables
     for path in documents:
@@ -283,17 +285,15 @@ def test_every_docx_has_title_language_creator_and_true_properties(built: Path) 
 # -- ODT, for further editing in ODF ------------------------------------------------------------
 
 
-def test_nufa_build_format_odt_writes_the_same_odt_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_nufa_build_format_odt_writes_the_same_odt_twice(tmp_path: Path, nufa: Nufa,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
-
-    from helpers import run_nufa
 
     root = copy_sample(tmp_path / "repo")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     built = []
     for out in ("a", "b"):
-        code, stdout, _ = run_nufa(monkeypatch, capsys, "build", "--format", "odt", "--only",
+        code, stdout, _ = nufa("build", "--format", "odt", "--only",
                                    "referat", "--out", str(tmp_path / out), cwd=root)
         assert code == 0, stdout
         assert "wrote " in stdout and ".docx" not in stdout and ".pdf" not in stdout

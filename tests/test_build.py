@@ -6,30 +6,35 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from helpers import SampleBuild, git, git_repo
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
 from nufa_cli.core.output import OutputError, WriteFailed
 
+pytestmark = pytest.mark.render
 
 def hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and ".nufa-cache" not in p.parts}
 
 
-def test_two_builds_are_byte_identical(sample: Path, tmp_path: Path) -> None:
-    first = build(sample, out=tmp_path / "a")
-    second = build(sample, out=tmp_path / "b")
-    assert len(first.written) == len(second.written) == 28  # with each meeting's sakspapirer.pdf
-    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
+def test_two_builds_are_byte_identical(sample_build: SampleBuild, warm_sample: Path,
+                                       tmp_path: Path) -> None:
+    first = sample_build.result  # the session's cold build, into warm_sample / "build"
+    second = build(warm_sample, out=tmp_path / "b")
+    # with each meeting's sakspapirer.pdf and the 10 saksutskrifter of 1/24
+    assert len(first.written) == len(second.written) == 48
+    assert hashes(warm_sample / "build") == hashes(tmp_path / "b")
 
 
-def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting(sample: Path) -> None:
-    build(sample)
+def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting(
+        warm_sample: Path) -> None:
+    sample = warm_sample  # built where the session built it: the rebuild cache holds
     out = sample / "build"
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     again = build(sample)
-    assert again.written == [] and len(again.unchanged) == 28
+    assert again.written == [] and len(again.unchanged) == 48
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == before
 
     agenda = sample / "meetings/2024-04-24/agenda.yaml"
@@ -41,8 +46,8 @@ def test_unchanged_rebuild_writes_nothing_and_a_change_rebuilds_only_its_meeting
                      "2024-04-24/sakspapirer.pdf"]  # the packet holds the innkalling
 
 
-def test_a_deleted_output_is_rebuilt(sample: Path) -> None:
-    build(sample)
+def test_a_deleted_output_is_rebuilt(warm_sample: Path) -> None:
+    sample = warm_sample
     target = sample / "build/2024-04-24/toppnotat-12-24.pdf"
     target.unlink()
     result = build(sample)
@@ -50,8 +55,8 @@ def test_a_deleted_output_is_rebuilt(sample: Path) -> None:
     assert target.is_file()
 
 
-def test_invalid_sources_write_nothing_and_keep_earlier_outputs(sample: Path) -> None:
-    build(sample)
+def test_invalid_sources_write_nothing_and_keep_earlier_outputs(warm_sample: Path) -> None:
+    sample = warm_sample
     out = sample / "build"
     before = hashes(out)
     agenda = sample / "meetings/2024-04-24/agenda.yaml"
@@ -63,8 +68,8 @@ def test_invalid_sources_write_nothing_and_keep_earlier_outputs(sample: Path) ->
     assert hashes(out) == before
 
 
-def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
-    build(sample)
+def test_a_failed_conversion_leaves_earlier_outputs(warm_sample: Path) -> None:
+    sample = warm_sample
     out = sample / "build"
     before = hashes(out)
     note = sample / "meetings/2024-04-24/toppnotater/12-24-tannhelse.md"
@@ -78,12 +83,14 @@ def test_a_failed_conversion_leaves_earlier_outputs(sample: Path) -> None:
     assert hashes(out) == before
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("where", [".", "meetings", "meetings/2024-04-24/out"])
 def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> None:
     with pytest.raises(OutputError):
         build(sample, out=sample / where)
 
 
+@pytest.mark.unit
 def test_the_template_cache_in_a_file_is_a_write_failure(tmp_path: Path) -> None:
     from nufa_cli.render.renderer import environment
 
@@ -92,6 +99,7 @@ def test_the_template_cache_in_a_file_is_a_write_failure(tmp_path: Path) -> None
         environment(cache=tmp_path / "file" / "jinja")
 
 
+@pytest.mark.unit  # the calendar alone: nothing to convert
 def test_an_unchanged_rebuild_asks_git_for_no_build_date(
         sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nufa_cli.build.orchestrator
@@ -100,9 +108,9 @@ def test_an_unchanged_rebuild_asks_git_for_no_build_date(
     build(sample, only={"kalender"})
 
     def fail(*_: object) -> int:
-        raise AssertionError("the unchanged fast path read the commit time")
+        raise AssertionError("the unchanged fast path read the commit times")
 
-    monkeypatch.setattr(nufa_cli.build.orchestrator, "last_commit_time", fail)
+    monkeypatch.setattr(nufa_cli.build.orchestrator, "History", fail)
     again = build(sample, only={"kalender"})
     assert again.written == [] and len(again.unchanged) == 2
 
@@ -112,23 +120,12 @@ def test_build_only_one_kind_and_format(sample: Path) -> None:
     assert sorted(p.name for p in result.written) == [f"toppnotat-{n}-24.pdf" for n in range(12, 19)]
 
 
+@pytest.mark.unit
 def test_unknown_meeting_is_a_usage_error(sample: Path) -> None:
     with pytest.raises(NufaError) as caught:
         build(sample, meetings=["2031-01-01"])
     assert caught.value.exit_code == 2
     assert "2024-01-24, 2024-04-24" in caught.value.message
-
-
-def _git(root: Path, *args: str) -> str:
-    import subprocess
-
-    env = {"GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "s@example.org",
-           "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "s@example.org",
-           "GIT_AUTHOR_DATE": "2024-04-10T12:00:00+02:00",
-           "GIT_COMMITTER_DATE": "2024-04-10T12:00:00+02:00", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(["git", "-C", str(root), *args], env=env, check=True,
-                          capture_output=True, text=True)
-    return done.stdout.strip()
 
 
 def _footer_text(pdf: Path) -> str:
@@ -137,13 +134,12 @@ def _footer_text(pdf: Path) -> str:
     return PdfReader(pdf).pages[0].extract_text()
 
 
+@pytest.mark.e2e  # a git repository
 def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the build date comes from the commit
-    _git(sample, "init", "-q")
-    _git(sample, "add", "-A")
-    _git(sample, "commit", "-q", "-m", "Møte 2/24")
-    commit = _git(sample, "log", "-1", "--format=%h")
+    git_repo(sample, message="Møte 2/24", date="2024-04-10T12:00:00+02:00")
+    commit = git(sample, "log", "-1", "--format=%h")
     build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "a")
     build(sample, meetings=["2024-04-24"], only={"innkalling"}, out=tmp_path / "b")
     assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
@@ -158,9 +154,8 @@ def test_every_page_names_the_commit_and_same_commit_gives_same_bytes(
         tmp_path / "a/2024-04-24/innkalling.pdf")
 
 
-def test_outside_git_the_footer_names_no_revision(sample: Path) -> None:
-    build(sample, meetings=["2024-04-24"], only={"innkalling"}, formats=["pdf"])
-    text = _footer_text(sample / "build/2024-04-24/innkalling.pdf")
+def test_outside_git_the_footer_names_no_revision(built_sample: Path) -> None:
+    text = _footer_text(built_sample / "build/2024-04-24/innkalling.pdf")
     assert "Bygget 24.04.2024" in text and "Versjon" not in text
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from helpers import TOPPNOTAT, TOPPNOTAT_MD, valid_repo, write_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import NufaError
+
+pytestmark = pytest.mark.render
 
 # Markdown's own characters and constructs, mixed with Norwegian text and odd code points
 PIECES = st.sampled_from([

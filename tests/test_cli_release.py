@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import typer
-from helpers import PROJECT, replace_once, run_nufa, valid_repo, write_repo
+from helpers import PROJECT, Nufa, replace_once, valid_repo, write_repo
 
 from nufa_cli import __version__
-from nufa_cli.cli import _count_text, app
+from nufa_cli.cli import app
+from nufa_cli.front import _count_text
 
 NUFA = Path(sys.executable).with_name("nufa")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -71,7 +72,7 @@ def test_the_version_is_written_once_and_read_by_the_package_build() -> None:
 
 
 def test_version_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_nufa(monkeypatch, capsys, "--version") == (0, f"nufa {__version__}\n", "")
+    assert Nufa(monkeypatch, capsys)("--version") == (0, f"nufa {__version__}\n", "")
 
 
 # -- help -----------------------------------------------------------------------------------------
@@ -81,8 +82,8 @@ def test_version_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 def test_h_is_help_and_no_flag_shows_a_type(command: tuple[str, ...],
                                             monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    long = run_nufa(monkeypatch, capsys, *command, "--help")
-    short = run_nufa(monkeypatch, capsys, *command, "-h")
+    long = Nufa(monkeypatch, capsys)(*command, "--help")
+    short = Nufa(monkeypatch, capsys)(*command, "-h")
     assert long == short
     code, out, err = long
     assert (code, err) == (0, "")
@@ -94,9 +95,9 @@ def test_h_is_help_and_no_flag_shows_a_type(command: tuple[str, ...],
 
 def test_shell_completion_is_offered(monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run_nufa(monkeypatch, capsys, "--help")
+    _, out, _ = Nufa(monkeypatch, capsys)("--help")
     assert "--install-completion" in out and "--show-completion" in out
-    code, script, _ = run_nufa(monkeypatch, capsys, "--show-completion", "bash")
+    code, script, _ = Nufa(monkeypatch, capsys)("--show-completion", "bash")
     assert code == 0
     assert "_NUFA_COMPLETE" in script and "complete " in script
 
@@ -110,6 +111,7 @@ def test_the_count_is_blank_until_the_total_is_known() -> None:
     assert _count_text(3, 12) == "3/12"
 
 
+@pytest.mark.e2e
 def test_a_build_in_a_terminal_never_shows_none(sample: Path) -> None:
     shown = in_a_terminal(["build", "2024-04-24", "--format", "pdf", "--only", "innkalling",
                            "--only", "kalender"], sample)
@@ -124,31 +126,31 @@ def test_a_build_in_a_terminal_never_shows_none(sample: Path) -> None:
 def test_quiet_build_and_verbose_build(sample: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     args = ("build", "2024-04-24", "--only", "kalender")
-    assert run_nufa(monkeypatch, capsys, *args, "--quiet", cwd=sample)[:2] == (0, "")
+    assert Nufa(monkeypatch, capsys)(*args, "--quiet", cwd=sample)[:2] == (0, "")
     assert (sample / "build" / "2024-04-24" / "2024-04-24.ics").is_file()
-    code, out, _ = run_nufa(monkeypatch, capsys, *args, "-v", cwd=sample)
+    code, out, _ = Nufa(monkeypatch, capsys)(*args, "-v", cwd=sample)
     assert (code, out) == (0, "unchanged build/2024-04-24/2024-04-24.ics\n"
                               "Built 0 file(s), 1 unchanged.\n")
-    code, out, _ = run_nufa(monkeypatch, capsys, *args, cwd=sample)
+    code, out, _ = Nufa(monkeypatch, capsys)(*args, cwd=sample)
     assert (code, out) == (0, "Built 0 file(s), 1 unchanged.\n")
 
 
 def test_quiet_check_prints_only_problems(make_repo, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(valid_repo())
-    assert run_nufa(monkeypatch, capsys, "check", "-q", cwd=root) == (0, "", "")
+    assert Nufa(monkeypatch, capsys)("check", "-q", cwd=root) == (0, "", "")
     files = valid_repo()
     files["medlemmer.yaml"] = replace_once(str(files["medlemmer.yaml"]), "navn: Jon Gupta",
                                            "nvan: Jon Gupta")
     broken = write_repo(root.parent / "broken", files)
-    code, out, _ = run_nufa(monkeypatch, capsys, "check", "-q", cwd=broken)
+    code, out, _ = Nufa(monkeypatch, capsys)("check", "-q", cwd=broken)
     assert code == 1
     assert out.startswith("medlemmer.yaml:") and "Found" not in out
 
 
 def test_quiet_init_writes_and_prints_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_nufa(monkeypatch, capsys, "init", str(tmp_path / "ny"), "-q") == (0, "", "")
+    assert Nufa(monkeypatch, capsys)("init", str(tmp_path / "ny"), "-q") == (0, "", "")
     assert (tmp_path / "ny" / "nufa.yaml").is_file()
 
 
@@ -162,6 +164,7 @@ def broken_repo(tmp_path: Path) -> Path:
     return write_repo(tmp_path / "repo", files)
 
 
+@pytest.mark.e2e
 def test_check_colours_a_terminal(tmp_path: Path) -> None:
     shown = in_a_terminal(["check"], broken_repo(tmp_path))
     assert "\x1b[31m" in shown  # a red "error"
@@ -170,10 +173,11 @@ def test_check_colours_a_terminal(tmp_path: Path) -> None:
     assert plain != shown
 
 
+@pytest.mark.e2e
 def test_no_color_and_pipes_get_plain_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = broken_repo(tmp_path)
     shown = in_a_terminal(["check"], root, env={"NO_COLOR": "1"})
     assert "\x1b[" not in shown and "error[" in shown
-    code, out, _ = run_nufa(monkeypatch, capsys, "check", cwd=root)
+    code, out, _ = Nufa(monkeypatch, capsys)("check", cwd=root)
     assert code == 1 and "\x1b[" not in out and "error[" in out

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import run_nufa
+from helpers import Nufa
 
 from nufa_cli.core import codes
 from nufa_cli.core.codes import Edit, Severity, UnknownCode
@@ -170,7 +170,7 @@ def test_edit_policies_of_the_codes_edits_depend_on() -> None:
     assert having(Edit.REFUSE) == {
         "yaml-syntax", "yaml-alias", "yaml-key", "duplicate-key", "front-matter", "encoding",
         "unreadable", "binary-file", "file-too-large", "file-missing", "toppnotat-path",
-        "toppnotat-missing", "toppnotat-reused"}
+        "toppnotat-missing", "toppnotat-reused", "numbering-format"}
     assert all(c.severity is Severity.ERROR for c in codes.CODES if c.edit is not Edit.PROCEED)
 
 
@@ -214,7 +214,7 @@ Shorten the row before (its `varighet`), or move this row to when it ends.
 def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
     """nufa through its real entry point, outside any repository: explain needs none."""
     def run(*args: str) -> tuple[int, str, str]:
-        return run_nufa(monkeypatch, capsys, *args, cwd=tmp_path)
+        return Nufa(monkeypatch, capsys)(*args, cwd=tmp_path)
 
     return run
 

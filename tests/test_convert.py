@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
-import struct
 import subprocess
 import zipfile
-import zlib
 from pathlib import Path
 
 import docx
 import pypandoc
 import pytest
 import typst
+from helpers import tiny_png
 from pypdf import PdfReader
 
 from nufa_cli.convert.converter import READER, Converter, ConvertError, Job
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
 from nufa_cli.render.mdtext import escape as escape_markdown
 
+pytestmark = pytest.mark.render
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EPOCH = 1713916800  # 2024-04-24
 INJECTION = "# $ % & _ { } [ ] \\ ~ * @ {{ 7*7 }} <b>x</b> ```{=typst}"
@@ -74,23 +75,6 @@ Løsningene[^1] er beskrevet i [rapporten](https://www.ehelse.no).
 1. første
 2. andre
 """
-
-
-def tiny_png() -> bytes:
-    """A 2x2 red PNG, written by hand so the test needs no image library."""
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +188,46 @@ def _media_name(archive: zipfile.ZipFile) -> str:
     return name.removeprefix("word/media/")
 
 
+def test_html_of_representative_document(converter: Converter, root: Path) -> None:
+    """The fragment nufa site lays out: the title first as the one h1, the document's own
+    headings below it, the header block as a description list, header cells naming their
+    column, the image inline, the footnote at the end; no page break, no outside address."""
+    html = converter.html(job(root)).decode("utf-8")
+    assert html.startswith("<h1>Møte i NUFA</h1>\n")
+    assert html.count("<h1>") == 1
+    assert '<h2 id="dok-dagsorden">Dagsorden</h2>' in html
+    assert '<h3 id="dok-bakgrunn">Bakgrunn</h3>' in html
+    assert "<dt>Møte</dt>\n<dd>\nFagutvalget (NUFA)\n</dd>" in html
+    assert html.count('<th scope="col">') == 8 and "<th>" not in html
+    assert '<td colspan="4">Dag 1</td>' in html
+    image = re.search(r'<img src="data:image/png;base64,([^"]+)" alt="Søyler per måned" />', html)
+    assert image is not None and base64.b64decode(image[1]) == tiny_png()
+    assert '<a href="https://www.ehelse.no">rapporten</a>' in html
+    assert 'role="doc-endnotes"' in html and "Fotnoten står nederst." in html
+    assert "pagebreak" not in html and "doctitle" not in html
+
+
+def test_html_keeps_nothing_a_browser_would_run_or_hide(converter: Converter, root: Path) -> None:
+    """User text may carry attributes and any link: in a page, a style or one of the site's
+    classes could hide or move text and a javascript: link would run; the text stays."""
+    markdown = ("# Innhold {#innhold .skip style=\"display:none\" onclick=\"x()\"}\n\n"
+                "[klikk](javascript:alert(1)) [fil](../hemmelig.pdf) [e-post](mailto:a@b.no) "
+                "[her](#innhold) [skjult]{.skip style=\"color:#fff\"}\n\n"
+                "::: {.innslag style=\"position:absolute\"}\nEt innslag\n:::\n\n"
+                "![Figur](fig.png){width=50% style=\"display:none\"}\n")
+    html = converter.html(job(root, markdown)).decode("utf-8")
+    assert '<h2 id="dok-innhold">Innhold</h2>' in html  # ids prefixed: none meets the page's
+    assert "javascript" not in html and "hemmelig.pdf" not in html
+    assert "<p>klikk fil " in html  # the links' text stays
+    assert '<a href="mailto:a@b.no">e-post</a>' in html
+    assert '<a href="#dok-innhold">her</a>' in html  # a place in the page: prefixed likewise
+    assert "<span>skjult</span>" in html
+    assert '<div class="innslag">' in html
+    assert re.findall(r"<(\w+)[^>]* style=\"([^\"]*)\"", html) == [("img", "width:50.0%")]
+    assert "onclick" not in html and "skip" not in html
+
+
+@pytest.mark.unit
 def test_every_style_the_filters_name_is_in_reference_docx() -> None:
     styles = docx_parts((TEMPLATES / "reference.docx").read_bytes())["word/styles.xml"]
     for style_id in ("Title", "Docheader", "DocheaderLabel", "SakHeading", "Innslag", "Table",
@@ -543,12 +567,14 @@ def test_own_templates_replace_builtin_ones_file_by_file(tmp_path: Path, root: P
     own = tmp_path / "maler"
     own.mkdir()
     typ = (TEMPLATES / "nufa.typ").read_text()
-    (own / "nufa.typ").write_text(typ.replace("Side #current av #total", "Egen side #current"))
+    (own / "nufa.typ").write_text(typ.replace("nufa-page-label(current, total)",
+                                              "[Egen side #current]"))
     with Converter([own, TEMPLATES], EPOCH) as conv:
         assert "Egen side 1" in pdf_text(conv.pdf(job(root, "Tekst.")))
         assert "NUMPAGES" in docx_parts(conv.docx(job(root, "Tekst.")))["word/footer1.xml"]
 
 
+@pytest.mark.unit
 def test_missing_templates_and_closed_converter(tmp_path: Path, root: Path) -> None:
     with pytest.raises(ConvertError, match=r"nufa\.typ, nufa\.opendocument, reference\.docx"):
         Converter(tmp_path, EPOCH)
@@ -585,3 +611,15 @@ def test_odt_of_representative_document(converter: Converter, root: Path) -> Non
     assert "Søyler per måned" in content  # the image's alt text and caption
     (picture,) = [name for name in parts if name.startswith("Pictures/")]
     assert parts[picture] == tiny_png()
+
+
+def test_a_write_leaves_the_text_read_as_it_was(converter: Converter, root: Path) -> None:
+    """The worker keeps the text it read for the next format; a PDF's metadata (title,
+    header, footer note) written into it would reach a DOCX made after it."""
+    from nufa_cli.core.root import builtin_templates
+
+    document = job(root, "Tekst med en fotnote.[^1]\n\n[^1]: Fotnoten.\n")
+    converter.pdf(document)
+    after_pdf = converter.docx(document)
+    with Converter([builtin_templates()], EPOCH) as fresh:
+        assert fresh.docx(document) == after_pdf

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from helpers import (
     AGENDA1,
     AGENDA2,
-    GIT_ENV,
     M2,
     REFERAT1,
     TOPPNOTAT,
+    Nufa,
     commit,
     git,
+    git_repo,
     replace_once,
     tree_hashes,
     valid_repo,
@@ -34,6 +33,7 @@ from nufa_cli.diff.compare import diff
 from nufa_cli.diff.format import NO_CHANGES, to_json, to_markdown, word_diff
 from nufa_cli.git.snapshot import NotAGitRepository, UnknownRevision
 
+pytestmark = pytest.mark.e2e  # git repositories
 M3 = "meetings/2024-06-12"
 AGENDA3_YAML = """\
 sted: Oslo
@@ -57,20 +57,11 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """The valid fixture, committed on main."""
-    root = write_repo(tmp_path / "repo", valid_repo())
-    git(root, "init", "-q", "-b", "main")
-    commit(root, "start")
-    return root
+    return git_repo(tmp_path / "repo", valid_repo())
 
 
 def changes(root: Path, base: str | None = "HEAD~1", head: str | None = "HEAD") -> list[tuple]:
     return [(c.kind, c.meeting, c.sak, c.before, c.after) for c in diff(root, base, head).changes]
-
-
-def nufa(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nufa_cli.cli", *args], cwd=root,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, **GIT_ENV})
 
 
 FORSLAG = "NUFA godkjenner innkalling, dagsorden og referatet fra januar."
@@ -95,7 +86,7 @@ def test_one_time_and_one_forslag_give_exactly_two_changes(repo: Path) -> None:
         "- Sak 8/24 *Eventuelt*: tid 14:25 → 14:20\n")
 
 
-def test_default_compares_the_branch_point_with_the_working_tree(repo: Path) -> None:
+def test_default_compares_the_branch_point_with_the_working_tree(nufa: Nufa, repo: Path) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
     commit(repo)
@@ -105,9 +96,9 @@ def test_default_compares_the_branch_point_with_the_working_tree(repo: Path) -> 
         ("forslag-til-vedtak", "2024-04-24", "4/24", FORSLAG, NEW_FORSLAG),
         ("retimed", "2024-04-24", "8/24", "14:25", "14:20"),
     ]
-    result = nufa(repo, "diff")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Changes in the meeting sources from merge-base of HEAD "
+    result = nufa.process("diff", cwd=repo)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Changes in the meeting sources from merge-base of HEAD "
                                     f"and main ({git(repo, 'rev-parse', '--short=7', 'main')}) "
                                     "to the working tree:\n")
 
@@ -230,8 +221,7 @@ def test_sak_moved_to_another_meeting(repo: Path) -> None:
 
 def test_sources_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "repo" / "docs", valid_repo())
-    git(root.parent, "init", "-q", "-b", "main")
-    commit(root.parent, "start")
+    git_repo(root.parent)
     edit(root, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
 
     assert changes(root, "HEAD", None) == [("retimed", "2024-04-24", "8/24", "14:25", "14:20")]
@@ -268,6 +258,36 @@ def test_attendance_changed(repo: Path) -> None:
         "Jon Gupta", "Sissel Skarsgård"]
 
 
+def test_protokoll_changes_in_the_secretariats_words(repo: Path) -> None:
+    """Who left, who was inhabil, the votes and the møteleder: each a change of its own."""
+    edit(repo, REFERAT1, "  - jon-gupta\n",
+         "  - jon-gupta\n  - {medlem: ola-josendal, fra_sak: 3/24, forfall: true}\n")
+    edit(repo, REFERAT1, "sekretariat:", "møteleder: hans-lowe-larsen\ninhabil:\n"
+         "  - {medlem: jim-j-yang, saker: [2/24], grunnlag: fvl. § 6}\nvoteringer:\n"
+         "  - {sak: 2/24, for: 3, mot: [sissel-skarsgard]}\n  - {sak: 1/24, enstemmig: true}\n"
+         "sekretariat:")
+    commit(repo)
+    edit(repo, REFERAT1, "for: 3, mot: [sissel-skarsgard]", "for: 2, mot: [sissel-skarsgard, "
+         "hans-lowe-larsen]")
+    edit(repo, REFERAT1, "møteleder: hans-lowe-larsen", "møteleder: sissel-skarsgard")
+    commit(repo)
+
+    assert changes(repo, "HEAD~2", "HEAD~1") == [
+        ("votering", "2024-01-24", "1/24", None, "Enstemmig vedtatt."),
+        ("inhabil", "2024-01-24", "2/24", None, "Jim J. Yang (fvl. § 6)"),
+        ("votering", "2024-01-24", "2/24", None,
+         "Vedtatt med 3 mot 1 stemme. Mot stemte: Sissel Skarsgård."),
+        ("attendance", "2024-01-24", None, "til stede", "fratrådte før sak 3/24"),
+        ("møteleder", "2024-01-24", None, None, "Hans Löwe Larsen"),
+    ]
+    # a new chair who voted against: the tie is decided by the chair's double vote
+    markdown = to_markdown(diff(repo, "HEAD~1", "HEAD"))
+    assert ("- Sak 2/24 *Orientering fra Helsedirektoratet*: votering Vedtatt med 3 mot 1 stemme. "
+            "Mot stemte: Sissel Skarsgård. → Falt med 2 mot 2 stemmer, med møteleders "
+            "dobbeltstemme. Mot stemte: Sissel Skarsgård og Hans Löwe Larsen.\n"
+            "- Møteleder: Hans Löwe Larsen → Sissel Skarsgård\n") in markdown
+
+
 def test_vedtak_and_vedlegg(repo: Path) -> None:
     edit(repo, REFERAT1, "NUFA tar saken til orientering.", "NUFA tar saken til etterretning.")
     edit(repo, AGENDA2,
@@ -281,23 +301,49 @@ def test_vedtak_and_vedlegg(repo: Path) -> None:
     ]
 
 
-def test_json_output_parses_and_matches(repo: Path) -> None:
+def test_json_output_parses_and_matches(nufa: Nufa, repo: Path) -> None:
     edit(repo, AGENDA2, 'tid: "14:25"', 'tid: "14:20"')
     edit(repo, AGENDA2, FORSLAG, NEW_FORSLAG)
     commit(repo)
 
-    result = nufa(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
-    assert result.returncode == 0, result.stderr
-    parsed = json.loads(result.stdout)
+    result = nufa.process("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo)
+    assert result.code == 0, result.err
+    parsed = json.loads(result.out)
     assert parsed == json.loads(to_json(diff(repo, "HEAD~1", "HEAD")))
     assert parsed[1] == {"meeting": "2024-04-24", "sak": "8/24", "kind": "retimed",
                          "title": "Eventuelt", "before": "14:25", "after": "14:20"}
     assert [c["kind"] for c in parsed] == ["forslag-til-vedtak", "retimed"]
 
 
-def test_no_changes(repo: Path) -> None:
-    result = nufa(repo, "diff", "HEAD")
-    assert (result.returncode, result.stdout) == (0, NO_CHANGES + "\n")
+def test_no_changes_says_what_it_compared(nufa: Nufa, repo: Path) -> None:
+    short = git(repo, "rev-parse", "--short=7", "HEAD")
+    result = nufa.process("diff", "HEAD", cwd=repo)
+    assert (result.code, result.out) == (0, NO_CHANGES.format(
+        base=f"HEAD ({short})", head="the working tree") + "\n")
+    # on main itself the default base is main, named so (not "merge-base of HEAD and main")
+    result = nufa.process("diff", cwd=repo)
+    assert (result.code, result.out) == (
+        0, f"No changes to the meeting sources between main ({short}) and the working tree.\n")
+
+
+def test_a_longer_or_shorter_row_is_named_before_the_times_it_moves(repo: Path) -> None:
+    """4/24 shortened and the Pause lengthened: each varighet is reported as the cause,
+    ahead of the later saker whose derived times it moved."""
+    edit(repo, AGENDA2, "        varighet: 10\n", "        varighet: 5\n")
+    edit(repo, AGENDA2, "        varighet: 15\n", "        varighet: 20\n")
+    commit(repo)
+    m2 = "2024-04-24"
+    assert changes(repo) == [
+        ("row-varighet", m2, None, "15 min", "20 min"),
+        ("varighet", m2, "4/24", "10 min", "5 min"),
+        ("retimed", m2, "5/24", "11:10", "11:05"),
+        ("retimed", m2, "6/24", "12:10", "12:15"),
+    ]
+    assert to_markdown(diff(repo, "HEAD~1", "HEAD")).endswith(
+        "- Programme row **Pause**: varighet 15 min → 20 min\n"
+        "- Sak 4/24 *Godkjenning av innkalling, dagsorden og referat*: varighet 10 min → 5 min\n"
+        "- Sak 5/24 *Digitalisering av Den offentlige tannhelsetjenesten*: tid 11:10 → 11:05\n"
+        "- Sak 6/24 *Helse i nord*: tid 12:10 → 12:15\n")
 
 
 def test_work_tree_index_and_head_are_untouched(repo: Path) -> None:
@@ -341,28 +387,29 @@ def test_invalid_sources_at_a_revision_still_diff_what_loads(repo: Path) -> None
     assert "## Møte 2/24 (24. – 25. april 2024)\n\n- Sak 8/24 *Eventuelt*: tid" in markdown
 
 
-def test_unknown_revision_exits_2(repo: Path) -> None:
+def test_unknown_revision_exits_2(nufa: Nufa, repo: Path) -> None:
     with pytest.raises(UnknownRevision):
         diff(repo, "no-such-branch")
-    result = nufa(repo, "diff", "no-such-branch")
-    assert result.returncode == 2
-    assert result.stderr == ("error: unknown revision 'no-such-branch': no commit of that name "
+    result = nufa.process("diff", "no-such-branch", cwd=repo)
+    assert result.code == 2
+    assert result.err == ("error: unknown revision 'no-such-branch': no commit of that name "
                              "in this repository (try a branch, a tag or a commit hash; "
                              "'git log --oneline' lists them)\n")
-    assert nufa(repo, "diff", "--", "--output=/tmp/x").returncode == 2
+    assert nufa.process("diff", "--", "--output=/tmp/x", cwd=repo).code == 2
 
 
-def test_outside_a_git_repository_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_outside_a_git_repository_exits_2(nufa: Nufa, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_repo(tmp_path / "plain", valid_repo())
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # git looks no further up
     with pytest.raises(NotAGitRepository):
         diff(root)
-    result = nufa(root, "diff")
-    assert result.returncode == 2
-    assert "is not inside a git repository" in result.stderr
+    result = nufa.process("diff", cwd=root)
+    assert result.code == 2
+    assert "is not inside a git repository" in result.err
 
 
+@pytest.mark.unit
 def test_word_diff_shortens_long_unchanged_runs() -> None:
     before = "a b c d e f g h i j k l m n o p q r s t"
     after = "a b c d e f g h i j X l m n o p q r s t"
@@ -447,14 +494,14 @@ def test_a_file_touched_but_not_edited_is_no_change(three: Path) -> None:
     assert tree_hashes(three / ".git") == git_data  # asking wrote nothing under .git
 
 
-def test_changed_since_unknown_revision(three: Path) -> None:
+def test_changed_since_unknown_revision(nufa: Nufa, three: Path) -> None:
     with pytest.raises(UnknownRevision):
         changed_meetings(three, "v9.9")
-    result = nufa(three, "build", "--changed-since", "v9.9")
-    assert result.returncode == 2
-    assert "unknown revision 'v9.9'" in result.stderr
-    result = nufa(three, "build", "--changed-since", "HEAD")
-    assert (result.returncode, result.stdout) == (
+    result = nufa.process("build", "--changed-since", "v9.9", cwd=three)
+    assert result.code == 2
+    assert "unknown revision 'v9.9'" in result.err
+    result = nufa.process("build", "--changed-since", "HEAD", cwd=three)
+    assert (result.code, result.out) == (
         0, "No meeting changed since HEAD; nothing to build.\n")
 
 

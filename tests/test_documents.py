@@ -27,7 +27,7 @@ from nufa_cli.check.validate import check
 from nufa_cli.convert.converter import READER, Converter, Job
 from nufa_cli.core.errors import has_errors
 from nufa_cli.core.root import builtin_templates
-from nufa_cli.model.attendance import attendance, days_label
+from nufa_cli.model.attendance import attendance
 from nufa_cli.render import mdtext
 from nufa_cli.render.documents import meeting_documents
 from nufa_cli.render.documents.innkalling import agenda_lines
@@ -76,6 +76,7 @@ def test_rendering_is_deterministic() -> None:
         k: d.markdown for k, d in DOCUMENTS.items()}
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("key", sorted(DOCUMENTS))
 def test_pandoc_reads_every_document_without_warnings(key: str) -> None:
     result = subprocess.run(
@@ -127,6 +128,7 @@ def plain(key: str) -> str:
     return text_of(DOCUMENTS[key].markdown)
 
 
+@pytest.mark.render
 def test_innkalling_header_and_dagsorden() -> None:
     text = plain("2024-04-24/innkalling")
     assert "Tid 24. april kl. 11.00 – 17.00 og 25. april kl. 09.00 – 14.30 Sted" in text
@@ -138,6 +140,7 @@ def test_innkalling_header_and_dagsorden() -> None:
     assert "Slutt dag 1 17:00 Middag 19:00 Dag 2" in text
 
 
+@pytest.mark.render
 def test_saksliste_rows() -> None:
     text = plain("2024-04-24/saksliste")
     assert "Sak Onsdag 24. april 2024 Sakstype Start dag 1 11:00" in text
@@ -147,13 +150,15 @@ def test_saksliste_rows() -> None:
     assert "19/24 Eventuelt Slutt dag 2 14:30" in text
 
 
+@pytest.mark.render
 def test_toppnotat_earlier_decision_from_this_repository() -> None:
     text = plain("2024-04-24/toppnotat-14-24")
-    assert "Til møte Møte 2/24 Dato 24.04.2024 Saksnummer 14/24 Innretning Drøfting" in text
+    assert "Til Møte 2/24 Dato 24.04.2024 Saksnummer 14/24 Innretning Drøfting" in text
     assert ("NUFA 7/24 (24.1.2024) Helseteknologiordningen – status og videre utvikling av "
             "ordningen NUFA drøftet saken og ga innspill") in text
 
 
+@pytest.mark.render
 def test_referat_attendance() -> None:
     text = plain("2024-01-24/referat")
     assert "Jim J. Yang, Digitaliseringsdirektoratet (dag 2) Arnfinn Aarnes, FFO (dag 1)" in text
@@ -174,8 +179,8 @@ def test_attendance_per_day() -> None:
     assert by_id["jim-j-yang"] == ((2,), (1,))
     assert by_id["hans-lowe-larsen"] == ((1, 2), ())
     assert attendance(repo.meeting("2024-04-24")) is None
-    assert days_label((2, 1, 3)) == "(dag 1, 2 og 3)"
-    assert days_label(()) == ""
+    assert repo.committee.lang.days_label((2, 1, 3)) == "(dag 1, 2 og 3)"
+    assert repo.committee.lang.days_label(()) == ""
 
 
 def test_slutt_row_at_its_time() -> None:
@@ -210,8 +215,8 @@ def _dump(data: object) -> str:
 @pytest.fixture
 def injected(make_repo) -> Path:  # type: ignore[no-untyped-def]
     front = {
-        "sak": "2/24", "tittel": INJECT, "type": INJECT, "sakseier": INJECT,
-        "saksbehandler": LINE_START, "beskrivelse": MD_INJECT, "forslag_til_vedtak": MD_INJECT,
+        "sak": "2/24", "tittel": INJECT, "type": INJECT, "sakseier": LINE_START,
+        "saksbehandler": INJECT, "beskrivelse": MD_INJECT, "forslag_til_vedtak": MD_INJECT,
         "vedlegg": [{"url": "https://example.org/a(b) c", "tittel": INJECT}],
         "tidligere_behandlinger": [
             {"utvalg": INJECT, "sak": "9/23", "tittel": INJECT, "vedtak": MD_INJECT}],
@@ -239,7 +244,8 @@ def injected(make_repo) -> Path:  # type: ignore[no-untyped-def]
             ]}]}),
         "meetings/2024-01-24/toppnotater/2-24.md": f"---\n{_dump(front)}---\n\n{MD_INJECT}",
         "meetings/2024-01-24/referat.md":
-            f"---\n{_dump(referat)}---\n\n## 1/24\n\n{MD_INJECT}\n### Vedtak\n\n{MD_INJECT}",
+            f"---\n{_dump(referat)}---\n\n## 1/24\n\n{MD_INJECT}\n### Vedtak\n\n{MD_INJECT}"
+            f"\n## 2/24\n\n{MD_INJECT}",
     })
 
 
@@ -255,9 +261,11 @@ def _injected_documents(root: Path) -> dict[str, str]:
             for d in meeting_documents(repo, meeting, Renderer(repo))}
 
 
+@pytest.mark.render
 def test_plain_text_comes_back_exactly(injected: Path) -> None:
     documents = _injected_documents(injected)
-    assert set(documents) == {"innkalling", "saksliste", "toppnotat-2-24", "referat"}
+    assert set(documents) == {"innkalling", "saksliste", "toppnotat-2-24", "referat",
+                              "saksutskrift-1-24", "saksutskrift-2-24"}
     for stem, markdown in documents.items():
         assert "49" not in markdown, f"{stem}: Jinja evaluated user text"
         text = pandoc(markdown, "plain")
@@ -270,6 +278,7 @@ def test_plain_text_comes_back_exactly(injected: Path) -> None:
             assert construct not in native, f"{stem}: user text became {construct}"
 
 
+@pytest.mark.render
 def test_user_markdown_stays_in_its_place(injected: Path) -> None:
     for stem, markdown in _injected_documents(injected).items():
         native = pandoc(markdown, "native")
@@ -281,6 +290,7 @@ def test_user_markdown_stays_in_its_place(injected: Path) -> None:
         assert ":::" in text, stem
 
 
+@pytest.mark.render
 def test_headings_of_user_markdown(injected: Path) -> None:
     documents = _injected_documents(injected)
     # in the toppnotat body the user's "# Overskrift" is a section heading ...
@@ -290,11 +300,13 @@ def test_headings_of_user_markdown(injected: Path) -> None:
         assert "Header" not in pandoc(documents[stem], "native"), stem
 
 
+@pytest.mark.render
 def test_link_address_is_kept(injected: Path) -> None:
     native = pandoc(_injected_documents(injected)["saksliste"], "native")
     assert '"https://example.org/a%28b%29%20c"' in native
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("text", [
     INJECT, LINE_START, "- a", "+ b", "1) c", "12. april", "b. c", "(a) d", "iv) e", ": d",
     "= e", "---", "> f",
@@ -320,12 +332,14 @@ def test_block_shifts_headings_without_skipping() -> None:
     assert mdtext.block("# A\n\nx", None) == "**A**\n\nx"
 
 
+@pytest.mark.render
 def test_block_separates_commonmark_blocks_for_pandoc() -> None:
     assert mdtext.block("Innspill:\n- a\n- b") == "Innspill:\n\n- a\n- b"
     native = pandoc(mdtext.block("Innspill:\n- a\n- b"), "native")
     assert "BulletList" in native
 
 
+@pytest.mark.render
 def test_block_keeps_commonmark_paragraphs_out_of_pandoc_lists() -> None:
     text = "b. er en bokstav\n\n(1) i parentes\n\niv) romertall\n\nA. Etablere\n\n2. liste"
     native = pandoc(mdtext.block(text), "native")
@@ -351,6 +365,7 @@ def _cell_blocks(markdown: str) -> list:
     return [cell[4] for row in rows for cell in row[1]]
 
 
+@pytest.mark.render
 def test_wrapping_keeps_what_pandoc_reads() -> None:
     """Each user text in a narrow table cell reads as the same blocks as the text alone."""
     repo, _ = check(GOLDEN.parents[1])
@@ -373,6 +388,7 @@ def _para(blocks: list) -> list:
     return [{"t": "Para", "c": b["c"]} if b["t"] == "Plain" else b for b in blocks]
 
 
+@pytest.mark.render
 def test_grid_table_widens_for_long_words_and_spans() -> None:
     rows = [mdtext.Row(("A", "B"), (1, 1), header=True),
             mdtext.Row(("**Dag 1**",), (2,)),
@@ -385,6 +401,7 @@ def test_grid_table_widens_for_long_words_and_spans() -> None:
     assert "ColSpan 2" in native and "TableHead" in native
 
 
+@pytest.mark.render
 def test_grid_table_counts_wide_characters() -> None:
     table = mdtext.grid_table([mdtext.Row(("漢字漢字漢字", "b"), (1, 1))], [4, 4])
     assert '"\\28450\\23383\\28450\\23383\\28450\\23383"' in pandoc(table, "native")
@@ -421,6 +438,7 @@ def test_undefined_name_in_a_template_fails(valid_root: Path) -> None:
         meeting_documents(repo, repo.meetings[0], Renderer(repo), {"saksliste"})
 
 
+@pytest.mark.render
 def test_footnotes_of_two_blocks_do_not_clash(make_repo) -> None:  # type: ignore[no-untyped-def]
     files = valid_repo()
     files[REFERAT1] = replace_once(
@@ -437,6 +455,7 @@ def test_footnotes_of_two_blocks_do_not_clash(make_repo) -> None:  # type: ignor
     assert "Første fotnote." in result.stdout and "Andre fotnote." in result.stdout
 
 
+@pytest.mark.render
 def test_escape_and_wrap_round_trip_random_text() -> None:
     """Random text with every special character: escaped, and escaped inside a narrow
     table cell, pandoc reads back exactly the text."""
@@ -454,6 +473,7 @@ def test_escape_and_wrap_round_trip_random_text() -> None:
         assert _para(blocks) == [paragraph], text
 
 
+@pytest.mark.render
 def test_injected_documents_convert_and_keep_the_text(injected: Path) -> None:
     """Through the real converter too: both formats build, and the text is in them."""
     repo, _ = check(injected)
@@ -467,4 +487,5 @@ def test_injected_documents_convert_and_keep_the_text(injected: Path) -> None:
             assert INJECT in text.replace("\u00ad", "-"), doc.title
             body = docx.Document(io.BytesIO(converter.docx(job)))
             cells = [c.text for t in body.tables for r in t.rows for c in r.cells]
-            assert any(INJECT in " ".join(c.split()) for c in cells), doc.title
+            paragraphs = [p.text for p in body.paragraphs]  # a saksutskrift has no table
+            assert any(INJECT in " ".join(c.split()) for c in cells + paragraphs), doc.title

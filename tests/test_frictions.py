@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, AGENDA2, M2, TOPPNOTAT, line_of, replace_once, run_nufa, valid_repo
+from helpers import AGENDA1, AGENDA2, M2, TOPPNOTAT, Nufa, line_of, replace_once, valid_repo
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
@@ -137,7 +137,7 @@ def overlapping(files: dict, agenda: str, old: str, new: str) -> dict:
 def test_an_error_in_a_later_meeting_does_not_stop_building_an_earlier_one(
         make_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(overlapping(valid_repo(), AGENDA2, 'tid: "14:25"', 'tid: "08:25"'))
-    code, out, err = run_nufa(monkeypatch, capsys, "build", "2024-01-24", "--only", "kalender",
+    code, out, err = Nufa(monkeypatch, capsys)("build", "2024-01-24", "--only", "kalender",
                               cwd=root)
     assert (code, out) == (0, "wrote build/2024-01-24/2024-01-24.ics\n"
                               "Built 1 file(s), 0 unchanged.\n")
@@ -146,17 +146,40 @@ def test_an_error_in_a_later_meeting_does_not_stop_building_an_earlier_one(
     assert err == (f"note: {len(elsewhere)} error(s) in meetings not built here did not stop "
                    "this build; nufa check lists them\n")
     # the broken meeting itself, and check, still refuse
-    code, _, err = run_nufa(monkeypatch, capsys, "build", "2024-04-24", "--only", "kalender",
+    code, _, err = Nufa(monkeypatch, capsys)("build", "2024-04-24", "--only", "kalender",
                             cwd=root)
     assert code == 1 and f"{M2}/agenda.yaml:" in err
-    assert run_nufa(monkeypatch, capsys, "check", cwd=root)[0] == 1
+    assert Nufa(monkeypatch, capsys)("check", cwd=root)[0] == 1
 
 
 def test_an_error_in_an_earlier_meeting_of_the_year_still_stops_the_build(
         make_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     # the later meeting's numbers run on from the earlier one's: it is part of the build
     root = make_repo(overlapping(valid_repo(), AGENDA1, 'tid: "10:15"', 'tid: "09:15"'))
-    code, out, err = run_nufa(monkeypatch, capsys, "build", "2024-04-24", "--only", "kalender",
+    code, out, err = Nufa(monkeypatch, capsys)("build", "2024-04-24", "--only", "kalender",
                               cwd=root)
     assert (code, out) == (1, "")
     assert f"{AGENDA1}:" in err
+
+
+# -- a final sak with nothing in it ----------------------------------------------------------------
+
+
+def test_an_unwritten_beslutning_fails_check_strict_once_final(make_repo, nufa: Nufa) -> None:
+    """A Beslutning as `nufa new sak` leaves it (no beskrivelse, no forslag til vedtak, empty
+    sections) passed `check --strict` at status: endelig; now it warns."""
+    files = valid_repo()
+    files[AGENDA2] = replace_once(files[AGENDA2], "status: utkast", "status: endelig")
+    files[TOPPNOTAT] = ("---\nsak: 5/24\ntittel: Ny arkivplan\ntype: Beslutning\nsakseier:\n"
+                        "saksbehandler:\nbeskrivelse:  # the short text in the innkalling's "
+                        "saksliste\nforslag_til_vedtak:\n---\n\n## Hensikt med saken\n\n"
+                        "## Bakgrunn\n\n## Videre saksprosess\n")
+    root = make_repo(files)
+    code, out, _ = nufa("check", "--strict", cwd=root)
+    assert code == 1
+    assert out == (
+        f"{TOPPNOTAT}:2:6: error[sak-unwritten]: sak 5/24 has no beskrivelse, forslag til "
+        "vedtak and text under the toppnotat's headings, but the meeting is final\n"
+        "  hint: write what the members are to read and decide, or set the agenda's status "
+        "back to utkast\nFound 1 error(s) and 0 warning(s).\n")
+    assert nufa("check", cwd=root).code == 0  # a warning without --strict

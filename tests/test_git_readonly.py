@@ -13,9 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import GIT_ENV, commit, git, run_nufa, tree_state
+from helpers import GIT_ENV, Nufa, commit, git, tree_state
 
 from nufa_cli.git import info
+
+pytestmark = pytest.mark.e2e  # git repositories, nufa run as a user does
 
 AGENDA = "meetings/2024-04-24/agenda.yaml"
 COMMANDS = [
@@ -71,7 +73,7 @@ def test_no_command_writes_under_git(stale_index: Path, monkeypatch: pytest.Monk
     index = tree_state(stale_index / ".git")["index"]  # (mtime_ns, sha256)
     for args in COMMANDS:
         before = tree_state(stale_index / ".git")
-        code, _, err = run_nufa(monkeypatch, capsys, *args, cwd=stale_index)
+        code, _, err = Nufa(monkeypatch, capsys)(*args, cwd=stale_index)
         assert code == 0, (args, err)
         after = tree_state(stale_index / ".git")
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
@@ -86,12 +88,11 @@ def test_the_footer_sees_untracked_files_whatever_the_user_configured(
     git(sample, "init", "-q", "-b", "main")
     commit(sample, "start")
     paths = ["meetings/2024-04-24"]
-    commit_hash = git(sample, "log", "-1", "--format=%h")
-    assert info.revision(sample, paths) == (commit_hash, False)
+    assert info.changed_files(sample, paths) == {}
 
     (sample / "meetings/2024-04-24/toppnotater/new.md").write_text("new\n", encoding="utf-8")
     config = tmp_path / "gitconfig"
     config.write_text("[status]\n\tshowUntrackedFiles = no\n", encoding="utf-8")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     assert git(sample, "-c", f"include.path={config}", "status", "--porcelain") == ""
-    assert info.revision(sample, paths) == (commit_hash, True)
+    assert info.changed_files(sample, paths) == {"meetings/2024-04-24/toppnotater/new.md": "??"}

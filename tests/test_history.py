@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA1, ONE_DAY_2025, FileContent, copy_sample, replace_once, run_nufa, valid_repo
+from helpers import AGENDA1, ONE_DAY_2025, FileContent, Nufa, copy_sample, replace_once, valid_repo
 
 from nufa_cli.check.validate import check
 from nufa_cli.model.history import (
@@ -74,19 +74,18 @@ def test_sample_7_24_vedtak_from_january_referat_and_later_treatment_by_14_24() 
 
 def test_sample_toppnotat_14_24_resolves_its_earlier_treatments() -> None:
     repo, _ = check(SAMPLE)
-    _, sak = repo.find_sak(nr("14/24")) or (None, None)
-    assert sak is not None and sak.toppnotat is not None
+    meeting, sak = repo.find_sak(nr("14/24")) or (None, None)
+    assert meeting is not None and sak is not None and sak.toppnotat is not None
     own, other = sak.toppnotat.meta.tidligere_behandlinger
     case = case_history(repo, nr("7/24"))
-    assert resolve_earlier(repo, own) == (case.tittel, case.vedtak)
-    assert earlier_date(repo, own) == dt.date(2024, 1, 24)
-    assert resolve_earlier(repo, other) == (other.tittel, other.vedtak)
-    assert earlier_date(repo, other) == dt.date(2023, 12, 14)  # written in the entry
+    assert resolve_earlier(repo, own, meeting) == (case.tittel, case.vedtak)
+    assert earlier_date(repo, own, meeting) == dt.date(2024, 1, 24)
+    assert resolve_earlier(repo, other, meeting) == (other.tittel, other.vedtak)
+    assert earlier_date(repo, other, meeting) == dt.date(2023, 12, 14)  # written in the entry
 
 
-def test_sample_list_shortens_vedtak_in_the_table(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(SAMPLE), "--grep",
+def test_sample_list_shortens_vedtak_in_the_table(nufa: Nufa) -> None:
+    code, out, _ = nufa("list", "--repo", str(SAMPLE), "--grep",
                        "helseteknologiordningen bør")
     assert code == 0
     row = out.splitlines()[1]
@@ -139,13 +138,14 @@ def test_only_later_saker_of_this_committee_count(make_repo: Callable[[Files], P
 
 def test_resolve_earlier_prefers_what_the_entry_says(root: Path) -> None:
     repo, _ = check(root)
+    citing = repo.meetings[-1]
     given = Behandling(utvalg="NUFA", sak="2/24", tittel="Kort tittel")
-    assert resolve_earlier(repo, given) == ("Kort tittel", "NUFA tar saken til orientering.")
-    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="2/24")) == (
+    assert resolve_earlier(repo, given, citing) == ("Kort tittel", "NUFA tar saken til orientering.")
+    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="2/24"), citing) == (
         "Orientering fra Helsedirektoratet", "NUFA tar saken til orientering.")
-    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="5/24")) == (
+    assert resolve_earlier(repo, Behandling(utvalg="NUFA", sak="5/24"), citing) == (
         "Digitalisering av Den offentlige tannhelsetjenesten", None)
-    assert resolve_earlier(repo, Behandling(utvalg="NUIT", sak="2/24")) == (None, None)
+    assert resolve_earlier(repo, Behandling(utvalg="NUIT", sak="2/24"), citing) == (None, None)
 
 
 def test_select_filters(root: Path) -> None:
@@ -184,9 +184,8 @@ def test_rich_table_has_the_columns(root: Path) -> None:
 # -- nufa sak ----------------------------------------------------------------------------------
 
 
-def test_cli_sak(root: Path, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_nufa(monkeypatch, capsys, "sak", "2/24", "--repo", str(root))
+def test_cli_sak(root: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("sak", "2/24", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "Sak 2/24  Orientering fra Helsedirektoratet",
@@ -205,9 +204,8 @@ def test_cli_sak(root: Path, monkeypatch: pytest.MonkeyPatch,
     ]
 
 
-def test_cli_sak_without_referat(root: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_nufa(monkeypatch, capsys, "sak", "5/24", "--repo", str(root))
+def test_cli_sak_without_referat(root: Path, nufa: Nufa) -> None:
+    code, out, _ = nufa("sak", "5/24", "--repo", str(root))
     assert code == 0
     assert out.splitlines()[5:] == [
         "Forslag til vedtak",
@@ -221,30 +219,27 @@ def test_cli_sak_without_referat(root: Path, monkeypatch: pytest.MonkeyPatch,
     ]
 
 
-def test_cli_sak_unknown(root: Path, monkeypatch: pytest.MonkeyPatch,
-                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_nufa(monkeypatch, capsys, "sak", "9/24", "--repo", str(root))
+def test_cli_sak_unknown(root: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("sak", "9/24", "--repo", str(root))
     assert (code, out) == (1, "")
     assert err == "error: no sak 9/24 in this repository (its saker: 1/24–8/24, 1/25–1/25)\n"
 
 
 @pytest.mark.parametrize("number", ["2-24", "2/2024", "0/24", "sju"])
-def test_cli_sak_malformed_number(number: str, root: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_nufa(monkeypatch, capsys, "sak", number, "--repo", str(root))
+def test_cli_sak_malformed_number(number: str, root: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("sak", number, "--repo", str(root))
     assert (code, out) == (2, "")
     assert "is not a sak number" in flat(err)
 
 
 def test_cli_stops_on_source_errors(make_repo: Callable[[Files], Path],
-                                    monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+                                    nufa: Nufa) -> None:
     files = three_meetings()
     files[AGENDA1] = replace_once(str(files[AGENDA1]), "type: Orientering\n      - tid",
                                   "type: Orienterign\n      - tid")
     root = make_repo(files)
     for args in (["sak", "2/24"], ["list"]):
-        code, out, err = run_nufa(monkeypatch, capsys, *args, "--repo", str(root))
+        code, out, err = nufa(*args, "--repo", str(root))
         assert (code, out) == (1, "")
         assert "error[unknown-sakstype]" in err
         assert err.endswith("error: the sources have errors; fix them first "
@@ -254,9 +249,8 @@ def test_cli_stops_on_source_errors(make_repo: Callable[[Files], Path],
 # -- nufa list ---------------------------------------------------------------------------------
 
 
-def test_cli_list_plain_table(root: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_nufa(monkeypatch, capsys, "list", "--repo", str(root))
+def test_cli_list_plain_table(root: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("list", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "Sak   Møte  Dato        Type         Tittel                                               Vedtak",
@@ -272,9 +266,8 @@ def test_cli_list_plain_table(root: Path, monkeypatch: pytest.MonkeyPatch,
     ]  # fmt: skip
 
 
-def test_cli_list_filters(root: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2024",
+def test_cli_list_filters(root: Path, nufa: Nufa) -> None:
+    code, out, _ = nufa("list", "--repo", str(root), "--year", "2024",
                        "--type", "orientering", "--grep", "ORIENTERING")
     assert code == 0
     assert out.splitlines() == [
@@ -284,9 +277,8 @@ def test_cli_list_filters(root: Path, monkeypatch: pytest.MonkeyPatch,
     ]  # fmt: skip
 
 
-def test_cli_list_json(root: Path, monkeypatch: pytest.MonkeyPatch,
-                       capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
+def test_cli_list_json(root: Path, nufa: Nufa) -> None:
+    code, out, _ = nufa("list", "--repo", str(root), "--format", "json")
     assert code == 0
     records = json.loads(out)
     assert [r["sak"] for r in records] == [
@@ -296,19 +288,17 @@ def test_cli_list_json(root: Path, monkeypatch: pytest.MonkeyPatch,
         "day": 1, "type": "Orientering", "title": "Orientering fra Helsedirektoratet",
         "forslag_til_vedtak": None, "vedtak": "NUFA tar saken til orientering.",
         "later": ["5/24"]}
-    again = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "json")
+    again = nufa("list", "--repo", str(root), "--format", "json")
     assert again == (0, out, "")
 
 
-def test_cli_list_json_empty(root: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--year", "2023",
+def test_cli_list_json_empty(root: Path, nufa: Nufa) -> None:
+    assert nufa("list", "--repo", str(root), "--year", "2023",
                "--format", "json") == (0, "[]\n", "")
 
 
-def test_cli_list_csv(root: Path, monkeypatch: pytest.MonkeyPatch,
-                      capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--format", "csv",
+def test_cli_list_csv(root: Path, nufa: Nufa) -> None:
+    code, out, _ = nufa("list", "--repo", str(root), "--format", "csv",
                        "--grep", "godkjenner")
     assert code == 0
     assert out.split("\r\n")[0] == (
@@ -322,20 +312,18 @@ def test_cli_list_csv(root: Path, monkeypatch: pytest.MonkeyPatch,
     assert rows[0]["vedtak"] == "NUFA godkjenner innkalling og dagsorden."
 
 
-def test_cli_list_unknown_type_is_a_usage_error(root: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_nufa(monkeypatch, capsys, "list", "--repo", str(root), "--type", "Vedtak")
+def test_cli_list_unknown_type_is_a_usage_error(root: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("list", "--repo", str(root), "--type", "Vedtak")
     assert (code, out) == (2, "")
     assert "unknown sakstype 'Vedtak'" in flat(err)
 
 
-def test_a_later_treatment_shows_its_vedtak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_later_treatment_shows_its_vedtak(tmp_path: Path, nufa: Nufa) -> None:
     root = copy_sample(tmp_path / "repo")
     (root / "meetings/2024-04-24/referat.md").write_text(
         "---\nstatus: utkast\n---\n\n## 14/24\n\nDrøftet.\n\n### Vedtak\n\n"
         "NUFA ga innspill til\nvidereutviklingen.\n", encoding="utf-8")
-    code, out, err = run_nufa(monkeypatch, capsys, "sak", "7/24", "--repo", str(root))
+    code, out, err = nufa("sak", "7/24", "--repo", str(root))
     assert (code, err) == (0, "")
     assert out.splitlines()[-2:] == [
         "  14/24  meeting 2/24, 24. april 2024: Helseteknologiordningen – status og innspill "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import PROJECT, run_nufa, tree_hashes
+from helpers import PROJECT, Nufa, tree_hashes
 
 from nufa_cli import REPOSITORY, __version__
 from nufa_cli.check.validate import check
@@ -73,9 +73,8 @@ def test_new_repository_checks_with_no_errors_and_no_warnings(fresh: Path) -> No
 
 
 def test_nufa_check_command_passes_in_the_new_repository(
-        fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(fresh)
-    assert run_nufa(monkeypatch, capsys, "check") == (0, "All sources are valid.\n", "")
+        fresh: Path, nufa: Nufa) -> None:
+    assert nufa("check", cwd=fresh) == (0, "All sources are valid.\n", "")
 
 
 def test_schemas_are_nufa_schemas_and_yaml_files_point_to_them(fresh: Path) -> None:
@@ -175,10 +174,10 @@ def test_refuses_a_folder_with_nufa_yaml_and_writes_nothing(tmp_path: Path) -> N
 
 
 def test_lists_every_existing_file_and_exits_1(
-        fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        fresh: Path, nufa: Nufa) -> None:
     (fresh / "README.md").write_text("changed\n", encoding="utf-8")
     before = tree_hashes(fresh)
-    code, out, err = run_nufa(monkeypatch, capsys, "init", str(fresh), "--dato", DATO.isoformat())
+    code, out, err = nufa("init", str(fresh), "--dato", DATO.isoformat())
     assert (code, out) == (1, "")
     clashing = len(files(DATO)) - 2  # README.md stays (the guide goes to NUFA.md), .gitignore merges
     assert err.startswith(f"error: {clashing} file(s) already exist in {fresh}; "
@@ -208,10 +207,8 @@ def test_an_unrelated_folder_is_fine_and_missing_folders_are_created(tmp_path: P
 
 
 def test_command_prints_what_it_wrote_and_the_next_steps(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, out, err = run_nufa(monkeypatch, capsys, "init", "ny", "--dato", DATO.isoformat())
+        tmp_path: Path, nufa: Nufa) -> None:
+    code, out, err = nufa("init", "ny", "--dato", DATO.isoformat(), cwd=tmp_path)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[: len(files(DATO))] == [f"wrote {name}" for name in files(DATO)]
@@ -296,12 +293,10 @@ def test_nufa_source_forms(source: str | None, lines: list[str]) -> None:
 
 @pytest.mark.parametrize("source", ["", "pip", "--extra-index-url x", "nufa\nevil", "ftp://x"])
 def test_a_bad_nufa_source_is_a_usage_error_and_writes_nothing(
-        source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        source: str, tmp_path: Path, nufa: Nufa) -> None:
     with pytest.raises(BadNufaSource):
         requirement_lines(source)
-    code, out, err = run_nufa(monkeypatch, capsys, "init", str(tmp_path / "ny"),
-                              "--nufa-source", source)
+    code, out, err = nufa("init", str(tmp_path / "ny"), "--nufa-source", source)
     assert (code, out) == (2, "")
     assert err.startswith("error: --nufa-source ")
     assert not (tmp_path / "ny").exists()
@@ -322,13 +317,10 @@ def github_repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_init_in_a_new_github_repository_keeps_its_files(
-        github_repo: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_in_a_new_github_repository_keeps_its_files(github_repo: Path, nufa: Nufa) -> None:
     readme, licence = (github_repo / n for n in ("README.md", "LICENSE"))
     before = {p: p.read_bytes() for p in (readme, licence)}
-    code, out, err = run_nufa(monkeypatch, capsys, "init", ".", "--dato", DATO.isoformat(),
-                              cwd=github_repo)
+    code, out, err = nufa("init", ".", "--dato", DATO.isoformat(), cwd=github_repo)
     assert (code, err) == (0, "")
     assert {p: p.read_bytes() for p in (readme, licence)} == before
     assert "wrote NUFA.md\n" in out and "kept README.md\n" in out
@@ -365,6 +357,7 @@ def test_a_second_init_refuses_only_the_files_nufa_wrote(github_repo: Path) -> N
 # -- building the new repository -------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_new_repository_builds(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nufa_cli.build.orchestrator import build
 

@@ -25,7 +25,7 @@ FLOORS: list[set[str]] = [
     {"convert"},
     {"build"},
     {"publish", "diff", "edit"},
-    {"cli"},  # nufa_cli/cli.py and nufa_cli/__main__.py: the top
+    {"cli"},  # nufa_cli/cli.py, front.py (the entry point) and __main__.py: the top
 ]
 
 
@@ -41,7 +41,7 @@ def subpackage_of(module: str) -> str | None:
     parts = module.split(".")
     if parts[0] != "nufa_cli" or len(parts) == 1:
         return None
-    return parts[1] if parts[1] != "__main__" else "cli"
+    return parts[1] if parts[1] not in ("__main__", "front") else "cli"
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -119,6 +119,7 @@ def docx_text(path: Path) -> str:
 # -- the logo ------------------------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_logo_is_in_the_header_of_every_page_of_both_formats(make_repo: MakeRepo) -> None:
     root = make_repo(committee("maler: maler", files=WITH_LOGO))
     build(root, [MEETING], only={"innkalling"})
@@ -142,6 +143,7 @@ def test_logo_is_in_the_header_of_every_page_of_both_formats(make_repo: MakeRepo
     assert targets == ["media/nufa-logo.png"]
 
 
+@pytest.mark.render
 def test_no_logo_without_a_logo_file(make_repo: MakeRepo) -> None:
     root = make_repo(committee())
     build(root, [MEETING], only={"innkalling"})
@@ -149,6 +151,7 @@ def test_no_logo_without_a_logo_file(make_repo: MakeRepo) -> None:
     assert not any("media/" in name for name in docx_parts(root / f"{INNKALLING}.docx"))
 
 
+@pytest.mark.render
 def test_logo_alt_text_from_nufa_yaml(make_repo: MakeRepo) -> None:
     root = make_repo(committee("maler: maler", 'logo_alt: "Helsedirektoratet & NUFA"',
                                files=WITH_LOGO))
@@ -157,6 +160,7 @@ def test_logo_alt_text_from_nufa_yaml(make_repo: MakeRepo) -> None:
     assert header.count('descr="Helsedirektoratet &amp; NUFA"') == 2  # the drawing and the picture
 
 
+@pytest.mark.render
 def test_logo_docx_is_reproducible(make_repo: MakeRepo) -> None:
     root = make_repo(committee("maler: maler", files=WITH_LOGO))
     for out in ("a", "b"):
@@ -166,6 +170,7 @@ def test_logo_docx_is_reproducible(make_repo: MakeRepo) -> None:
         assert first == (root / "b" / MEETING / "innkalling").with_suffix(suffix).read_bytes()
 
 
+@pytest.mark.render
 def test_svg_logo_is_drawn_in_the_pdf_and_the_png_goes_to_word(tmp_path: Path) -> None:
     maler = tmp_path / "maler"
     maler.mkdir()
@@ -197,6 +202,7 @@ def test_unusable_logo_stops_the_build(make_repo: MakeRepo, files: dict[str, Fil
     assert not (root / "build" / MEETING).exists()
 
 
+@pytest.mark.render
 def test_logo_needs_the_header_placeholder_in_an_own_reference_docx(tmp_path: Path) -> None:
     maler = tmp_path / "maler"
     maler.mkdir()
@@ -212,6 +218,7 @@ def test_logo_needs_the_header_placeholder_in_an_own_reference_docx(tmp_path: Pa
 # -- the font ------------------------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_own_font_is_used_in_both_formats(make_repo: MakeRepo) -> None:
     root = make_repo(committee("maler: maler", "font: testfnt", files=own_fonts("Testfnt")))
     build(root, [MEETING], only={"innkalling"})
@@ -229,6 +236,7 @@ def test_own_font_is_used_in_both_formats(make_repo: MakeRepo) -> None:
     assert "font-family:&quot;Testfnt&quot;" in parts["word/header1.xml"].decode()  # the watermark
 
 
+@pytest.mark.render
 def test_carlito_named_explicitly_changes_nothing(make_repo: MakeRepo) -> None:
     root = make_repo(committee())
     build(root, [MEETING], only={"innkalling"}, out=root / "default")
@@ -260,6 +268,7 @@ def test_typst_font_bundled_with_typst_does_not_count(make_repo: MakeRepo) -> No
         build(root, [MEETING], only={"innkalling"})
 
 
+@pytest.mark.render
 def test_a_template_naming_a_missing_font_fails_loudly(make_repo: MakeRepo) -> None:
     typ = (TEMPLATES / "nufa.typ").read_text(encoding="utf-8")
     assert typ.count('font: "Carlito"') == 1
@@ -281,13 +290,14 @@ def _edit_reference(part: str, edit: Callable[[str], str]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.render
 def test_own_templates_take_effect_and_the_rest_falls_back(make_repo: MakeRepo) -> None:
     toppnotat = (TEMPLATES / "toppnotat.md.j2").read_text(encoding="utf-8")
     typ = (TEMPLATES / "nufa.typ").read_text(encoding="utf-8")
     tree = committee("maler: maler")
     tree["maler/toppnotat.md.j2"] = toppnotat.replace(
-        "}} Forslag til vedtak\n", "}} Sekretariatets forslag til vedtak\n", 1)
-    tree["maler/nufa.typ"] = typ.replace("[Side #current av #total]", "[Egen side #current]", 1)
+        '}} {{ t("forslag_til_vedtak") | md }}\n', "}} Sekretariatets forslag til vedtak\n", 1)
+    tree["maler/nufa.typ"] = typ.replace("nufa-page-label(current, total)", "[Egen side #current]", 1)
     tree["maler/reference.docx"] = _edit_reference("word/header1.xml", lambda xml: xml.replace(
         "<w:r><w:t xml:space=\"preserve\">NUFA-HEADER",
         "<w:r><w:t xml:space=\"preserve\">Egen mal: </w:t></w:r><w:r><w:t xml:space=\"preserve\">"
@@ -312,6 +322,7 @@ def test_own_templates_take_effect_and_the_rest_falls_back(make_repo: MakeRepo) 
         assert "Egen mal: </w:t></w:r><w:r><w:t xml:space=\"preserve\">Fagutvalget (NUFA)" in header
 
 
+@pytest.mark.render
 def test_an_empty_maler_folder_changes_nothing(make_repo: MakeRepo) -> None:
     root = make_repo(committee())
     build(root, [MEETING], only={"innkalling"}, out=root / "builtin")
@@ -326,6 +337,7 @@ def test_an_empty_maler_folder_changes_nothing(make_repo: MakeRepo) -> None:
 # -- the build cache ------------------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_changing_the_look_rebuilds(make_repo: MakeRepo) -> None:
     root = make_repo(committee("maler: maler", files=WITH_LOGO))
     out = root / "build" / MEETING
@@ -346,7 +358,8 @@ def test_changing_the_look_rebuilds(make_repo: MakeRepo) -> None:
     (root / "nufa.yaml").write_text(NUFA_YAML + "maler: maler\nlogo_alt: Logo\nfont: Carlito\n")
     assert built() == ["innkalling.docx", "innkalling.pdf"]
     typ = (TEMPLATES / "nufa.typ").read_text(encoding="utf-8")  # a new file in maler
-    (root / "maler" / "nufa.typ").write_text(typ.replace("Side #current", "Egen side #current"))
+    own = typ.replace("nufa-page-label(current, total)", "[Egen side #current]")
+    (root / "maler" / "nufa.typ").write_text(own)
     assert built() == ["innkalling.docx", "innkalling.pdf"]
     assert "Egen side 1" in pdf_pages(out / "innkalling.pdf")[0]
 

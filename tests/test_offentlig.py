@@ -14,7 +14,6 @@ import html
 import io
 import json
 import re
-import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -30,9 +29,11 @@ from helpers import (
     M2,
     ONE_DAY_2025,
     PLAN,
+    SAMPLE_EPOCH,
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    Nufa,
     link_targets,
     outline,
     replace_once,
@@ -42,16 +43,19 @@ from helpers import (
 from pypdf import PdfReader, PdfWriter
 
 from nufa_cli.build.orchestrator import build
-from nufa_cli.build.targets import FOLDER
+from nufa_cli.build.targets import FOLDER, SITE_FORMATS
 from nufa_cli.check.validate import check
-from nufa_cli.cli import main
 from nufa_cli.core.output import MANIFEST
 from nufa_cli.model.public import public_view
 from nufa_cli.publish.site import generate
 
+pytestmark = pytest.mark.render  # skjermet_repo() makes a PDF with typst
 MARK = "Unntatt offentlighet, offl. § 14"
 SENTENCE = "HEMMELIG-SETNING-4711 om budsjett"
+TITLE = "Digitalisering av TITTEL-HEMMELIG-88"  # the skjermet sak's title
+PUBLIC_TITLE = "Digitalisering av ******"  # its offentlig_tittel, which the public outputs print
 SECRETS = (
+    "TITTEL-HEMMELIG-88",  # the skjermet sak's title: in the public outputs, its offentlig_tittel
     "HEMMELIG-SETNING-4711",  # the skjermet toppnotat's body
     "FOTNOTE-HEMMELIG-0815",  # a footnote of it
     "BESKRIVELSE-HEMMELIG-77",  # its beskrivelse (front matter)
@@ -128,7 +132,10 @@ def secret_pdf() -> bytes:
 def skjermet_repo() -> dict[str, FileContent]:
     files = valid_repo()
     note = replace_once(TOPPNOTAT_MD, "saksbehandler: Bjørnar Hafell",
-                        "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14")
+                        "saksbehandler: Bjørnar Hafell\nskjermet: offl. § 14\n"
+                        f"offentlig_tittel: {PUBLIC_TITLE}")
+    note = replace_once(note, "tittel: Digitalisering av Den offentlige tannhelsetjenesten",
+                        f"tittel: {TITLE}")
     note = replace_once(note, "Styringsgruppa ønsker å gi NUFA en orientering om arbeidet.",
                         "BESKRIVELSE-HEMMELIG-77.")
     note = replace_once(note, "NUFA drøftet saken og ga innspill.", "FORSLAG-HEMMELIG-31.")
@@ -146,7 +153,8 @@ def skjermet_repo() -> dict[str, FileContent]:
                           "            tittel: Nasjonal e-helseportefølje\n",
                           "          - url: https://hemmelig.example.no/rapport-1234\n"
                           "            tittel: VEDLEGGTITTEL-HEMMELIG-9\n"
-                          "            skjermet: offl. § 14\n")
+                          "            skjermet: offl. § 14\n"
+                          "            offentlig_tittel: Rapport om ******\n")
     agenda = replace_once(agenda, "            tittel: Plan for Helse i nord\n",
                           "            tittel: Plan for Helse i nord\n"
                           "          - fil: vedlegg/hemmelig.pdf\n"
@@ -239,11 +247,11 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     root = write_repo(tmp_path_factory.mktemp("offentlig") / "repo", skjermet_repo())
     _, diagnostics = check(root)
     assert diagnostics == [], "\n".join(d.text() for d in diagnostics)
-    build(root, offentlig=True)
+    build(root, formats=SITE_FORMATS, offentlig=True)  # the site's HTML too
     yield root
     mp.undo()
 
@@ -252,19 +260,28 @@ def public_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build").glob(f"*/{FOLDER}/*") if not p.name.startswith("."))
 
 
+def extracts(folder: str, *numbers: int) -> list[str]:
+    """The public saksutskrifter of a meeting's saker N/24, as sorted file names."""
+    return sorted(f"{folder}/{FOLDER}/saksutskrift-{n}-24.{fmt}" for n in numbers
+                  for fmt in ("docx", "html", "pdf"))
+
+
 def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> None:
     names = sorted(p.relative_to(built / "build").as_posix() for p in public_files(built))
+    documents = ["innkalling", "referat", "saksliste"]
     assert names == [
-        # no referat: a vedlegg of 2024-04-24 marks it skjermet, so it is withheld everywhere
-        "2024-01-24/offentlig/innkalling.docx", "2024-01-24/offentlig/innkalling.pdf",
-        "2024-01-24/offentlig/saksliste.docx", "2024-01-24/offentlig/saksliste.pdf",
+        # no referat nor saksutskrift: a vedlegg of 2024-04-24 marks the referat skjermet, so
+        # it is withheld everywhere
+        *(f"2024-01-24/offentlig/{name}.{ext}" for name in ("innkalling", "saksliste")
+          for ext in ("docx", "html", "pdf")),
         "2024-01-24/offentlig/sakspapirer.pdf",
-        "2024-04-24/offentlig/innkalling.docx", "2024-04-24/offentlig/innkalling.pdf",
-        "2024-04-24/offentlig/referat.docx", "2024-04-24/offentlig/referat.pdf",
-        "2024-04-24/offentlig/saksliste.docx", "2024-04-24/offentlig/saksliste.pdf",
+        *(f"2024-04-24/offentlig/{name}.{ext}" for name in documents
+          for ext in ("docx", "html", "pdf")),
         "2024-04-24/offentlig/sakspapirer.pdf",
+        # a saksutskrift of every sak, the skjermet one too (its vedtak is the marking)
+        *extracts("2024-04-24", 4, 5, 6, 7, 8),
         # no toppnotat-5-24: the skjermet toppnotat has no public version
-        "2024-04-24/offentlig/toppnotat-8-24.docx", "2024-04-24/offentlig/toppnotat-8-24.pdf",
+        *(f"2024-04-24/offentlig/toppnotat-8-24.{ext}" for ext in ("docx", "html", "pdf")),
     ]
     # a meeting with nothing skjermet but its referat: its other public documents are the
     # members' ones
@@ -315,7 +332,8 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
     assert "VEDTAK-HEMMELIG-666" in text_of(folder / f"referat.{fmt}")
     # the search the public files must pass finds all of it here
     assert leaks(folder / f"toppnotat-5-24.{fmt}") == sorted(
-        {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "FORSLAG-HEMMELIG-31", "Bjørnar Hafell"})
+        {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "FORSLAG-HEMMELIG-31", "Bjørnar Hafell",
+         "TITTEL-HEMMELIG-88"})
     assert leaks(folder / f"innkalling.{fmt}") == sorted(
         set(SECRETS) - {"HEMMELIG-SETNING-4711", "FOTNOTE-HEMMELIG-0815", "Bjørnar Hafell",
                         "REFERAT-HEMMELIG-555", "VEDTAK-HEMMELIG-666", "PDFINNHOLD-HEMMELIG-42"})
@@ -323,7 +341,9 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
 
 def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
     files = public_files(built)
-    assert len(files) == 14  # the referat of 2024-01-24 has none: a vedlegg marks it skjermet
+    # DOCX, PDF and HTML of 5 documents and 5 saksutskrifter; 2 packets (2024-01-24 has no
+    # public referat nor saksutskrift: a vedlegg of 2024-04-24 marks its referat skjermet)
+    assert len(files) == 35
     for path in files:
         assert leaks(path) == [], path
     for path in sorted((built / "build").glob("*/*.ics")):
@@ -336,16 +356,23 @@ def test_public_documents_carry_the_marking(built: Path, name: str, fmt: str) ->
     text = text_of(built / "build" / "2024-04-24" / FOLDER / f"{name}.{fmt}")
     assert MARK in text
     if name in ("innkalling", "saksliste", "referat"):
-        # the skjermet sak keeps its number, title and type
-        assert "5/24" in text and "Digitalisering av Den offentlige tannhelsetjenesten" in text
+        # the skjermet sak keeps its number, public title and type
+        assert "5/24" in text and PUBLIC_TITLE in text
         assert "Drøfting" in text
+
+
+def test_the_calendar_prints_the_public_title(built: Path) -> None:
+    """One calendar file for both sets, made from the public view."""
+    ics = (built / "build" / "2024-04-24" / "2024-04-24.ics").read_bytes().decode("utf-8")
+    assert f"5/24 {PUBLIC_TITLE}" in ics.replace("\r\n ", "")  # lines unfolded
 
 
 def test_public_saksliste_lists_withheld_vedlegg_by_number_only(built: Path) -> None:
     text = text_of(built / "build" / "2024-04-24" / FOLDER / "saksliste.pdf")
     assert f"Vedlegg 1: {MARK}" in text  # the skjermet referat vedlegg of sak 4/24
-    assert f"Vedlegg 2: {MARK}" in text  # the toppnotat of the skjermet sak
-    assert f"Vedlegg 3: {MARK}" in text  # the skjermet url vedlegg of sak 6/24
+    # the toppnotat of the skjermet sak, by the sak's public title
+    assert f"Vedlegg 2: Toppnotat {PUBLIC_TITLE} ({MARK})" in text
+    assert f"Vedlegg 3: Rapport om ****** ({MARK})" in text  # a skjermet url vedlegg of 6/24
     assert "Vedlegg 3A: Plan for Helse i nord" in text  # a vedlegg that is not skjermet
     assert f"Vedlegg 3B: {MARK}" in text  # the skjermet PDF vedlegg of sak 6/24
     assert f"Forslag til vedtak: {MARK}" in text
@@ -355,8 +382,9 @@ def test_public_packet_has_a_marked_page_for_each_withheld_vedlegg(built: Path) 
     reader = PdfReader(built / "build" / "2024-04-24" / FOLDER / PACKET)
     entries = outline(reader)
     assert [title for title, _, _ in entries] == [
-        "Innkalling", f"Vedlegg 1: {MARK}", f"Vedlegg 2: {MARK}", f"Vedlegg 3: {MARK}",
-        "Vedlegg 3A: Plan for Helse i nord", f"Vedlegg 3B: {MARK}",
+        "Innkalling", f"Vedlegg 1: {MARK}", f"Vedlegg 2: Toppnotat {PUBLIC_TITLE} ({MARK})",
+        f"Vedlegg 3: Rapport om ****** ({MARK})", "Vedlegg 3A: Plan for Helse i nord",
+        f"Vedlegg 3B: {MARK}",
         "Vedlegg 4: Toppnotat Eventuelt"]
     for (title, page, _), (_, following, _) in pairwise(entries[1:]):
         text = " ".join(reader.pages[page].extract_text().split())
@@ -387,8 +415,8 @@ def test_members_packet_holds_what_the_public_one_leaves_out(built: Path) -> Non
 
 def test_public_files_are_deterministic(built: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
-    build(built, out=tmp_path / "again", offentlig=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    build(built, out=tmp_path / "again", formats=SITE_FORMATS, offentlig=True)
     for path in public_files(built):
         again = tmp_path / "again" / path.relative_to(built / "build")
         assert again.read_bytes() == path.read_bytes(), path
@@ -411,6 +439,13 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
     assert (site / "2024-01-24" / PACKET).read_bytes() == \
         (built / "build" / "2024-01-24" / FOLDER / PACKET).read_bytes()
     assert not (meeting / "toppnotat-5-24.pdf").exists()
+    assert not (meeting / "toppnotat-5-24.html").exists()
+    # the full text of the public documents, as pages of the site
+    saksliste = (meeting / "saksliste.html").read_text(encoding="utf-8")
+    assert f"<h2 class=\"sak\"><strong>{PUBLIC_TITLE}</strong></h2>" in saksliste
+    assert f"Vedlegg 3: Rapport om ****** ({MARK})" in saksliste
+    assert '<a class="document" href="toppnotat-8-24.html">' in \
+        (meeting / "index.html").read_text(encoding="utf-8")
     assert not (meeting / "filer" / "vedlegg" / "hemmelig.pdf").exists()
     # the members' packet stays out, in favour of the public one: nothing to warn of
     assert result.withheld == []
@@ -418,16 +453,20 @@ def test_the_site_publishes_the_public_set(built: Path) -> None:
     page = (meeting / "index.html").read_text(encoding="utf-8")
     assert f"<dd>{MARK}</dd>" in page
     assert f"<dt>Forslag til vedtak</dt>\n<dd><p>{MARK}</p>" in page
+    assert f"Sak 5/24: {PUBLIC_TITLE}</h3>" in page
+    assert f"Rapport om ****** ({MARK})" in page  # a withheld vedlegg's offentlig_tittel
     saker = (site / "saker.html").read_text(encoding="utf-8")
+    assert f"<td>{PUBLIC_TITLE}</td>" in saker
     assert f"<p>{MARK}</p>" in saker  # the vedtak of sak 5/24
     assert "NUFA tar saken til orientering." in saker  # sak 6/24's vedtak is public
 
 
 def test_the_site_never_publishes_a_public_set_built_before_something_was_skjermet(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     files = skjermet_repo()
-    files[TOPPNOTAT] = replace_once(files[TOPPNOTAT], "skjermet: offl. § 14\n", "")
+    files[TOPPNOTAT] = replace_once(files[TOPPNOTAT], "skjermet: offl. § 14\n"
+                                    f"offentlig_tittel: {PUBLIC_TITLE}\n", "")
     root = write_repo(tmp_path / "repo", files)
     kinds = {"innkalling", "saksliste", "sakspapirer"}
     build(root, only=kinds, offentlig=True)  # sak 5/24 still public
@@ -498,26 +537,23 @@ def test_the_public_view_leaves_the_model_it_came_from_alone(tmp_path: Path) -> 
     withheld = public.meetings[1].saker[1]
     assert sak.beskrivelse == "BESKRIVELSE-HEMMELIG-77.\n" and sak.toppnotat is not None
     assert withheld.beskrivelse is None and withheld.toppnotat is None
-    assert (withheld.tittel, withheld.type, withheld.skjermet) == (
-        sak.tittel, "Drøfting", "offl. § 14")
+    assert (sak.tittel, withheld.tittel, withheld.type, withheld.skjermet) == (
+        TITLE, PUBLIC_TITLE, "Drøfting", "offl. § 14")
     assert withheld.forslag_til_vedtak == MARK
-    assert [(a.label, a.kind, a.tittel) for a in withheld.attachments] == [("2", "unntatt", "")]
+    assert [(a.label, a.kind, a.tittel) for a in withheld.attachments] == [
+        ("2", "unntatt", f"Toppnotat {PUBLIC_TITLE}")]
     assert public.meetings[1].referat is not None
     assert public.meetings[1].referat.sections[withheld.nr].minutes == ""
     assert repr(public).count("HEMMELIG") == 0
 
 
 def test_build_command_has_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
+                                    nufa: Nufa) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     root = write_repo(tmp_path / "repo", skjermet_repo())
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nufa", "build", "2024-04-24", "--only", "saksliste",
-                                      "--format", "pdf", "--offentlig"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, _ = capsys.readouterr()
-    assert exited.value.code in (0, None)
+    code, out, _ = nufa("build", "2024-04-24", "--only", "saksliste", "--format", "pdf",
+                        "--offentlig", cwd=root)
+    assert code == 0
     assert out.splitlines() == [
         f"wrote build/2024-04-24/{FOLDER}/saksliste.pdf",
         "wrote build/2024-04-24/saksliste.pdf",

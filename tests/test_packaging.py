@@ -58,7 +58,7 @@ def test_wheel_is_named_by_the_version_and_carries_the_runtime_files(dist: Path)
     fonts = [n for n in names if n.startswith("nufa_cli/templates/fonts/") and n.endswith(".ttf")]
     assert fonts
     assert f"\nVersion: {__version__}\n" in metadata
-    assert "nufa = nufa_cli.cli:main" in entry_points
+    assert "nufa = nufa_cli.__main__:main" in entry_points
 
 
 def test_sdist_carries_the_sources_the_wheel_is_built_from(dist: Path) -> None:

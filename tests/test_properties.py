@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from helpers import AGENDA1, AGENDA2, REFERAT1, TOPPNOTAT, FileContent, valid_repo, write_repo
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity, format_diagnostics
 
+# check asks typst about characters the fonts lack (check/glyphs.py), and arbitrary text has
+# them: the tests below that generate any text are render tests.
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FILES = ["nufa.yaml", "medlemmer.yaml", AGENDA1, AGENDA2, TOPPNOTAT, REFERAT1]
@@ -28,7 +31,11 @@ KEYS = ["sted", "status", "dager", "dato", "start", "slutt", "program", "sak", "
         "tittel", "type", "beskrivelse", "forslag_til_vedtak", "vedlegg", "referat", "fil", "url",
         "toppnotat", "innslag", "skjermet", "møte", "medlemmer", "navn", "virksomhet", "id",
         "fra", "til", "fravær", "medlem", "stedfortredere", "for", "sekretariat", "utvalg",
-        "kortnavn", "sakstyper", "maler", "tidligere_behandlinger", "vedtak"]
+        "kortnavn", "sakstyper", "maler", "tidligere_behandlinger", "vedtak",
+        # part 2: language, texts, numbering, agenda and members
+        "språk", "tekster", "toppnotat", "seksjoner", "møte_i", "referat_fra_møte_i", "sted",
+        "dag", "side_av", "språkkode", "nummerering", "format", "per", "serie", "første_sak",
+        "navn", "rolle", "parti"]
 
 
 def assert_reported(files: dict[str, FileContent]) -> None:
@@ -57,18 +64,21 @@ def replaced(path: str, content: FileContent) -> dict[str, FileContent]:
 
 # -- arbitrary text and bytes ------------------------------------------------------------
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(FILES), text=st.text(max_size=400))
 def test_any_text(path: str, text: str) -> None:
     assert_reported(replaced(path, text))
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(FILES), raw=st.binary(max_size=400))
 def test_any_bytes(path: str, raw: bytes) -> None:
     assert_reported(replaced(path, raw))
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from([TOPPNOTAT, REFERAT1]), body=st.text(max_size=400))
 def test_any_markdown_body(path: str, body: str) -> None:
@@ -102,7 +112,11 @@ SCALARS = st.one_of(
     st.text(max_size=20), st.sampled_from(["12/24", "1/24", "9:00", "11:00", "25:00",
                                            "2024-02-30", "2024-04-24", "utkast", "endelig",
                                            "Orientering", "jon-gupta", "https://x.no",
-                                           "http://x.no", "../x", "/etc/passwd", "vedlegg"]),
+                                           "http://x.no", "../x", "/etc/passwd", "vedlegg",
+                                           "nb", "nn", "se", "{kortnavn}", "{referat}", "{",
+                                           "Møte {nr} i {x}", "{serie}-sak {n}", "{n}/{yyyy}",
+                                           "{n:03}/{yy}", "{n", "V-sak 1", "PS 4/24", "år",
+                                           "møte", "ukjent", "1/2024", "valgfritt"]),
     st.dates(dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
 )
 STRUCTURES = st.recursive(
@@ -136,12 +150,25 @@ def mutate(text: str, data: st.DataObject) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(["nufa.yaml", "medlemmer.yaml", AGENDA1, AGENDA2]),
        value=STRUCTURES, data=st.data())
 def test_generated_yaml(path: str, value: Any, data: st.DataObject) -> None:
     text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
     assert_reported(replaced(path, mutate(text, data)))
+
+
+@pytest.mark.render  # its texts are printed: an unusual character is asked of typst
+@SETTINGS
+@given(value=STRUCTURES, data=st.data(), language=st.sampled_from(["nb", "nn", "se"]))
+def test_generated_own_catalogue(value: Any, data: st.DataObject, language: str) -> None:
+    """A committee's own catalogue file (maler/lang/<språk>.yaml) holding anything."""
+    files = valid_repo()
+    files["nufa.yaml"] = f"{files['nufa.yaml']}maler: maler\nspråk: {language}\n"
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+    files[f"maler/lang/{language}.yaml"] = mutate(text, data)
+    assert_reported(files)
 
 
 def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
@@ -162,6 +189,7 @@ def _set(value: Any, path: tuple, new: Any) -> Any:
     return value
 
 
+@pytest.mark.render
 @SETTINGS
 @given(path=st.sampled_from(["medlemmer.yaml", AGENDA1, AGENDA2, TOPPNOTAT, REFERAT1]),
        data=st.data())
@@ -177,3 +205,40 @@ def test_valid_sources_with_one_value_replaced(path: str, data: st.DataObject) -
                             sort_keys=False)
     dumped = mutate(dumped, data) if data.draw(st.booleans()) else dumped
     assert_reported(replaced(path, f"---\n{dumped}---\n{body}" if markdown else dumped))
+
+
+# -- other committees' repositories (tests/fixtures/): numbering, tema, lukket, nynorsk ---------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _fixture(body: str) -> dict[str, FileContent]:
+    root = FIXTURES / body
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+FIXTURE_FILES = [(body, rel) for body in ("universitetsstyret", "formannskapet", "helse-forde",
+                                          "helseomsorg21", "skate")
+                 for rel in _fixture(body) if rel.endswith((".yaml", ".md"))]
+
+
+@pytest.mark.render  # any text, nufa.yaml's too, may hold a character typst is asked about
+@SETTINGS
+@given(where=st.sampled_from(FIXTURE_FILES), data=st.data())
+def test_fixture_sources_with_one_value_replaced(where: tuple[str, str], data: st.DataObject) -> None:
+    """The part-2 keys deep in real repositories: any value replaced, or the file mutated."""
+    body, rel = where
+    files = _fixture(body)
+    text = files[rel]
+    assert isinstance(text, str)
+    markdown = rel.endswith(".md")
+    front, rest = text[4:].split("\n---\n", 1) if markdown else (text, "")
+    value = yaml.safe_load(front)
+    paths = _paths(value)[1:]
+    if paths and data.draw(st.booleans()):
+        value = _set(value, data.draw(st.sampled_from(paths)), data.draw(STRUCTURES))
+        front = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+    front = mutate(front, data) if data.draw(st.booleans()) else front
+    files[rel] = f"---\n{front}---\n{rest}" if markdown else front
+    assert_reported(files)

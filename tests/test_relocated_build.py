@@ -11,7 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import commit, git, run_nufa, tree_state
+from helpers import Nufa, commit, git, tree_state
+
+pytestmark = pytest.mark.e2e  # whole builds of copied and cloned repositories
 
 MEMO = "build/.nufa-cache/last-build.json"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -20,7 +22,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 def nufa_build(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path,
                *args: str) -> tuple[int, int]:
     """(written, unchanged) as `nufa build ARGS` in root reports them."""
-    code, out, err = run_nufa(monkeypatch, capsys, "build", *args, cwd=root)
+    code, out, err = Nufa(monkeypatch, capsys)("build", *args, cwd=root)
     assert code == 0, err
     written, unchanged = out.splitlines()[-1].removeprefix("Built ").split(" file(s), ")
     return int(written), int(unchanged.removesuffix(" unchanged."))

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_sample, run_nufa, tree_hashes
+from helpers import AGENDA2, M2, REFERAT1, Nufa, copy_sample, tree_hashes, valid_repo
 
 from nufa_cli.check.validate import check
 from nufa_cli.core.errors import Severity
@@ -24,23 +23,6 @@ from nufa_cli.sources.reader import load_yaml, split_front_matter
 PROJECT = Path(__file__).resolve().parents[1]
 APRIL = "meetings/2024-04-24"
 SEPTEMBER = "meetings/2024-09-18"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def nufa(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run `nufa ARGS` in a folder through the real entry point; exit code and output."""
-
-    def run(root: Path, *args: str) -> Result:
-        return Result(*run_nufa(monkeypatch, capsys, *args, cwd=root))
-
-    return run
 
 
 @pytest.fixture
@@ -97,8 +79,8 @@ GODKJENNING_APRIL = ("Godkjenning av innkalling og dagsorden, samt godkjenning a
 
 # -- nufa new meeting -------------------------------------------------------------------------
 
-def test_new_meeting_continues_the_numbers_of_the_year(sample: Path, nufa) -> None:
-    result = nufa(sample, "new", "meeting", "2024-09-18", "--sted", "Helsedirektoratet, Oslo")
+def test_new_meeting_continues_the_numbers_of_the_year(sample: Path, nufa: Nufa) -> None:
+    result = nufa("new", "meeting", "2024-09-18", "--sted", "Helsedirektoratet, Oslo", cwd=sample)
 
     assert result.code == 0, result.err
     assert result.out == (
@@ -125,10 +107,10 @@ def test_new_meeting_continues_the_numbers_of_the_year(sample: Path, nufa) -> No
     assert_clean(sample)
 
 
-def test_new_meeting_wording_matches_the_samples_godkjenning(sample: Path, nufa) -> None:
+def test_new_meeting_wording_matches_the_samples_godkjenning(sample: Path, nufa: Nufa) -> None:
     """Sak 11/24 of the sample was written by the secretariat; scaffolding it gives the same."""
     shutil.rmtree(sample / APRIL)
-    assert nufa(sample, "new", "meeting", "2024-04-24", "--sted", "Tromsø").code == 0
+    assert nufa("new", "meeting", "2024-04-24", "--sted", "Tromsø", cwd=sample).code == 0
 
     written = rows(agenda(sample, APRIL))[0]
     original = rows(agenda(PROJECT, APRIL))[0]
@@ -136,10 +118,10 @@ def test_new_meeting_wording_matches_the_samples_godkjenning(sample: Path, nufa)
         assert written[key] == original[key], key
 
 
-def test_new_meeting_of_several_days_attaches_the_previous_referat(sample: Path, nufa) -> None:
-    assert nufa(sample, "referat", "2024-04-24").code == 0
+def test_new_meeting_of_several_days_attaches_the_previous_referat(sample: Path, nufa: Nufa) -> None:
+    assert nufa("referat", "2024-04-24", cwd=sample).code == 0
 
-    result = nufa(sample, "new", "meeting", "2024-09-18", "--sted", "Bodø", "--days", "3")
+    result = nufa("new", "meeting", "2024-09-18", "--sted", "Bodø", "--days", "3", cwd=sample)
 
     assert result.code == 0, result.err
     assert result.out == f"created {SEPTEMBER}/agenda.yaml\n"
@@ -151,8 +133,8 @@ def test_new_meeting_of_several_days_attaches_the_previous_referat(sample: Path,
     assert_clean(sample)
 
 
-def test_new_meeting_in_a_new_year_starts_at_1(sample: Path, nufa) -> None:
-    result = nufa(sample, "new", "meeting", "2025-01-22", "--sted", "Oslo")
+def test_new_meeting_in_a_new_year_starts_at_1(sample: Path, nufa: Nufa) -> None:
+    result = nufa("new", "meeting", "2025-01-22", "--sted", "Oslo", cwd=sample)
 
     assert result.code == 0, result.err
     godkjenning, eventuelt = rows(agenda(sample, "meetings/2025-01-22"))
@@ -173,11 +155,11 @@ def test_new_meeting_in_a_new_year_starts_at_1(sample: Path, nufa) -> None:
     (["2024-02-30", "--sted", "x"], 2, "'2024-02-30' is not a date in the calendar"),
     (["18.09.2024", "--sted", "x"], 2, "'18.09.2024' is not a date written YYYY-MM-DD"),
 ])
-def test_new_meeting_refuses(sample: Path, nufa, args: list[str], code: int,
+def test_new_meeting_refuses(sample: Path, nufa: Nufa, args: list[str], code: int,
                              message: str) -> None:
     before = tree_hashes(sample)
 
-    result = nufa(sample, "new", "meeting", *args)
+    result = nufa("new", "meeting", *args, cwd=sample)
 
     assert result.code == code
     assert message in result.err
@@ -185,13 +167,13 @@ def test_new_meeting_refuses(sample: Path, nufa, args: list[str], code: int,
     assert tree_hashes(sample) == before
 
 
-def test_new_meeting_refuses_sources_with_errors(sample: Path, nufa) -> None:
+def test_new_meeting_refuses_sources_with_errors(sample: Path, nufa: Nufa) -> None:
     path = sample / APRIL / "agenda.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("dager:", "dager: [", 1),
                     encoding="utf-8")
     before = tree_hashes(sample)
 
-    result = nufa(sample, "new", "meeting", "2024-09-18", "--sted", "Oslo")
+    result = nufa("new", "meeting", "2024-09-18", "--sted", "Oslo", cwd=sample)
 
     assert result.code == 1
     assert f"{APRIL}/agenda.yaml:" in result.err
@@ -200,11 +182,11 @@ def test_new_meeting_refuses_sources_with_errors(sample: Path, nufa) -> None:
     assert tree_hashes(sample) == before
 
 
-def test_new_meeting_with_repo_option(sample: Path, nufa, tmp_path: Path) -> None:
+def test_new_meeting_with_repo_option(sample: Path, nufa: Nufa, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = nufa(elsewhere, "new", "meeting", "2024-09-18", "--sted", "Oslo",
-                  "--repo", str(sample))
+    result = nufa("new", "meeting", "2024-09-18", "--sted", "Oslo",
+                  "--repo", str(sample), cwd=elsewhere)
     assert result.code == 0, result.err
     assert (sample / SEPTEMBER / "agenda.yaml").is_file()
 
@@ -212,17 +194,17 @@ def test_new_meeting_with_repo_option(sample: Path, nufa, tmp_path: Path) -> Non
 # -- nufa new sak -----------------------------------------------------------------------------
 
 @pytest.fixture
-def september(sample: Path, nufa) -> Path:
+def september(sample: Path, nufa: Nufa) -> Path:
     """The sample plus meeting 2024-09-18 (saker 20/24 Godkjenning and 21/24 Eventuelt)."""
-    assert nufa(sample, "new", "meeting", "2024-09-18", "--sted", "Oslo").code == 0
+    assert nufa("new", "meeting", "2024-09-18", "--sted", "Oslo", cwd=sample).code == 0
     return sample
 
 
-def test_new_sak_goes_before_eventuelt(september: Path, nufa) -> None:
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel",
+def test_new_sak_goes_before_eventuelt(september: Path, nufa: Nufa) -> None:
+    result = nufa("new", "sak", "2024-09-18", "--tittel",
                   "Digitalisering av Den offentlige tannhelsetjenesten: status",
                   "--type", "Drøfting", "--sakseier", "Styringsgruppa",
-                  "--saksbehandler", "Bjørnar Hafell")
+                  "--saksbehandler", "Bjørnar Hafell", cwd=september)
 
     note = "toppnotater/21-24-digitalisering-av-den-offentlige.md"
     assert result.code == 0, result.err
@@ -258,11 +240,11 @@ forslag_til_vedtak:
     assert_clean(september)
 
 
-def test_new_sak_on_a_day_without_saker(sample: Path, nufa) -> None:
-    assert nufa(sample, "new", "meeting", "2024-09-18", "--sted", "Oslo", "--days", "3").code == 0
+def test_new_sak_on_a_day_without_saker(sample: Path, nufa: Nufa) -> None:
+    assert nufa("new", "meeting", "2024-09-18", "--sted", "Oslo", "--days", "3", cwd=sample).code == 0
 
-    result = nufa(sample, "new", "sak", f"{SEPTEMBER}/", "--tittel", "Temadag",
-                  "--type", "Orientering", "--dag", "2")
+    result = nufa("new", "sak", f"{SEPTEMBER}/", "--tittel", "Temadag",
+                  "--type", "Orientering", "--dag", "2", cwd=sample)
 
     assert result.code == 0, result.err
     data = agenda(sample, SEPTEMBER)
@@ -274,13 +256,13 @@ def test_new_sak_on_a_day_without_saker(sample: Path, nufa) -> None:
     assert_clean(sample)
 
 
-def test_new_sak_renumbers_the_following_meeting_of_the_year(september: Path, nufa) -> None:
-    assert nufa(september, "new", "meeting", "2024-11-20", "--sted", "Oslo").code == 0
-    assert nufa(september, "new", "sak", "2024-11-20", "--tittel", "Budsjett",
-                "--type", "Beslutning").code == 0
+def test_new_sak_renumbers_the_following_meeting_of_the_year(september: Path, nufa: Nufa) -> None:
+    assert nufa("new", "meeting", "2024-11-20", "--sted", "Oslo", cwd=september).code == 0
+    assert nufa("new", "sak", "2024-11-20", "--tittel", "Budsjett",
+                "--type", "Beslutning", cwd=september).code == 0
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "Tannhelse",
-                  "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "Tannhelse",
+                  "--type", "Drøfting", cwd=september)
 
     assert result.code == 0, result.err
     assert [r["sak"] for r in rows(agenda(september, SEPTEMBER))] == ["20/24", "21/24", "22/24"]
@@ -292,13 +274,13 @@ def test_new_sak_renumbers_the_following_meeting_of_the_year(september: Path, nu
 
 
 def test_new_sak_refuses_when_a_final_meeting_would_be_renumbered(september: Path,
-                                                                   nufa) -> None:
-    assert nufa(september, "new", "meeting", "2024-11-20", "--sted", "Oslo").code == 0
+                                                                   nufa: Nufa) -> None:
+    assert nufa("new", "meeting", "2024-11-20", "--sted", "Oslo", cwd=september).code == 0
     endelig(september, "meetings/2024-11-20")
     before = tree_hashes(september)
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "Tannhelse",
-                  "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "Tannhelse",
+                  "--type", "Drøfting", cwd=september)
 
     assert result.code == 1
     assert result.err == (
@@ -315,23 +297,23 @@ def test_new_sak_refuses_when_a_final_meeting_would_be_renumbered(september: Pat
     (["--type", "Møte"], "use one of: Godkjenning, Orientering, Drøfting, Beslutning"),
     (["--type", "Drøfting", "--dag", "2"], "error: --dag 2: meeting 2024-09-18 has 1 day(s)"),
 ])
-def test_new_sak_usage_errors(september: Path, nufa, args: list[str], message: str) -> None:
+def test_new_sak_usage_errors(september: Path, nufa: Nufa, args: list[str], message: str) -> None:
     before = tree_hashes(september)
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "Tannhelse", *args)
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "Tannhelse", *args, cwd=september)
 
     assert (result.code, result.out) == (2, "")
     assert message in result.err
     assert tree_hashes(september) == before
 
 
-def test_new_sak_refuses_an_unknown_or_final_meeting(sample: Path, nufa) -> None:
-    result = nufa(sample, "new", "sak", "2024-04-23", "--tittel", "X", "--type", "Drøfting")
+def test_new_sak_refuses_an_unknown_or_final_meeting(sample: Path, nufa: Nufa) -> None:
+    result = nufa("new", "sak", "2024-04-23", "--tittel", "X", "--type", "Drøfting", cwd=sample)
     assert result.code == 2
     assert "error: no meeting '2024-04-23'" in result.err
     assert "did you mean 2024-04-24?" in result.err
 
-    result = nufa(sample, "new", "sak", "2024-04-24", "--tittel", "X", "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-04-24", "--tittel", "X", "--type", "Drøfting", cwd=sample)
     assert result.code == 1
     assert result.err.startswith("error: meeting 2024-04-24 is final (agenda.yaml has status: "
                                  "endelig)")
@@ -363,12 +345,12 @@ def swap_rows_by_hand(root: Path, row_12: str = ROW_12, row_13: str = ROW_13) ->
     return text
 
 
-def test_renumber_follows_a_manual_reorder_everywhere(september: Path, nufa) -> None:
+def test_renumber_follows_a_manual_reorder_everywhere(september: Path, nufa: Nufa) -> None:
     root = september
     utkast(root, APRIL)
-    assert nufa(root, "referat", "2024-04-24").code == 0
-    assert nufa(root, "new", "sak", "2024-09-18", "--tittel", "Oppfølging av tannhelse",
-                "--type", "Orientering").code == 0
+    assert nufa("referat", "2024-04-24", cwd=root).code == 0
+    assert nufa("new", "sak", "2024-09-18", "--tittel", "Oppfølging av tannhelse",
+                "--type", "Orientering", cwd=root).code == 0
     citing = root / SEPTEMBER / "toppnotater/21-24-oppfolging-av-tannhelse.md"
     cited = citing.read_text(encoding="utf-8").replace(
         "forslag_til_vedtak:\n",
@@ -382,7 +364,7 @@ def test_renumber_follows_a_manual_reorder_everywhere(september: Path, nufa) -> 
     tannhelse = (notes / "12-24-tannhelse.md").read_text(encoding="utf-8")
     helse_nim = (notes / "13-24-helse-nim.md").read_text(encoding="utf-8")
 
-    result = nufa(root, "renumber", "2024-04-24")
+    result = nufa("renumber", "2024-04-24", cwd=root)
 
     assert result.code == 0, result.err
     assert result.out == f"""\
@@ -424,12 +406,12 @@ changed {SEPTEMBER}/toppnotater/21-24-oppfolging-av-tannhelse.md
         "sak: 12/24}  # tannhelse i april", "sak: 13/24}  # tannhelse i april")
     assert_clean(root)
 
-    again = nufa(root, "renumber", "2024-04-24")
+    again = nufa("renumber", "2024-04-24", cwd=root)
     assert (again.code, again.out) == (
         0, "note: meeting 2024-04-24: saker 11/24–19/24 are already in order; nothing changed\n")
 
 
-def test_renumber_swaps_files_of_the_same_name(sample: Path, nufa) -> None:
+def test_renumber_swaps_files_of_the_same_name(sample: Path, nufa: Nufa) -> None:
     """12-24-notat.md and 13-24-notat.md trade places: each ends up under the other's name."""
     utkast(sample, APRIL)
     notes = sample / APRIL / "toppnotater"
@@ -443,7 +425,7 @@ def test_renumber_swaps_files_of_the_same_name(sample: Path, nufa) -> None:
                       ROW_13.replace("13-24-helse-nim.md", "13-24-notat.md"))
     tannhelse = (notes / "12-24-notat.md").read_text(encoding="utf-8")
 
-    result = nufa(sample, "renumber", "2024-04-24")
+    result = nufa("renumber", "2024-04-24", cwd=sample)
 
     assert result.code == 0, result.err
     assert f"renamed {APRIL}/toppnotater/12-24-notat.md -> 13-24-notat.md\n" in result.out
@@ -456,11 +438,11 @@ def test_renumber_swaps_files_of_the_same_name(sample: Path, nufa) -> None:
     assert_clean(sample)
 
 
-def test_renumber_refuses_a_final_meeting_and_changes_nothing(sample: Path, nufa) -> None:
+def test_renumber_refuses_a_final_meeting_and_changes_nothing(sample: Path, nufa: Nufa) -> None:
     swap_rows_by_hand(sample)  # April is endelig in the sample
     before = tree_hashes(sample)
 
-    result = nufa(sample, "renumber", "2024-04-24")
+    result = nufa("renumber", "2024-04-24", cwd=sample)
 
     assert result.code == 1
     assert result.out == ""
@@ -471,10 +453,10 @@ def test_renumber_refuses_a_final_meeting_and_changes_nothing(sample: Path, nufa
     assert tree_hashes(sample) == before
 
 
-def test_renumber_in_order_does_nothing(september: Path, nufa) -> None:
+def test_renumber_in_order_does_nothing(september: Path, nufa: Nufa) -> None:
     before = tree_hashes(september)
 
-    result = nufa(september, "renumber", "2024-09-18")
+    result = nufa("renumber", "2024-09-18", cwd=september)
 
     assert (result.code, result.err) == (0, "")
     assert result.out == ("note: meeting 2024-09-18: saker 20/24–21/24 are already in order; "
@@ -482,29 +464,29 @@ def test_renumber_in_order_does_nothing(september: Path, nufa) -> None:
     assert tree_hashes(september) == before
 
 
-def test_renumber_repairs_a_duplicated_number(september: Path, nufa) -> None:
+def test_renumber_repairs_a_duplicated_number(september: Path, nufa: Nufa) -> None:
     """A row copied with its number: the check errors renumber repairs do not stop it."""
     path = september / SEPTEMBER / "agenda.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("sak: 21/24", "sak: 20/24"),
                     encoding="utf-8")
     assert diagnostics(september)[0]
 
-    result = nufa(september, "renumber", "2024-09-18")
+    result = nufa("renumber", "2024-09-18", cwd=september)
 
     assert result.code == 0, result.err
     assert result.out == f"changed {SEPTEMBER}/agenda.yaml\n  sak 20/24 -> 21/24\n"
     assert_clean(september)
 
 
-def test_renumber_refuses_a_number_it_cannot_follow(september: Path, nufa) -> None:
+def test_renumber_refuses_a_number_it_cannot_follow(september: Path, nufa: Nufa) -> None:
     """Two rows say 20/24 and the referat has '## 20/24': which sak's minutes are they?"""
-    assert nufa(september, "referat", "2024-09-18").code == 0
+    assert nufa("referat", "2024-09-18", cwd=september).code == 0
     path = september / SEPTEMBER / "agenda.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("sak: 21/24", "sak: 20/24"),
                     encoding="utf-8")
     before = tree_hashes(september)
 
-    result = nufa(september, "renumber", "2024-09-18")
+    result = nufa("renumber", "2024-09-18", cwd=september)
 
     assert (result.code, result.out) == (1, "")
     assert result.err == (
@@ -514,13 +496,13 @@ def test_renumber_refuses_a_number_it_cannot_follow(september: Path, nufa) -> No
     assert tree_hashes(september) == before
 
 
-def test_new_sak_refuses_numbers_out_of_order(september: Path, nufa) -> None:
+def test_new_sak_refuses_numbers_out_of_order(september: Path, nufa: Nufa) -> None:
     path = september / SEPTEMBER / "agenda.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("sak: 21/24", "sak: 23/24"),
                     encoding="utf-8")
     before = tree_hashes(september)
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting", cwd=september)
 
     assert (result.code, result.out) == (1, "")
     assert f"{SEPTEMBER}/agenda.yaml:" in result.err
@@ -530,7 +512,7 @@ def test_new_sak_refuses_numbers_out_of_order(september: Path, nufa) -> None:
     assert tree_hashes(september) == before
 
 
-def test_new_sak_goes_past_a_schema_error_on_a_file_that_loaded(september: Path, nufa) -> None:
+def test_new_sak_goes_past_a_schema_error_on_a_file_that_loaded(september: Path, nufa: Nufa) -> None:
     """missing-field raised by a rule on a loaded toppnotat leaves the model whole: the edit
     goes on (core/codes.py: Edit.REFUSE_IF_DROPPED)."""
     note = september / APRIL / "toppnotater" / "13-24-helse-nim.md"
@@ -540,22 +522,21 @@ def test_new_sak_goes_past_a_schema_error_on_a_file_that_loaded(september: Path,
     errors, _ = diagnostics(september)
     assert [e.split(": ", 2)[1] for e in errors] == ["error[missing-field]"]
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting", cwd=september)
 
     assert result.code == 0, result.err
 
 
-def test_new_sak_refuses_a_schema_error_that_dropped_its_file(september: Path, nufa) -> None:
+def test_new_sak_refuses_a_schema_error_that_dropped_its_file(september: Path, nufa: Nufa) -> None:
     path = september / SEPTEMBER / "agenda.yaml"
-    path.write_text(re.sub(r"(?m)^sted: .*\n", "", path.read_text(encoding="utf-8")),
+    path.write_text(re.sub(r"(?m)^status: \w+$", "status: ferdig", path.read_text(encoding="utf-8")),
                     encoding="utf-8")
     before = tree_hashes(september)
 
-    result = nufa(september, "new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting")
+    result = nufa("new", "sak", "2024-09-18", "--tittel", "X", "--type", "Drøfting", cwd=september)
 
     assert (result.code, result.out) == (1, "")
-    assert result.err.startswith(f"{SEPTEMBER}/agenda.yaml:2:1: error[missing-field]: missing "
-                                 "required key 'sted'")
+    assert result.err.startswith(f"{SEPTEMBER}/agenda.yaml:3:9: error[invalid-value]: status:")
     assert result.err.endswith("error: 1 error(s) in the sources make this change unsafe; nothing "
                                "was changed. Fix them first (nufa check shows them all)\n")
     assert tree_hashes(september) == before
@@ -563,8 +544,8 @@ def test_new_sak_refuses_a_schema_error_that_dropped_its_file(september: Path, n
 
 # -- nufa referat -----------------------------------------------------------------------------
 
-def test_referat_drafts_a_section_per_sak(september: Path, nufa) -> None:
-    result = nufa(september, "referat", "2024-09-18")
+def test_referat_drafts_a_section_per_sak(september: Path, nufa: Nufa) -> None:
+    result = nufa("referat", "2024-09-18", cwd=september)
 
     assert result.code == 0, result.err
     assert result.out == (f"created {SEPTEMBER}/referat.md\n"
@@ -574,6 +555,8 @@ def test_referat_drafts_a_section_per_sak(september: Path, nufa) -> None:
 status: utkast
 fravær: []
 stedfortredere: []
+inhabil: []
+voteringer: []
 sekretariat: [Norunn Saure, Karen Lima, Vibeke Jonassen Wang]
 ---
 
@@ -594,8 +577,8 @@ NUFA godkjenner innkalling og dagsorden. NUFA godkjenner referatet fra møtet 24
     assert_clean(september)
 
 
-def test_referat_keeps_multi_paragraph_forslag(sample: Path, nufa) -> None:
-    assert nufa(sample, "referat", "2024-04-24").code == 0
+def test_referat_keeps_multi_paragraph_forslag(sample: Path, nufa: Nufa) -> None:
+    assert nufa("referat", "2024-04-24", cwd=sample).code == 0
 
     text = (sample / APRIL / "referat.md").read_text(encoding="utf-8")
     assert "## 12/24\n\n\n\n### Vedtak\n\nNUFA drøftet saken og ba Styringsgruppa" in text
@@ -605,13 +588,71 @@ def test_referat_keeps_multi_paragraph_forslag(sample: Path, nufa) -> None:
     assert_clean(sample)
 
 
-def test_referat_never_overwrites(september: Path, nufa) -> None:
+def test_referat_copies_the_chair_and_approval_and_puts_the_approval_first(
+        make_repo, nufa: Nufa) -> None:
+    """møteleder and godkjenning.måte as in the previous referat; the sak with that referat as
+    vedlegg first, its vedtak drafted (it makes the previous referat's approval line)."""
+    files = valid_repo()
+    files[REFERAT1] = files[REFERAT1].replace(
+        "sekretariat:", "møteleder: hans-lowe-larsen\ngodkjenning: {måte: elektronisk}\nsekretariat:")
+    agenda = files[AGENDA2]
+    assert isinstance(agenda, str)
+    files[AGENDA2] = agenda.replace("        vedlegg:\n          - referat: 2024-01-24\n", "").replace(
+        "        vedlegg:\n          - url: https://www.ehelse.no/",
+        "        vedlegg:\n          - referat: 2024-01-24\n          - url: https://www.ehelse.no/")
+    root = make_repo(files)
+
+    result = nufa("referat", "2024-04-24", cwd=root)
+
+    assert result.code == 0, result.err
+    assert result.out == (f"created {M2}/referat.md\nnote: møteleder, godkjenning and sekretariat "
+                          "copied from the referat of meeting 2024-01-24\n")
+    text = (root / M2 / "referat.md").read_text(encoding="utf-8")
+    front, body = text.split("---\n")[1:3]
+    assert front == ("status: utkast\nmøteleder: hans-lowe-larsen\nfravær: []\nstedfortredere: []\n"
+                     "inhabil: []\nvoteringer: []\ngodkjenning:\n  måte: elektronisk\n"
+                     "  underskrivere: []\nsekretariat: [Norunn Saure, Karen Lima]\n")
+    assert [line for line in body.splitlines() if line.startswith("## ")] == [
+        "## 6/24", "## 4/24", "## 5/24", "## 7/24", "## 8/24"]
+    assert "## 6/24\n\n\n\n### Vedtak\n\nNUFA godkjenner referatet fra møtet 24. – 25. januar 2024.\n" \
+        in body
+    assert_clean(root)
+
+
+def test_renumber_carries_a_number_into_the_referat_front_matter(september: Path,
+                                                                 nufa: Nufa) -> None:
+    """fravær, inhabil, voteringer and møteleder name saker too: they follow a renumbering."""
+    root = september
+    utkast(root, APRIL)
+    assert nufa("referat", "2024-04-24", cwd=root).code == 0
+    path = root / APRIL / "referat.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "fravær: []\n", "fravær:\n  - {medlem: jon-gupta, saker: [12/24, 13/24]}\n").replace(
+        "inhabil: []\n", "inhabil:\n  - {medlem: sissel-skarsgard, saker: [13/24]}\n").replace(
+        "voteringer: []\n", "voteringer:\n  - {sak: 12/24, enstemmig: true}\n")
+    path.write_text(text, encoding="utf-8")
+    swap_rows_by_hand(root)
+
+    result = nufa("renumber", "2024-04-24", cwd=root)
+
+    assert result.code == 0, result.err
+    assert (f"changed {APRIL}/referat.md\n  ## 12/24 -> ## 13/24\n  ## 13/24 -> ## 12/24\n"
+            "  fravær[0].saker[0]: 12/24 -> 13/24\n  fravær[0].saker[1]: 13/24 -> 12/24\n"
+            "  inhabil[0].saker[0]: 13/24 -> 12/24\n  voteringer[0].sak: 12/24 -> 13/24\n") in result.out
+    now = path.read_text(encoding="utf-8")
+    assert "  - {medlem: jon-gupta, saker: [13/24, 12/24]}\n" in now
+    assert "  - {medlem: sissel-skarsgard, saker: [12/24]}\n" in now
+    assert "  - {sak: 13/24, enstemmig: true}\n" in now
+    assert_clean(root)
+
+
+def test_referat_never_overwrites(september: Path, nufa: Nufa) -> None:
     path = september / SEPTEMBER / "referat.md"
     path.write_text("---\nstatus: utkast\n---\n\n## 20/24\n\nSkrevet for hånd.\n",
                     encoding="utf-8")
     before = tree_hashes(september)
 
-    result = nufa(september, "referat", "2024-09-18")
+    result = nufa("referat", "2024-09-18", cwd=september)
 
     assert (result.code, result.out) == (1, "")
     assert result.err == (f"error: {SEPTEMBER}/referat.md already exists; nufa never "
@@ -678,9 +719,9 @@ def test_changeset_keeps_crlf_and_bom(tmp_path: Path) -> None:
     assert path.read_bytes() == "\ufeffsak: 2/24\r\n# note\r\ntittel: x\r\n".encode()
 
 
-def test_front_matter_of_the_sample_reads_back_after_scaffolding(september: Path, nufa) -> None:
-    assert nufa(september, "new", "sak", "2024-09-18", "--tittel", "«Sitat» & mer: #1",
-                "--type", "Drøfting", "--sakseier", "'Noen'").code == 0
+def test_front_matter_of_the_sample_reads_back_after_scaffolding(september: Path, nufa: Nufa) -> None:
+    assert nufa("new", "sak", "2024-09-18", "--tittel", "«Sitat» & mer: #1",
+                "--type", "Drøfting", "--sakseier", "'Noen'", cwd=september).code == 0
     note = next((september / SEPTEMBER / "toppnotater").glob("*.md"))
     parsed, problems = split_front_matter(note.read_text(encoding="utf-8"), note.name)
     assert problems == []

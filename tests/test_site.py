@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -24,20 +23,21 @@ from helpers import (
     TOPPNOTAT,
     TOPPNOTAT_MD,
     FileContent,
+    Nufa,
+    axe_site,
     replace_once,
     tree_hashes,
     valid_repo,
 )
 
 from nufa_cli.check.validate import check
-from nufa_cli.cli import main
 from nufa_cli.core.nbdates import clock
 from nufa_cli.core.output import OutputError
 from nufa_cli.publish.site import MARKER, SiteFolderTaken, generate, markdown_html, plan
 from nufa_cli.render.documents import innkalling
 
 SAMPLE = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = axe_site().chromium()  # the system's Chromium, as the axe test finds it (or None)
 XSS = "<script>alert(1)</script>"
 Files = dict[str, FileContent]
 
@@ -92,11 +92,13 @@ SAMPLE_DOCUMENTS = {
 SMALL_DOCUMENTS = {"2024-01-24": ["referat"], "2024-04-24": ["innkalling", "toppnotat-5-24"]}
 
 
-@pytest.fixture
-def sample_site(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's site from a fake build, made once: the tests using it only read it."""
     repo, _ = check(SAMPLE)
     april = [*SAMPLE_DOCUMENTS["2024-04-24"], "2024-04-24"]  # and its calendar, 2024-04-24.ics
-    build = fake_build(repo, tmp_path / "build", {**SAMPLE_DOCUMENTS, "2024-04-24": april})
+    build = fake_build(repo, tmp_path_factory.mktemp("site") / "build",
+                       {**SAMPLE_DOCUMENTS, "2024-04-24": april})
     return generate(repo, build, build / "site").out
 
 
@@ -413,16 +415,11 @@ def test_the_site_is_replaced_whole_and_only_our_own(tmp_path: Path) -> None:
 
 
 def test_command_writes_the_site_from_built_documents(
-        make_repo: Callable[[Files], Path], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        make_repo: Callable[[Files], Path], nufa: Nufa) -> None:
     root = make_repo(valid_repo())
     fake_build(check(root)[0], root / "build", {"2024-01-24": ["referat"]})
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nufa", "site", "--no-build"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    assert exited.value.code in (0, None)
+    code, out, err = nufa("site", "--no-build", cwd=root)
+    assert code == 0
     assert out == ("Wrote the site to build/site/: 4 page(s), 4 file(s). "
                    "Open build/site/index.html.\n")
     assert err == "warning: no documents in build/2024-04-24/; run nufa build\n"
@@ -434,7 +431,7 @@ def test_command_writes_the_site_from_built_documents(
 
 def chromium(url: str, profile: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--disable-background-networking", "--disable-component-update", "--no-first-run",
          "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
          "--virtual-time-budget=2000", "--dump-dom", url],
@@ -444,14 +441,15 @@ def chromium(url: str, profile: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def browser_profile(tmp_path: Path) -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium not installed: apt-get install chromium")
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed: apt-get install chromium (or set CHROMIUM)")
     profile = tmp_path / "chromium-profile"
     profile.mkdir()
     yield profile
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.e2e
 def test_browser_renders_the_index(sample_site: Path, browser_profile: Path) -> None:
     done = chromium((sample_site / "index.html").as_uri(), browser_profile)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -460,6 +458,7 @@ def test_browser_renders_the_index(sample_site: Path, browser_profile: Path) -> 
     assert "Uncaught" not in done.stderr
 
 
+@pytest.mark.e2e
 def test_browser_runs_the_filter_script(sample_site: Path, browser_profile: Path) -> None:
     url = (sample_site / "saker.html").as_uri()
     everything = chromium(url, browser_profile)

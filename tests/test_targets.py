@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PLAN, FileContent, run_nufa, valid_repo
+from helpers import PLAN, FileContent, Nufa, valid_repo
 from pypdf import PdfWriter
 
 import nufa_cli.check.validate
@@ -31,7 +31,7 @@ def notice(target: Target, planning: work.Planning, view: work.View, meeting: Me
                                       digest("notice", text)) for fmt in formats), text)
 
 
-NOTICE = Target("notice", ("pdf",), notice, label="Notice")
+NOTICE = Target("notice", ("pdf",), notice, label="møter")  # a text of the catalogue: "Møter"
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_a_new_kind_is_one_declaration(with_notice: Target, make_repo: Callable[
     root = make_repo(valid_repo())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
     # --only knows it, and it is built in the members' set and the public one
-    code, out, err = run_nufa(monkeypatch, capsys, "build", "--only", "notice", "--offentlig",
+    code, out, err = Nufa(monkeypatch, capsys)("build", "--only", "notice", "--offentlig",
                               cwd=root)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
@@ -61,18 +61,18 @@ def test_a_new_kind_is_one_declaration(with_notice: Target, make_repo: Callable[
     assert {k: entry[k] for k in ("kind", "meeting", "sak", "format", "public")} == {
         "kind": "notice", "meeting": "2024-04-24", "sak": None, "format": "pdf", "public": True}
     # its formats are declared: asking for DOCX only builds nothing of it
-    code, _, err = run_nufa(monkeypatch, capsys, "build", "--only", "notice", "--format", "docx")
+    code, _, err = Nufa(monkeypatch, capsys)("build", "--only", "notice", "--format", "docx")
     assert (code, err) == (2, "error: notice is PDF only; add --format pdf or leave out --format\n")
     # an unknown kind is told the registry's kinds, the new one too
-    code, _, err = run_nufa(monkeypatch, capsys, "build", "--only", "nosuch")
+    code, _, err = Nufa(monkeypatch, capsys)("build", "--only", "nosuch")
     flat = " ".join(err.replace("│", " ").split())  # out of its box, on one line
     assert code == 2 and f"choose from {', '.join(targets.kinds())}" in flat
     assert targets.kinds()[-1] == "notice"
     # and the site lists it, under its label, from the public set
-    code, out, err = run_nufa(monkeypatch, capsys, "site", "--no-build")
+    code, out, err = Nufa(monkeypatch, capsys)("site", "--no-build")
     assert code == 0, err
     page = (root / "build" / "site" / "2024-04-24" / "index.html").read_text(encoding="utf-8")
-    assert '<span class="document">Notice</span>' in page
+    assert '<span class="document">Møter</span>' in page
     assert '<a href="notice.pdf">PDF</a>' in page
     assert (root / "build" / "site" / "2024-04-24" / "notice.pdf").read_bytes() == \
         (root / "build" / "2024-04-24" / "offentlig" / "notice.pdf").read_bytes()
@@ -104,6 +104,7 @@ class Counted:
         return taken
 
 
+@pytest.mark.render
 def test_the_site_renders_each_page_once(make_repo: Callable[[Files], Path],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Each document once in each set (the members' and the public one) and each packet's
@@ -121,13 +122,15 @@ def test_the_site_renders_each_page_once(make_repo: Callable[[Files], Path],
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714000000")
     repo, _ = check(root)
     documents = sum(len(meeting_documents(repo, m, Renderer(repo))) for m in repo.meetings)
-    assert documents == 6  # innkalling, saksliste, referat; innkalling, saksliste, toppnotat
+    # innkalling, saksliste, referat and 3 saksutskrifter; innkalling, saksliste, toppnotat
+    assert documents == 9
     pages = 2 * (documents + len(repo.meetings))
 
     counted = Counted(monkeypatch)
     written, site = publish(root)
     assert counted.take() == (pages, 1)
-    assert len(written) == 2 * 2 * documents + 3 * len(repo.meetings)  # DOCX, PDF; packets; .ics
+    # DOCX, PDF and the site's HTML; packets; .ics
+    assert len(written) == 2 * 3 * documents + 3 * len(repo.meetings)
     assert site.withheld == [] and site.stale == [] and site.unbuilt == []
     published = sorted(site.files)
 

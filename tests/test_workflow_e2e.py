@@ -6,31 +6,18 @@ merge, build and site publish the documents."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import run_nufa
+from helpers import Nufa, git, git_repo
 
 from nufa_cli.edit.init import init
 
 DATO = "2025-03-12"
 AGENDA = f"meetings/{DATO}/agenda.yaml"
 NOTE = f"meetings/{DATO}/toppnotater/2-25-eksempelsak.md"
-ENV = {"GIT_AUTHOR_NAME": "Sekretariatet", "GIT_AUTHOR_EMAIL": "s@example.org",
-       "GIT_COMMITTER_NAME": "Sekretariatet", "GIT_COMMITTER_EMAIL": "s@example.org",
-       "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], env=ENV, check=True,
-                          capture_output=True, text=True).stdout.strip()
-
-
-def nufa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path,
-         *args: str) -> tuple[int, str, str]:
-    return run_nufa(monkeypatch, capsys, *args, cwd=root)
+pytestmark = pytest.mark.e2e
 
 
 def workflow_runs(root: Path) -> str:
@@ -39,15 +26,12 @@ def workflow_runs(root: Path) -> str:
 
 
 def test_a_pull_request_changing_a_time_and_a_forslag_shows_exactly_that(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nufa: Nufa) -> None:
     import datetime as dt
 
     root = tmp_path / "sekretariat"
     init(root, dt.date.fromisoformat(DATO))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "nufa init")
+    git_repo(root, message="nufa init")
     base = git(root, "rev-parse", "HEAD")
     runs = workflow_runs(root)
     assert "nufa check --format github" in runs and "nufa diff" in runs
@@ -66,26 +50,26 @@ def test_a_pull_request_changing_a_time_and_a_forslag_shows_exactly_that(
     note.write_text(front.replace("drøftet saken", "drøftet saken grundig", 1), encoding="utf-8")
     git(root, "commit", "-q", "-am", "Flytt eventuelt, skjerp forslaget")
 
-    code, out, err = nufa(monkeypatch, capsys, root, "check", "--format", "github")
+    code, out, err = nufa("check", "--format", "github", cwd=root)
     assert code == 0 and "::error" not in out
 
-    code, out, _ = nufa(monkeypatch, capsys, root, "diff", base, "--format", "json")
+    code, out, _ = nufa("diff", base, "--format", "json", cwd=root)
     assert code == 0
     changes = json.loads(out)
     assert sorted(c["kind"] for c in changes) == ["forslag-til-vedtak", "retimed"]
     retimed = next(c for c in changes if c["kind"] == "retimed")
     assert "11:45" in str(retimed["before"]) and "11:50" in str(retimed["after"])
 
-    code, markdown, _ = nufa(monkeypatch, capsys, root, "diff", base)
+    code, markdown, _ = nufa("diff", base, cwd=root)
     assert code == 0 and "grundig" in markdown
 
     # the merge, then what the push job runs
     git(root, "switch", "-q", "main")
     git(root, "merge", "-q", "--ff-only", "endre-tid")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741737600")
-    code, _, err = nufa(monkeypatch, capsys, root, "build", "--offentlig")
+    code, _, err = nufa("build", "--offentlig", cwd=root)
     assert code == 0, err
-    code, _, err = nufa(monkeypatch, capsys, root, "site")
+    code, _, err = nufa("site", cwd=root)
     assert code == 0, err
     index = (root / "build/site/index.html").read_text(encoding="utf-8")
     assert 'lang="nb"' in index and "innkalling.pdf" in index

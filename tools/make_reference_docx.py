@@ -67,7 +67,8 @@ XMLNS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items()
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
-# Placeholders that nufa_cli/convert.py replaces per document. Each must stay whole
+# Placeholders that nufa_cli/convert/converter.py replaces per document (the page label's
+# words around the page numbers from the language catalogue). Each must stay whole
 # inside one <w:t>, so the header and footer are written here, not in Word.
 HEADER_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:hdr {XMLNS}><w:p><w:pPr><w:pStyle w:val="Header"/><w:pBdr><w:bottom w:val="single" w:sz="4" \
@@ -81,14 +82,14 @@ FOOTER_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr {XMLNS}><w:p><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="clear" w:pos="4536"/>\
 <w:tab w:val="clear" w:pos="9072"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs></w:pPr>\
 <w:r><w:t xml:space="preserve">NUFA-FOOTER-NOTE</w:t></w:r><w:r><w:tab/></w:r><w:r>\
-<w:t xml:space="preserve">Side </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>\
+<w:t xml:space="preserve">NUFA-PAGE-BEFORE</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>\
 <w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r>\
 <w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r>\
 <w:fldChar w:fldCharType="end"/></w:r><w:r>\
-<w:t xml:space="preserve"> av </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>\
+<w:t xml:space="preserve">NUFA-PAGE-BETWEEN</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>\
 <w:instrText xml:space="preserve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar \
 w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>\
-</w:r></w:p></w:ftr>
+</w:r><w:r><w:t xml:space="preserve">NUFA-PAGE-AFTER</w:t></w:r></w:p></w:ftr>
 """
 
 # Pandoc keeps only the final sectPr of the reference document's body.

@@ -31,7 +31,8 @@ def changed_meetings(root: Path, rev: str, kinds: Iterable[str] | None = None) -
        (build/targets.py: `shows`). The innkalling, the saksliste and the packet name a
        referat vedlegg (`vedlegg: - referat: <folder>`) by that meeting's dates; a toppnotat,
        and the packet holding it, prints the title, vedtak and day of the saker it names
-       under `tidligere_behandlinger`. One level only: a dependant's own sources did not
+       under `tidligere_behandlinger`; the referat and its saksutskrifter print the approval
+       by a later meeting with a referat of its own. One level only: a dependant's own sources did not
        change, so what depends on it did not either.
 
     Only meetings that exist in the work tree are returned: a deleted one has nothing to build.

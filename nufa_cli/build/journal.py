@@ -2,13 +2,14 @@
 whatever stops nufa on the way (an I/O error, Ctrl-C, SIGKILL, a power cut between two
 renames), and one build at a time writes to an output folder.
 
-A commit stages every new file beside its place (.nufa-new-*), writes the journal
-(.nufa-cache/journal.json: each place, its new file and where its old one is kept), then moves
-each old file aside (.nufa-old-*) and the new one in, and deletes the journal: that is the
-commit point. A failure before it rolls back at once; a nufa that died before it leaves the
-journal, and the next nufa to take the folder's lock rolls it back, so the folder holds the
-previous complete set again. Leftover staged and kept files are removed then too. Only
-files named .nufa-new-* and .nufa-old-* inside the output folder are ever removed this way.
+A build stages every new file in a folder of the output folder (.nufa-staging-*, writer.py).
+Its commit writes the journal (.nufa-cache/journal.json: each place, its new file and where
+its old one is kept), then moves each old file aside (.nufa-old-*) and the new one in, and
+deletes the journal: that is the commit point. A failure before it rolls back at once; a
+nufa that died before it leaves the journal, and the next nufa to take the folder's lock
+rolls it back, so the folder holds the previous complete set again. Leftover staged and kept
+files are removed then too. Only files named .nufa-new-* and .nufa-old-* and the folders
+.nufa-staging-* inside the output folder are ever removed this way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ JOURNAL = f"{CACHE}/journal.json"
 LOCK = f"{CACHE}/lock"
 NEW = ".nufa-new-"
 OLD = ".nufa-old-"
+STAGING = ".nufa-staging-"  # build/.nufa-staging-XXXX/: a build's files until it commits
 
 
 @contextlib.contextmanager
@@ -40,7 +43,7 @@ def locked(out: Path, *, create: bool = True) -> Iterator[None]:
         return
     try:
         (out / LOCK).parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
         raise WriteFailed(f"the output folder {out}", error, "nothing was written") from error
     try:
@@ -72,20 +75,18 @@ def recover(out: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def replace(out: Path, writes: Mapping[Path, bytes], removals: Sequence[Path] = ()) -> None:
-    """Write each file of `writes` and remove each of `removals`, all inside out, as one step."""
+def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()) -> None:
+    """Move each staged file of `moves` (place -> the staged file, both inside out) to its
+    place and remove each of `removals`, as one step."""
     token = secrets.token_hex(4)
     entries: list[dict[str, Any]] = []
     try:
-        for dest, data in sorted(writes.items()):
+        for dest, new in sorted(moves.items()):
             if dest.is_dir() and not dest.is_symlink():
                 raise IsADirectoryError(21, "a folder stands where the file goes", str(dest))
             dest.parent.mkdir(parents=True, exist_ok=True)
-            new = dest.with_name(f"{NEW}{token}-{dest.name}")
-            entries.append(_entry(out, dest, new, token))
-            with open(new, "xb") as handle:
-                handle.write(data)
             os.chmod(new, 0o644)
+            entries.append(_entry(out, dest, new, token))
         entries += [_entry(out, dest, None, token) for dest in removals if dest.exists()]
         _write_journal(out, entries)
     except BaseException:
@@ -155,7 +156,11 @@ def _inside(out: Path, rel: object) -> Path | None:
 
 
 def _leftovers(out: Path) -> Iterator[Path]:
-    for folder, _, files in os.walk(out):  # does not follow symbolic links
+    for folder, folders, files in os.walk(out):  # does not follow symbolic links
         for name in files:
             if name.startswith((NEW, OLD)):
                 yield Path(folder) / name
+        if folder == str(out):  # a build's staged files, left by a nufa that was killed
+            for name in [name for name in folders if name.startswith(STAGING)]:
+                folders.remove(name)
+                shutil.rmtree(out / name, ignore_errors=True)

@@ -8,7 +8,6 @@ converts itself, and the writer replaces the files and records them in the manif
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import threading
@@ -19,36 +18,29 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
 from nufa_cli.build import journal, targets
-from nufa_cli.build.targets import DEFAULT_FORMATS, NothingToBuild, Target
-from nufa_cli.build.work import FALLBACK_EPOCH, CommitteeLook, Piece, Planning, View, template_fingerprint
+from nufa_cli.build.stamps import BadSourceDateEpoch, History
+from nufa_cli.build.targets import DEFAULT_FORMATS, SITE_FORMATS, NothingToBuild, Target
+from nufa_cli.build.typstcache import TypstCache
+from nufa_cli.build.work import CommitteeLook, Piece, Planning, View, template_fingerprint
 from nufa_cli.build.writer import Manifest, Output, Plan
 from nufa_cli.core.errors import Diagnostic, InvalidSources, NufaError, Severity, has_errors
 from nufa_cli.core.output import CACHE, check_output_folder, digest
-from nufa_cli.core.root import MEETINGS, SOURCE_PATHS
+from nufa_cli.core.root import MEETINGS
 from nufa_cli.core.root import template_dirs as root_template_dirs
-from nufa_cli.git.info import last_commit_time
 
 if TYPE_CHECKING:
+    from nufa_cli.convert.converter import Converter, TypstSources
     from nufa_cli.convert.job import Job
     from nufa_cli.model.objects import Meeting, Repository
 
-END_EPOCH = int(dt.datetime(2108, 1, 1, tzinfo=dt.UTC).timestamp())  # a zip (DOCX) date ends 2107
-
 Progress = Callable[[int, int, str], None]
 Work = Sequence[tuple[Piece, Sequence[Output]]]  # pieces, each with its outputs to make
+Sink = Callable[[Output, bytes], None]  # takes each output's bytes as soon as it is made
+Shard = tuple[int, int]  # (K, N): the K-th of N shares of the meetings, K from 1
 
 
 class UnknownMeeting(NufaError):
     exit_code = 2
-
-
-class BadSourceDateEpoch(NufaError):
-    exit_code = 2
-
-    def __init__(self, value: str) -> None:
-        super().__init__(f"SOURCE_DATE_EPOCH={value} is not a usable build time: give whole "
-                         "seconds since 1970-01-01 UTC, before 2108 (the last year a DOCX file "
-                         "can be dated), or unset it")
 
 
 class ConversionFailed(NufaError):
@@ -72,13 +64,9 @@ class BuildResult:
 
 
 def source_date_epoch(root: Path) -> int:
-    """SOURCE_DATE_EPOCH if set, else the latest commit time of the sources, else a fixed date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return last_commit_time(root, SOURCE_PATHS) or FALLBACK_EPOCH
-    if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) < END_EPOCH):
-        raise BadSourceDateEpoch(value)
-    return int(value)
+    """The build time of the repository as a whole: SOURCE_DATE_EPOCH if set, else the latest
+    commit time of the sources, else a fixed date (each document has its own, stamps.py)."""
+    return History(root).epoch
 
 
 def in_scope(repo: Repository, diagnostics: list[Diagnostic], names: Sequence[str] | None
@@ -130,9 +118,7 @@ def plan(planning: Planning, repo: Repository, meetings: Sequence[Meeting],
     (offentlig) the public one, each meeting with its targets in registry order."""
     views = [View(repo, False)]
     if offentlig:
-        from nufa_cli.model.public import public_view
-
-        views.append(View(public_view(repo), True))
+        views.append(View(planning.public(views[0]), True))
     pieces: list[Piece] = []
     for view in views:
         for meeting in meetings:
@@ -145,19 +131,25 @@ def plan(planning: Planning, repo: Repository, meetings: Sequence[Meeting],
 
 
 def shared_inputs(root: Path, repo: Repository, cache: Path | None = None) -> Planning:
-    """What the targets' builders share: the renderer, the build time, the templates' key."""
+    """What the targets' builders share: the renderer, what git says of the sources (each
+    file's revision and build time), the templates' key."""
     from nufa_cli.render.renderer import Renderer
 
     template_dirs = tuple(root_template_dirs(repo.committee.maler))
-    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt}
-    return Planning(root, Renderer(repo, cache=cache), source_date_epoch(root), template_dirs,
-                    look, digest(template_fingerprint(template_dirs), json.dumps(look)))
+    texts = repo.committee.lang
+    look: CommitteeLook = {"font": repo.committee.font, "logo_alt": repo.committee.logo_alt,
+                           "page_texts": [texts("utkast"), texts("side_av")]}
+    return Planning(root, Renderer(repo, cache=cache), History(root), template_dirs,
+                    look, digest(template_fingerprint(template_dirs), json.dumps(look)),
+                    {target.kind: target.reads for target in targets.TARGETS},
+                    footer=repo.committee.bunntekst)
 
 
 def outputs_of(repo: Repository) -> list[Output]:
-    """Every file a whole build of repo (the public set too) makes of today's sources, with
-    what it shows: rendered, not converted."""
-    chosen = targets.chosen(None, DEFAULT_FORMATS)
+    """Every file a whole build of repo (the public set too) makes of today's sources for
+    nufa site (SITE_FORMATS: the default formats and the HTML of its pages), with what it
+    shows: rendered, not converted."""
+    chosen = targets.chosen(None, SITE_FORMATS)
     pieces = plan(shared_inputs(repo.root, repo), repo, repo.meetings, chosen, offentlig=True)
     return [output for piece in pieces for output in piece.outputs]
 
@@ -168,59 +160,84 @@ def lanes() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
-def convert_all(work: Work, planning: Planning, progress: Progress | None) -> dict[Output, bytes]:
-    """Make every output of the work: those known when planned at once, the conversions in
-    parallel lanes, each lane pulling the next piece; the longest pieces (packets) start
-    first. The typst of a document is shared between the lanes, so each is written once,
-    by whichever lane needs it first."""
+def convert_all(work: Work, planning: Planning, progress: Progress | None, sink: Sink,
+                typst: TypstSources | None = None) -> None:
+    """Make every output of the work, each handed to sink as it is made: those known when
+    planned at once, the conversions in parallel lanes, each lane pulling the next piece;
+    the longest pieces (packets) start first. typst: each document's typst, shared by the
+    lanes (and kept between builds, typstcache.py), so each is written once."""
     from concurrent.futures import ThreadPoolExecutor
 
-    made = {o: piece.make(None, o) for piece, outputs in work if not piece.converts for o in outputs}
+    for piece, outputs in work:
+        if not piece.converts:
+            for output in outputs:
+                sink(output, piece.make(None, output))
     queue = sorted((w for w in work if w[0].converts), key=lambda w: not w[0].first)
     if not queue:
-        return made
-    shared = _Lanes(queue, planning, progress)
+        return
+    shared = _Lanes(queue, planning, progress, sink, {} if typst is None else typst)
     count = min(lanes(), len(queue))
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="nufa-convert") as pool:
-        for results in [pool.submit(shared.run) for _ in range(count)]:
-            made.update(results.result())
+        for lane in [pool.submit(shared.run) for _ in range(count)]:
+            lane.result()
     shared.raise_failures()
-    return made
 
 
 class _Lanes:
-    """The state the conversion lanes share: the next piece, progress, failures."""
+    """The state the conversion lanes share: the pieces not yet taken, progress, failures.
 
-    def __init__(self, work: Work, planning: Planning, progress: Progress | None) -> None:
-        self.pending = iter(enumerate(work))
+    Each Markdown text is read by pandoc once: a piece's outputs are made together (the
+    worker keeps the text it read last), and a lane about to join a packet first takes the
+    pieces of its parts that no lane has begun, so a part's DOCX, PDF and the packet's
+    typst of it come from one read."""
+
+    def __init__(self, work: Work, planning: Planning, progress: Progress | None, sink: Sink,
+                 typst: TypstSources) -> None:
+        self.work = list(work)
+        self.taken = [False] * len(self.work)
+        self.owner = {piece.job: i for i, (piece, _) in enumerate(self.work) if piece.job}
         self.total = sum(len(outputs) for _, outputs in work)
         self.planning = planning
         self.progress = progress
         self.lock = threading.Lock()
         self.finished = 0
         self.failures: list[tuple[int, NufaError]] = []
-        self.sources: dict[Job, bytes] = {}  # each document's typst, shared by the lanes
+        self.sink = sink
+        self.sources = typst
 
-    def run(self) -> dict[Output, bytes]:
+    def run(self) -> None:
         from nufa_cli.convert.converter import Converter
 
-        results: dict[Output, bytes] = {}
-        with Converter(self.planning.template_dirs, self.planning.epoch, sources=self.sources,
-                       **self.planning.look) as converter:
-            while (taken := self._next()) is not None:
-                index, (piece, outputs) = taken
-                try:
-                    for output in outputs:
-                        results[output] = piece.make(converter, output)
-                        self._tick(output)
-                except NufaError as error:  # go on: every failing document is named, in order
-                    with self.lock:
-                        self.failures.append((index, error))
-        return results
+        with Converter(self.planning.template_dirs, self.planning.history.epoch,
+                       sources=self.sources, **self.planning.look) as converter:
+            while (index := self._take(None)) is not None:
+                self._make(index, converter)
 
-    def _next(self) -> tuple[int, tuple[Piece, Sequence[Output]]] | None:
+    def _make(self, index: int, converter: Converter) -> None:
+        piece, outputs = self.work[index]
+        for part in piece.parts:
+            claimed = self._take(part)
+            if claimed is not None:
+                self._make(claimed, converter)
+        try:
+            for output in outputs:
+                self.sink(output, piece.make(converter, output))
+                self._tick(output)
+        except NufaError as error:  # go on: every failing document is named, in order
+            with self.lock:
+                self.failures.append((index, error))
+
+    def _take(self, job: Job | None) -> int | None:
+        """The next piece no lane has taken (job: the one converting that document)."""
         with self.lock:
-            return next(self.pending, None)
+            if job is None:
+                index = next((i for i, taken in enumerate(self.taken) if not taken), None)
+            else:
+                index = self.owner.get(job)
+            if index is None or self.taken[index]:
+                return None
+            self.taken[index] = True
+            return index
 
     def _tick(self, output: Output) -> None:
         with self.lock:
@@ -238,33 +255,45 @@ class _Lanes:
 
 def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
           only: set[str] | None = None, out: Path | None = None,
-          progress: Progress | None = None, offentlig: bool = False) -> BuildResult:
+          progress: Progress | None = None, offentlig: bool = False,
+          shard: Shard | None = None) -> BuildResult:
     """Load -> validate -> plan the targets -> convert what changed -> write, all or nothing.
 
-    offentlig: also write the public set to build/<meeting>/offentlig/ (targets.FOLDER)."""
+    offentlig: also write the public set to build/<meeting>/offentlig/ (targets.FOLDER).
+    shard: (K, N), build only the K-th of N shares of the meetings (in_shard)."""
     chosen = targets.chosen(only, formats)
     out = check_output_folder(out or root / "build", root)
     request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []),
-                          buildcache.portable(out, root), offentlig])
+                          buildcache.portable(out, root), offentlig, shard])
     remembered = None if journal.pending(out) else _recall(root, out, request)
     if remembered is not None:
         return remembered
     memo = _Memo.before_reading(root, out, request)
 
-    repo, diagnostics, elsewhere = _validated(root, out, meetings)
+    every = not meetings  # no meeting named: those no longer in the repository are decided on
+    repo, diagnostics, elsewhere, meetings = _validated(root, out, meetings, shard)
     with journal.locked(out):  # one build at a time writes to a folder; the next one waits
+        if shard and not meetings:  # more shards than meetings: this one has none
+            memo.remember(root_template_dirs(repo.committee.maler), [], diagnostics)
+            return BuildResult(diagnostics=diagnostics, repository=repo, elsewhere=elsewhere)
         shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
         folders = select(repo, meetings)
         pieces = plan(shared, repo, folders, chosen, offentlig)
         writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
-        writer.put(convert_all(_stale(pieces, writer), shared, progress))
+        typst = TypstCache(out, root, shared.templates_key)
+        try:
+            convert_all(_stale(pieces, writer), shared, progress, writer.stage, typst)
+        except BaseException:  # a failure, or ^C: nothing of this build is written
+            writer.discard()
+            raise
         result = BuildResult(unchanged=writer.unchanged(), diagnostics=diagnostics,
                              outputs=list(writer.outputs.values()), repository=repo,
                              elsewhere=elsewhere)
-        gone = writer.gone(_decided(repo, [m.folder for m in folders], meetings is None,
-                                    chosen, offentlig))
+        gone = writer.gone(_decided(repo, [m.folder for m in folders], every, chosen, offentlig))
         result.written = writer.commit(gone)
         result.removed = [out / output.name for output in gone]
+        if not meetings and only is None and shard is None:  # every document: forget the rest
+            typst.keep_only(job for piece in pieces for job in (piece.job, *piece.parts) if job)
         memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
         return result
 
@@ -337,20 +366,35 @@ def _recall(root: Path, out: Path, request: str) -> BuildResult | None:
                        outputs=[recorded[name] for name in names])
 
 
-def _validated(root: Path, out: Path, meetings: Sequence[str] | None
-               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic]]:
+def in_shard(repo: Repository, names: Sequence[str] | None, shard: Shard) -> list[str]:
+    """The meetings of shard (K, N) among names (default: all): in date order, the K-th, the
+    (K+N)-th, and so on: round robin, so the shards share the years evenly, and a meeting
+    added after the others (the usual case) leaves every earlier one in its shard."""
+    k, n = shard
+    asked = {Path(name).name for name in names} if names else None
+    folders = [m.folder for m in repo.meetings]  # in date order
+    return [folder for i, folder in enumerate(folders)
+            if i % n == k - 1 and (asked is None or folder in asked)]
+
+
+def _validated(root: Path, out: Path, meetings: Sequence[str] | None, shard: Shard | None
+               ) -> tuple[Repository, list[Diagnostic], list[Diagnostic], Sequence[str] | None]:
     """The sources, loaded and checked: (repository, diagnostics of what is built, errors in
-    meetings not built). An error in what is built stops the build before it writes."""
+    meetings not built, the meetings to build). An error in what is built stops the build
+    before it writes."""
     from nufa_cli.check.validate import check
 
     repo, diagnostics = check(root)
-    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings)
+    if shard is not None:
+        select(repo, meetings)  # a meeting named that is not there is an error, as always
+        meetings = in_shard(repo, meetings, shard)
+    diagnostics, elsewhere = in_scope(repo, diagnostics, meetings or None)
     if has_errors(diagnostics):
         buildcache.forget(out)
         raise InvalidSources(diagnostics)
     check_output_folder(out, root, [repo.committee.maler])
-    return repo, diagnostics, elsewhere
+    return repo, diagnostics, elsewhere, meetings
 
 
-__all__ = ["DEFAULT_FORMATS", "BuildResult", "NothingToBuild", "build", "outputs_of",
-           "source_date_epoch"]
+__all__ = ["DEFAULT_FORMATS", "BadSourceDateEpoch", "BuildResult", "NothingToBuild", "build",
+           "outputs_of", "source_date_epoch"]

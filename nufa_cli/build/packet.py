@@ -10,6 +10,8 @@ Each part starts on a new page under a heading "Vedlegg N: tittel" (a stamp at t
 of its first page; the running header keeps the document's own title); the outline holds
 Innkalling with the saker under it, then each vedlegg with its own headings under it;
 the saksliste's "Vedlegg N" jump to the vedlegg; "Side N av M" counts the whole packet.
+A part is its document as built on its own: the same footer note (a referat of the meeting
+before names that meeting's revision, as its own PDF does) and footnotes numbered from 1.
 
 How: ONE typst document, compiled once and checked for PDF/A-2a and PDF/UA-1 by typst
 like every other PDF. Each part's typst (Converter.typst_source: nufa.typ filled in by
@@ -49,7 +51,9 @@ from typing import TYPE_CHECKING
 from nufa_cli.build.cache import job_key
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.job import Job, fingerprint
+from nufa_cli.core.lang import fill
 from nufa_cli.core.output import digest
+from nufa_cli.model.numbering import TITLE_ONLY
 from nufa_cli.model.objects import Attachment, Meeting, Repository
 from nufa_cli.model.public import WITHHELD, marking
 from nufa_cli.render import mdtext
@@ -62,6 +66,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "packet.typ"
 Documents = Callable[[str, Meeting], list[Document]]  # (kind, meeting) -> its rendered documents
+Jobs = Callable[[str, Meeting, Document], Job]  # (kind, its meeting, document) -> its job
 
 # nufa.typ marks where its preamble ends and the document begins with this comment line, so a
 # part's typst is the very source its standalone PDF was compiled from (and is reused).
@@ -82,6 +87,8 @@ class Part:
 class Packet:
     title: str  # "Sakspapirer NUFA 24. – 25. april 2024": the PDF's title
     parts: tuple[Part, ...]
+    # the alt text of a PDF vedlegg's page: the catalogue's vedlegg_side_av, fields unfilled
+    page_alt: str = ""
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -99,7 +106,7 @@ class Packet:
         return self._digest(fingerprint)
 
     def _digest(self, job_digest: Callable[[Job], str], *extra: str) -> str:
-        parts: list[str | bytes] = [*extra, self.title]
+        parts: list[str | bytes] = [*extra, self.title, self.page_alt]
         for part in self.parts:
             parts += [part.heading, part.label, job_digest(part.job)]
             if part.pdf is not None:
@@ -116,24 +123,31 @@ def _label(vedlegg: str) -> str:
     return f"vedlegg-{safe}"
 
 
-def packet(repo: Repository, meeting: Meeting, renderer: Renderer, footer_note: str = "",
-           documents: Documents | None = None) -> Packet:
+def packet(repo: Repository, meeting: Meeting, renderer: Renderer,
+           documents: Documents | None = None, jobs: Jobs | None = None) -> Packet:
     """What the meeting's packet holds, in order; nothing converted yet.
 
-    documents: the documents of a kind of a meeting of repo, as the build renders them once
-    for their own targets and the packet alike (by default: rendered here)."""
+    A part is its document as built on its own, with that document's footer: the referat
+    of the meeting before shows its own revision. documents: the documents of a kind of a
+    meeting of repo, as the build renders them once for their own targets and the packet
+    alike (by default: rendered here). jobs: each part as it is converted, its footer and
+    build time the build's stamp of it (by default: none), so that a document's typst is
+    the same in its own PDF and in the packet."""
     if documents is None:
         documents = _rendering(repo, renderer)
-
+    job = jobs or _unstamped
+    texts = repo.committee.lang
     main = documents("innkalling", meeting)[0]
     markdown = _linked_innkalling(repo, meeting, renderer)
-    parts = [_part("Innkalling", "innkalling", replace(main, markdown=markdown), footer_note)]
-    notes = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
-                     documents("toppnotat", meeting), strict=True))
+    parts = [Part(texts("innkalling"), "innkalling",
+                  job("innkalling", meeting, replace(main, markdown=markdown)))]
+    toppnotater = dict(zip((s.toppnotat.source.rel for s in meeting.saker if s.toppnotat),
+                           documents("toppnotat", meeting), strict=True))
     for attachment in (a for sak in meeting.saker for a in sak.attachments):
-        parts.append(_vedlegg(repo, meeting, documents, attachment, notes, footer_note))
-    dates = meeting.date_range
-    return Packet(f"Sakspapirer {repo.committee.kortnavn} {dates}", tuple(parts))
+        parts.append(_vedlegg(repo, meeting, documents, attachment, toppnotater, job))
+    title = texts("dokumenttittel", dokument=texts("sakspapirer"),
+                  kortnavn=repo.committee.kortnavn, datoer=meeting.date_range)
+    return Packet(title, tuple(parts), texts("vedlegg_side_av"))
 
 
 def _rendering(repo: Repository, renderer: Renderer) -> Documents:
@@ -142,12 +156,10 @@ def _rendering(repo: Repository, renderer: Renderer) -> Documents:
     return documents
 
 
-def _part(heading: str, label: str, doc: Document, footer_note: str,
-          pdf: Path | None = None) -> Part:
-    job = Job(markdown=doc.markdown, title=doc.title,
-              header=doc.header, resource_root=doc.resource_root, draft=doc.draft,
-              footer_note=footer_note)
-    return Part(heading, label, job, pdf)
+def _unstamped(kind: str, meeting: Meeting, doc: Document) -> Job:
+    return Job(markdown=doc.markdown, title=doc.title, header=doc.header,
+               resource_root=doc.resource_root, image_base=doc.image_base, draft=doc.draft,
+               lang=meeting.lang.tag)
 
 
 def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -> str:
@@ -166,38 +178,40 @@ def _linked_innkalling(repo: Repository, meeting: Meeting, renderer: Renderer) -
 
 
 def _vedlegg(repo: Repository, meeting: Meeting, documents: Documents, attachment: Attachment,
-             notes: dict[str, Document], footer_note: str) -> Part:
+             toppnotater: dict[str, Document], job: Jobs) -> Part:
+    texts = repo.committee.lang
     tittel = attachment.tittel
     if attachment.kind == WITHHELD:  # only in the public view, which keeps the basis
         assert attachment.skjermet
-        tittel = marking(attachment.skjermet)
-    heading = f"Vedlegg {attachment.label}: {tittel}"
+        shown = marking(attachment.skjermet, texts)  # after its offentlig_tittel, as the saksliste has it
+        tittel = f"{attachment.tittel} ({shown})" if attachment.tittel else shown
+    heading = f"{texts('vedlegg')} {attachment.label}: {tittel}"
     label = _label(attachment.label)
     if attachment.kind == "toppnotat":
-        return _part(heading, label, notes[attachment.target], footer_note)
+        return Part(heading, label, job("toppnotat", meeting, toppnotater[attachment.target]))
     if attachment.kind == "referat":
         source = repo.meeting(attachment.target)
         assert source is not None  # load.py reports a referat vedlegg naming no meeting
-        doc = documents("referat", source)[0]
-        return _part(heading, label, doc, footer_note)
+        return Part(heading, label, job("referat", source, documents("referat", source)[0]))
     path = repo.root / attachment.target if attachment.kind == "fil" else None
     if attachment.kind == WITHHELD:
-        markdown = "Vedlegget er ikke med i den offentlige utgaven av sakspapirene.\n"
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_offentlig")) + "\n"
+    elif attachment.kind == TITLE_ONLY:
+        markdown = mdtext.escape(texts("vedlegget_er_ikke_med")) + "\n"
     elif path is not None and path.suffix.lower() == ".pdf":
         markdown = ""
     elif path is not None:
-        markdown = (f"Vedlegget er filen {mdtext.escape(path.name)}, som følger sakspapirene "
-                    "som egen fil.\n")
-    else:
+        markdown = mdtext.escape(texts("vedlegget_er_filen", fil=path.name)) + "\n"
+    else:  # url
         address = attachment.target
-        markdown = (f"Vedlegget ligger på nettet: "
+        markdown = (f"{mdtext.escape(texts('vedlegget_ligger_på_nettet'))} "
                     f"[{mdtext.escape(address)}](<{FILTERS['mdurl'](address)}>)\n")
     if markdown:
         markdown = f"::: {{.doctitle}}\n{mdtext.escape(tittel)}\n:::\n\n{markdown}"
     doc = Document(kind="vedlegg", title=tittel, header=repo.committee.navn,
                    markdown=markdown, draft=meeting.draft, resource_root=meeting.path)
-    return _part(heading, label, doc, footer_note,
-                 pdf=path if path is not None and not markdown else None)
+    return Part(heading, label, job("vedlegg", meeting, doc),
+                pdf=path if path is not None and not markdown else None)
 
 
 # -- converting ---------------------------------------------------------------------------
@@ -216,12 +230,14 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
         prefix = part.job.resource_root.resolve().relative_to(root).as_posix()
         if prefix != ".":
             source = _IMAGE_CALL.sub(_under(prefix), source)
+        # each part numbers its footnotes from 1, as its standalone PDF does
         opening = [f"#nufa-packet-part({_typst_string(part.heading)}) <{part.label}>",
-                   "#set heading(offset: 1)"]
+                   "#set heading(offset: 1)", "#counter(footnote).update(0)"]
         if part.pdf is not None:
             count = len(pdfpages.read(part.pdf, pk.title).pages)
             for page in range(1, count + 1):
-                alt = f"{part.heading}, side {page} av {count} ({part.pdf.name})"
+                alt = fill(pk.page_alt, overskrift=part.heading, side=page, sider=count,
+                           fil=part.pdf.name)
                 opening += ["#pagebreak(weak: true)" if page > 1 else "",
                             f"#nufa-packet-pdf-page({_typst_string(alt)})"]
         if len(_BODY_LINE.findall(source)) != 1:
@@ -235,7 +251,8 @@ def typst_source(pk: Packet, converter: Converter, template_dirs: Sequence[Path]
     return "".join(pieces).encode("utf-8")
 
 
-def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> bytes:
+def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path],
+           epoch: int | None = None) -> bytes:
     """The packet as a PDF/A-2a and PDF/UA-1 file; PDF/UA-1 only, claiming no PDF/A, when a
     PDF vedlegg is not PDF/A itself (its pages are drawn in as they are)."""
     from nufa_cli.convert.converter import ACCESSIBLE_ONLY, PDF_STANDARDS
@@ -244,7 +261,7 @@ def render(pk: Packet, converter: Converter, template_dirs: Sequence[Path]) -> b
     inserted = [part.pdf for part in pk.parts if part.pdf is not None]
     archive = all(pdfpages.keeps_pdfa(path, pk.title) for path in inserted)
     standards = PDF_STANDARDS if archive else ACCESSIBLE_ONLY
-    pdf = converter.compile_typst(source, _root(pk), pk.title, standards)
+    pdf = converter.compile_typst(source, _root(pk), pk.title, standards, epoch, isolated=True)
     return pdfpages.insert(pdf, inserted, pk.title) if inserted else pdf
 
 

@@ -10,6 +10,10 @@ of what it shows; and what it was made from (`input`, the key) and its bytes' di
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -101,12 +105,19 @@ class Manifest:
 
 @dataclass
 class Plan:
-    """Outputs of one build: path -> what it is, and its bytes once converted."""
+    """Outputs of one build: path -> what it is, and its bytes once converted.
+
+    The bytes are staged on disk as each output is made (put), in a folder of the output
+    folder, so a build holds no file in memory until it commits, whatever the number of
+    files; commit() moves them into place and removes what is no longer made as one step
+    (journal.py), discard() removes them when the build fails."""
 
     out: Path
     outputs: dict[Path, Output] = field(default_factory=dict)
-    contents: dict[Path, bytes] = field(default_factory=dict)
+    staged: dict[Path, tuple[Path, str]] = field(default_factory=dict)  # -> (file, bytes' digest)
     manifest: Manifest = field(init=False)
+    _staging: Path | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self.manifest = Manifest.read(self.out)
@@ -132,10 +143,32 @@ class Plan:
 
     def put(self, made: Mapping[Output, bytes]) -> None:
         for output, data in made.items():
-            self.contents[(self.out / output.name).resolve()] = data
+            self.stage(output, data)
+
+    def stage(self, output: Output, data: bytes) -> None:
+        """Keep an output's bytes on disk until commit (any thread may call it)."""
+        path = (self.out / output.name).resolve()
+        file = self._keep(path.name, data)
+        with self._lock:
+            self.staged[path] = (file, digest(data))
+
+    def _keep(self, name: str, data: bytes) -> Path:
+        try:
+            with self._lock:
+                if self._staging is None:
+                    self.out.mkdir(parents=True, exist_ok=True)
+                    self._staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=self.out))
+                staging = self._staging
+            fd, file = tempfile.mkstemp(prefix=f"{name}.", dir=staging)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            self.discard()
+            raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc
+        return Path(file)
 
     def unchanged(self) -> list[Path]:
-        return sorted(set(self.outputs) - set(self.contents))
+        return sorted(set(self.outputs) - set(self.staged))
 
     def gone(self, scope: Callable[[Output], bool]) -> list[Output]:
         """What the manifest records that this build no longer makes, of the files `scope`
@@ -151,15 +184,47 @@ class Plan:
         manifest, as one step (journal.py): a failure leaves the previous set as it was."""
         entries = self.manifest.entries
         for path, output in self.outputs.items():
-            made = digest(self.contents[path]) if path in self.contents else \
+            made = self.staged[path][1] if path in self.staged else \
                 entries[output.name]["output"]  # up to date: as the manifest has it
             entries[output.name] = output.entry(made)
         for output in removed:
             entries.pop(output.name, None)
-        writes = {**self.contents, self.out / MANIFEST: self.manifest.data()}
+        written = sorted(self.staged)
         try:
-            journal.replace(self.out, writes, [self.out / o.name for o in removed])
+            moves = {path: self.staged[path][0] for path in written}
+            moves[self.out / MANIFEST] = self._keep(MANIFEST, self.manifest.data())
+            journal.replace(self.out, moves, [self.out / o.name for o in removed])
         except OSError as exc:
             self.manifest = Manifest.read(self.out)
             raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc
-        return sorted(self.contents)
+        finally:
+            self.discard()
+        return written
+
+    def discard(self) -> None:
+        """Remove what was staged and not committed (a failed build leaves nothing)."""
+        with self._lock:
+            staging, self._staging = self._staging, None
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def merge(out: Path, builds: Sequence[Path]) -> list[Path]:
+    """Take into out what other builds (the shards of `nufa build --shard`) made: each file
+    their manifests record and their folders hold, with its entry; all or nothing, like a
+    build. Two builds making the same file is an error (shards share no meeting)."""
+    with journal.locked(out):
+        plan = Plan(out)
+        try:
+            for folder in builds:
+                theirs = Manifest.read(folder)
+                if not theirs.entries:
+                    raise OutputError(f"{folder} holds no nufa build (no {MANIFEST})")
+                for output in theirs.recorded():
+                    if theirs.holds(output.name):  # an artifact may carry a part of a build
+                        plan.add(output)
+                        plan.stage(output, (folder / output.name).read_bytes())
+        except BaseException:
+            plan.discard()
+            raise
+        return plan.commit()

@@ -1,8 +1,10 @@
 """Images in user Markdown: which files may be embedded. Shared by check and convert.
 
-An image must be a file of a known type inside the document's folder: never an address,
-an absolute path or a path that climbs out, so no document embeds what the secretariat
-did not put in the meeting folder.
+An image must be a file of a known type inside the document's folder (the meeting folder):
+never an address, an absolute path or a path that climbs out, so no document embeds what
+the secretariat did not put in the meeting folder. Its path is read from the folder of the
+file it is written in (a toppnotat's toppnotater/, as an editor's preview reads it), or
+else from the meeting folder: check and build find it by the same rule, resolve_image().
 """
 
 from __future__ import annotations
@@ -20,8 +22,19 @@ IMAGE_TYPES = {
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # also catches Windows drives (C:)
 
 
-def resolve_image(root: Path, src: str) -> Path:
-    """The file an image path names, if it is a plain relative path inside root."""
+def image_base(root: Path, source: Path) -> str:
+    """The folder of a source file, relative to root ("toppnotater"), where its images are
+    looked for first; "" when it lies in root itself (or outside it)."""
+    try:
+        folder = source.parent.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if folder == "." else folder
+
+
+def resolve_image(root: Path, src: str, base: str = "") -> Path:
+    """The file an image path names, if it is a plain relative path inside root: from the
+    folder base inside root (the source's own, image_base()) if it is there, else from root."""
     shown = src if len(src) <= 80 else src[:77] + "..."
     if not src:
         raise ValueError("an image has an empty path")
@@ -33,9 +46,13 @@ def resolve_image(root: Path, src: str) -> Path:
         kinds = ", ".join(sorted(IMAGE_TYPES))
         raise ValueError(f"image {shown!r}: unsupported type (use {kinds})")
     real_root = root.resolve()
-    path = (real_root / src).resolve()
-    if not path.is_relative_to(real_root):
-        raise ValueError(f"image {shown!r}: leads outside the document folder")
-    if not path.is_file():
-        raise ValueError(f"image {shown!r}: no such file in the folder {root.name}/")
-    return path
+    for folder in [base, ""] if base else [""]:
+        path = (real_root / folder / src).resolve()
+        if not path.is_relative_to(real_root):
+            raise ValueError(f"image {shown!r}: leads outside the document folder")
+        if path.is_file():
+            return path
+    if base:
+        raise ValueError(f"image {shown!r}: no such file in {root.name}/{base}/, beside the "
+                         f"document, nor in the folder {root.name}/")
+    raise ValueError(f"image {shown!r}: no such file in the folder {root.name}/")

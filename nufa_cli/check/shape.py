@@ -1,6 +1,6 @@
 """Markdown that pandoc or typst would refuse, or that would hold a build for minutes, found
 by check with its line: every Markdown body (toppnotat, referat) and every YAML field the
-documents print as Markdown (beskrivelse, forslag_til_vedtak, an earlier vedtak).
+documents print as Markdown (each that its schema declares schema.Markdown).
 
 Pandoc's Markdown reader backtracks on brackets that never close: 400 × `[a](` in one
 paragraph (1.6 kB) keeps it busy for more than a minute, 2 000 × `[` for 14 s (measured
@@ -11,22 +11,23 @@ brackets and angle brackets that are text rather than links, and at most MAX_LIN
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it.token import Token
+from pydantic import BaseModel
 
-from nufa_cli.check.images import resolve_image
+from nufa_cli.check.images import image_base, resolve_image
 from nufa_cli.core.errors import Diagnostic
 from nufa_cli.model.objects import Meeting, Repository, Source
-from nufa_cli.sources import markdown
+from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.reader import Path_
 
 MAX_NESTING = 10  # lists and quotes inside each other; pandoc gives up at some depth
 MAX_OPEN = 50  # '[' or '<' per paragraph that open nothing (pandoc backtracks over each)
 MAX_LINKS = 500  # links and images per paragraph
-MARKDOWN_FIELDS = ("beskrivelse", "forslag_til_vedtak")
 _ATTRIBUTES = re.compile(r"\{#([^\s}]+)[^}]*\}")
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{[^}]*\}\s*$")
 _LINK = re.compile(r"#|(?i:https?://|mailto:)")  # what a document may link to
@@ -41,8 +42,9 @@ class Problem:
     hint: str = ""
 
 
-def problems(text: str, folder: Path) -> Iterator[Problem]:
-    """What the build would refuse in one Markdown text whose images lie in folder."""
+def problems(text: str, folder: Path, base: str = "") -> Iterator[Problem]:
+    """What the build would refuse in one Markdown text whose images lie in folder (or in
+    its folder base, beside the text: images.resolve_image)."""
     tokens, _ = markdown.parse(text)
     depth = 0
     ids: dict[str, int] = {}
@@ -71,10 +73,11 @@ def problems(text: str, folder: Path) -> Iterator[Problem]:
                               "follows the document's title", "use '##' there, or move the "
                               "heading out of the list")
         elif token.type == "inline":
-            yield from _inline(token, line, folder, ids)
+            yield from _inline(token, line, folder, base, ids)
 
 
-def _inline(token: Token, line: int, folder: Path, ids: dict[str, int]) -> Iterator[Problem]:
+def _inline(token: Token, line: int, folder: Path, base: str,
+            ids: dict[str, int]) -> Iterator[Problem]:
     children = token.children or []
     links = sum(child.type in ("link_open", "image") for child in children)
     text = "".join(child.content for child in children if child.type == "text")
@@ -105,13 +108,15 @@ def _inline(token: Token, line: int, folder: Path, ids: dict[str, int]) -> Itera
         if not child.content.strip():
             yield Problem(line, "image-alt", "an image without alt text: PDF/UA requires it, "
                           "and a screen reader reads it", "write what the image shows between "
-                          "the brackets: ![Figur 1: Fremmøte per måned](figur.png)")
+                          "the brackets: ![Fremmøte per måned](figur.png)")
         src = markdown.image_src(child)
         try:
-            resolve_image(folder, src)
+            resolve_image(folder, src, base)
         except ValueError as problem:
-            yield Problem(line, "image", str(problem), f"put the image file in {folder.name}/ "
-                          "and give its path from there, e.g. ![Figur 1: ...](vedlegg/figur1.png)")
+            beside = f"beside the file ({folder.name}/{base}/) or " if base else ""
+            yield Problem(line, "image", str(problem), f"put the image file {beside}in "
+                          f"{folder.name}/ and give its path from there, e.g. "
+                          "![Søyler per måned](vedlegg/figur1.png)")
 
 
 def _located(rel: str, first_line: int, found: Iterator[Problem]) -> Iterator[Diagnostic]:
@@ -120,10 +125,11 @@ def _located(rel: str, first_line: int, found: Iterator[Problem]) -> Iterator[Di
                          problem.hint)
 
 
-def _field(source: Source, at: Path_, value: str, folder: Path) -> Iterator[Diagnostic]:
+def _field(source: Source, at: Path_, value: str, folder: Path,
+           base: str) -> Iterator[Diagnostic]:
     """A YAML field: its problems at the value's place (a block scalar starts a line below)."""
     pos = source.pos(at)
-    for problem in problems(value, folder):
+    for problem in problems(value, folder, base):
         yield Diagnostic(source.rel, pos.line + problem.line, pos.col if not problem.line else 1,
                          problem.code, problem.message, problem.hint)
 
@@ -141,30 +147,58 @@ def bodies(repo: Repository) -> Iterator[Diagnostic]:
         for sak in meeting.saker:
             note = sak.toppnotat
             if note is not None:
-                yield from _located(note.source.rel, note.body_line,
-                                    problems(note.body, meeting.path))
+                yield from _located(note.source.rel, note.body_line, problems(
+                    note.body, meeting.path, image_base(meeting.path, note.source.path)))
         if meeting.referat:
             ref = meeting.referat
-            yield from _located(ref.source.rel, ref.body_line,
-                                problems(referat_body(ref.source.path), meeting.path))
+            yield from _located(ref.source.rel, ref.body_line, problems(
+                referat_body(ref.source.path), meeting.path,
+                image_base(meeting.path, ref.source.path)))
         yield from fields(meeting)
 
 
 def fields(meeting: Meeting) -> Iterator[Diagnostic]:
-    sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
-    for source in sources:
-        for at, value in _markdown_values(source.doc.data if source.doc else None, ()):
-            yield from _field(source, at, value, meeting.path)
+    sources = [(meeting.source, schema.Agenda)] + [
+        (s.toppnotat.source, schema.ToppnotatMeta) for s in meeting.saker if s.toppnotat]
+    for source, model in sources:
+        # "": a field may be printed in the saksliste too, whose images lie in the meeting folder
+        for at, value in _markdown_values(model, source.doc.data if source.doc else None, ()):
+            yield from _field(source, at, value, meeting.path, "")
 
 
-def _markdown_values(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            earlier = key == "vedtak" and "tidligere_behandlinger" in at
-            if isinstance(value, str) and (key in MARKDOWN_FIELDS or earlier):
-                yield (*at, key), value
-            else:
-                yield from _markdown_values(value, (*at, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _markdown_values(value, (*at, i))
+def _markdown_values(model: type[BaseModel], data: object,
+                     at: Path_) -> Iterator[tuple[Path_, str]]:
+    """Each value of a YAML document that its schema declares Markdown (schema.Markdown):
+    beskrivelse, forslag_til_vedtak, an earlier vedtak, the innkalling's tekst, and whatever
+    field is declared so later."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        field = model.model_fields.get(str(key))
+        if field is None:
+            continue
+        if isinstance(value, str) and _is_markdown(field.annotation):
+            yield (*at, key), value
+            continue
+        inner = _model_in(field.annotation)
+        if inner is None:
+            continue
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            yield from _markdown_values(inner, item, (*at, key) if i is None else (*at, key, i))
+
+
+def _is_markdown(annotation: object) -> bool:
+    return annotation == schema.Markdown or any(
+        arg == schema.Markdown for arg in typing.get_args(annotation))
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds (itself, in a list, in an Optional, under Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

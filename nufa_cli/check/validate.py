@@ -5,21 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from nufa_cli.check import glyphs
+from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, reference_docx
+from nufa_cli.check.protokoll import referat
 from nufa_cli.check.shape import bodies, referat_body
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
-from nufa_cli.model.attendance import attendance
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.schema import DECISION
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
 
@@ -38,32 +38,49 @@ def sakstyper(repo: Repository) -> Iterator[Diagnostic]:
 
 
 def sak_numbers(repo: Repository) -> Iterator[Diagnostic]:
-    """N/YY: YY the meeting's year; numbers run without gaps or repeats through a year."""
+    """Numbers run without gaps or repeats in agenda order, per serie: through a calendar year
+    (the year the number names is its meeting's), or from 1 in each meeting (nummerering.per:
+    møte). A meeting's første_sak restarts its series there."""
+    numbering = repo.committee.numbering
     seen: dict[SakNr, Meeting] = {}
-    expected: dict[int, int] = {}
+    expected: dict[tuple[str, int | str], int] = {}  # (serie, year or meeting) -> next number
     for meeting in repo.meetings:
-        year = meeting.first_day.year % 100
+        year = meeting.first_day.year
+        for serie, start in meeting.first_numbers.items():
+            expected[(serie, meeting.folder if numbering.restarts else year)] = start.n
         for sak in meeting.saker:
             source, at = meeting.source, (*sak.at, "sak")
-            if sak.nr.year != year:
+            nr = sak.nr
+            if numbering.has_year and nr.year != year:
                 yield source.diagnostic(at, "sak-year",
-                          f"sak {sak.nr} is numbered for 20{sak.nr.year:02d}, but the meeting is "
-                          f"in {meeting.first_day.year}", f"write it as {sak.nr.n}/{year:02d}")
+                          f"sak {nr} is numbered for {nr.year}, but the meeting is in {year}",
+                          f"write it as {numbering.make(nr.n, year, nr.serie)}")
                 continue
-            if sak.nr in seen:
-                other = seen[sak.nr]
+            wanted_serie = numbering.serie_of(sak.type)
+            if wanted_serie is not None and nr.serie != wanted_serie:
+                yield source.diagnostic(at, "sak-serie",
+                          f"sak {nr} is of the sakstype {sak.type}, whose serie is "
+                          f"{wanted_serie}", f"number it in that serie, e.g. "
+                          f"{numbering.make(nr.n, year, wanted_serie)}, or change its type")
+            if nr in seen:
+                other = seen[nr]
+                per = "meeting" if numbering.restarts else "year"
                 yield source.diagnostic(at, "sak-duplicate",
-                          f"sak {sak.nr} is already used in meeting {other.folder}",
-                          "each sak number is used once a year; nufa renumber fixes a meeting")
+                          f"sak {nr} is already used in meeting {other.folder}",
+                          f"each sak number is used once a {per}; nufa renumber fixes a meeting")
                 continue
-            seen[sak.nr] = meeting
-            want = expected.get(year)
-            if want is not None and sak.nr.n != want:
-                word = "skips" if sak.nr.n > want else "goes back before"
+            seen[nr] = meeting
+            key = (nr.serie, meeting.folder if numbering.restarts else year)
+            want = expected.get(key, 1 if numbering.restarts else None)
+            if want is not None and nr.n != want:
+                word = "skips" if nr.n > want else "goes back before"
+                before = (f"the previous sak was {numbering.make(want - 1, year, nr.serie)}"
+                          if want > 1 or key in expected else
+                          f"numbers start at {numbering.make(want, year, nr.serie)} each meeting")
                 yield source.diagnostic(at, "sak-sequence",
-                          f"sak {sak.nr} {word} the sequence: the previous sak was "
-                          f"{want - 1}/{year:02d}", f"number it {want}/{year:02d}")
-            expected[year] = sak.nr.n + 1
+                          f"sak {nr} {word} the sequence: {before}",
+                          f"number it {numbering.make(want, year, nr.serie)}")
+            expected[key] = nr.n + 1
 
 
 def times(repo: Repository) -> Iterator[Diagnostic]:
@@ -76,7 +93,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
                           f"day {day.index} ({day.dato}) is not after the day before it",
                           "list the days in date order, without repeats")
             previous_day = day.dato
-            if day.slutt <= day.start:
+            if day.slutt is not None and day.slutt <= day.start:
                 yield meeting.source.diagnostic((*day_at, "slutt"), "time-order",
                           f"day {day.index} ends at {nbdates.clock(day.slutt)}, not after its start "
                           f"{nbdates.clock(day.start)}")
@@ -105,106 +122,39 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
             for row in day.rows:
                 if row.sak is None or row.tid is None:
                     continue
-                if row.tid < day.start or row.tid >= day.slutt:
+                if row.tid < day.start or (day.slutt is not None and row.tid >= day.slutt):
                     yield meeting.source.diagnostic((*row.at, "tid"), "time-outside",
                               f"sak {row.sak.nr} at {nbdates.clock(row.tid)} lies outside day "
                               f"{day.index} ({nbdates.clock(day.start)}–{nbdates.clock(day.slutt)})",
                               "move the sak inside the day, or change the day's start/slutt")
-                elif row.end and row.end > day.slutt:
+                elif row.end and day.slutt and row.end > day.slutt:
                     yield meeting.source.diagnostic((*row.at, "varighet"), "time-outside",
                               f"sak {row.sak.nr} ends at {nbdates.clock(row.end)}, after the day "
                               f"ends at {nbdates.clock(day.slutt)}")
 
 
-def referat(repo: Repository) -> Iterator[Diagnostic]:
-    for meeting in repo.meetings:
-        ref = meeting.referat
-        if ref is None:
-            continue
-        source = ref.source
-        for nr, section in ref.sections.items():
-            if meeting.sak(nr) is None:
-                yield Diagnostic(source.rel, section.line, 1, "referat-unknown-sak",
-                                 f"the referat has a section for sak {nr}, which is not on the "
-                                 f"agenda of meeting {meeting.number}",
-                                 "correct the number, or add the sak to agenda.yaml")
-        if ref.meta.status == "endelig":
-            for sak in meeting.saker:
-                written = ref.sections.get(sak.nr)
-                if written is None or not written.vedtak:
-                    line = written.line if written else ref.body_line
-                    yield Diagnostic(source.rel, line, 1, "vedtak-missing",
-                                     f"status is endelig, but sak {sak.nr} has no vedtak",
-                                     f"add '## {sak.nr}' with '### Vedtak' and the decision, or "
-                                     "set status: utkast")
-        if not repo.members:  # no usable registry: medlemmer.yaml's own diagnostics say why
-            continue
-        ids = {m.id for m in meeting.members}
-        day_count = len(meeting.days)
-        seen: set[str] = set()
-        for i, item in enumerate(ref.meta.fravær):
-            at = ("fravær", i)
-            if item.medlem not in ids:
-                yield _member_unknown(repo, meeting, source, at, item.medlem)
-                continue
-            if item.medlem in seen:
-                yield source.diagnostic(at, "fravær-duplicate",
-                          f"'{item.medlem}' is listed twice in fravær",
-                          "list the member once, with every day absent in one 'dager:'")
-            seen.add(item.medlem)
-            yield from _days_in_range(source, (*at, "dager"), set(item.dager or ()), day_count)
-        att = attendance(meeting)
-        assert att is not None  # the meeting has a referat
-        absent_days = {p.member.id: set(p.absent) for p in att.presences}
-        for i, sub in enumerate(ref.meta.stedfortredere):
-            at = ("stedfortredere", i)
-            if sub.for_ not in ids:
-                yield _member_unknown(repo, meeting, source, (*at, "for"), sub.for_)
-                continue
-            days = set(sub.dager or range(1, day_count + 1))
-            yield from _days_in_range(source, (*at, "dager"), days, day_count)
-            present = (days & set(att.days)) - absent_days[sub.for_]
-            if present:
-                listed = ", ".join(str(d) for d in sorted(present))
-                yield source.diagnostic((*at, "for"), "substitute-for-present",
-                          f"{sub.navn} stands in for '{sub.for_}', who was present on day {listed}",
-                          f"add '{sub.for_}' to fravær, or give the substitute's 'dager'")
-
-
-def _days_in_range(source: Source, at: Path_, days: set[int], count: int) -> Iterator[Diagnostic]:
-    outside = sorted(d for d in days if d > count)
-    if outside:
-        yield source.diagnostic(at, "invalid-day",
-                  f"day {outside[0]} does not exist: the meeting has {count} day(s)")
-
-
-def _member_unknown(repo: Repository, meeting: Meeting, source: Source, at: Path_,
-                    name: str) -> Diagnostic:
-    if any(m.id == name for m in repo.members):
-        hint = f"'{name}' is in medlemmer.yaml but not a member on {meeting.first_day}: check fra/til"
-    else:
-        hint = did_you_mean(name, [m.id for m in meeting.members],
-                            "use the member's id from medlemmer.yaml")
-    return source.diagnostic(at, "unknown-member",
-               f"'{name}' is not a member of the committee at meeting {meeting.number}", hint)
-
-
 def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
     """tidligere_behandlinger naming a sak of this repo must find it; others need their text."""
-    first_number: dict[int, int] = {}
+    numbering = repo.committee.numbering
+    first_number: dict[tuple[str, int], int] = {}  # (serie, year) -> the repository's first
     for meeting in repo.meetings:
         for sak in meeting.saker:
-            first_number.setdefault(sak.nr.year, sak.nr.n)
+            first_number.setdefault((sak.nr.serie, sak.nr.year), sak.nr.n)
+    folders = {m.folder for m in repo.meetings}
     for meeting in repo.meetings:
         for sak in meeting.saker:
             note = sak.toppnotat
             if note is None:
                 continue
             for i, entry in enumerate(note.meta.tidligere_behandlinger):
-                nr = repo.cited(entry)
+                nr = repo.cited(entry, meeting)
                 at = ("tidligere_behandlinger", i)
                 # ours when it falls in the repository's numbers; earlier ones need their text
-                ours = nr is not None and nr.year in first_number and nr.n >= first_number[nr.year]
+                if numbering.restarts:
+                    ours = nr is not None and nr.meeting in folders
+                else:
+                    start = first_number.get((nr.serie, nr.year)) if nr else None
+                    ours = nr is not None and start is not None and nr.n >= start
                 if ours and nr is not None:
                     found = repo.find_sak(nr)
                     if found is None:
@@ -218,6 +168,13 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                                   f"sak {entry.sak} has no vedtak in its referat yet",
                                   "write the referat's '### Vedtak', or give 'vedtak:' here",
                                   Severity.WARNING)
+                elif (entry.utvalg == repo.committee.kortnavn and numbering.restarts
+                      and entry.møte is None and not (entry.tittel and entry.vedtak)):
+                    yield note.source.diagnostic((*at, "sak"), "sak-meeting-missing",
+                              f"sak numbers restart every meeting, so '{entry.sak}' does not say "
+                              "which meeting's sak it is",
+                              f"name the meeting by its first day: "
+                              f"{{møte: YYYY-MM-DD, sak: {entry.sak}}}")
                 elif not (entry.tittel and entry.vedtak):
                     yield note.source.diagnostic(at, "missing-field",
                               f"{entry.utvalg} sak {entry.sak} is not in this repository: give "
@@ -251,7 +208,7 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
             if sak.toppnotat is None:
                 continue
             titles = {h.text.lower() for h in markdown.headings(markdown.parse(sak.toppnotat.body)[0])}
-            for wanted in ("Hensikt med saken", "Bakgrunn"):
+            for wanted in repo.committee.seksjoner:
                 if wanted.lower() not in titles:
                     yield Diagnostic(sak.toppnotat.source.rel, sak.toppnotat.body_line, 1,
                                      "section-missing",
@@ -283,7 +240,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
             if owner is None:
                 continue
             body, first = _body(owner, source)
-            for line, char in glyphs.unprintable(body, known):
+            for line, char in glyphs.unprintable(markdown.without_comments(body), known):
                 if char not in seen:
                     seen.add(char)
                     found.append((source, first + line, char, None))
@@ -322,38 +279,35 @@ def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     return (note.body, note.body_line) if note else ("", 0)
 
 
-def skjerming(repo: Repository) -> Iterator[Diagnostic]:
-    """`skjermet:` withholds a sak, toppnotat or vedlegg from the public: it names the legal
-    basis, which the documents print. An empty one would withhold nothing, silently."""
+def unwritten(repo: Repository) -> Iterator[Diagnostic]:
+    """A sak of a final meeting that gives the members nothing to read or decide: its
+    toppnotat's sections all empty (as `nufa new sak` leaves them), or a decision
+    (schema.DECISION) without a forslag til vedtak."""
     for meeting in repo.meetings:
+        if meeting.status != "endelig":
+            continue
         for sak in meeting.saker:
-            places = [(meeting.source, (*sak.at, "skjermet"))]
-            if sak.toppnotat:
-                places.append((sak.toppnotat.source, ("skjermet",)))
-            places += [(source, (*at, "skjermet")) for _, source, at in sak.declared_vedlegg]
-            for source, at in places:
-                if source.doc is None or at not in source.doc.keys:
-                    continue
-                value = _value(source.doc.data, at)
-                if value is None or not str(value).strip():
-                    yield source.diagnostic(at, "skjermet-empty",
-                              "'skjermet' has no legal basis, so nothing is withheld",
-                              "write the provision, e.g. 'skjermet: offl. § 14', or remove the key")
-                elif "§" not in str(value):
-                    yield source.diagnostic(at, "skjermet-basis",
-                              f"skjermet '{value}' names no provision: the documents print it as "
-                              "the legal basis", "write it as e.g. 'offl. § 14' or "
-                              "'offl. § 13 jf. fvl. § 13'", Severity.WARNING)
-
-
-def _value(data: Any, at: Path_) -> object:  # Located.data: plain YAML data
-    for step in at:
-        data = data[step]  # at is a path the YAML holds
-    return data
+            note = sak.toppnotat
+            empty = note is not None and not markdown.has_prose(markdown.parse(note.body)[0])
+            undecided = (sak.type or "").casefold() == DECISION.casefold() and \
+                not sak.forslag_til_vedtak
+            if not (empty or undecided):
+                continue
+            missing = [what for what, absent in (
+                ("beskrivelse", not sak.beskrivelse),
+                ("forslag til vedtak", not sak.forslag_til_vedtak),
+                ("text under the toppnotat's headings", empty)) if absent]
+            shown = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            source, at = (note.source, ("sak",)) if note else (meeting.source, (*sak.at, "sak"))
+            yield source.diagnostic(
+                at, "sak-unwritten", f"sak {sak.nr} has no {shown}, but the meeting is final",
+                "write what the members are to read and decide, or set the agenda's status "
+                "back to utkast", Severity.WARNING)
 
 
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
-                           markdown_bodies, printable, skjerming, pdf_vedlegg,
+                           markdown_bodies, printable, offentlighet.skjerming,
+                           offentlighet.offentlig_tittel, unwritten, pdf_vedlegg,
                            reference_docx, font_known, bodies)
 
 

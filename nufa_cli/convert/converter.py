@@ -1,10 +1,11 @@
-"""Markdown to DOCX, ODT and PDF.
+"""Markdown to DOCX, ODT, PDF and HTML.
 
-One `pandoc lua` worker per Converter reads the Markdown and writes DOCX or typst
+One `pandoc lua` worker per Converter reads the Markdown and writes DOCX, ODT, typst or HTML
 (pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
 into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
 nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
-DOCX, filters/common.lua for both. templates/MARKDOWN.md lists the Markdown the templates
+DOCX, filters/html.lua for the HTML fragment nufa site lays out in its pages,
+filters/common.lua for all of them. templates/MARKDOWN.md lists the Markdown the templates
 may use.
 
 ODT (for further editing in ODF, as the state's rules for publishing ask) is pandoc's odt
@@ -16,6 +17,7 @@ Same Job and epoch give the same bytes, in every format.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tempfile
@@ -24,7 +26,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from xml.sax.saxutils import escape as xml_escape
 
 import typst
@@ -32,8 +34,10 @@ import typst
 from nufa_cli.check.images import IMAGE_TYPES, resolve_image
 from nufa_cli.convert.docxprops import set_properties
 from nufa_cli.convert.job import Job
-from nufa_cli.convert.look import Look, add_docx_logo, set_docx_font, xml_plain
+from nufa_cli.convert.linkalt import footnote_word, localise
+from nufa_cli.convert.look import Look, PageTexts, add_docx_logo, set_docx_font, xml_plain
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
+from nufa_cli.convert.typst_child import typst_message
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
 
@@ -58,7 +62,7 @@ READER = "markdown" + "".join(
 # PDF/A-2a is the one PDF an archive takes that is also accessible (uutilsynet.no, guidance
 # 1604); PDF/UA-1 is the accessibility standard itself. typst checks both as it writes.
 PDF_STANDARDS: tuple[PDFStandard, ...] = ("a-2a", "ua-1")
-FORMATS = ("docx", "odt", "pdf")  # what convert() writes
+FORMATS = ("docx", "odt", "pdf", "html")  # what convert() writes
 ACCESSIBLE_ONLY: tuple[PDFStandard, ...] = ("ua-1",)  # a packet with PDF pages that are no PDF/A
 
 TEMPLATE_FILES = (
@@ -69,6 +73,7 @@ TEMPLATE_FILES = (
     "filters/docx.lua",
     "filters/odt.lua",
     "filters/typst.lua",
+    "filters/html.lua",
 )
 
 
@@ -77,13 +82,19 @@ _UNUSED_NOTE = re.compile(r"Note with key .* defined at .* but not used")
 _LANG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")  # with region: "nb" alone means region US to typst
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
-_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE)")
+_PLACEHOLDER = re.compile(r"NUFA-(?:HEADER|TITLE|FOOTER-NOTE|PAGE-BEFORE|PAGE-BETWEEN|PAGE-AFTER)")
+# filters/docx.lua's mark of a row kept on one page, in the first paragraph of a cell of it
+_KEEP_ROW = "<w:r><w:t>NUFA-KEEP-ROW</w:t></w:r>"
+_ROW_OR_KEEP = re.compile(r"<w:tr(?:\s[^>]*)?>|</w:tr>|" + re.escape(_KEEP_ROW))
+_ROW_PROPERTIES = re.compile(r"<w:trPr(?:\s[^>]*)?>")
 _DOCX_DRAFT_PLACEHOLDER = "<w:r><w:t>NUFA-DRAFT</w:t></w:r>"
-# Bold red "UTKAST" before the title in the header, and Word's own kind of text
-# watermark (a VML text path behind the page); both live in the header part.
+# Bold red draft mark ("UTKAST", the catalogue's `utkast`: _DRAFT_LABEL) before the title in
+# the header, and Word's own kind of text watermark (a VML text path behind the page); both
+# live in the header part.
+_DRAFT_LABEL = "\x00draft\x00"
 _DOCX_DRAFT = (
     '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/></w:rPr>'
-    '<w:t xml:space="preserve">UTKAST  </w:t></w:r>'
+    f'<w:t xml:space="preserve">{_DRAFT_LABEL}  </w:t></w:r>'
     '<w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
     ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
     '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
@@ -100,8 +111,17 @@ _DOCX_DRAFT = (
     "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
     'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9"'
     ' stroked="f"><v:fill opacity=".6"/><v:textpath style="font-family:&quot;Carlito&quot;;'
-    'font-size:1pt;font-weight:bold" string="UTKAST"/></v:shape></w:pict></w:r>'
+    f'font-size:1pt;font-weight:bold" string="{_DRAFT_LABEL}"/></v:shape></w:pict></w:r>'
 )
+
+
+class TypstSources(Protocol):
+    """Where typst_source() keeps what pandoc wrote for a job (a dict will do; the build
+    keeps it on disk, build/typstcache.py)."""
+
+    def get(self, job: Job, /) -> bytes | None: ...
+
+    def __setitem__(self, job: Job, source: bytes, /) -> None: ...
 
 
 class ConvertError(NufaError):
@@ -121,17 +141,19 @@ class Converter:
 
     def __init__(self, templates_dir: Path | Sequence[Path], epoch: int, *,
                  font: str | None = None, logo_alt: str = "Logo",
-                 sources: dict[Job, bytes] | None = None) -> None:
+                 sources: TypstSources | None = None,
+                 page_texts: Sequence[str] | None = None) -> None:
         """templates_dir: one folder, or several searched in order (a committee's own
         templates before the built-in ones): each file is taken from the first folder
         that has it; fonts from every folder's fonts/. font: a family from those fonts
         that replaces the templates' own; logo_alt: the alt text of a logo.png there;
-        sources: typst written for jobs, shared between converters (packet.py reuses them)."""
+        sources: typst written for jobs, shared between converters (packet.py reuses them);
+        page_texts: the draft mark and the page label (look.PageTexts), by default bokmål's."""
         folders = [Path(templates_dir)] if isinstance(templates_dir, str | Path) else [
             Path(folder) for folder in templates_dir
         ]
         self._epoch = int(epoch)
-        self._sources: dict[Job, bytes] = {} if sources is None else sources
+        self._sources: TypstSources = {} if sources is None else sources
         self._files: dict[str, Path] = {}
         for name in TEMPLATE_FILES:
             found = next((f / name for f in folders if (f / name).is_file()), None)
@@ -145,8 +167,11 @@ class Converter:
             shown = ", ".join(str(folder) for folder in folders)
             raise ConvertError(f"missing in the templates ({shown}): {', '.join(missing)}")
         self._fontbook = typst.Fonts(include_system_fonts=False, font_paths=self._fonts)
+        self._footnote_word = footnote_word(self._files["nufa.typ"].read_text(encoding="utf-8"))
         try:
-            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt)
+            texts = PageTexts(*page_texts) if page_texts else None
+            self._look = Look.find(folders, self._fontbook, font=font, logo_alt=logo_alt,
+                                   texts=texts)
         except ValueError as error:
             raise ConvertError(str(error)) from error
         self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
@@ -180,7 +205,7 @@ class Converter:
         images = self._read(job, "DOCX")
         blobs = [path.read_bytes() for path in images.values()]
         data = self._write(job, "DOCX", images, blobs, meta={}, variables={})
-        return _finish_docx(data, job, self._epoch, self._look)
+        return _finish_docx(data, job, self.epoch_of(job), self._look)
 
     def odt(self, job: Job) -> bytes:
         """The job as an ODT file."""
@@ -191,30 +216,66 @@ class Converter:
 
     def convert(self, job: Job, fmt: str) -> bytes:
         """The job in one of FORMATS."""
-        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf}[fmt](job)
+        return {"docx": self.docx, "odt": self.odt, "pdf": self.pdf, "html": self.html}[fmt](job)
 
     def pdf(self, job: Job) -> bytes:
         """The job as a PDF/A-2a and PDF/UA-1 file; any typst warning is an error."""
-        return self.compile_typst(self.typst_source(job), job.resource_root, job.title)
+        return self.compile_typst(self.typst_source(job), job.resource_root, job.title,
+                                  epoch=job.epoch)
+
+    def epoch_of(self, job: Job) -> int:
+        """The time a job's files are dated: its own, else the converter's."""
+        return self._epoch if job.epoch is None else int(job.epoch)
 
     def compile_typst(self, source: bytes, root: Path, title: str,
-                      standards: Sequence[PDFStandard] = PDF_STANDARDS) -> bytes:
+                      standards: Sequence[PDFStandard] = PDF_STANDARDS,
+                      epoch: int | None = None, isolated: bool = False) -> bytes:
         """Typst source as a PDF file of those standards, with pdf()'s compiler, fonts and
-        timestamp; any typst warning is an error. The meeting packet (build/packet.py) joins
-        several documents' typst_source() into one source and compiles it here."""
+        timestamp, its footnote links described in nufa.typ's word (linkalt.py); any typst
+        warning is an error. The meeting packet (build/packet.py) joins several documents'
+        typst_source() into one source and compiles it here, isolated: in a process of its
+        own, which takes typst's memory of it along when it ends (typst_child.py)."""
+        timestamp = self._epoch if epoch is None else int(epoch)
+        if isolated:
+            made = self._compile_isolated(source, root, title, standards, timestamp)
+            return localise(made, self._footnote_word) if self._footnote_word else made
         try:
             pdf, warnings = self._typst().compile_with_warnings(
                 input=source,
                 format="pdf",
                 pdf_standards=list(standards),
                 root=str(root),
-                timestamp=self._epoch,
+                timestamp=timestamp,
             )
         except typst.TypstError as error:
-            raise ConvertError(_typst_message(error), title=title, fmt="PDF") from error
+            raise ConvertError(typst_message(error), title=title, fmt="PDF") from error
         if warnings:
-            message = "; ".join(_typst_message(warning) for warning in warnings)
+            message = "; ".join(typst_message(warning) for warning in warnings)
             raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
+        assert isinstance(pdf, bytes)
+        return localise(pdf, self._footnote_word) if self._footnote_word else pdf
+
+    def html(self, job: Job) -> bytes:
+        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
+        its images inline as data: addresses, so a page loads nothing from elsewhere."""
+        images = self._read(job, "HTML")
+        return self._write(job, "HTML", images, [], meta={}, variables={})
+
+    def _compile_isolated(self, source: bytes, root: Path, title: str,
+                          standards: Sequence[PDFStandard], timestamp: int) -> bytes:
+        from nufa_cli.convert.typst_child import ChildFailed, compile_isolated
+
+        try:
+            reply = compile_isolated(source, fonts=self._fonts, inputs=self._look.typst_inputs(),
+                                     root=root, timestamp=timestamp, standards=standards)
+        except ChildFailed as error:
+            raise ConvertError(str(error), title=title, fmt="PDF") from error
+        if "error" in reply:
+            raise ConvertError(str(reply["error"]), title=title, fmt="PDF")
+        if reply["warnings"]:
+            raise ConvertError(f"typst warned: {'; '.join(reply['warnings'])}", title=title,
+                               fmt="PDF")
+        pdf = reply["pdf"]
         assert isinstance(pdf, bytes)
         return pdf
 
@@ -251,7 +312,7 @@ class Converter:
         problems = []
         for src in sources:
             try:
-                images[src] = resolve_image(root, src)
+                images[src] = resolve_image(root, src, job.image_base)
             except ValueError as error:
                 problems.append(str(error))
         if problems:
@@ -272,15 +333,13 @@ class Converter:
         checked = []
         for src, path in images.items():
             relative = path.relative_to(root).as_posix()
-            # typst reads "/x.png" from its root; the DOCX writer takes the media bag key.
-            checked.append(
-                {
-                    "src": src,
-                    "path": "/" + relative if fmt == "PDF" else relative,
-                    "mime": IMAGE_TYPES[path.suffix.lower()],
-                }
-            )
-        request = {
+            mime = IMAGE_TYPES[path.suffix.lower()]
+            # typst reads "/x.png" from its root; the DOCX and ODT writers take the media bag
+            # key; an HTML page carries the image itself.
+            where = "/" + relative if fmt == "PDF" else relative if fmt != "HTML" else \
+                f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            checked.append({"src": src, "path": where, "mime": mime})
+        request: dict[str, Any] = {
             "op": "write",
             "format": {"PDF": "typst"}.get(fmt, fmt.lower()),
             "lang": job.lang,
@@ -288,6 +347,8 @@ class Converter:
             "variables": variables,
             "images": checked,
         }
+        if job.epoch is not None:
+            request["epoch"] = int(job.epoch)
         _, output = self._request(request, job, fmt, blobs)
         return output
 
@@ -313,7 +374,7 @@ class Converter:
                 "reader": READER,
                 "filters": {
                     name: [str(self._files[f"filters/{name}.lua"])]
-                    for name in ("common", "docx", "odt", "typst")
+                    for name in ("common", "docx", "odt", "typst", "html")
                 },
                 "typst_template": self._files["nufa.typ"].read_text(encoding="utf-8"),
                 "odt_template": self._files["nufa.opendocument"].read_text(encoding="utf-8"),
@@ -336,24 +397,51 @@ class Converter:
         return self._compiler
 
 
-def _typst_message(diagnostic: typst.TypstError | typst.TypstWarning) -> str:
-    message = getattr(diagnostic, "message", None) or str(diagnostic)
-    hints = getattr(diagnostic, "hints", None) or []
-    return message + "".join(f" (hint: {hint})" for hint in hints)
 
 
 def _xml_text(text: str) -> str:
     return xml_escape(xml_plain(text))
 
 
+def _keep_rows(xml: str) -> str:
+    """Give each table row that holds filters/docx.lua's mark Word's <w:cantSplit/> (the row
+    is not broken across pages), and take the marks out. Rows are matched as they nest: a
+    mark belongs to the innermost row open around it."""
+    if _KEEP_ROW not in xml:
+        return xml
+    open_rows: list[int] = []  # where each open row's properties go: after its <w:tr>
+    kept: set[int] = set()
+    for match in _ROW_OR_KEEP.finditer(xml):
+        if match[0] == "</w:tr>":
+            open_rows.pop()
+        elif match[0] == _KEEP_ROW:
+            if open_rows:
+                kept.add(open_rows[-1])
+        else:
+            open_rows.append(match.end())
+    for at in sorted(kept, reverse=True):
+        properties = _ROW_PROPERTIES.match(xml, at)
+        if properties:
+            xml = xml[:properties.end()] + "<w:cantSplit/>" + xml[properties.end():]
+        else:
+            xml = xml[:at] + "<w:trPr><w:cantSplit/></w:trPr>" + xml[at:]
+    return xml.replace(_KEEP_ROW, "")
+
+
 def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     """Fill the header/footer placeholders and the document properties (docxprops.py), add
     the committee's logo and font; rewrite the zip reproducibly."""
+    before, between, after = look.texts.page_parts()
     values = {
         "NUFA-HEADER": _xml_text(job.header),
         "NUFA-TITLE": _xml_text(job.title),
         "NUFA-FOOTER-NOTE": _xml_text(job.footer_note),
+        "NUFA-PAGE-BEFORE": xml_escape(xml_plain(before + "x"))[:-1],  # keeps its spaces
+        "NUFA-PAGE-BETWEEN": xml_escape(xml_plain("x" + between + "x"))[1:-1],
+        "NUFA-PAGE-AFTER": xml_escape(xml_plain("x" + after))[1:],
     }
+    draft = _DOCX_DRAFT.replace(_DRAFT_LABEL, xml_escape(xml_plain(look.texts.draft),
+                                                         {'"': "&quot;"}))
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     if look.logo is not None:  # before the placeholders are filled: NUFA-HEADER marks its place
@@ -365,10 +453,11 @@ def _finish_docx(data: bytes, job: Job, epoch: int, look: Look) -> bytes:
     for name, content in parts.items():
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = content.decode("utf-8")
-            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, _DOCX_DRAFT if job.draft else "")
+            text = text.replace(_DOCX_DRAFT_PLACEHOLDER, draft if job.draft else "")
             # One pass, so a title that reads "NUFA-HEADER" stays as it is.
             text = _PLACEHOLDER.sub(lambda match: values[match[0]], text)
             parts[name] = text.encode("utf-8")
+    parts["word/document.xml"] = _keep_rows(parts["word/document.xml"].decode("utf-8")).encode("utf-8")
     set_properties(parts, title=job.title, creator=job.header, lang=job.lang)
     if look.font is not None:
         set_docx_font(parts, look.font)

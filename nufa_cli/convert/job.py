@@ -19,9 +19,11 @@ class Job:
     title: str  # document title: PDF/DOCX metadata title and the running header's right part
     header: str  # running header's left part, the committee name e.g. "Fagutvalget (NUFA)"
     resource_root: Path  # folder that images in the Markdown resolve against (typst root)
+    image_base: str = ""  # a folder inside it searched first: the source's own ("toppnotater")
     draft: bool = False  # True: "UTKAST" visibly on every page of both formats
     lang: str = "nb-NO"
     footer_note: str = ""  # extra text in the footer beside "Side N av M"; may be empty
+    epoch: int | None = None  # its build time (files' dates); None: the Converter's own
 
 
 class Shown(Protocol):

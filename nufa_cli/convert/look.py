@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import typst
+
+from nufa_cli.core.lang import Catalogue, builtin
 
 LOGO_PNG = "logo.png"
 LOGO_SVG = "logo.svg"
@@ -49,13 +51,33 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class PageTexts:
+    """The words on every page, from the language catalogue: the draft mark and the page
+    number ("Side {side} av {sider}")."""
+
+    draft: str
+    page: str
+
+    @classmethod
+    def of(cls, texts: Catalogue) -> PageTexts:
+        return cls(texts("utkast"), texts("side_av"))  # side_av's fields stay to be filled
+
+    def page_parts(self) -> tuple[str, str, str]:
+        """The page label around its two numbers: ("Side ", " av ", "")."""
+        before, _, rest = self.page.partition("{side}")
+        between, _, after = rest.partition("{sider}")
+        return before, between, after
+
+
+@dataclass(frozen=True)
 class Look:
     font: str | None = None  # None: the templates' own font (Carlito)
     logo: Logo | None = None
+    texts: PageTexts = field(default_factory=lambda: PageTexts.of(builtin()))
 
     @classmethod
     def find(cls, folders: Sequence[Path], fonts: typst.Fonts, *, font: str | None = None,
-             logo_alt: str = "Logo") -> Look:
+             logo_alt: str = "Logo", texts: PageTexts | None = None) -> Look:
         """The look from the templates folders, searched in order like every template file."""
         if font is not None:
             shipped = sorted({f.family for f in fonts.fonts() if f.path is not None})
@@ -66,12 +88,13 @@ class Look:
                 raise ValueError(f"font {font!r} (nufa.yaml) is not among the font files in "
                                  f"{where}; the fonts there are: {', '.join(shipped) or 'none'}")
             font = spelt[font.casefold()]
-        return cls(font, _find_logo(folders, logo_alt))
+        return cls(font, _find_logo(folders, logo_alt), texts or PageTexts.of(builtin()))
 
     def typst_inputs(self) -> dict[str, str]:
         """sys.inputs for templates/nufa.typ; the logo as its bytes' values, comma-separated,
         so typst reads no file outside the document's folder."""
         inputs = {"nufa-font": self.font} if self.font else {}
+        inputs |= {"nufa-draft-label": self.texts.draft, "nufa-page-label": self.texts.page}
         if self.logo is not None:
             path = self.logo.svg or self.logo.png
             inputs |= {

@@ -17,9 +17,11 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pypandoc
+
+from nufa_cli.convert.frames import read_frame, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
 # Per request: what one document may cost pandoc. A real toppnotat takes well under a second
@@ -87,12 +89,12 @@ class PandocWorker:
         watchdog.daemon = True
         watchdog.start()
         try:
-            _write_frame(stdin, json.dumps({**header, "blobs": len(blobs)}).encode())
+            write_frame(stdin, json.dumps({**header, "blobs": len(blobs)}).encode())
             for blob in blobs:
-                _write_frame(stdin, blob)
+                write_frame(stdin, blob)
             stdin.flush()
-            reply = json.loads(_read_frame(stdout))
-            output = _read_frame(stdout)
+            reply = json.loads(read_frame(stdout))
+            output = read_frame(stdout)
         except (OSError, ValueError) as error:
             if self._timed_out:
                 self.close()
@@ -134,20 +136,3 @@ class PandocWorker:
             self._process.wait()
         if self._process.stdout:
             self._process.stdout.close()
-
-
-def _write_frame(stream: IO[bytes], data: bytes) -> None:
-    stream.write(b"%d\n" % len(data))
-    stream.write(data)
-
-
-def _read_frame(stream: IO[bytes]) -> bytes:
-    line = stream.readline()
-    if not line.endswith(b"\n"):
-        raise ValueError("pandoc worker closed its output")
-    size = int(line)
-    data = stream.read(size)
-    if len(data) != size:
-        raise ValueError("pandoc worker sent a truncated frame")
-    return data
-

@@ -312,6 +312,20 @@ CODES: tuple[Code, ...] = (
         "`font:`.",
         file="nufa.yaml"),
     Code(
+        "tema-with-sak", "A tema row has a sak",
+        "A `tema` row is a heading of the programme rows below it: it takes no time and holds "
+        "no sak. A sak written on it is not read.",
+        "      - tema: Personalsaker\n        sak: 77/15",
+        "Put the sak on a row of its own below the tema.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
+        "tema-row", "A tema row has a time or a sak's key",
+        "A `tema` row is a heading: it takes no time, so the rows around it keep their chain "
+        "of times, and it has none of a sak's keys (type, toppnotat, vedlegg, …).",
+        "      - tema: Personalsaker\n        tid: \"11:00\"",
+        "Move the key to the row below the tema, or remove it.",
+        file="meetings/2015-12-02/agenda.yaml"),
+    Code(
         "duplicate-member", "Two members have the same id",
         "A member's id is the slug of the name (`Hans Löwe Larsen` is `hans-lowe-larsen`) or "
         "an explicit `id:`. The referat names members by id, so each id must be one person.",
@@ -387,13 +401,6 @@ CODES: tuple[Code, ...] = (
         "Add `toppnotat: toppnotater/19-24-ekstra.md` to its sak, or delete the file.",
         severity=Severity.WARNING),
     Code(
-        "referat-text-outside", "Text before the referat's first sak",
-        "The minutes of a referat are written under one `## N/YY` heading per sak. Text above "
-        "the first heading belongs to no sak and is not printed.",
-        "---\nstatus: utkast\n---\n\nMøtet startet kl. 11.\n\n## 1/24",
-        "Move the text into a sak's section.",
-        file="meetings/2024-01-24/referat.md"),
-    Code(
         "referat-heading", "A referat section that names no sak",
         "Each `##` heading of a referat is a sak number alone. Other headings inside a sak's "
         "minutes are `###` or deeper.",
@@ -403,8 +410,8 @@ CODES: tuple[Code, ...] = (
         file="meetings/2024-01-24/referat.md"),
     Code(
         "referat-duplicate", "A sak has two sections, or two Vedtak, in the referat",
-        "A sak's minutes are one `## N/YY` section with at most one `### Vedtak`; a second one "
-        "would leave nufa to choose which to print.",
+        "A sak's minutes are one `## N/YY` section with at most one `### Vedtak` and one "
+        "`### Protokolltilførsel`; a second one would leave nufa to choose which to print.",
         "## 3/24\n\nIngen saker under eventuelt.\n\n## 3/24\n\n### Vedtak\n\nIgjen.",
         "Merge the two into one.",
         file="meetings/2024-01-24/referat.md"),
@@ -456,7 +463,70 @@ CODES: tuple[Code, ...] = (
         "Save the PDF again from the program that made it (or print it to a new PDF, or save "
         "it as PDF/A), without a password; split a very long one, or attach it by url.",
         file="meetings/2024-04-24/agenda.yaml"),
+    Code(
+        "unknown-language", "No texts for the language nufa.yaml's språk names",
+        "`språk:` picks the language every document prints in: `nb` (bokmål, the default) or "
+        "`nn` (nynorsk) are built in. Another language needs its own catalogue file in the "
+        "committee's templates folder, <maler>/lang/<språk>.yaml; without it nothing can be "
+        "printed in that language, and the documents fall back to bokmål.",
+        "språk: nnn",
+        "Write `nb` or `nn`, or give the language its catalogue in <maler>/lang/.",
+        file="nufa.yaml"),
+    Code(
+        "catalogue-incomplete", "A committee's own catalogue lacks texts",
+        "A catalogue file of the committee's own (<maler>/lang/<språk>.yaml) for a language "
+        "nufa has no catalogue of must give every text: a text it lacks would be printed in "
+        "bokmål in the middle of the other language.",
+        "språkkode: se-NO\nsted: Báiki",
+        "Give every key of templates/lang/nb.yaml (the message names the first missing ones).",
+        file="maler/lang/se.yaml"),
+    Code(
+        "text-field", "A text of tekster names a field it does not have",
+        "A printed text may hold fields in braces, filled in when it is printed (`{kortnavn}` "
+        "in `møte_i`), and the name of another text. A brace naming neither is printed as "
+        "written, which is rarely what was meant.",
+        "tekster:\n  møte_i: \"Møte i {utvalget}\"",
+        "Use one of the fields the hint lists, or write the text without braces.",
+        file="nufa.yaml", severity=Severity.WARNING),
+    Code(
+        "numbering-format", "The format of nummerering cannot number saker",
+        "`nummerering.format` is the printed form of a sak number, built from the fields "
+        "{n} {n:02} {n:03} {yy} {yyyy} {serie} and plain text. It must hold the number ({n} "
+        "once) and only fields of that list, so that every number it prints can be read back.",
+        "nummerering:\n  format: \"{m}/{yy}\"",
+        "Write a format such as \"{n}/{yy}\", \"{serie}-sak {n}\" or \"{n}/{yyyy}\" instead.",
+        file="nufa.yaml", edit=Edit.REFUSE),
+    Code(
+        "first-sak-duplicate", "Two starts for one serie in første_sak",
+        "`første_sak` gives the number a meeting's numbering starts at, one per serie. Two "
+        "numbers of the same serie contradict each other; the first is used.",
+        "første_sak: [PS 45/14, PS 46/14]",
+        "Give one number per serie.",
+        file="meetings/2014-11-20/agenda.yaml"),
     # -- the rules over the repository ---------------------------------------------------------
+    Code(
+        "sak-serie", "A sak is numbered in another serie than its sakstype's",
+        "Where a sakstype has its own `serie` (nufa.yaml), its saker are numbered in that "
+        "serie, and the format prints it ({serie}).",
+        "      - {sak: V-sak 3, tittel: Orientering om økonomi, type: Orienteringssak}",
+        "Number the sak in its type's serie (the hint gives the number), or change its type.",
+        file="meetings/2020-03-19/agenda.yaml"),
+    Code(
+        "sak-meeting-missing", "A reference to a sak numbered per meeting names no meeting",
+        "With `nummerering.per: møte` every meeting numbers its saker from 1, so a number alone "
+        "does not say which meeting's sak an earlier treatment is.",
+        "tidligere_behandlinger:\n  - {utvalg: US, sak: V-sak 2}",
+        "Name the meeting by its first day: `{utvalg: US, møte: 2020-02-14, sak: V-sak 2}`.",
+        file="meetings/2020-03-19/toppnotater/tilsetting.md"),
+    Code(
+        "meeting-number-derived", "A year's first meeting does not start at sak 1",
+        "A meeting's number (\"Møte 2/24\") is its order among the repository's meetings of "
+        "the year. When the year's first meeting in the repository does not start at sak 1, "
+        "earlier meetings of that year are not in the repository, and the number nufa derives "
+        "is likely too low.",
+        "dager:\n  - dato: 2014-11-20\n    program:\n      - sak: PS 45/14",
+        "Give the meeting's number: `møte: 9/14`.",
+        file="meetings/2014-11-20/agenda.yaml", severity=Severity.WARNING),
     Code(
         "unknown-sakstype", "A sak's type is not among nufa.yaml's sakstyper",
         "A sak's `type` (printed as \"Innretning\") is one of the committee's sakstyper in "
@@ -518,19 +588,23 @@ CODES: tuple[Code, ...] = (
         "Move the sak inside the day, or change the day's `start` or `slutt`.",
         file="meetings/2024-04-24/agenda.yaml"),
     Code(
-        "referat-unknown-sak", "The referat has a section for a sak not on the agenda",
+        "referat-unknown-sak", "The referat names a sak that is not on the agenda",
         "Each `## N/YY` section of a referat holds the minutes of a sak on that meeting's "
-        "agenda.",
+        "agenda, and every sak its front matter names (in fravær's `saker` and `fra_sak`, "
+        "inhabil, møteleder, stedfortredere, deltakere and voteringer) is one of them.",
         "## 9/24\n\n### Vedtak\n\nIngen.",
         "Correct the number, or add the sak to agenda.yaml; after moving saker, nufa renumber "
         "renumbers the referat's sections with the agenda.",
         file="meetings/2024-01-24/referat.md", edit=Edit.RENUMBER),
     Code(
         "vedtak-missing", "A sak has no vedtak where one is required",
-        "A referat with `status: endelig` has a `### Vedtak` for every sak of the meeting. "
-        "The code is also a warning on a toppnotat whose `tidligere_behandlinger` quotes a sak "
+        "A referat with `status: endelig` has a `### Vedtak` for every sak whose sakstype asks "
+        "for one: every type does, unless nufa.yaml gives it `vedtak: valgfritt`; a sak "
+        "without a type (such as NUFA's Eventuelt) needs none. The code is also a warning on "
+        "a toppnotat whose `tidligere_behandlinger` quotes a sak "
         "of this repository whose referat has no vedtak for it yet.",
-        "---\nstatus: endelig\n---\n\n## 3/24\n\nIngen saker under eventuelt.",
+        "---\nstatus: endelig\n---\n\n## 2/24\n\nMariann Hornnes, Helsedirektoratet, orienterte "
+        "NUFA om aktuelle saker.",
         "Add `### Vedtak` with the decision under the sak's section, or set `status: utkast` "
         "while the referat is a draft. In tidligere_behandlinger, give the `vedtak:` there.",
         file="meetings/2024-01-24/referat.md"),
@@ -544,26 +618,70 @@ CODES: tuple[Code, ...] = (
         file="meetings/2024-01-24/referat.md"),
     Code(
         "substitute-for-present", "A stedfortreder stands in for a member who was present",
-        "A stedfortreder stands in for an absent member, on the days in `dager` (every day "
-        "when not given). The member is not absent on one of them.",
+        "A stedfortreder stands in for a member who is away, at the saker it is there for: on "
+        "the days in `dager`, the saker in `saker`, from `fra_sak` on, or at every sak. The "
+        "member was present (not absent, not inhabil) at one of them.",
         "stedfortredere:\n  - {navn: Yvonne Garshol, virksomhet: Helse Sør-Øst RHF, "
         "for: hans-lowe-larsen}",
-        "Add the member to `fravær`, or give the stedfortreder's `dager`.",
+        "Add the member to `fravær` (or `inhabil`), or give the stedfortreder's `dager`, "
+        "`saker` or `fra_sak`.",
         file="meetings/2024-01-24/referat.md"),
     Code(
         "invalid-day", "A day number beyond the meeting's days",
-        "`dager` in fravær and stedfortredere count the meeting's days from 1.",
+        "`dager` in fravær, stedfortredere and deltakere count the meeting's days from 1.",
         "fravær:\n  - {medlem: sissel-skarsgard, dager: [3]}   # a meeting of two days",
         "Use a day of the meeting.",
         file="meetings/2024-01-24/referat.md"),
     Code(
         "unknown-member", "A name in the referat is not a member at that meeting",
-        "fravær and a stedfortreder's `for` name members by their id in medlemmer.yaml, and the "
-        "member must be one on the meeting's first day (see `fra` and `til`).",
+        "fravær, inhabil, a stedfortreder's `for`, møteleder, the underskrivere and the voters "
+        "name members by their id in medlemmer.yaml, and the member must be one on the "
+        "meeting's first day (see `fra` and `til`). A møteleder, an underskriver and a voter "
+        "may also be one of the meeting's stedfortredere, named by the slug of the navn "
+        "(Knut Erik Robertsen: `knut-erik-robertsen`).",
         "fravær:\n  - {medlem: sissel-skarsgaard, dager: [2]}",
         "Use the member's id from medlemmer.yaml; for a member who joined or left, check the "
         "`fra` and `til` there.",
         file="meetings/2024-01-24/referat.md"),
+    Code(
+        "inhabil-absent", "An inhabil member is also listed absent from the sak",
+        "An inhabil member is at the meeting and steps aside for the sak; fravær says the "
+        "member was not there at all. The protokoll prints the two differently, so one of them "
+        "is wrong.",
+        "fravær:\n  - {medlem: olav-gjelsvik, saker: [V-sak 3]}\ninhabil:\n"
+        "  - {medlem: olav-gjelsvik, saker: [V-sak 3]}",
+        "Keep the one that is true.",
+        file="meetings/2020-05-13/referat.md"),
+    Code(
+        "vote-count", "A vote counts more votes than members present",
+        "The votes of one votering (`for`, `mot`, `avholdende`, each a count or a list of ids) "
+        "add up to more than those present at its sak: the members not absent or inhabil there, "
+        "and the stedfortredere who met.",
+        "voteringer:\n  - {sak: PS 45/14, for: 8, mot: 3}   # 10 present",
+        "Correct the counts, or who was there (fravær, inhabil, stedfortredere).",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "vote-absent", "A voter was not present at the sak, or was inhabil",
+        "A vote lists a member (or stedfortreder) by id who was absent from its sak, or inhabil "
+        "at it: they could not vote there.",
+        "fravær:\n  - {medlem: bente-bjerknes, fra_sak: PS 46/14}\nvoteringer:\n"
+        "  - {sak: PS 47/14, for: 8, mot: [bente-bjerknes]}",
+        "Correct the vote, or who was there.",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "vote-twice", "A voter is listed on two sides of one vote",
+        "Each voter casts one vote: for, against or abstaining.",
+        "voteringer:\n  - {sak: PS 45/14, for: [thore-vestby], mot: [thore-vestby]}",
+        "Keep the vote that was cast.",
+        file="meetings/2014-06-04/referat.md"),
+    Code(
+        "quorum", "A vote without a quorum",
+        "A body can decide only when at least half of its members are present and vote in the "
+        "sak (kommuneloven § 11-9). At this vote fewer than half of the meeting's members voted "
+        "for or against; the message gives the counts.",
+        "voteringer:\n  - {sak: PS 45/14, for: 3, mot: 1}   # 10 members",
+        "Check who was present and the counts; a vedtak made without a quorum is not valid.",
+        file="meetings/2014-06-04/referat.md", severity=Severity.WARNING),
     Code(
         "unknown-sak", "An earlier treatment names a sak that is not in the repository",
         "An entry of `tidligere_behandlinger` whose number falls among the repository's saker "
@@ -593,6 +711,17 @@ CODES: tuple[Code, ...] = (
         "Add the heading the hint names, e.g. `## Hensikt med saken`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
     Code(
+        "sak-unwritten", "A sak of a final meeting has nothing to read or decide",
+        "Once the agenda's status is `endelig` the innkalling goes out: every sak should say "
+        "what the members are to read, and a Beslutning what they are asked to decide. A "
+        "toppnotat whose sections are all empty (as `nufa new sak` leaves it), or a Beslutning "
+        "without a `forslag_til_vedtak`, is most likely unwritten.",
+        "---\nsak: 12/24\ntittel: Ny arkivplan\ntype: Beslutning\nbeskrivelse:\n"
+        "forslag_til_vedtak:\n---\n\n## Hensikt med saken\n\n## Bakgrunn\n",
+        "Write the sections, the `beskrivelse` and the `forslag_til_vedtak`; or, if the "
+        "innkalling has not gone out, set the agenda's `status` back to `utkast`.",
+        file="meetings/2024-04-24/toppnotater/12-24-arkivplan.md", severity=Severity.WARNING),
+    Code(
         "heading-empty", "A heading without text",
         "An accessible PDF (PDF/UA) needs the text of every heading, and typst refuses a "
         "heading without one.",
@@ -602,12 +731,13 @@ CODES: tuple[Code, ...] = (
     Code(
         "image", "An image that cannot be embedded",
         "An image is a file of a known type (.png, .jpg, .jpeg, .gif, .svg) inside the "
-        "meeting folder, given by its relative path: not an address, an absolute path or a "
-        "path climbing out, so no document embeds what the secretariat did not put in the "
-        "meeting folder.",
+        "meeting folder, given by its relative path: from the folder of the file it is written "
+        "in (a toppnotat's toppnotater/) or, if it is not there, from the meeting folder. Not "
+        "an address, an absolute path or a path climbing out, so no document embeds what the "
+        "secretariat did not put in the meeting folder.",
         "![Logo](https://example.org/logo.png)",
-        "Put the image file in the meeting folder and give its path from there, e.g. "
-        "`![Figur 1: ...](vedlegg/figur1.png)`.",
+        "Put the image file beside the toppnotat or in the meeting folder and give its path "
+        "from there, e.g. `![Søyler per måned](vedlegg/figur1.png)`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
     Code(
         "footnote-duplicate", "A footnote is defined twice",
@@ -635,7 +765,7 @@ CODES: tuple[Code, ...] = (
         "PDF/UA requires every image to have alt text, and screen readers read it; typst "
         "refuses the PDF without it.",
         "![](vedlegg/figur1.png)",
-        "Write what the image shows between the brackets: ![Figur 1: Fremmøte](figur1.png).",
+        "Write what the image shows between the brackets: `![Fremmøte per måned](figur1.png)`.",
         file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
     Code(
         "heading-level", "A heading skips levels",
@@ -684,6 +814,36 @@ CODES: tuple[Code, ...] = (
         "skjermet: taushetsplikt",
         "Write the provision, e.g. `offl. § 14` or `offl. § 13 jf. fvl. § 13`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "skjermet-paragraph", "skjermet: names no paragraph of offentleglova",
+        "Everything is open unless a statute makes an exception (offentleglova § 3), and the "
+        "exceptions are offentleglova §§ 13–26. A `skjermet:` that names another provision, or "
+        "another law alone, gives the public no basis they can look up; the Sivilombudet has "
+        "criticised such references. Closing a meeting (kommuneloven § 11-5) is not the same "
+        "as withholding a document.",
+        "      - sak: 6/24\n        tittel: Helse i nord\n        skjermet: fvl. § 13",
+        "Name the paragraph of offentleglova, with ledd and bokstav where they exist: "
+        "`offl. § 14`, `offl. § 24 andre ledd` or `offl. § 13 jf. fvl. § 13`.",
+        file="meetings/2024-04-24/agenda.yaml", severity=Severity.WARNING),
+    Code(
+        "skjermet-jf", "skjermet: offl. § 13 without the duty of confidentiality",
+        "offentleglova § 13 withholds what a duty of confidentiality covers, and that duty is "
+        "laid down in another provision. The basis names both: offl. § 13 and, after \"jf.\", "
+        "the provision imposing the duty.",
+        "skjermet: offl. § 13",
+        "Add the provision after `jf.`, e.g. `offl. § 13 jf. fvl. § 13 første ledd nr. 1`.",
+        file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md", severity=Severity.WARNING),
+    Code(
+        "offentlig-tittel-open", "A public title on what is not skjermet",
+        "`offentlig_tittel:` is the title the public documents print for a skjermet sak or "
+        "vedlegg, with the withheld words written as ******. On a sak or vedlegg that is not "
+        "skjermet the public documents print its own title, so the public title would mean "
+        "nothing, silently.",
+        "      - sak: 6/24\n        tittel: Klage fra Ola Nordmann\n"
+        "        offentlig_tittel: Klage fra ******",
+        "Add `skjermet:` with the legal basis beside it, e.g. `skjermet: offl. § 13 jf. fvl. "
+        "§ 13`, or remove `offentlig_tittel`.",
+        file="meetings/2024-04-24/agenda.yaml"),
 )
 
 REGISTRY: dict[str, Code] = {c.code: c for c in CODES}

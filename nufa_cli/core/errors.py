@@ -17,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n]")
 
 
-def shown(text: str, *, lines: bool = False) -> str:
+def quoted(text: str, *, lines: bool = False) -> str:
     """Text from the sources made safe for a terminal: each control character as \\xNN or
     \\uNNNN, so what a file holds cannot clear the screen or forge a line of output."""
     def escape(match: re.Match[str]) -> str:
@@ -48,8 +48,8 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{max(self.col, 1)}"
 
     def text(self) -> str:
-        head = f"{shown(self.location())}: {self.severity}[{self.code}]: {shown(self.message)}"
-        return f"{head}\n  hint: {shown(self.hint)}" if self.hint else head
+        head = f"{quoted(self.location())}: {self.severity}[{self.code}]: {quoted(self.message)}"
+        return f"{head}\n  hint: {quoted(self.hint)}" if self.hint else head
 
     def github(self) -> str:
         """A GitHub Actions workflow command: an annotation on the changed line."""

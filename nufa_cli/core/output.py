@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from nufa_cli.core.errors import NufaError
@@ -26,6 +28,53 @@ class WriteFailed(NufaError):
     def __init__(self, what: str, error: OSError, kept: str) -> None:
         where = f" ({error.filename})" if error.filename else ""
         super().__init__(f"could not write {what}: {error.strerror or error}{where}; {kept}")
+
+
+class FolderTaken(OutputError):
+    """A folder to be replaced that the command replacing it did not write."""
+
+
+def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: str,
+                   command: str, what: str) -> None:
+    """Write files (path in the folder -> text, bytes, or a file to copy) as the folder out:
+    staged beside it, then swapped in whole, so a failed run leaves the old folder as it was.
+    Only a folder holding `marker` (written by `command` before) or an empty one is replaced."""
+    if out.exists() and not (out.is_dir() and ((out / marker).is_file() or
+                                               not any(out.iterdir()))):
+        raise FolderTaken(f"{out} exists and was not written by {command}; "
+                          "choose another --out or remove it")
+    staging: Path | None = None
+    try:  # a read-only file system fails at the first step: no internal error, exit 1
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        for rel, content in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, path)
+            elif isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        (staging / marker).write_text(f"written by {command}; replaced on every run\n",
+                                      encoding="utf-8")
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / "previous")
+            try:
+                os.replace(staging, out)
+            except OSError:
+                os.replace(old / "previous", out)  # the old folder back in its place
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise WriteFailed(f"{what} to {out}", exc,
+                          f"the old {what.split()[-1]} is unchanged") from exc
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:

@@ -137,6 +137,8 @@ class _Comparison:
             number = (old_m or shown).number if self.new.unreadable_meetings else shown.number
             headings[shown.folder] = f"Møte {number} ({values.dates(shown)})"
             self.meeting(old_m, new_m)
+            if old_m and new_m:
+                self.row_lengths(old_m, new_m)  # causes first: the times they move follow
             for i, sak in enumerate(new_m.saker if new_m else ()):
                 here, before = Placed(shown, sak, i), was.get(id(sak))
                 if before is None:
@@ -210,7 +212,7 @@ class _Comparison:
             shown = new or old
             assert shown is not None
             kind = "meeting-added" if new else "meeting-removed"
-            text = f"{values.dates(shown)}, {shown.sted}"
+            text = ", ".join(p for p in (values.dates(shown), shown.sted) if p)
             self.add(kind, shown.folder, before=None if new else text,
                      after=text if new else None)
             return
@@ -252,6 +254,17 @@ class _Comparison:
                     self.add("row-retimed", new.folder, None, b.tittel, values.clock(a.tid),
                              values.clock(b.tid))
 
+    def row_lengths(self, old: Meeting, new: Meeting) -> None:
+        """A break or meal made longer or shorter: reported before the times it moves (a
+        sak's own varighet is one of its changes, in agenda order, so before later saker)."""
+        for old_day, new_day in zip(old.days, new.days, strict=False):
+            olds = [r for r in old_day.rows if r.sak is None]
+            news = [r for r in new_day.rows if r.sak is None]
+            for a, b in pair_rows_by_title(olds, news, lambda r: r.tittel):
+                was, now = values.varighet(old, a.at), values.varighet(new, b.at)
+                if was != now:
+                    self.add("row-varighet", new.folder, None, b.tittel, was, now)
+
     def member_list(self, old: Meeting, new: Meeting) -> None:
         before = {m.id for m in old.members}
         after = {m.id for m in new.members}
@@ -290,6 +303,9 @@ class _Comparison:
                 self.add("stedfortreder-added", folder, None, key[0], after=text)
             elif was_subs[key] != text:
                 self.add("stedfortreder-changed", folder, None, key[0], was_subs[key], text)
+        was_chair, now_chair = values.chairs(old), values.chairs(new)
+        if was_chair != now_chair:
+            self.add("møteleder", folder, before=was_chair, after=now_chair)
         if a.meta.sekretariat != b.meta.sekretariat:
             self.add("sekretariat", folder, before=", ".join(a.meta.sekretariat) or None,
                      after=", ".join(b.meta.sekretariat) or None)
@@ -312,6 +328,9 @@ class _Comparison:
             add("renumbered", str(a.nr), str(b.nr))
         if a.tid != b.tid:
             add("retimed", values.clock(a.tid), values.clock(b.tid))
+        length_a, length_b = values.varighet(old.meeting, a.at), values.varighet(new.meeting, b.at)
+        if length_a != length_b:  # before the later saker's times, which it moves
+            add("varighet", length_a, length_b)
         broken = [s for s, side in ((a, self.old), (b, self.new)) if not s.tittel]
         for s in broken:
             side = self.old if s is a else self.new
@@ -377,6 +396,14 @@ class _Comparison:
         vedtak_a, vedtak_b = sec_a.vedtak if sec_a else None, sec_b.vedtak if sec_b else None
         if values.words(vedtak_a) != values.words(vedtak_b):
             add("vedtak", vedtak_a, vedtak_b)
+        protokoll = (
+            ("inhabil", values.inhabil(old.meeting, old.sak.nr),
+             values.inhabil(new.meeting, new.sak.nr)),
+            ("votering", values.votes(self.old.repo, old.meeting, old.sak.nr),
+             values.votes(self.new.repo, new.meeting, new.sak.nr)))
+        for kind, was, now in protokoll:
+            if was != now:
+                add(kind, was, now)
         if ref_a and ref_b:
             text_a = sec_a.minutes.strip() or None if sec_a else None
             text_b = sec_b.minutes.strip() or None if sec_b else None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from nufa_cli.diff.compare import Change, DiffResult
 
-NO_CHANGES = "No changes to the meeting sources."
+NO_CHANGES = "No changes to the meeting sources between {base} and {head}."
 CONTEXT = 6  # unchanged words kept on each side of a change in a word diff
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -27,7 +27,7 @@ def to_markdown(result: DiffResult) -> str:
     if result.changes:
         lines.append(f"Changes in the meeting sources from {result.base} to {result.head}:")
     else:
-        lines.append(NO_CHANGES)
+        lines.append(NO_CHANGES.format(base=result.base, head=result.head))
     if result.notes:
         lines.append("")
         lines += [f"> **Note:** {note}" if i == 0 else f"> {note}"
@@ -114,11 +114,14 @@ SAK_CHANGES: dict[str, Callable[[Change], str]] = {
     "moved": _arrow("moved:"),
     "renumbered": lambda c: f"renumbered: {c.before} → {c.after}",
     "retimed": _arrow("tid", "uten tid"),
+    "varighet": _arrow("varighet", "ingen"),
     "retitled": lambda c: f"retitled: *{_q(c.before)}* → *{_q(c.after)}*",
     "retyped": _arrow("type"),
     "beskrivelse": _text_change("beskrivelse"),
     "forslag-til-vedtak": _text_change("forslag til vedtak"),
     "vedtak": _text_change("vedtak"),
+    "inhabil": _arrow("inhabil", "ingen"),
+    "votering": _arrow("votering", "ingen"),
     "sakseier": _arrow("sakseier"),
     "saksbehandler": _arrow("saksbehandler"),
     "skjermet": _arrow("skjermet", "offentlig"),
@@ -155,6 +158,8 @@ SENTENCES: dict[str, Callable[[Change], str]] = {
     "day-removed": lambda c: f"{escape(c.title or '').capitalize()} removed: {_q(c.before)}",
     "row-added": lambda c: f"Programme row {_named(c)} added ({_q(c.after)})",
     "row-removed": lambda c: f"Programme row {_named(c)} removed (was {_q(c.before)})",
+    "row-varighet": lambda c: (f"Programme row {_named(c)}: varighet "
+                               f"{_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}"),
     "row-retimed": lambda c: (f"Programme row {_named(c)}: tid "
                               f"{_q(c.before, 'uten tid')} → {_q(c.after, 'uten tid')}"),
     # the referat
@@ -166,6 +171,7 @@ SENTENCES: dict[str, Callable[[Change], str]] = {
     "stedfortreder-removed": lambda c: f"Stedfortreder removed: {_q(c.before)}",
     "stedfortreder-changed": lambda c: f"Stedfortreder: {_q(c.before)} → {_q(c.after)}",
     "sekretariat": lambda c: f"Sekretariat: {_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}",
+    "møteleder": lambda c: f"Møteleder: {_q(c.before, 'ingen')} → {_q(c.after, 'ingen')}",
 }
 
 

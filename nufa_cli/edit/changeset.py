@@ -50,7 +50,7 @@ class _File:
     edits: list[Edit] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     target: str | None = None  # new relative path when renamed
-    created: str | None = None  # the text of a new file
+    created: str | bytes | None = None  # the text (or bytes: an image) of a new file
 
 
 class Changeset:
@@ -86,7 +86,7 @@ class Changeset:
         self.text(rel)
         self.files[rel].target = target
 
-    def create(self, rel: str, text: str) -> None:
+    def create(self, rel: str, text: str | bytes) -> None:
         if (self.root / rel).exists() or rel in self.files:
             raise NufaError(f"{rel} already exists; nufa does not overwrite it")
         self.files[rel] = _File(None, created=text)
@@ -95,9 +95,9 @@ class Changeset:
     def empty(self) -> bool:
         return not any(f.edits or f.target or f.created is not None for f in self.files.values())
 
-    def plan(self) -> tuple[dict[str, str], list[Change], list[str]]:
+    def plan(self) -> tuple[dict[str, str | bytes], list[Change], list[str]]:
         """(final path -> text, changes, paths to remove), checked before anything is written."""
-        final: dict[str, str] = {}
+        final: dict[str, str | bytes] = {}
         changes: list[Change] = []
         vacated: list[str] = []
         for rel, entry in sorted(self.files.items()):
@@ -122,8 +122,8 @@ class Changeset:
         for target in final:
             if target not in replaced and (self.root / target).exists():
                 raise NufaError(f"{target} already exists; nufa does not overwrite it")
-        for rel, text in final.items():
-            _readable(rel, text)
+        for rel, content in final.items():
+            _readable(rel, content)
         return final, changes, [rel for rel in vacated if rel not in final]
 
     def commit(self) -> list[Change]:
@@ -151,8 +151,14 @@ class Changeset:
             (self.root / rel).unlink()
         return changes
 
-    def _stage(self, path: Path, rel: str, text: str) -> Path:
+    def _stage(self, path: Path, rel: str, text: str | bytes) -> Path:
         source = next((f for r, f in self.files.items() if (f.target or r) == rel), None)
+        if isinstance(text, bytes):
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text)
+            os.chmod(tmp, 0o644)
+            return Path(tmp)
         if source and source.original is not None:
             text = ("\ufeff" if source.bom else "") + (
                 text.replace("\n", "\r\n") if source.crlf else text)
@@ -164,8 +170,10 @@ class Changeset:
         return Path(tmp)
 
 
-def _readable(rel: str, text: str) -> None:
+def _readable(rel: str, text: str | bytes) -> None:
     """Refuse to write a source nufa could not read back: a bug must not break a user's file."""
+    if isinstance(text, bytes):
+        return
     if rel.endswith((".yaml", ".yml")):
         _, problems = load_yaml(text, rel)
     elif rel.endswith(".md"):

@@ -5,7 +5,10 @@ README.md, a LICENSE and a .gitignore) keeps them: nufa's own guide goes to NUFA
 README.md is there, its .gitignore lines are added to the existing one, and only a file
 nufa must write that exists already is a conflict.
 
-The template tree mirrors the repository it creates, with three conventions:
+`nufa init --shards N` writes the workflow of variants/nufa-shards.yml instead: N jobs
+build the meetings side by side (`nufa build --shard K/N`) and one joins them.
+
+The template tree mirrors the repository it creates (but variants/), with three conventions:
 a leading `dot-` becomes `.` (dotfiles survive packaging), `meeting/` becomes
 `meetings/<first day>/`, and `__YY__` in a name becomes the meeting's two-digit
 year. Files ending in `.j2` are Jinja templates (the suffix is dropped); all
@@ -115,7 +118,20 @@ def _target_name(rel: str, folder: str, yy: str) -> str:
     return name[: -len(".j2")] if name.endswith(".j2") else name
 
 
-def files(dato: dt.date, nufa_source: str | None = None) -> dict[str, bytes]:
+VARIANTS = "variants"  # templates/init/variants/: files written in place of others on request
+WORKFLOW = ".github/workflows/nufa.yml"
+SHARDED_WORKFLOW = f"{VARIANTS}/nufa-shards.yml"
+MAX_SHARDS = 64
+
+
+def sharded_workflow(shards: int) -> bytes:
+    """The workflow building the meetings in `shards` jobs side by side, then joining them."""
+    text = (builtin_templates() / "init" / SHARDED_WORKFLOW).read_text(encoding="utf-8")
+    listed = "[" + ", ".join(str(k) for k in range(1, shards + 1)) + "]"
+    return text.replace("@SHARDS@", listed).replace("@SHARD_COUNT@", str(shards)).encode("utf-8")
+
+
+def files(dato: dt.date, nufa_source: str | None = None, shards: int = 1) -> dict[str, bytes]:
     """Relative path -> content of every file of a new repository, in a stable order."""
     source = builtin_templates() / "init"
     folder, yy = dato.isoformat(), f"{dato.year % 100:02d}"
@@ -127,6 +143,8 @@ def files(dato: dt.date, nufa_source: str | None = None) -> dict[str, bytes]:
     result: dict[str, bytes] = {}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
         rel = path.relative_to(source).as_posix()
+        if rel.startswith(f"{VARIANTS}/"):
+            continue
         if rel.endswith(".j2"):
             content = env.get_template(rel).render(context).encode("utf-8")
         else:
@@ -134,6 +152,8 @@ def files(dato: dt.date, nufa_source: str | None = None) -> dict[str, bytes]:
         result[_target_name(rel, folder, yy)] = content
     for name, text in json_schemas().items():
         result[f"schemas/{name}"] = text.encode("utf-8")
+    if shards > 1:
+        result[WORKFLOW] = sharded_workflow(shards)
     return dict(sorted(result.items()))
 
 
@@ -169,12 +189,13 @@ def _readable(path: Path) -> str:
                          "nothing was written") from error
 
 
-def init(target: Path, dato: dt.date | None = None, nufa_source: str | None = None) -> InitResult:
+def init(target: Path, dato: dt.date | None = None, nufa_source: str | None = None,
+         shards: int = 1) -> InitResult:
     """Write a new repository into target. Files there stay: a README.md gets nufa's guide
     beside it (NUFA.md), a .gitignore gets nufa's lines; any other file nufa would write that
     exists already is a conflict, and then nothing is written."""
     dato = dato or example_date(dt.date.today())
-    content = files(dato, nufa_source)
+    content = files(dato, nufa_source, shards)
     blocker = file_in_the_way(target)
     if blocker == target:
         raise TargetNotEmpty(target, [target.name])

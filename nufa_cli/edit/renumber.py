@@ -1,10 +1,13 @@
 """Number saker in agenda order, and carry a new number to every place that names the sak.
 
 A sak's number stands in agenda.yaml (`sak:`, the `toppnotat:` path), in its toppnotat
-(front matter `sak:`, the file name), in the referat (`## N/YY`) and in other
+(front matter `sak:`, the file name), in the referat (`## N/YY`, and its front matter's
+fravær, inhabil, møteleder, stedfortredere, deltakere and voteringer) and in other
 toppnotater (`tidligere_behandlinger`). Numbers run through a year across meetings
 (FORMAT.md), so a change in one meeting carries over to the later meetings of that
-year; a meeting whose agenda or referat is endelig keeps its numbers.
+year; a meeting whose agenda or referat is endelig keeps its numbers. Each serie of the
+committee's numbering runs on its own; where numbers restart each meeting (nummerering.per:
+møte) a change stays in its meeting.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from nufa_cli.core.errors import NufaError
 from nufa_cli.edit.changeset import Changeset
 from nufa_cli.edit.yamledit import Edit, EditError, child, compose, replace_scalar, text_of
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
+from nufa_cli.model.saknr import DEFAULT, SakFormat, slug
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import FRONT_MATTER_FENCE, split_front_matter
+from nufa_cli.sources.schemacheck import dotted
 
 _NOTE_NAME = re.compile(r"^([1-9]\d*)-(\d{2})-(.+)$")
 
@@ -57,44 +62,69 @@ def final_reason(meeting: Meeting) -> str | None:
 
 
 def same_year(repo: Repository, meeting: Meeting) -> list[Meeting]:
+    """The meetings a change of the meeting's numbers carries over to: those of its year, or
+    the meeting alone where numbers restart each meeting."""
+    if repo.committee.numbering.restarts:
+        return [meeting]
     return [m for m in repo.meetings if m.first_day.year == meeting.first_day.year]
 
 
-def first_number(repo: Repository, meeting: Meeting) -> int:
-    """Where the meeting's numbers start: after the previous meeting of the year.
+def first_number(repo: Repository, meeting: Meeting, serie: str = "") -> int:
+    """Where the meeting's numbers of a serie start: at its første_sak, else after the
+    previous meeting of the year (1 where numbers restart each meeting).
 
     The repository's first meeting of a year keeps its lowest number, since a repository
     may begin mid-year; with no saker it starts at 1.
     """
-    year = meeting.first_day.year % 100
+    if serie in meeting.first_numbers:
+        return meeting.first_numbers[serie].n
+    if repo.committee.numbering.restarts:
+        return 1
+    year = meeting.first_day.year
     meetings = same_year(repo, meeting)
     for previous in reversed(meetings[: meetings.index(meeting)]):
-        numbers = [s.nr.n for s in previous.saker if s.nr.year == year]
+        numbers = [s.nr.n for s in previous.saker if (s.nr.year, s.nr.serie) == (year, serie)]
         if numbers:
             return numbers[-1] + 1
-    return min((s.nr.n for s in meeting.saker if s.nr.year == year), default=1)
+        if serie in previous.first_numbers:
+            return previous.first_numbers[serie].n
+    return min((s.nr.n for s in meeting.saker if (s.nr.year, s.nr.serie) == (year, serie)),
+               default=1)
 
 
-def slots(repo: Repository, meeting: Meeting, insert_at: int | None = None) -> list[Slot]:
-    """The numbering of the meeting and the later meetings of its year, in agenda order."""
-    year = meeting.first_day.year % 100
+def slots(repo: Repository, meeting: Meeting, insert_at: int | None = None,
+          insert_serie: str = "") -> list[Slot]:
+    """The numbering of the meeting and the later meetings of its year, in agenda order;
+    insert_at: the place of a sak being added, of insert_serie."""
+    numbering = repo.committee.numbering
+    year = meeting.first_day.year
     meetings = same_year(repo, meeting)
-    n = first_number(repo, meeting)
+    following: dict[str, int] = {}  # serie -> the next number
     result = []
     for current in meetings[meetings.index(meeting) :]:
         saker: list[Sak | None] = list(current.saker)
         if current is meeting and insert_at is not None:
             saker.insert(insert_at, None)
+        for serie, start in current.first_numbers.items():
+            if current is not meeting:
+                following[serie] = start.n
         for sak in saker:
-            result.append(Slot(current, sak, SakNr(year, n)))
-            n += 1
+            serie = sak.nr.serie if sak is not None else insert_serie
+            n = following.get(serie) or first_number(repo, current, serie)
+            result.append(Slot(current, sak, numbering.make(n, year, serie, current.folder)))
+            following[serie] = n + 1
     return result
 
 
-def note_name(name: str, nr: SakNr) -> str:
-    """12-24-x.md named for nr; a name without the N-YY- prefix stays as it is."""
+def note_name(name: str, old: SakNr, nr: SakNr, numbering: SakFormat = DEFAULT) -> str:
+    """A toppnotat's file name for its new number: 12-24-x.md -> 13-24-x.md (with part 1's
+    numbers any N-YY- prefix), v-sak-2-x.md -> v-sak-3-x.md; a name without its number in
+    front stays as it is."""
     match = _NOTE_NAME.match(name)
-    return f"{nr.n}-{nr.year:02d}-{match[3]}" if match else name
+    if match and numbering == DEFAULT:
+        return f"{slug(str(nr))}-{match[3]}"
+    prefix = f"{slug(str(old))}-"
+    return f"{slug(str(nr))}-{name[len(prefix):]}" if name.startswith(prefix) else name
 
 
 def _rel(repo: Repository, path: Path) -> str:
@@ -105,7 +135,8 @@ def plan(repo: Repository, numbering: list[Slot], changes: Changeset) -> int:
     """Add every edit the numbering needs to changes; returns how many saker change number."""
     moved = [s for s in numbering if s.sak is not None and s.sak.nr != s.nr]
     touched = {s.meeting.folder for s in numbering if s.sak is None} | {
-        s.meeting.folder for s in numbering if s.sak is not None and _needs_edit(s)}
+        s.meeting.folder for s in numbering if s.sak is not None
+        and _needs_edit(s, repo.committee.numbering)}
     for i, meeting in enumerate({s.meeting.folder: s.meeting for s in numbering}.values()):
         why = final_reason(meeting)
         if meeting.folder in touched and why:
@@ -121,14 +152,15 @@ def plan(repo: Repository, numbering: list[Slot], changes: Changeset) -> int:
     return len(moved)
 
 
-def _needs_edit(slot: Slot) -> bool:
+def _needs_edit(slot: Slot, numbering: SakFormat) -> bool:
     sak = slot.sak
     assert sak is not None
     if sak.nr != slot.nr:
         return True
     note = sak.toppnotat
-    return bool(note and (SakNr.parse(note.meta.sak) != slot.nr
-                          or note_name(note.source.path.name, slot.nr) != note.source.path.name))
+    return bool(note and (note.meta.sak != str(slot.nr)
+                          or note_name(note.source.path.name, sak.nr, slot.nr, numbering)
+                          != note.source.path.name))
 
 
 def _refuse_ambiguous(repo: Repository, moved: list[Slot], references: list[_Reference]) -> None:
@@ -175,13 +207,13 @@ def _toppnotat(repo: Repository, meeting: Meeting, sak: Sak, nr: SakNr, path_nod
     assert note is not None
     rel = note.source.rel
     text = changes.text(rel)
-    if SakNr.parse(note.meta.sak) != nr:
+    if note.meta.sak != str(nr):
         node, offset = _front_matter_node(text, rel, "sak")
         assert isinstance(node, ScalarNode)  # load.py read it as a sak number
         changes.edit(rel, [replace_scalar(node, str(nr), offset)],
                      f"sak: {note.meta.sak} -> {nr}")
     name = note.source.path.name
-    new_name = note_name(name, nr)
+    new_name = note_name(name, sak.nr, nr, repo.committee.numbering)
     if new_name == name:
         return
     if not isinstance(path_node, ScalarNode):
@@ -206,7 +238,7 @@ def _front_matter_node(text: str, rel: str, *path: str | int) -> tuple[Node, int
     return node, offset
 
 
-_HEADING = re.compile(r"^( {0,3}(?:#{2}[ \t]+)?)([1-9]\d*/\d{2})([ \t]*(?:#+[ \t]*)?)$")
+_HEADING = re.compile(r"^( {0,3}(?:#{2}[ \t]+)?)(.+?)([ \t]*(?:#+[ \t]*)?)$")
 
 
 def _referat(repo: Repository, meeting: Meeting, mine: list[Slot], changes: Changeset) -> None:
@@ -230,11 +262,18 @@ def _referat(repo: Repository, meeting: Meeting, mine: list[Slot], changes: Chan
             continue
         index = parsed.body_line - 1 + heading.line
         match = _HEADING.match(lines[index])
-        old = SakNr.parse(match[2]) if match else None
+        old = repo.committee.numbering.parse(match[2], year=meeting.first_day.year,
+                                             meeting=meeting.folder) if match else None
         if match and old in mapping:
             start = starts[index] + match.start(2)
             edits.append(Edit(start, starts[index] + match.end(2), str(mapping[old])))
             details.append(f"## {old} -> ## {mapping[old]}")
+    for named in ref.protokoll.sak_refs():  # fravær, inhabil, voteringer, …: the same numbers
+        if named.nr in mapping:
+            node, offset = _front_matter_node(text, rel, *named.at)
+            assert isinstance(node, ScalarNode)  # load.py read it as a sak number
+            edits.append(replace_scalar(node, str(mapping[named.nr]), offset))
+            details.append(f"{dotted(named.at)}: {named.nr} -> {mapping[named.nr]}")
     changes.edit(rel, edits, *details)
 
 
@@ -250,7 +289,10 @@ class _Reference:
 
 def _references_in_repo(repo: Repository, changes: Changeset) -> list[_Reference]:
     found = []
-    for path in sorted(p for m in repo.meetings for p in (m.path / "toppnotater").glob("*.md")):
+    numbering = repo.committee.numbering
+    notes = sorted(((p, m) for m in repo.meetings for p in (m.path / "toppnotater").glob("*.md")),
+                   key=lambda pair: pair[0])
+    for path, meeting in notes:
         rel = _rel(repo, path)
         try:
             entries, offset = _front_matter_node(changes.text(rel), rel, "tidligere_behandlinger")
@@ -258,7 +300,11 @@ def _references_in_repo(repo: Repository, changes: Changeset) -> list[_Reference
             continue  # unreadable, or no such list: nothing here refers to a sak
         for entry in entries.value if isinstance(entries, SequenceNode) else ():
             node = child(entry, "sak")
-            nr = SakNr.parse(text_of(node) or "")
+            held = text_of(child(entry, "møte")) or ""
+            if numbering.restarts and not held:
+                continue  # names no meeting: no sak of this repository (check says so)
+            year = int(held[:4]) if held[:4].isdigit() else meeting.first_day.year
+            nr = numbering.parse(text_of(node) or "", year=year, meeting=held)
             if text_of(child(entry, "utvalg")) == repo.committee.kortnavn and nr and \
                     isinstance(node, ScalarNode):
                 found.append(_Reference(rel, nr, node, offset))

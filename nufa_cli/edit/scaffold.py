@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,19 +20,21 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from nufa_cli.check.validate import check
 from nufa_cli.core import codes, nbdates
 from nufa_cli.core.errors import Diagnostic, NufaError, Severity
+from nufa_cli.core.lang import Catalogue
 from nufa_cli.core.root import AGENDA, MEETINGS, REFERAT
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.edit import renumber
 from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
+from nufa_cli.model.saknr import slug as slug_of
 from nufa_cli.sources.schema import FIRST_YEAR, LAST_YEAR
 
 AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.json\n"
-EVENTUELT = "Eventuelt"
 DAY_START, DAY_END = "09:00", "16:00"
 GODKJENNING_MINUTES, EVENTUELT_MINUTES = 10, 15
-NOTE_SECTIONS = ("Hensikt med saken", "Bakgrunn", "Videre saksprosess")
+NOTE_SECTIONS = ("hensikt_med_saken", "bakgrunn", "videre_saksprosess")  # in the catalogue
+NOTES = "toppnotater"  # the toppnotater's folder in a meeting folder
 SLUG_LENGTH = 40
 
 
@@ -130,10 +133,12 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
     if previous and previous.days[-1].dato >= first_day:
         raise Refused(f"meeting {previous.folder} lasts until {previous.days[-1].dato}; "
                       f"a new meeting must start after it")
-    year = first_day.year % 100
+    numbering = repo.committee.numbering
+    serie = _standing_serie(repo)
     same_year = [m for m in earlier if m.first_day.year == first_day.year]
-    numbers = [s.nr.n for m in same_year for s in m.saker]
-    first = SakNr(year, numbers[-1] + 1 if numbers else 1)
+    numbers = [s.nr.n for m in same_year for s in m.saker if s.nr.serie == serie]
+    following = 1 if numbering.restarts or not numbers else numbers[-1] + 1
+    first = numbering.make(following, first_day.year, serie, first_day.isoformat())
     text = _agenda_text(repo, previous, sted, dates, first)
     outcome = Outcome()
     changes = Changeset(repo.root)
@@ -154,22 +159,25 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
 def _agenda_text(repo: Repository, previous: Meeting | None, sted: str, dates: list[dt.date],
                  first: SakNr) -> str:
     kortnavn = repo.committee.kortnavn
-    title = "Godkjenning av innkalling og dagsorden"
-    forslag = f"{kortnavn} godkjenner innkalling og dagsorden."
+    texts = repo.committee.lang
+    title = texts("godkjenning_av_innkalling_og_dagsorden")
+    forslag = texts("godkjenner_innkalling", kortnavn=kortnavn)
     if previous:
         when = previous.date_range
-        title += f", samt godkjenning av referatet fra {kortnavn} {when}"
-        forslag += f" {kortnavn} godkjenner referatet fra møtet {when}."
-    godkjenning = [("sak", str(first)), ("tid", double_quoted(DAY_START)),
+        title = texts("godkjenning_med_referat", kortnavn=kortnavn, datoer=when)
+        forslag += " " + texts("godkjenner_referatet", kortnavn=kortnavn, datoer=when)
+    godkjenning = [("sak", scalar(str(first))), ("tid", double_quoted(DAY_START)),
                    ("varighet", str(GODKJENNING_MINUTES)), ("tittel", scalar(title))]
     if "Godkjenning" in repo.committee.sakstyper:
         godkjenning.append(("type", "Godkjenning"))
     godkjenning += [("beskrivelse", scalar(title + ".")),
                     ("forslag_til_vedtak", scalar(forslag))]
     end = dt.datetime.combine(dates[-1], nbdates.parse_clock(DAY_END))
-    eventuelt = [("sak", str(SakNr(first.year, first.n + 1))),
+    numbering = repo.committee.numbering
+    second = numbering.make(first.n + 1, first.year, first.serie, first.meeting)
+    eventuelt = [("sak", scalar(str(second))),
                  ("tid", double_quoted(f"{end - dt.timedelta(minutes=EVENTUELT_MINUTES):%H:%M}")),
-                 ("varighet", str(EVENTUELT_MINUTES)), ("tittel", EVENTUELT)]
+                 ("varighet", str(EVENTUELT_MINUTES)), ("tittel", scalar(texts("eventuelt")))]
     lines = [AGENDA_SCHEMA.rstrip("\n"), f"sted: {scalar(sted.strip())}", "status: utkast",
              "dager:"]
     for i, day in enumerate(dates):
@@ -195,7 +203,16 @@ class NewSak:
     dag: int | None = None  # 1-based; default: the day of Eventuelt, else the last day
 
 
-def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
+# A new sak's toppnotat as another command writes it (nufa import): its files, relative to
+# the meeting folder, given the sak's number and the toppnotat's path there
+# ("toppnotater/13-24-helse-nim.md", which must be among them).
+NoteFiles = Callable[[SakNr, str], dict[str, str | bytes]]
+
+
+def new_sak(root: Path, meeting_name: str, request: NewSak,
+            note: NoteFiles | None = None) -> Outcome:
+    """Add the sak before Eventuelt (or on its day), renumbering the later ones, with a
+    toppnotat to write in, or the files `note` gives."""
     repo = load_for_edit(root)
     meeting = find_meeting(repo, meeting_name)
     why = renumber.final_reason(meeting)
@@ -206,10 +223,10 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
         raise UsageProblem("the sak needs a title: --tittel \"...\"")
     _check_sakstype(repo, request.type)
     day, row, index = _insertion(meeting, request.dag)
-    numbering = renumber.slots(repo, meeting, insert_at=index)
+    serie = repo.committee.numbering.serie_of(request.type) or _standing_serie(repo)
+    numbering = renumber.slots(repo, meeting, insert_at=index, insert_serie=serie)
     nr = next(s.nr for s in numbering if s.sak is None)
-    notes = meeting.path / "toppnotater"
-    name = _free_name(notes, f"{nr.n}-{nr.year:02d}-{_short_slug(tittel)}")
+    name = note_name(meeting, nr, tittel)
     changes = Changeset(repo.root)
     renumber.plan(repo, numbering, changes)
     agenda = meeting.source.rel
@@ -217,18 +234,28 @@ def new_sak(root: Path, meeting_name: str, request: NewSak) -> Outcome:
     doc = compose(text, agenda)
     dag = child(doc, "dager", day)
     program = child(dag, "program")
-    block = f"- sak: {nr}\n  toppnotat: toppnotater/{name}\n"
+    block = f"- sak: {scalar(str(nr))}\n  toppnotat: toppnotater/{name}\n"
     if isinstance(program, SequenceNode):
         edit = insert_item(text, program, row, block, key=key_node(dag, "program"))
     elif program is None and isinstance(dag, MappingNode):
         edit = append_entry(text, dag, "program:\n" + _indent(block, 2))
     else:
         raise Refused(f"cannot add a row to the programme of day {day + 1} in {agenda}")
-    where = "before Eventuelt" if _is_eventuelt(_row_sak(meeting, day, row)) else \
-        f"on day {day + 1}"
+    last = _is_eventuelt(_row_sak(meeting, day, row), repo.committee.lang)
+    where = "before Eventuelt" if last else f"on day {day + 1}"
     changes.edit(agenda, [edit], f"added sak {nr} {where}: toppnotat: toppnotater/{name}")
-    changes.create(_rel(repo, notes / name), _toppnotat_text(nr, tittel, request))
+    rel = f"{NOTES}/{name}"
+    files = note(nr, rel) if note else {
+        rel: _toppnotat_text(nr, tittel, request, repo.committee.lang)}
+    assert rel in files, "the toppnotat is among the files"
+    for path, content in files.items():
+        changes.create(_rel(repo, meeting.path / path), content)
     return Outcome(changes.commit())
+
+
+def note_name(meeting: Meeting, nr: SakNr, tittel: str) -> str:
+    """A free file name in the meeting's toppnotater/ for the sak: 13-24-helse-nim.md."""
+    return _free_name(meeting.path / NOTES, f"{slug_of(str(nr))}-{_short_slug(tittel)}")
 
 
 def _indent(block: str, spaces: int) -> str:
@@ -243,8 +270,8 @@ def _check_sakstype(repo: Repository, wanted: str) -> None:
     raise UsageProblem(f"sakstype '{wanted}' is not in nufa.yaml's sakstyper; {hint}")
 
 
-def _is_eventuelt(sak: Sak | None) -> bool:
-    return sak is not None and sak.tittel.strip().casefold() == EVENTUELT.casefold()
+def _is_eventuelt(sak: Sak | None, texts: Catalogue) -> bool:
+    return sak is not None and sak.tittel.strip().casefold() == texts("eventuelt").casefold()
 
 
 def _row_sak(meeting: Meeting, day: int, row: int) -> Sak | None:
@@ -258,7 +285,7 @@ def _insertion(meeting: Meeting, dag: int | None) -> tuple[int, int, int]:
     Before Eventuelt on its day; on another day after that day's last sak, or before
     the rows after the day's end (Middag) when it has none.
     """
-    eventuelt = next((s for s in meeting.saker if _is_eventuelt(s)), None)
+    eventuelt = next((s for s in meeting.saker if _is_eventuelt(s, meeting.lang)), None)
     if dag is not None and not 1 <= dag <= len(meeting.days):
         raise UsageProblem(f"--dag {dag}: meeting {meeting.folder} has {len(meeting.days)} day(s)")
     day = (dag - 1) if dag is not None else (eventuelt.day - 1 if eventuelt else
@@ -270,7 +297,7 @@ def _insertion(meeting: Meeting, dag: int | None) -> tuple[int, int, int]:
         row = max(i for i, r in enumerate(rows) if r.sak) + 1
     else:
         end = meeting.days[day].slutt
-        row = next((i for i, r in enumerate(rows) if r.tid and r.tid >= end), len(rows))
+        row = next((i for i, r in enumerate(rows) if r.tid and end and r.tid >= end), len(rows))
     before = [s for s in meeting.saker if s.day - 1 < day] + \
         [r.sak for r in rows[:row] if r.sak]
     return day, row, len(before)
@@ -291,13 +318,22 @@ def _free_name(folder: Path, stem: str) -> str:
     return name
 
 
-def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak) -> str:
+def _standing_serie(repo: Repository) -> str:
+    """The serie of the saker nufa adds without a sakstype of their own (Godkjenning,
+    Eventuelt, a new sak of a type without serie): Godkjenning's, else the first."""
+    numbering = repo.committee.numbering
+    if not numbering.has_serie:
+        return ""
+    return numbering.serie_of("Godkjenning") or (numbering.series[0] if numbering.series else "")
+
+
+def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak, texts: Catalogue) -> str:
     def value(text: str | None) -> str:
         return f" {scalar(text.strip())}" if text and text.strip() else ""
 
     front = [
         "---",
-        f"sak: {nr}",
+        f"sak: {scalar(str(nr))}",
         f"tittel: {scalar(tittel)}",
         f"type: {scalar(request.type)}",
         f"sakseier:{value(request.sakseier)}",
@@ -306,7 +342,7 @@ def _toppnotat_text(nr: SakNr, tittel: str, request: NewSak) -> str:
         "forslag_til_vedtak:",
         "---",
     ]
-    body = "".join(f"\n## {heading}\n\n" for heading in NOTE_SECTIONS)
+    body = "".join(f"\n## {texts(heading)}\n\n" for heading in NOTE_SECTIONS)
     return "\n".join(front) + "\n" + body
 
 
@@ -332,24 +368,58 @@ def renumber_meeting(root: Path, meeting_name: str) -> Outcome:
 # -- nufa referat -----------------------------------------------------------------------------
 
 def new_referat(root: Path, meeting_name: str) -> Outcome:
+    """referat.md drafted from the agenda: the protokoll's keys to fill in (møteleder and
+    sekretariat as in the previous referat, how it was approved), then a section per sak
+    with its forslag til vedtak as the draft vedtak; the sak approving the previous
+    meeting's referat comes first, so its vedtak (which makes that referat's approval line)
+    is written before the rest."""
     repo = load_for_edit(root)
     meeting = find_meeting(repo, meeting_name)
     path = meeting.path / REFERAT
     if path.exists():
         raise Refused(f"{_rel(repo, path)} already exists; nufa never overwrites a referat")
     earlier = [m for m in repo.meetings if m.first_day < meeting.first_day and m.referat]
-    sekretariat = earlier[-1].referat.meta.sekretariat if earlier and earlier[-1].referat else []
-    front = ["---", "status: utkast", "fravær: []", "stedfortredere: []",
-             "sekretariat: [" + ", ".join(scalar(n, flow=True) for n in sekretariat) + "]",
-             "---"]
+    previous = earlier[-1].referat if earlier else None
+    copied = []
+    front = ["---", "status: utkast"]
+    chair = next((c.medlem for c in previous.protokoll.chairs if not c.saker), None) \
+        if previous else None
+    if chair and chair in {m.id for m in meeting.members}:
+        front.append(f"møteleder: {scalar(chair)}")
+        copied.append("møteleder")
+    front += ["fravær: []", "stedfortredere: []", "inhabil: []", "voteringer: []"]
+    approval = previous.protokoll.approval if previous else None
+    if approval is not None and approval.måte:
+        front += ["godkjenning:", f"  måte: {scalar(approval.måte)}", "  underskrivere: []"]
+        copied.append("godkjenning")
+    sekretariat = previous.meta.sekretariat if previous else []
+    front += ["sekretariat: [" + ", ".join(scalar(n, flow=True) for n in sekretariat) + "]", "---"]
+    if previous is not None:
+        copied.append("sekretariat")
     sections = []
-    for sak in meeting.saker:
+    texts = repo.committee.lang
+    for sak in _approval_first(meeting, earlier[-1] if earlier else None):
         vedtak = (sak.forslag_til_vedtak or "").strip()
+        if not vedtak and earlier and _approves(sak, earlier[-1]):
+            vedtak = texts("godkjenner_referatet", kortnavn=repo.committee.kortnavn,
+                           datoer=earlier[-1].date_range)
         # a blank line to write the minutes on; forslag til vedtak as the draft vedtak
-        sections.append(f"## {sak.nr}\n\n\n\n### Vedtak" + (f"\n\n{vedtak}" if vedtak else ""))
+        sections.append(f"## {sak.nr}\n\n\n\n### {texts('vedtak')}"
+                        + (f"\n\n{vedtak}" if vedtak else ""))
     changes = Changeset(repo.root)
     changes.create(_rel(repo, path), "\n\n".join(["\n".join(front), *sections]) + "\n")
     outcome = Outcome(changes.commit())
-    if earlier:
-        outcome.notes.append(f"sekretariat copied from the referat of meeting {earlier[-1].folder}")
+    if copied:
+        named = ", ".join(copied[:-1]) + " and " + copied[-1] if len(copied) > 1 else copied[0]
+        outcome.notes.append(f"{named} copied from the referat of meeting {earlier[-1].folder}")
     return outcome
+
+
+def _approves(sak: Sak, previous: Meeting) -> bool:
+    return any(a.kind == "referat" and a.target == previous.folder for a in sak.attachments)
+
+
+def _approval_first(meeting: Meeting, previous: Meeting | None) -> list[Sak]:
+    """The meeting's saker in agenda order, the one approving the previous referat first."""
+    first = [s for s in meeting.saker if previous is not None and _approves(s, previous)][:1]
+    return first + [s for s in meeting.saker if s not in first]

@@ -98,6 +98,19 @@ def scalar(value: str, *, flow: bool = False) -> str:
     return double_quoted(value)
 
 
+def block(value: str, indent: int = 2) -> str:
+    """Text of several lines (Markdown) as a literal block scalar, '|' and its lines indented
+    by `indent`, when it reads back as the text; else double-quoted."""
+    text = value.strip("\n") + "\n"
+    marker = f"|{indent}" if text[0] == " " else "|"
+    lines = [(" " * indent + line) if line.strip() else "" for line in text.split("\n")[:-1]]
+    written = marker + "\n" + "\n".join(lines)
+    doc, problems = load_yaml(f"k: {written}\n", "")
+    if not problems and doc is not None and doc.data == {"k": text}:
+        return written
+    return double_quoted(value)
+
+
 def double_quoted(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'

@@ -86,7 +86,10 @@ def default_base(root: Path) -> Revision:
     base = output(root, "merge-base", head.commit, branch)
     if not base:
         raise GitError(f"HEAD and {branch} have no common ancestor; name the base revision")
-    return Revision(f"merge-base of HEAD and {branch}", base)
+    tip = output(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
+    # HEAD at the default branch's tip (on main itself): the base is that branch.
+    at_tip = base == tip == head.commit
+    return Revision(branch if at_tip else f"merge-base of HEAD and {branch}", base)
 
 
 def resolve_head(root: Path) -> Revision:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError
+from nufa_cli.core.lang import Catalogue, builtin
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr
 from nufa_cli.sources.schema import Behandling
 
@@ -80,11 +81,11 @@ def _citers(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]]) -> dict[Sa
     """Each cited sak number -> the places in `ordered` of the saker whose toppnotat cites it,
     in order: one pass over the archive, not one per sak."""
     citers: dict[SakNr, list[int]] = {}
-    for index, (_, sak) in enumerate(ordered):
+    for index, (meeting, sak) in enumerate(ordered):
         if sak.toppnotat is None:
             continue
         entries = sak.toppnotat.meta.tidligere_behandlinger
-        for nr in {nr for entry in entries if (nr := repo.cited(entry)) is not None}:
+        for nr in {nr for entry in entries if (nr := repo.cited(entry, meeting)) is not None}:
             citers.setdefault(nr, []).append(index)
     return citers
 
@@ -124,6 +125,17 @@ def case_history(repo: Repository, nr: SakNr) -> CaseHistory:
     raise UnknownSak(nr, repo)
 
 
+def find_number(repo: Repository, text: str) -> list[SakNr] | None:
+    """The saker a number as printed names ("12/24", "V-sak 2": one per meeting where numbers
+    restart each meeting); None when it is not a number of the committee's format."""
+    text = text.strip()
+    found = [s.nr for m in repo.meetings for s in m.saker if str(s.nr) == text]
+    if found:
+        return found
+    nr = repo.committee.numbering.parse(text, year=2000)
+    return None if nr is None else [nr]
+
+
 def all_cases(repo: Repository) -> list[CaseHistory]:
     """The history of every sak, in the order the saker were treated."""
     ordered = _in_order(repo)
@@ -131,7 +143,8 @@ def all_cases(repo: Repository) -> list[CaseHistory]:
     return [_history(ordered, citers, i) for i in range(len(ordered))]
 
 
-def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, str | None]:
+def resolve_earlier(repo: Repository, entry: Behandling,
+                    citing: Meeting) -> tuple[str | None, str | None]:
     """(tittel, vedtak) of one row of a toppnotat's `tidligere_behandlinger` table.
 
     This is what the toppnotat document calls for each row of "Vedtak fra tidligere
@@ -142,7 +155,7 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     its text (validate reports this as an error), or a referat not written yet (a warning).
     """
     tittel, vedtak = entry.tittel, entry.vedtak
-    found = repo.cited_sak(entry)
+    found = repo.cited_sak(entry, citing)
     if found is not None:
         meeting, sak = found
         tittel = tittel or sak.tittel or None
@@ -150,23 +163,23 @@ def resolve_earlier(repo: Repository, entry: Behandling) -> tuple[str | None, st
     return tittel, vedtak
 
 
-def earlier_date(repo: Repository, entry: Behandling) -> dt.date | None:
+def earlier_date(repo: Repository, entry: Behandling, citing: Meeting) -> dt.date | None:
     """The day of an earlier treatment (the seed prints "7/24 (24.1.2024)"): as written in the
     entry, else the day a sak of this repository was on the agenda, else None."""
     if entry.dato is not None:
         return entry.dato
-    found = repo.cited_sak(entry)
+    found = repo.cited_sak(entry, citing)
     return found[1].dato if found else None
 
 
 def _ranges(repo: Repository) -> str:
-    """"1/24–19/24, 1/25–4/25": the sak numbers of the repository, per year."""
-    spans: dict[int, list[int]] = {}
+    """"1/24–19/24, 1/25–4/25": the sak numbers of the repository, per year and serie (per
+    meeting, where numbers restart each meeting)."""
+    spans: dict[tuple[int, str, str], list[SakNr]] = {}
     for meeting in repo.meetings:
         for sak in meeting.saker:
-            spans.setdefault(sak.nr.year, []).append(sak.nr.n)
-    return ", ".join(f"{min(ns)}/{year:02d}–{max(ns)}/{year:02d}"
-                     for year, ns in sorted(spans.items()))
+            spans.setdefault((sak.nr.year, sak.nr.meeting, sak.nr.serie), []).append(sak.nr)
+    return ", ".join(f"{min(ns)}–{max(ns)}" for _, ns in sorted(spans.items()))
 
 
 # -- selecting and showing ------------------------------------------------------------------
@@ -192,18 +205,20 @@ def select(cases: Iterable[CaseHistory], *, year: int | None = None, type: str |
     return chosen
 
 
-def describe(case: CaseHistory) -> str:
-    """The saksgang as text for a terminal: framing in English, document terms in Norwegian."""
+def describe(case: CaseHistory, texts: Catalogue | None = None) -> str:
+    """The saksgang as text for a terminal: framing in English, the committee's terms and
+    dates in its language (texts: its catalogue)."""
+    texts = texts or builtin()
     lines = [
-        f"Sak {case.nr}  {case.tittel}",
+        f"{texts('sak')} {case.nr}  {case.tittel}",
         f"Meeting  {case.meeting} (meetings/{case.folder}), day {case.day}",
-        f"Date     {nbdates.weekday_date(case.dato)}",
+        f"Date     {texts.weekday_date(case.dato)}",
         f"Type     {case.type or '–'}",
         "",
-        "Forslag til vedtak",
+        texts("forslag_til_vedtak"),
         _indent(case.forslag_til_vedtak) if case.forslag_til_vedtak else "  (none)",
         "",
-        "Vedtak" + (" (referat utkast)" if case.referat_status == "utkast" else ""),
+        texts("vedtak") + (" (referat utkast)" if case.referat_status == "utkast" else ""),
         _indent(case.vedtak) if case.vedtak else "  (none: " + (
             "the meeting has no referat yet)" if case.referat_status is None
             else "the referat records no vedtak)"),
@@ -213,9 +228,9 @@ def describe(case: CaseHistory) -> str:
     if not case.later:
         lines.append("  (none)")
     for t in case.later:
-        lines.append(f"  {t.nr}  meeting {t.meeting}, {nbdates.long_date(t.dato)}: {t.tittel}")
+        lines.append(f"  {t.nr}  meeting {t.meeting}, {texts.long_date(t.dato)}: {t.tittel}")
         if t.vedtak:
-            lines.append(f"        Vedtak: {' '.join(t.vedtak.split())}")
+            lines.append(f"        {texts('vedtak')}: {' '.join(t.vedtak.split())}")
     return "\n".join(lines)
 
 
@@ -223,7 +238,10 @@ def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.strip().split("\n"))
 
 
-COLUMNS = ("Sak", "Møte", "Dato", "Type", "Tittel", "Vedtak")
+def columns(texts: Catalogue | None = None) -> tuple[str, ...]:
+    """The listing's column headings, in the committee's language."""
+    texts = texts or builtin()
+    return (texts("sak"), texts("møte"), texts("dato"), "Type", texts("tittel"), texts("vedtak"))
 
 
 def short(text: str | None, width: int = VEDTAK_WIDTH) -> str:
@@ -237,18 +255,19 @@ def table_rows(cases: Iterable[CaseHistory]) -> list[tuple[str, ...]]:
              short(c.vedtak)) for c in cases]
 
 
-def as_text(cases: Sequence[CaseHistory]) -> str:
+def as_text(cases: Sequence[CaseHistory], texts: Catalogue | None = None) -> str:
     """Columns aligned with two spaces, for pipes and files; no trailing blanks."""
-    rows = [COLUMNS, *table_rows(cases)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    heading = columns(texts)
+    rows = [heading, *table_rows(cases)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(heading))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                      for row in rows)
 
 
-def as_rich(cases: Sequence[CaseHistory]) -> Table:
+def as_rich(cases: Sequence[CaseHistory], texts: Catalogue | None = None) -> Table:
     from rich.table import Table
 
-    table = Table(*COLUMNS, header_style="bold")
+    table = Table(*columns(texts), header_style="bold")
     for row in table_rows(cases):
         table.add_row(*row)
     return table

@@ -2,16 +2,17 @@
 
 Derivation (times from durations, meeting numbers, vedlegg numbers, merged
 toppnotat fields) happens here once; rules that compare derived values live in
-check/validate.py. Nothing here raises for bad content: problems become diagnostics.
+validate.py. Nothing here raises for bad content: problems become diagnostics.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
-from nufa_cli.core import nbdates
+from nufa_cli.core import lang, nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     AGENDA,
@@ -24,6 +25,7 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     inside,
     symlinked,
 )
+from nufa_cli.model.committee import CommitteeReader
 from nufa_cli.model.numbering import number_attachments, number_meetings
 from nufa_cli.model.objects import (
     Committee,
@@ -40,92 +42,55 @@ from nufa_cli.model.objects import (
     Toppnotat,
     slug,
 )
+from nufa_cli.model.protokoll import read as read_protokoll
+from nufa_cli.model.saknr import DEFAULT
 from nufa_cli.sources import markdown, schema
-from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
-from nufa_cli.sources.schemacheck import check
+from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.schemacheck import dotted
 
-_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet")
+# a referat section's "###" parts: the heading is the part's name, or the committee's label
+# for it (tekster: {vedtak: Konklusjon} lets the secretariat write "### Konklusjon")
+_NAMED_PARTS = ("vedtak", "protokolltilførsel")
+_MERGED = ("tittel", "type", "beskrivelse", "forslag_til_vedtak", "skjermet", "offentlig_tittel",
+           "arkivsak", "lukket")
+_SAK_KEYS = ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet", "offentlig_tittel",
+             "vedlegg", "innslag", "arkivsak", "lukket")  # keys only a sak's row may have
+_TEMA_KEYS = ("tid", "varighet", "tittel", *_SAK_KEYS, "innleder")  # a tema row has none
 
 
 def load(root: Path) -> tuple[Repository, list[Diagnostic]]:
-    loader = _Loader(root.resolve())
-    return loader.repository(), loader.diagnostics
+    """The repository and the problems found loading it.
+
+    Loading makes many long-lived objects and no garbage worth collecting, so Python's
+    cyclic garbage collector is paused meanwhile (it would otherwise scan the growing
+    model again and again: a third of a large archive's check), and what was loaded is
+    then frozen out of its later scans (gc.freeze; freed by reference counting as usual).
+    A process that loads again (the tests) first hands what an earlier load froze back to
+    the collector, so what it no longer uses can be collected."""
+    paused = gc.isenabled()
+    gc.unfreeze()
+    gc.disable()
+    try:
+        loader = _Loader(root.resolve())
+        loaded = loader.repository(), loader.diagnostics
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+    return loaded
 
 
-class _Loader:
+class _Loader(CommitteeReader):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.diagnostics: list[Diagnostic] = []
-        self.settings: list[Source] = []  # nufa.yaml and medlemmer.yaml, for rules over their text
-
-    # -- helpers -------------------------------------------------------------
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
-               severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
-        self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
-
-    def linked(self, path: Path) -> bool:
-        """A source behind a symbolic link: reported, and not read."""
-        link = symlinked(path, self.root)
-        if link is None:
-            return False
-        self.diagnostics.append(Diagnostic(
-            self.rel(link), 0, 0, "source-symlink", f"{self.rel(link)} is {SYMLINK}",
-            "put the file or folder itself in the repository (copy it, or move it in)"))
-        return True
-
-    def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
-        source = Source(path, self.rel(path))
-        if self.linked(path):
-            return None, source
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source
-        doc, problems = load_yaml(text, source.rel)
-        self.diagnostics += problems
-        source.doc = doc
-        if doc is None or problems:
-            return None, source
-        self.diagnostics += doc.warnings
-        value, problems = check(model, doc, source.rel)
-        self.diagnostics += problems
-        return value, source
-
-    def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
-        source = Source(path, self.rel(path))
-        if self.linked(path):
-            return None, source, "", 1
-        text, problems = read_text(path, source.rel)
-        self.diagnostics += problems
-        if text is None:
-            return None, source, "", 1
-        parsed, problems = split_front_matter(text, source.rel)
-        self.diagnostics += problems
-        source.doc = parsed.front
-        if problems:
-            return None, source, parsed.body, parsed.body_line
-        if parsed.front is not None:
-            self.diagnostics += parsed.front.warnings
-        if parsed.front is None:
-            self.diagnostics.append(Diagnostic(
-                source.rel, 1, 1, "front-matter", "the file has no front matter",
-                "start it with a block between two '---' lines; see FORMAT.md"))
-            return None, source, parsed.body, parsed.body_line
-        value, problems = check(model, parsed.front, source.rel)
-        self.diagnostics += problems
-        return value, source, parsed.body, parsed.body_line
+        super().__init__(root)
+        self.numbering = DEFAULT  # the committee's, once nufa.yaml is read
+        self.kortnavn = ""
 
     # -- the repository --------------------------------------------------------
 
     def repository(self) -> Repository:
         committee = self.committee()
+        self.numbering, self.kortnavn = committee.numbering, committee.kortnavn
         members = self.members()
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
@@ -134,38 +99,24 @@ class _Loader:
         self.diagnostics += number_attachments(repo)
         return repo
 
-    def committee(self) -> Committee:
-        config, source = schema.NufaConfig(), None
-        path = self.root / CONFIG
-        if path.exists():
-            loaded, source = self.read_yaml(path, schema.NufaConfig)
-            self.settings.append(source)
-            config = loaded or config
-        maler = self.maler(source, config.maler) if source and config.maler else None
-        logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
-        return Committee(config.utvalg.navn, config.utvalg.kortnavn, config.sekretariat,
-                         tuple(config.sakstyper), maler, config.font, logo_alt)
+    def sak_number(self, source: Source, at: Path_, value: object, year: int,
+                   folder: str) -> SakNr | None:
+        """A sak number as written in a source, read with the committee's format; a located
+        diagnostic when it does not match (none when the format itself is broken)."""
+        nr = self.numbering.parse(str(value), year=year, meeting=folder)
+        if nr is None and self.numbering.usable:
+            message, hint = self.numbering.invalid(value, dotted(at), year=year)
+            self.report(source, at, "invalid-value", message, hint)
+        return nr
 
-    def maler(self, source: Source, value: str) -> Path | None:
-        """The committee's own templates folder: an existing folder inside the repository."""
-        folder = self.root / value
-        try:
-            outside = Path(value).is_absolute() or ".." in Path(value).parts or \
-                not folder.resolve().is_relative_to(self.root)
-            itself = folder.resolve() == self.root  # its fingerprint would cover build/ too
-            missing = not folder.is_dir()
-        except (OSError, ValueError):  # a NUL byte or an over-long name: no folder can have it
-            outside, itself, missing = False, False, True
-        if outside or itself:
-            where = "lies outside the repository" if outside else "is the repository itself"
-            self.report(source, ("maler",), "maler-path", f"maler folder '{value}' {where}",
-                        "give a folder inside the repository, e.g. 'maler: maler/'")
-        elif missing:
-            self.report(source, ("maler",), "maler-missing",
-                        f"maler folder '{value}' does not exist",
-                        "create the folder, or remove 'maler:' from nufa.yaml to use the "
-                        "built-in templates")
-        return None if outside or itself or missing else folder
+    def raw_sak_numbers(self, source: Source, places: list[Path_], year: int) -> None:
+        """The sak numbers of a file whose schema failed, reported as the schema reports its
+        other problems (the file is not used further)."""
+        data = source.doc.data if source.doc else None
+        for at in places:
+            value = _value(data, at)
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                self.sak_number(source, at, value, year, "")
 
     def members(self) -> list[Member]:
         path = self.root / MEMBERS
@@ -181,7 +132,7 @@ class _Loader:
         members, seen = [], set()
         for i, entry in enumerate(registry.medlemmer):
             member = Member(entry.id or slug(entry.navn), entry.navn, entry.virksomhet,
-                            entry.fra, entry.til)
+                            entry.fra, entry.til, entry.rolle, entry.parti)
             if member.id in seen:
                 self.report(source, ("medlemmer", i), "duplicate-member",
                             f"two members have the id '{member.id}'",
@@ -215,8 +166,24 @@ class _Loader:
     def meeting(self, folder: Path, committee: Committee, members: list[Member]) -> Meeting | None:
         agenda, source = self.read_yaml(folder / AGENDA, schema.Agenda)
         if agenda is None:
+            data = source.doc.data if source.doc else None
+            places: list[Path_] = [("dager", d, "program", r, "sak")
+                      for d, dag in enumerate(_list(data, "dager"))
+                      for r, _ in enumerate(_list(dag, "program"))]
+            places += [("første_sak",), *(("første_sak", i) for i in range(len(_list(data, "første_sak"))))]
+            self.raw_sak_numbers(source, places, _year_of(folder.name))
             return None
         first = agenda.dager[0].dato
+        numbers: dict[Path_, SakNr | None] = {}
+        for d, dag in enumerate(agenda.dager):
+            for r, rad in enumerate(dag.program):
+                if rad.sak is not None:
+                    place: Path_ = ("dager", d, "program", r, "sak")
+                    numbers[place[:-1]] = self.sak_number(source, place, rad.sak, first.year,
+                                                          folder.name)
+        starts = self.first_numbers(source, agenda.første_sak, first.year, folder.name)
+        if None in numbers.values() or starts is None:
+            return None  # as a file the schema refuses: its own diagnostics say why
         if folder.name != first.isoformat():
             self.report(source, ("dager", 0, "dato"), "folder-date",
                         f"the meeting folder is named '{folder.name}' but the first day is "
@@ -228,22 +195,51 @@ class _Loader:
         for d, dag in enumerate(agenda.dager):
             rows = []
             previous_end: dt.time | None = None
+            begun = False  # a row that takes time has come: the first starts at the day's start
             for r, rad in enumerate(dag.program):
-                at = ("dager", d, "program", r)
+                at: Path_ = ("dager", d, "program", r)
+                if rad.tema is not None:
+                    rows.append(self.tema(source, at, rad))
+                    continue  # takes no time: the rows around it keep their chain
                 # a sak with innslag takes the time of its first part (FORMAT.md)
                 tid = rad.tid or (rad.innslag[0].tid if rad.innslag else None)
-                start = _row_start(tid, previous_end, dag.start if r == 0 else None)
-                row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker)
+                start = _row_start(tid, previous_end, dag.start if not begun else None)
+                row = self.row(source, at, rad, start, d + 1, dag.dato, folder, used_notes, saker,
+                               numbers.get(at))
                 rows.append(row)
-                previous_end = row.end
+                previous_end, begun = row.end, True
             days.append(Day(d + 1, dag.dato, nbdates.parse_clock(dag.start),
-                            nbdates.parse_clock(dag.slutt), rows))
+                            nbdates.parse_clock(dag.slutt) if dag.slutt else None, rows, dag.sted))
         self.unused_toppnotater(folder, used_notes)
+        signatures = tuple((u.navn, u.tittel) for u in agenda.innkalling.underskrift)
         meeting = Meeting(folder.name, folder, source, "", agenda.sted, agenda.status, days, saker,
-                          [m for m in members if m.valid_on(first)], declared_number=agenda.møte)
+                          [m for m in members if m.valid_on(first)], declared_number=agenda.møte,
+                          lang=committee.lang, first_numbers=starts,
+                          cover=agenda.innkalling.tekst, signatures=signatures)
         if (folder / REFERAT).exists():
-            meeting.referat = self.referat(folder / REFERAT)
+            meeting.referat = self.referat(folder / REFERAT, first.year, folder.name,
+                                           committee.lang)
         return meeting
+
+    def first_numbers(self, source: Source, første: str | list[str] | None, year: int,
+                      folder: str) -> dict[str, SakNr] | None:
+        """første_sak: where the meeting's numbering starts, by serie; None when one is not a
+        sak number (reported)."""
+        if første is None:
+            return {}
+        values = [((("første_sak",)), første)] if isinstance(første, str) else [
+            (("første_sak", i), v) for i, v in enumerate(første)]
+        found: dict[str, SakNr] = {}
+        for at, value in values:
+            nr = self.sak_number(source, at, value, year, folder)
+            if nr is None:
+                return None
+            if nr.serie in found:
+                self.report(source, at, "first-sak-duplicate",
+                            f"første_sak names two starts for the same serie: {found[nr.serie]} "
+                            f"and {nr}", "give one number per serie")
+            found.setdefault(nr.serie, nr)
+        return found
 
     def end_of(self, source: Source, at: Path_, start: dt.time | None,
                varighet: int | None) -> dt.time | None:
@@ -255,35 +251,48 @@ class _Loader:
                         f"{nbdates.clock(start)} + {varighet} minutes passes midnight")
         return end
 
+    def tema(self, source: Source, at: Path_, rad: schema.Rad) -> Row:
+        """A tema row: a heading of the programme, taking no time and holding no sak."""
+        if rad.sak is not None:
+            self.report(source, (*at, "sak"), "tema-with-sak",
+                        f"the tema row '{rad.tema}' has a sak; a tema is a heading of the rows "
+                        "below it", "put the sak on a row of its own below the tema")
+        for key in _TEMA_KEYS:
+            if getattr(rad, key) not in (None, []):
+                self.report(source, (*at, key), "tema-row",
+                            f"'{key}' on the tema row '{rad.tema}': a tema is a heading and "
+                            "takes no time", "move it to the row below, or remove it")
+        return Row(rad.tema or "", None, None, None, [], at, tema=True)
+
     def row(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
-            dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak]) -> Row:
+            dato: dt.date, folder: Path, used_notes: set[Path], saker: list[Sak],
+            nr: SakNr | None) -> Row:
         parts, part_end = [], None
         for p, innslag in enumerate(rad.innslag):
             part_at = (*at, "innslag", p)
             part_start = nbdates.parse_clock(innslag.tid) if innslag.tid else (
                 part_end if p else start)
             part_end = self.end_of(source, part_at, part_start, innslag.varighet)
-            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at))
+            parts.append(Row(innslag.tittel, part_start, part_end, None, [], part_at,
+                             innleder=innslag.innleder))
         end = self.end_of(source, at, start, rad.varighet) if not parts else (
             self.end_of(source, at, start, rad.varighet) or parts[-1].end)
         if rad.sak is None:
-            for key in ("type", "beskrivelse", "forslag_til_vedtak", "toppnotat", "skjermet",
-                        "vedlegg", "innslag"):
+            for key in _SAK_KEYS:
                 if getattr(rad, key) not in (None, []):  # lists default to empty
                     self.report(source, (*at, key), "row-without-sak",
                                 f"'{key}' belongs to a sak, but this row has no 'sak:'",
                                 "add 'sak: N/YY' to the row, or remove the key")
             if not rad.tittel:
                 self.report(source, at, "missing-field", "a row without 'sak:' needs a 'tittel:'")
-            return Row(rad.tittel or "", start, end, None, parts, at)
-        sak = self.sak(source, at, rad, start, day, dato, folder, used_notes)
+            return Row(rad.tittel or "", start, end, None, parts, at, innleder=rad.innleder)
+        assert nr is not None  # meeting() reads every row's number first
+        sak = self.sak(source, at, rad, nr, start, day, dato, folder, used_notes)
         saker.append(sak)
-        return Row(sak.tittel, start, end, sak, parts, at)
+        return Row(sak.tittel, start, end, sak, parts, at, innleder=rad.innleder)
 
-    def sak(self, source: Source, at: Path_, rad: schema.Rad, start: dt.time | None, day: int,
-            dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
-        nr = SakNr.parse(rad.sak or "")
-        assert nr is not None  # the schema's pattern guarantees it
+    def sak(self, source: Source, at: Path_, rad: schema.Rad, nr: SakNr, start: dt.time | None,
+            day: int, dato: dt.date, folder: Path, used_notes: set[Path]) -> Sak:
         note = self.toppnotat(source, at, rad, nr, folder, used_notes) if rad.toppnotat else None
         fields: dict[str, Any] = {}
         for key in _MERGED:
@@ -308,7 +317,8 @@ class _Loader:
         sak = Sak(nr, fields["tittel"] or "", fields["type"], fields["beskrivelse"],
                   fields["forslag_til_vedtak"], note.meta.sakseier if note else None,
                   note.meta.saksbehandler if note else None, fields["skjermet"], note, day, dato,
-                  start, at)
+                  start, at, innleder=rad.innleder, arkivsak=fields["arkivsak"],
+                  lukket=fields["lukket"] or None, offentlig_tittel=fields["offentlig_tittel"])
         if rad.vedlegg:
             sak.declared_vedlegg = [(v, source, (*at, "vedlegg", i)) for i, v in enumerate(vedlegg)]
         elif note:
@@ -327,15 +337,25 @@ class _Loader:
                         f"toppnotat file '{rad.toppnotat}' does not exist",
                         f"create {self.rel(path)}, or correct the path")
             return None
-        if path.resolve() in used_notes:
+        real = path.resolve()
+        if real in used_notes:
             self.report(source, (*at, "toppnotat"), "toppnotat-reused",
                         f"toppnotat '{rad.toppnotat}' is already used by another sak")
             return None
-        used_notes.add(path.resolve())
+        used_notes.add(real)
         meta, note_source, body, body_line = self.read_markdown(path, schema.ToppnotatMeta)
+        year, cited = nr.year, self._cited_places(note_source)
         if meta is None:
+            self.raw_sak_numbers(note_source, [("sak",), *((*at, "sak") for at in cited)], year)
             return None
-        if SakNr.parse(meta.sak) != nr:
+        numbers = [self.sak_number(note_source, ("sak",), meta.sak, year, folder.name)]
+        numbers += [self.sak_number(note_source, ("tidligere_behandlinger", i, "sak"), entry.sak,
+                                    entry.møte.year if entry.møte else year, "")
+                    for i, entry in enumerate(meta.tidligere_behandlinger)
+                    if entry.utvalg == self.kortnavn]
+        if None in numbers:
+            return None  # as a file the schema refuses
+        if numbers[0] != nr:
             self.report(note_source, ("sak",), "toppnotat-sak",
                         f"the toppnotat says sak {meta.sak}, but the agenda lists it as sak {nr}",
                         "make the numbers agree (nufa renumber does it for you)")
@@ -345,53 +365,97 @@ class _Loader:
         notes = folder / "toppnotater"
         if not notes.is_dir():
             return
+        real_notes = notes.resolve()
         for path in sorted(notes.glob("*.md")):
-            if path.resolve() not in used:
+            if (path.resolve() if path.is_symlink() else real_notes / path.name) not in used:
                 self.diagnostics.append(Diagnostic(
                     self.rel(path), 0, 0, "toppnotat-unused",
                     "no sak in agenda.yaml points to this toppnotat",
                     "add 'toppnotat: toppnotater/" + path.name + "' to its sak", Severity.WARNING))
 
-    def referat(self, path: Path) -> Referat | None:
+    def _cited_places(self, source: Source) -> list[Path_]:
+        """Where a toppnotat's earlier treatments of this committee stand."""
+        data = source.doc.data if source.doc else None
+        return [("tidligere_behandlinger", i) for i, entry in enumerate(
+                _list(data, "tidligere_behandlinger"))
+                if isinstance(entry, dict) and entry.get("utvalg") == self.kortnavn]
+
+    def referat(self, path: Path, year: int, folder: str,
+                texts: lang.Catalogue) -> Referat | None:
         meta, source, body, body_line = self.read_markdown(path, schema.ReferatMeta)
         if meta is None:
             return None
         preamble, found = markdown.sections(body, 2)
-        if preamble.strip():
-            self.diagnostics.append(Diagnostic(
-                source.rel, body_line, 1, "referat-text-outside",
-                "text before the first '## N/YY' section belongs to no sak and is not printed",
-                "move it into a sak's section"))
         sections: dict[SakNr, ReferatSection] = {}
         for section in found:
             line = body_line + section.line
-            nr = SakNr.parse(section.heading)
+            nr = self.numbering.parse(section.heading.strip(), year=year, meeting=folder)
             if nr is None:
+                example = "7/24" if self.numbering == DEFAULT else self.numbering.example()
                 self.diagnostics.append(Diagnostic(
                     source.rel, line, 1, "referat-heading",
                     f"the section '## {section.heading}' does not name a sak",
-                    "write the sak number alone, e.g. '## 7/24'"))
+                    f"write the sak number alone, e.g. '## {example}'"))
                 continue
             if nr in sections:
                 self.diagnostics.append(Diagnostic(
                     source.rel, line, 1, "referat-duplicate", f"sak {nr} has two sections",
                     "merge them into one"))
                 continue
-            _, subsections = markdown.sections(section.text, 3)
-            vedtak = [s for s in subsections if s.heading.lower() == "vedtak"]
-            if len(vedtak) > 1:
+            sections[nr] = self.referat_section(source, nr, line, body_line, section, texts)
+        protokoll = read_protokoll(
+            meta, lambda at, text: self.sak_number(source, at, text, year, folder), slug)
+        introduction = preamble.strip("\n") if markdown.without_comments(preamble).strip() else ""
+        return Referat(source, meta, sections, body_line, introduction, protokoll)
+
+    def referat_section(self, source: Source, nr: SakNr, line: int, body_line: int,
+                        section: markdown.Section, texts: lang.Catalogue) -> ReferatSection:
+        """A sak's minutes: its named parts (### Vedtak, ### Protokolltilførsel) taken out, each
+        at most once; the minutes are the rest, in order, also what follows a named part."""
+        _, subsections = markdown.sections(section.text, 3)
+        lines = section.text.split("\n")
+        parts: dict[str, str] = {}
+        cut: list[tuple[int, int]] = []
+        names = {heading: part for part in _NAMED_PARTS
+                 for heading in (part, texts(part).strip().lower())}
+        for k, sub in enumerate(subsections):
+            name = names.get(sub.heading.strip().lower())
+            if name is None:
+                continue
+            if name in parts:
                 self.diagnostics.append(Diagnostic(
-                    source.rel, body_line + section.text_line + vedtak[1].line, 1,
-                    "referat-duplicate", f"sak {nr} has two '### Vedtak' headings", "keep one"))
-            minutes = section.text
-            if vedtak:  # the minutes are the rest, also what follows the Vedtak, in order
-                lines = section.text.split("\n")
-                after = subsections.index(vedtak[0]) + 1
-                end = subsections[after].line if after < len(subsections) else len(lines)
-                minutes = "\n".join(lines[: vedtak[0].line] + lines[end:]).strip("\n")
-            sections[nr] = ReferatSection(nr, line, minutes,
-                                          vedtak[0].text.strip() or None if vedtak else None)
-        return Referat(source, meta, sections, body_line)
+                    source.rel, body_line + section.text_line + sub.line, 1,
+                    "referat-duplicate", f"sak {nr} has two '### {sub.heading.strip()}' headings",
+                    "keep one"))
+                continue
+            parts[name] = sub.text.strip()
+            end = subsections[k + 1].line if k + 1 < len(subsections) else len(lines)
+            cut.append((sub.line, end))
+        kept = [text for i, text in enumerate(lines) if not any(a <= i < b for a, b in cut)]
+        return ReferatSection(nr, line, "\n".join(kept).strip("\n"),
+                              parts.get("vedtak") or None, parts.get("protokolltilførsel") or None)
+
+
+def _list(data: object, key: str) -> list[Any]:
+    """data[key] when data is a mapping and that is a list, else []: raw YAML, schema unchecked."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _value(data: object, at: Path_) -> object:
+    for step in at:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _year_of(folder: str) -> int:
+    """The year of a meeting folder's name, for reading a two-digit year; 2000 if none."""
+    return int(folder[:4]) if folder[:4].isdigit() else 2000
 
 
 def _row_start(tid: str | None, previous_end: dt.time | None,

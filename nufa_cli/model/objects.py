@@ -8,28 +8,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nufa_cli.core import nbdates
+from nufa_cli.core import lang as catalogue
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import REFERAT
+from nufa_cli.model.protokoll import Protokoll
+from nufa_cli.model.saknr import DEFAULT, SakFormat
+from nufa_cli.model.saknr import SakNr as SakNr  # re-exported: the model names a sak by it
 from nufa_cli.sources.reader import Located, Path_, Pos
-from nufa_cli.sources.schema import Behandling, ReferatMeta, ToppnotatMeta
+from nufa_cli.sources.schema import Behandling, Bunntekst, ReferatMeta, ToppnotatMeta
 from nufa_cli.sources.schema import Vedlegg as VedleggDecl
-
-_SAKNR = re.compile(r"^([1-9]\d*)/(\d{2})$")
-
-
-@dataclass(frozen=True, order=True)
-class SakNr:
-    year: int  # two digits, as written
-    n: int
-
-    @classmethod
-    def parse(cls, text: str) -> SakNr | None:
-        match = _SAKNR.match(text.strip())
-        return cls(int(match[2]), int(match[1])) if match else None
-
-    def __str__(self) -> str:
-        return f"{self.n}/{self.year:02d}"
 
 
 def slug(text: str) -> str:
@@ -48,22 +35,31 @@ class Committee:
     maler: Path | None
     font: str | None = None  # None: the templates' own font (Carlito)
     logo_alt: str = ""  # alt text of the logo in the templates folder
+    lang: catalogue.Catalogue = field(default_factory=catalogue.builtin)  # every printed word
+    seksjoner: tuple[str, ...] = ()  # the sections check expects in a toppnotat
+    numbering: SakFormat = DEFAULT  # how sak numbers are written, and where they restart
+    vedtak_optional: frozenset[str] = frozenset()  # sakstyper an endelig referat may leave open
+    bunntekst: Bunntekst = "begge"  # what the footer shows beside the page number
 
 
 @dataclass(frozen=True)
 class Member:
     id: str
     navn: str
-    virksomhet: str
+    virksomhet: str | None
     fra: dt.date | None
     til: dt.date | None
+    rolle: str | None = None  # "styreleder", "nestleder": printed after the name
+    parti: str | None = None  # "H", "Ap"
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.fra is None or self.fra <= day) and (self.til is None or day <= self.til)
 
     @property
     def label(self) -> str:
-        return f"{self.navn}, {self.virksomhet}"
+        """"Navn, Virksomhet"; with the role and party: "Navn, ordfører, Virksomhet (Sp)"."""
+        text = ", ".join(part for part in (self.navn, self.rolle, self.virksomhet) if part)
+        return f"{text} ({self.parti})" if self.parti else text
 
 
 @dataclass
@@ -96,9 +92,11 @@ class Toppnotat:
 class Attachment:
     label: str  # "1", "7A": derived from agenda order
     tittel: str
-    kind: str  # toppnotat | referat | fil | url; unntatt: withheld in offentlig.public_view
+    kind: str  # toppnotat | referat | fil | url | tittel (a title alone, not in the papers);
+    # unntatt: withheld in offentlig.public_view
     target: str  # meeting folder, path in the meeting folder, or address
     skjermet: str | None = None
+    offentlig_tittel: str | None = None  # the title the public view prints when it is withheld
 
 
 @dataclass
@@ -117,13 +115,18 @@ class Sak:
     tid: dt.time | None
     at: Path_  # where the row stands in agenda.yaml
     attachments: list[Attachment] = field(default_factory=list)
+    offentlig_tittel: str | None = None  # the title the public view prints for a skjermet sak
+    innleder: str | None = None  # who presents it
+    arkivsak: str | None = None  # the archive's case number
+    lukket: str | bool | None = None  # treated in a closed session: its basis, or True
     # (vedlegg, file it is declared in, where in that file), numbered once all meetings are known
     declared_vedlegg: list[tuple[VedleggDecl, Source, Path_]] = field(default_factory=list)
 
 
 @dataclass
 class Row:
-    """A printed row of the dagsorden: a sak, a break, a meal, a timed part of a sak."""
+    """A printed row of the dagsorden: a sak, a break, a meal, a timed part of a sak, or a
+    tema heading (tema: it takes no time)."""
 
     tittel: str
     tid: dt.time | None
@@ -131,6 +134,8 @@ class Row:
     sak: Sak | None = None
     parts: list[Row] = field(default_factory=list)
     at: Path_ = ()
+    tema: bool = False
+    innleder: str | None = None
 
 
 @dataclass
@@ -138,16 +143,18 @@ class Day:
     index: int
     dato: dt.date
     start: dt.time
-    slutt: dt.time
+    slutt: dt.time | None  # None: not given, no "Slutt dag N"
     rows: list[Row]
+    sted: str | None = None  # the day's own place
 
 
 @dataclass
 class ReferatSection:
     nr: SakNr
     line: int
-    minutes: str  # Markdown of the section except its "### Vedtak" part
+    minutes: str  # Markdown of the section except its "### Vedtak" and other named parts
     vedtak: str | None  # Markdown under "### Vedtak"
+    protokolltilførsel: str | None = None  # Markdown under "### Protokolltilførsel"
 
 
 @dataclass
@@ -156,6 +163,8 @@ class Referat:
     meta: ReferatMeta
     sections: dict[SakNr, ReferatSection]
     body_line: int
+    introduction: str = ""  # Markdown before the first sak's heading: printed before the saker
+    protokoll: Protokoll = field(default_factory=Protokoll)  # the front matter's facts, read
 
 
 @dataclass
@@ -163,14 +172,18 @@ class Meeting:
     folder: str
     path: Path
     source: Source  # agenda.yaml
-    number: str  # "2/24", derived from the order of the repo's meetings
-    sted: str
+    number: str  # "2/24", derived from the order of the repo's meetings; "" when not known
+    sted: str | None
     status: str
     days: list[Day]
     saker: list[Sak]
     members: list[Member]
     referat: Referat | None = None
     declared_number: str | None = None  # 'møte:' as written, checked against the derived one
+    first_numbers: dict[str, SakNr] = field(default_factory=dict)  # første_sak, by serie
+    cover: str | None = None  # innkalling.tekst: Markdown before the dagsorden
+    signatures: tuple[tuple[str, str | None], ...] = ()  # innkalling.underskrift: (navn, tittel)
+    lang: catalogue.Catalogue = field(default_factory=catalogue.builtin, repr=False)  # the committee's
 
     @property
     def first_day(self) -> dt.date:
@@ -179,7 +192,7 @@ class Meeting:
     @property
     def date_range(self) -> str:
         """24. – 25. april 2024"""
-        return nbdates.date_range([day.dato for day in self.days])
+        return self.lang.date_range([day.dato for day in self.days])
 
     @property
     def draft(self) -> bool:
@@ -189,6 +202,9 @@ class Meeting:
     def referat_broken(self) -> bool:
         """referat.md is there but did not load: its own diagnostics say why."""
         return self.referat is None and (self.path / REFERAT).is_file()
+
+    def sted_of(self, day: Day) -> str | None:
+        return day.sted or self.sted
 
     def saker_on(self, day: Day) -> list[Sak]:
         """The saker of one day, in agenda order."""
@@ -233,11 +249,33 @@ class Repository:
                     self._saker.setdefault(sak.nr, (meeting, sak))
         return self._saker.get(nr)
 
-    def cited(self, entry: Behandling) -> SakNr | None:
-        """The number of a tidligere_behandlinger entry naming a sak of this committee."""
-        return SakNr.parse(entry.sak) if entry.utvalg == self.committee.kortnavn else None
+    def approval_of(self, meeting: Meeting) -> tuple[Meeting, Sak] | None:
+        """The later meeting and sak that approved the meeting's referat: the first sak with
+        that referat as a vedlegg whose own referat has a vedtak."""
+        for later in self.meetings:
+            if later.first_day <= meeting.first_day:
+                continue
+            for sak in later.saker:
+                attached = any(a.kind == "referat" and a.target == meeting.folder
+                               for a in sak.attachments)
+                if attached and later.vedtak(sak.nr):
+                    return later, sak
+        return None
 
-    def cited_sak(self, entry: Behandling) -> tuple[Meeting, Sak] | None:
+    def cited(self, entry: Behandling, citing: Meeting) -> SakNr | None:
+        """The number of a tidligere_behandlinger entry (of a toppnotat of the meeting citing)
+        naming a sak of this committee. A number without a year is of the year of `møte`, else
+        of the citing meeting; where numbers restart each meeting, only `møte` says whose."""
+        if entry.utvalg != self.committee.kortnavn:
+            return None
+        numbering = self.committee.numbering
+        if numbering.restarts and entry.møte is None:
+            return None
+        year = entry.møte.year if entry.møte else citing.first_day.year
+        return numbering.parse(entry.sak, year=year,
+                               meeting=entry.møte.isoformat() if entry.møte else "")
+
+    def cited_sak(self, entry: Behandling, citing: Meeting) -> tuple[Meeting, Sak] | None:
         """The sak of this repository an entry names, if it is here."""
-        nr = self.cited(entry)
+        nr = self.cited(entry, citing)
         return self.find_sak(nr) if nr else None

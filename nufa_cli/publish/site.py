@@ -3,7 +3,9 @@
 Reads the loaded model, the build's manifest (build/.nufa-manifest.json: what each built
 file is) and the files it names, nothing else; writes build/site/: index.html (meetings,
 newest first), <meeting>/index.html (dagsorden and saksliste), saker.html (every sak with
-its vedtak, filterable as you type) and copies of the documents. Pages link relatively and
+its vedtak, filterable as you type), a page per document with its full text (<meeting>/
+<stem>.html: the HTML the build made of the same Markdown as its DOCX and PDF, laid out in
+the site's page) and copies of the documents. Pages link relatively and
 load nothing from elsewhere, so the folder works from a web server and from file:// alike.
 
 The site is public. Its pages are made from the public view (model/public.py), so what
@@ -17,11 +19,9 @@ anything else is withheld and reported.
 
 from __future__ import annotations
 
+import functools
 import math
-import os
 import posixpath
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,17 +32,19 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from nufa_cli.build import journal, targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
-from nufa_cli.core.errors import NufaError, has_errors
-from nufa_cli.core.output import WriteFailed, check_output_folder
+from nufa_cli.core.errors import has_errors
+from nufa_cli.core.lang import Catalogue, builtin
+from nufa_cli.core.output import FolderTaken, check_output_folder, replace_folder
 from nufa_cli.core.root import builtin_templates
 from nufa_cli.model.objects import Attachment, Day, Meeting, Repository, Sak, SakNr
 from nufa_cli.model.public import WITHHELD, has_skjermet, marking, public_view
+from nufa_cli.model.saknr import slug
 from nufa_cli.publish.views import (
     DayView,
     DocumentView,
@@ -55,9 +57,11 @@ from nufa_cli.publish.views import (
     VedleggView,
 )
 from nufa_cli.render.documents import innkalling
+from nufa_cli.render.documents.common import place
+from nufa_cli.sources.markdown import without_comments
 
 MARKER = ".nufa-site"  # marks a folder this module wrote, so only such a folder is replaced
-FORMATS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the documents' formats, as the site names them
+DOWNLOADS = (("pdf", "PDF"), ("docx", "Word"), ("odt", "ODT"))  # the files to download, as named
 
 
 # --- user Markdown -------------------------------------------------------------------------
@@ -76,9 +80,10 @@ _MD.add_render_rule("image", _image_as_link)
 
 
 def markdown_html(text: str, level: int) -> Markup:
-    """User Markdown as HTML, raw HTML escaped; its headings start at h<level>."""
+    """User Markdown as HTML, raw HTML escaped and HTML comments left out; its headings
+    start at h<level>."""
     env: EnvType = {}
-    tokens = _MD.parse(text, env)
+    tokens = _MD.parse(without_comments(text), env)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + level - 1)}"
@@ -107,14 +112,16 @@ Versions = dict[bool, dict[str, Output]]  # public? -> format -> what today's so
 
 
 def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output],
-                    manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
+                    manifest: Manifest, site: Site, withheld: bool) -> tuple[DocumentView, ...]:
     """The meeting's built documents that may be published, registered for copying.
+
+    repo: the public view (model/public.py), whose titles the labels print.
 
     outputs: the files a build makes of the meeting from today's sources. Per document: its
     public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
     public view; else the members' file where it shows exactly what the public version
-    shows, and for a target showing the whole meeting (the packet) only when nothing of the
-    meeting is withheld; else nothing, reported as withheld (unless the document has no
+    shows, and only when nothing of the meeting is withheld (withheld: has_skjermet, of the
+    members' view); else nothing, reported as withheld (unless the document has no
     public version at all: a skjermet toppnotat). A file the manifest has from older sources
     is left out and reported as stale.
     """
@@ -128,7 +135,6 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
     if not any(manifest.has(o.name) for o in outputs if (o.kind, o.sak) in documents):
         site.unbuilt.append(meeting.folder)
     ours, theirs = (_shown(documents, public) for public in (False, True))
-    withheld = has_skjermet(meeting, repo)
     open_meeting = ours == theirs and not withheld
     left_out = _LeftOut(stale=_stale(meeting.folder, outputs, manifest))
     found = []
@@ -176,12 +182,18 @@ class _LeftOut:
 
 def _document_view(meeting: Meeting, target: Target, nr: str | None, files: Sequence[Output],
                    manifest: Manifest, site: Site) -> DocumentView:
+    """The document's downloads, and its page: the built HTML of its text, laid out by
+    templates/site/document.html.j2 (HTML first, the PDF and DOCX beside it)."""
     paths = {o.format: manifest.out / o.name for o in files}
     links = tuple(Link(name, _copy(site, meeting, paths[ext]), _size(paths[ext]))
-                  for ext, name in FORMATS if ext in paths)
+                  for ext, name in DOWNLOADS if ext in paths)
+    page = f"{meeting.folder}/{paths['html'].name}" if "html" in paths else None
+    if page:
+        site.texts[page] = paths["html"]
     sak = next((s for s in meeting.saker if str(s.nr) == nr), None)
-    label = target.label.format(nr=sak.nr, tittel=sak.tittel) if sak else target.label
-    return DocumentView(label, target.kind, sak.nr if sak else None, links)
+    texts = meeting.lang
+    label = texts(target.label, nr=sak.nr, tittel=sak.tittel) if sak else texts(target.label)
+    return DocumentView(label, target.kind, sak.nr if sak else None, links, page)
 
 
 def _stale(folder: str, outputs: Sequence[Output], manifest: Manifest) -> list[str]:
@@ -198,7 +210,8 @@ def _calendar(meeting: Meeting, outputs: Sequence[Output], manifest: Manifest,
     for output in outputs:
         if output.kind == CALENDAR and manifest.made(output):
             path = manifest.out / output.name
-            return Link("Legg møtet i kalenderen (ICS)", _copy(site, meeting, path), _size(path))
+            return Link(meeting.lang("legg_møtet_i_kalenderen"), _copy(site, meeting, path),
+                        _size(path))
     return None
 
 
@@ -206,32 +219,35 @@ def _calendar(meeting: Meeting, outputs: Sequence[Output], manifest: Manifest,
 
 
 def _anchor(nr: str) -> str:
-    """A sak's id on its meeting page: "12/24" -> "sak-12-24"."""
-    return "sak-" + nr.replace("/", "-")
+    """A sak's id on its meeting page: "12/24" -> "sak-12-24", "V-sak 2" -> "sak-v-sak-2"."""
+    return "sak-" + slug(nr)
 
 
 def _day_view(meeting: Meeting, day: Day) -> DayView:
     """The day's dagsorden as the innkalling has it (agenda_lines: its rows and times)."""
+    texts = meeting.lang
     rows: list[RowView] = []
     for line in innkalling.agenda_lines(day):
         tid = nbdates.clock(line.tid)
         if line.kind == "slutt":
-            rows.append(RowView("slutt", tid, f"Slutt dag {day.index}"))
+            rows.append(RowView("slutt", tid, texts("slutt_dag", n=day.index)))
+        elif line.kind == "tema":
+            rows.append(RowView("tema", "", line.tittel))
         elif line.kind == "sak":
             rows.append(RowView("sak", tid, line.tittel, line.nr, _anchor(line.nr),
                                 line.type or ""))
         else:
             rows.append(RowView(line.kind, tid, line.tittel))
-    caption = f"Dag {day.index}: {nbdates.weekday_date(day.dato)}" if len(meeting.days) > 1 \
-        else nbdates.weekday_date(day.dato)
+    caption = texts("dag_dato", n=day.index, dato=texts.weekday_date(day.dato)) \
+        if len(meeting.days) > 1 else texts.weekday_date(day.dato)
     return DayView(caption, tuple(rows))
 
 
 def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
              documents: dict[str, tuple[DocumentView, ...]], site: Site) -> VedleggView:
-    label = f"Vedlegg {item.label}"
-    if item.kind == WITHHELD:
-        return VedleggView(label, "", None, item.skjermet)
+    label = f"{repo.committee.lang('vedlegg')} {item.label}"
+    if item.kind == WITHHELD:  # its number, and its offentlig_tittel if it has one
+        return VedleggView(label, item.tittel, None, item.skjermet)
     link = None
     if item.kind == "url":
         link = Link(item.tittel, item.target)
@@ -245,6 +261,9 @@ def _vedlegg(repo: Repository, meeting: Meeting, item: Attachment,
         for doc in documents.get(folder, ()):
             wanted = doc.kind == "referat" if item.kind == "referat" else (
                 doc.kind == "toppnotat" and item.target == _toppnotat_rel(meeting, doc.sak))
+            if wanted and doc.page:  # HTML first
+                link = Link(item.tittel, doc.page)
+                break
             if wanted and doc.files:
                 first = doc.files[0]
                 link = Link(item.tittel, first.href, f"{first.text}, {first.note}")
@@ -262,12 +281,13 @@ def _sak_view(repo: Repository, meeting: Meeting, sak: Sak,
     """A sak of the public view: of a skjermet one, its texts are the marking or gone."""
     referat = meeting.referat
     vedtak = meeting.vedtak(sak.nr)
+    texts = repo.committee.lang
     if referat is None:
-        note = "Referatet er ikke skrevet ennå."
+        note = texts("referatet_er_ikke_skrevet")
     elif not vedtak:
-        note = "Referatet har ikke noe vedtak i saken."
+        note = texts("referatet_har_ikke_vedtak")
     else:
-        note = "Fra utkast til referat." if referat.meta.status == "utkast" else ""
+        note = texts("fra_utkast_til_referat") if referat.meta.status == "utkast" else ""
     anchor = _anchor(str(sak.nr))
     return SakView(
         str(sak.nr), anchor, f"{meeting.folder}/index.html#{anchor}",
@@ -293,13 +313,15 @@ def plan(repo: Repository, build_dir: Path,
     site = Site()
     public = public_view(repo)
     meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(repo, m.folder, made.get(m.folder, []), manifest, site)
+    secret = {m.folder for m in repo.meetings if has_skjermet(m, repo)}  # of the members' view
+    documents = {m.folder: built_documents(public, m.folder, made.get(m.folder, []), manifest,
+                                           site, m.folder in secret)
                  for m in meetings}
     views = []
     for meeting in meetings:
         views.append(MeetingView(
             meeting.folder, meeting.number, f"{meeting.folder}/index.html",
-            meeting.date_range, meeting.sted,
+            meeting.date_range, place(public, meeting) or "",
             meeting.status, meeting.referat.meta.status if meeting.referat else None,
             documents[meeting.folder],
             any(name.startswith(f"{meeting.folder}/") for name in site.withheld),
@@ -319,7 +341,10 @@ def _relative(href: str, here: str) -> str:
     return posixpath.relpath(href, here or ".")
 
 
-def environment() -> jinja2.Environment:
+def environment(texts: Catalogue | None = None) -> jinja2.Environment:
+    """The site's pages in the committee's language: t("key", field=value) prints a text of
+    the catalogue (escaped; a Markup field, such as a link, is kept as it is)."""
+    texts = texts or builtin()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "site"),
         autoescape=True,  # every user text is escaped; Markdown arrives as Markup
@@ -331,14 +356,28 @@ def environment() -> jinja2.Environment:
     )
     env.filters["rel"] = _relative
     env.filters["markdown"] = markdown_html
-    env.filters["unntatt"] = marking
+    env.filters["unntatt"] = lambda basis: marking(basis, texts)
+    env.filters["weekday_date"] = texts.weekday_date
+    env.globals["t"] = functools.partial(_text, texts)
+    env.globals["lang"] = texts.language
     return env
+
+
+def _text(texts: Catalogue, key: str, **fields: object) -> Markup:
+    """A catalogue text as HTML: the text and its plain fields escaped, Markup fields kept."""
+    kept = {name: value for name, value in fields.items() if isinstance(value, Markup)}
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(kept)}
+    html = str(escape(texts(key, **{**fields, **marks})))
+    for name, mark in marks.items():
+        html = html.replace(mark, str(kept[name]))
+    return Markup(html)
 
 
 def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None = None) -> Site:
     site, meetings = plan(repo, build_dir, outputs)
-    env = environment()
-    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn}
+    env = environment(repo.committee.lang)
+    common = {"committee": repo.committee.navn, "kortnavn": repo.committee.kortnavn,
+              "lang": repo.committee.lang.language}
     site.pages["index.html"] = env.get_template("index.html.j2").render(
         **common, root="", here="", current="index", meetings=meetings)
     site.pages["saker.html"] = env.get_template("saker.html.j2").render(
@@ -346,12 +385,17 @@ def render(repo: Repository, build_dir: Path, outputs: Sequence[Output] | None =
     for meeting in meetings:
         site.pages[f"{meeting.folder}/index.html"] = env.get_template("meeting.html.j2").render(
             **common, root="../", here=meeting.folder, current="meeting", meeting=meeting)
+        for document in meeting.documents:
+            if document.page:  # the text as the build made it: pandoc's, from escaped sources
+                text = Markup(site.texts[document.page].read_text(encoding="utf-8"))
+                site.pages[document.page] = env.get_template("document.html.j2").render(
+                    **common, root="../", here=meeting.folder, current="document",
+                    meeting=meeting, document=document, text=text)
     site.copies["style.css"] = builtin_templates() / "site" / "style.css"
     return site
 
 
-class SiteFolderTaken(NufaError):
-    exit_code = 2
+SiteFolderTaken = FolderTaken
 
 
 def write(site: Site, out: Path, root: Path, build_dir: Path,
@@ -361,36 +405,7 @@ def write(site: Site, out: Path, root: Path, build_dir: Path,
     if build_dir.resolve().is_relative_to(out):
         raise SiteFolderTaken(f"the site folder {out} would replace the built documents; "
                               f"choose e.g. {build_dir.resolve() / 'site'}")
-    if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or
-                                               not any(out.iterdir()))):
-        raise SiteFolderTaken(f"{out} exists and was not written by nufa site; "
-                              "choose another --out or remove it")
-    staging: Path | None = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        for rel, text in site.pages.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for rel, source in site.copies.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, path)
-        (staging / MARKER).write_text("written by nufa site; replaced on every run\n",
-                                      encoding="utf-8")
-        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / "site")
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except OSError as exc:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise WriteFailed(f"the site to {out}", exc, "the old site is unchanged") from exc
+    replace_folder(out, {**site.pages, **site.copies}, MARKER, "nufa site", "the site")
     return SiteResult(out, sorted(site.pages), sorted(site.copies), site.unbuilt,
                       site.withheld, site.stale)
 
@@ -411,10 +426,12 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
     The build's result says what today's sources make, so nothing is rendered twice; the
     repository is loaded once (by the build, or here when the build had nothing to do)."""
     from nufa_cli.build.orchestrator import build
+    from nufa_cli.build.targets import SITE_FORMATS
     from nufa_cli.check.validate import check
     from nufa_cli.core.errors import InvalidSources
 
-    result = build(root, progress=progress, offentlig=True) if build_first else None
+    result = build(root, formats=SITE_FORMATS, progress=progress, offentlig=True) \
+        if build_first else None
     repo = result.repository if result else None
     if repo is None:
         repo, diagnostics = check(root)

@@ -21,12 +21,13 @@ class DocumentView:
     label: str
     kind: str
     sak: SakNr | None
-    files: tuple[Link, ...]  # PDF first
+    files: tuple[Link, ...]  # the downloads, PDF first
+    page: str | None = None  # its full text as a page of the site (from the site root), if built
 
 
 @dataclass(frozen=True)
 class RowView:
-    kind: str  # sak | row | part | slutt: as innkalling.AgendaLine, whose rows these are
+    kind: str  # sak | row | part | slutt | tema: as innkalling.AgendaLine, whose rows these are
     tid: str
     tittel: str
     sak: str = ""
@@ -87,6 +88,7 @@ class Site:
 
     pages: dict[str, str] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
+    texts: dict[str, Path] = field(default_factory=dict)  # page -> the built HTML it lays out
     unbuilt: list[str] = field(default_factory=list)  # meeting folders without documents
     withheld: list[str] = field(default_factory=list)  # built files left out: may show skjermet
     stale: list[str] = field(default_factory=list)  # public files left out: older sources

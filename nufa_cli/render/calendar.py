@@ -44,8 +44,20 @@ def sequence(epoch: int) -> int:
 
 
 def summary(repo: Repository, meeting: Meeting, day: Day) -> str:
-    title = f"Møte {meeting.number} i {repo.committee.kortnavn}"
-    return f"{title} – dag {day.index}" if len(meeting.days) > 1 else title
+    texts = repo.committee.lang
+    kortnavn = repo.committee.kortnavn
+    title = (texts("møte_nr_i", nr=meeting.number, kortnavn=kortnavn) if meeting.number
+             else texts("møte_i", kortnavn=kortnavn))
+    return f"{title} – {texts('dag', n=day.index).lower()}" if len(meeting.days) > 1 else title
+
+
+def day_end(day: Day) -> dt.time | None:
+    """The day's slutt; without one, the latest end or time of its programme after the start."""
+    if day.slutt is not None:
+        return day.slutt
+    times = [t for row in day.rows for item in (row, *row.parts) for t in (item.end, item.tid) if t]
+    latest = max(times, default=None)
+    return latest if latest and latest > day.start else None
 
 
 def description(meeting: Meeting, day: Day) -> str:
@@ -68,9 +80,13 @@ def meeting_ics(repo: Repository, meeting: Meeting, epoch: int) -> bytes:
         event.add("dtstamp", stamp)
         event.add("sequence", sequence(epoch))
         event.add("dtstart", dt.datetime.combine(day.dato, day.start, zone))
-        event.add("dtend", dt.datetime.combine(day.dato, day.slutt, zone))
+        end = day_end(day)
+        if end is not None:  # without it the event is the moment it starts (RFC 5545 3.6.1)
+            event.add("dtend", dt.datetime.combine(day.dato, end, zone))
         event.add("summary", summary(repo, meeting, day))
-        event.add("location", meeting.sted)
+        sted = meeting.sted_of(day)
+        if sted:
+            event.add("location", sted)
         text = description(meeting, day)
         if text:
             event.add("description", text)

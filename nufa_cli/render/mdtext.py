@@ -33,7 +33,8 @@ _TRAILING_BREAK = re.compile(r"(?<=\S) {2,}$")
 def block(text: object, level: int | None = 2, notes: str | None = None) -> str:
     """User Markdown (CommonMark) placed as blocks in a pandoc Markdown document.
 
-    Headings are shifted so the highest one is `level` (never above it), or, with
+    HTML comments are left out (the secretariat's notes to itself). Headings are shifted so
+    the highest one is `level` (never above it), or, with
     level None (inside a table cell), become bold paragraphs. Blocks are separated by
     blank lines where CommonMark does not need them but pandoc does, and a line that
     would open or close a fenced div is escaped, so the text cannot leave its place.
@@ -42,7 +43,7 @@ def block(text: object, level: int | None = 2, notes: str | None = None) -> str:
     """
     if text is None:
         return ""
-    source = CONTROL.sub(" ", str(text)).expandtabs(4).strip("\n")
+    source = markdown.without_comments(CONTROL.sub(" ", str(text)).expandtabs(4)).strip("\n")
     if not source.strip():
         return ""
     tokens, _ = markdown.parse(source)

@@ -17,9 +17,9 @@ import jinja2
 
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError
+from nufa_cli.core.lang import Catalogue, builtin
 from nufa_cli.core.output import WriteFailed
 from nufa_cli.core.root import template_dirs
-from nufa_cli.model.attendance import days_label
 from nufa_cli.model.objects import Repository
 from nufa_cli.model.public import marking_markdown
 from nufa_cli.render import mdtext
@@ -43,11 +43,6 @@ def _hardbreaks(lines: str | Iterable[str]) -> str:
     return "\\\n".join(line.strip() for line in items if line.strip())
 
 
-def _days_label(days: Sequence[int], before: str = "") -> str:
-    label = days_label(tuple(days))
-    return before + label if label else ""
-
-
 def _mdurl(url: str) -> str:
     """An address for a link destination: nothing in it can end the link early."""
     return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
@@ -60,18 +55,29 @@ FILTERS: dict[str, Any] = {
     "gridrow": mdtext.row_marker,
     "gridtable": _gridtable,
     "hardbreaks": _hardbreaks,
-    "days_label": _days_label,
     "mdurl": _mdurl,
-    "unntatt": marking_markdown,  # a legal basis -> "Unntatt offentlighet, offl. § 14"
     "short_numeric": nbdates.short_numeric,
-    "date_range": nbdates.date_range,
-    "weekday_date": nbdates.weekday_date,
-    "long_date": nbdates.long_date,
-    "day_month": nbdates.day_month,
     "numeric": nbdates.numeric,
     "clock": nbdates.clock,
-    "time_span": nbdates.time_span,
 }
+
+
+def language_filters(texts: Catalogue) -> dict[str, Any]:
+    """The filters that print words, in the committee's language."""
+
+    def days_label(days: Sequence[int], before: str = "") -> str:
+        label = texts.days_label(tuple(days))
+        return before + label if label else ""
+
+    return {
+        "days_label": days_label,
+        "unntatt": lambda basis: marking_markdown(basis, texts),  # "Unntatt offentlighet, ..."
+        "date_range": texts.date_range,
+        "weekday_date": texts.weekday_date,
+        "long_date": texts.long_date,
+        "day_month": texts.day_month,
+        "time_span": texts.time_span,
+    }
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -84,11 +90,14 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
         return super().get_cache_key(name)
 
 
-def environment(maler: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
+def environment(maler: Path | None = None, cache: Path | None = None,
+                texts: Catalogue | None = None) -> jinja2.Environment:
     """Strict and literal: a misspelt name fails, nothing is HTML-escaped (this is Markdown).
 
     cache: a folder for compiled templates (keyed by their source), so a rebuild skips compiling.
+    texts: the language catalogue; templates print its words as t("key", field=value).
     """
+    texts = texts or builtin()
     folders = template_dirs(maler)
     bytecode = None
     if cache is not None:
@@ -109,6 +118,8 @@ def environment(maler: Path | None = None, cache: Path | None = None) -> jinja2.
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.filters.update(language_filters(texts))
+    env.globals["t"] = texts
     return env
 
 
@@ -119,7 +130,8 @@ class Renderer:
                  cache: Path | None = None) -> None:
         if maler is None and repo is not None:
             maler = repo.committee.maler
-        self.env = environment(maler, cache)
+        self.texts = repo.committee.lang if repo is not None else builtin()
+        self.env = environment(maler, cache, self.texts)
 
     def render(self, template: str, **context: Any) -> str:
         try:

@@ -66,6 +66,50 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def without_comments(text: str) -> str:
+    """The text without its HTML comments (<!-- ... -->), which no document prints: notes the
+    secretariat leaves for itself. Comments inside code stay, as do their lines (line numbers
+    of what follows are unchanged); an unclosed one is text."""
+    if "<!--" not in text:
+        return text
+    tokens, _ = parse(text)
+    lines = text.split("\n")
+    edits: dict[tuple[int, int], str] = {}  # (first line, end line) -> the lines without comments
+    for token in tokens:
+        if not token.map:
+            continue
+        start, end = token.map
+        region = "\n".join(lines[start:end])
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            edits[(start, end)] = _COMMENT.sub(lambda m: "\n" * m[0].count("\n"), region)
+        elif token.type == "inline" and any(
+                c.type == "html_inline" and c.content.startswith("<!--") for c in token.children or ()):
+            cursor, kept = 0, []
+            for child in token.children or ():
+                found = region.find(child.content, cursor) if child.content else -1
+                if found < 0:
+                    continue
+                if child.type == "html_inline" and child.content.startswith("<!--"):
+                    kept.append(region[cursor:found] + "\n" * child.content.count("\n"))
+                else:
+                    kept.append(region[cursor:found + len(child.content)])
+                cursor = found + len(child.content)
+            edits[(start, end)] = "".join(kept) + region[cursor:]
+    out: list[str] = []
+    line = 0
+    for (start, end), replaced in sorted(edits.items()):
+        if start < line:  # nested in a block already rewritten
+            continue
+        out += lines[line:start]
+        out += replaced.split("\n")
+        line = end
+    out += lines[line:]
+    return "\n".join(out)
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -93,6 +137,18 @@ def image_src(image: Token) -> str:
     """An image's src as written: markdown-it percent-encodes it (figur-ø.png ->
     figur-%C3%B8.png), pandoc reads it decoded."""
     return unquote(str(image.attrs.get("src", "")))
+
+
+def has_prose(tokens: Sequence[Token]) -> bool:
+    """Whether there is anything besides headings: a paragraph, a list, a table, code."""
+    in_heading = False
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif not in_heading and token.type in ("inline", "fence", "code_block", "html_block") \
+                and token.content.strip():
+            return True
+    return False
 
 
 def images(text: str) -> list[tuple[str, int]]:

@@ -11,10 +11,19 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
+
+from nufa_cli.core import lang
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-NR_PATTERN = r"^[1-9]\d*/\d{2}$"  # N/YY: sak and meeting numbers
 _HHMM = re.compile(HHMM_PATTERN)
 
 
@@ -64,15 +73,26 @@ Klokkeslett = Annotated[
 ]
 SakNr = Annotated[
     str,
-    Field(pattern=NR_PATTERN, description="Case number N/YY, e.g. 12/24"),
+    Field(min_length=1, description="Case number as printed: N/YY (12/24) by default, else as "
+          "nufa.yaml's nummerering.format (V-sak 2, PS 4/15, 2021/45)"),
 ]
+MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, ukjent
 Tekst = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
 Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
 ]
+OffentligTittel = Annotated[
+    str,
+    Field(min_length=1, description="The title the public documents print for a skjermet sak "
+          'or vedlegg, the withheld words written as ******, e.g. "Klage fra ****** på vedtak"'),
+]
 DEFAULT_SAKSTYPER = ["Godkjenning", "Orientering", "Drøfting", "Beslutning"]
+DECISION = "Beslutning"  # the sakstype that asks the committee to decide: it needs a forslag
+# What the footer shows beside the page number: the sources' revision ("Versjon 3f2a1c9"),
+# the build date ("Bygget 24.04.2024"), both (the default) or neither.
+Bunntekst = Literal["revisjon", "dato", "begge", "ingen"]
 
 
 class _Strict(BaseModel):
@@ -87,12 +107,68 @@ class Utvalg(_Strict):
     kortnavn: Tekst = Field("NUFA", description='"Møte i NUFA", "Referat NUFA ..."')
 
 
+def _texts_model() -> type[BaseModel]:
+    """`tekster:` and a committee's own catalogue file: every printed text by its name
+    (core/lang.py), each optional; an unknown name is an unknown key."""
+    defaults = lang.builtin_texts(lang.DEFAULT)
+    fields: dict[str, Any] = {
+        key: (Tekst | None, Field(None, description=f"Default (nb): {defaults[key]!r}"))
+        for key in lang.names()
+    }
+    return create_model("Tekster", __base__=_Strict, **fields)
+
+
+Tekster = _texts_model()
+
+
+class Katalog(Tekster):  # type: ignore[misc, valid-type]  # a model made at import time
+    """A catalogue file, templates/lang/<språk>.yaml or <maler>/lang/<språk>.yaml."""
+
+    språkkode: Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}$")] | None = Field(
+        None, description="BCP 47 tag of the documents' language with region, e.g. nn-NO")
+
+
+class Sakstype(_Strict):
+    navn: Tekst
+    serie: Annotated[str, Field(pattern=r"^[^{}\s]+$")] | None = Field(
+        None, description='Its own number series, printed by {serie} in nummerering.format: '
+        '"O" for "O-sak 3"')
+    vedtak: Literal["påkrevd", "valgfritt"] = Field(
+        "påkrevd", description="valgfritt: an endelig referat may leave this type without a Vedtak")
+
+
+def _named(value: Any) -> Any:
+    return {"navn": value} if isinstance(value, str) else value
+
+
+def _items_or_names(schema: dict[str, Any]) -> None:
+    """A list item may be written as a plain name (read as {navn: ...}): say so to editors."""
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
+class Nummerering(_Strict):
+    format: Tekst = Field(
+        "{n}/{yy}", description="Printed form of a sak number; fields {n} {n:02} {n:03} {yy} "
+        "{yyyy} {serie}, e.g. '{serie}-sak {n}', '{n}/{yyyy}'")
+    per: Literal["år", "møte"] = Field(
+        "år", description="år: numbers run through the calendar year; møte: restart each meeting")
+
+
+class ToppnotatValg(_Strict):
+    seksjoner: list[Tekst] | None = Field(
+        None, description="Sections check warns about when a toppnotat lacks them; [] for none. "
+        "Default: the language's 'Hensikt med saken' and 'Bakgrunn'")
+
+
 class NufaConfig(_Strict):
     """nufa.yaml: committee settings. Every key is optional; the defaults are NUFA's."""
 
     utvalg: Utvalg = Field(default_factory=Utvalg)
     sekretariat: Tekst = Field("Helsedirektoratet", description="Heading of the secretariat row")
-    sakstyper: list[Tekst] = Field(default_factory=lambda: list(DEFAULT_SAKSTYPER), min_length=1)
+    sakstyper: list[Annotated[Sakstype, BeforeValidator(_named)]] = Field(
+        default_factory=lambda: [Sakstype(navn=n) for n in DEFAULT_SAKSTYPER], min_length=1,
+        description="The sakstyper: a name, or {navn, serie, vedtak}",
+        json_schema_extra=_items_or_names)
     maler: str | None = Field(None, description="Folder of own templates overriding the built-ins")
     font: Annotated[str, Field(pattern=r'^[^"\x00-\x1f]+$')] | None = Field(
         None, description="Font family of the documents; its font files go in <maler>/fonts/. "
@@ -100,6 +176,16 @@ class NufaConfig(_Strict):
     logo_alt: Tekst | None = Field(
         None, description="Alt text of the logo <maler>/logo.png, read out by screen readers. "
         'Default: "Logo for <utvalg.navn>"')
+    språk: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = Field(
+        lang.DEFAULT, description="Language of every printed word: nb (bokmål) or nn (nynorsk), "
+        "or one with its catalogue in <maler>/lang/")
+    tekster: Tekster = Field(  # type: ignore[valid-type]
+        default_factory=Tekster, description="Printed texts by name, over the language's own")
+    toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
+    nummerering: Nummerering = Field(default_factory=Nummerering)
+    bunntekst: Bunntekst = Field(
+        "begge", description="What every page's footer shows beside the page number: the "
+        "sources' git revision (revisjon), the build date (dato), both (begge) or neither (ingen)")
 
 
 # --- medlemmer.yaml -----------------------------------------------------------
@@ -107,7 +193,9 @@ class NufaConfig(_Strict):
 
 class Medlem(_Strict):
     navn: Tekst
-    virksomhet: Tekst
+    virksomhet: Tekst | None = Field(None, description="Printed after the name and role")
+    rolle: Tekst | None = Field(None, description='"styreleder", "nestleder": printed after the name')
+    parti: Tekst | None = Field(None, description='"H", "Ap": printed in brackets after the rest')
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = Field(
         None, description="Explicit id; default is the slug of navn"
     )
@@ -128,21 +216,33 @@ class Vedlegg(_Strict):
     referat: str | None = Field(None, description="Meeting folder whose referat is attached")
     fil: str | None = Field(None, description="Path of a file inside the meeting folder")
     url: str | None = Field(None, description="https address")
-    tittel: Tekst | None = None
+    tittel: Tekst | None = Field(None, description="Alone, without referat, fil or url: a "
+                                 "vedlegg that is not in the papers, e.g. '... (ettersendes)'")
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Vedlegg:
         given = [k for k in ("referat", "fil", "url") if getattr(self, k) is not None]
-        if len(given) != 1:
+        if len(given) > 1 or not (given or self.tittel):
             raise ValueError("a vedlegg names exactly one of 'referat', 'fil' or 'url'")
         return self
+
+
+Innleder = Annotated[str, Field(min_length=1, description="Who presents it: 'Navn, Virksomhet'")]
+Lukket = Annotated[
+    Annotated[str, Field(min_length=1)] | bool,
+    Field(description="Treated in a closed session: the legal basis (kl. § 11-5 annet ledd "
+          "bokstav a), or true where none is stated"),
+]
+Arkivsak = Annotated[str, Field(min_length=1, description="The archive's case number, 2015/1234")]
 
 
 class Innslag(_Strict):
     tid: Klokkeslett | None = None
     varighet: Minutter | None = None
     tittel: Tekst
+    innleder: Innleder | None = None
 
 
 class Rad(_Strict):
@@ -159,23 +259,44 @@ class Rad(_Strict):
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
     innslag: list[Innslag] = Field(default_factory=list, max_length=LIMIT["innslag"])
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
+    tema: Tekst | None = Field(None, description="A heading row: takes no time, keeps the time chain")
+    innleder: Innleder | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 class Dag(_Strict):
     dato: Dato
     start: Klokkeslett
-    slutt: Klokkeslett
+    slutt: Klokkeslett | None = Field(None, description='Gives the row "Slutt dag N"; optional')
+    sted: Tekst | None = Field(None, description="The day's own place, if not the meeting's")
     program: list[Rad] = Field(default_factory=list, max_length=LIMIT["program"])
+
+
+class Underskrift(_Strict):
+    navn: Tekst
+    tittel: Tekst | None = None
+
+
+class Innkalling(_Strict):
+    tekst: Markdown | None = Field(None, description="Cover text, printed after the header")
+    underskrift: list[Underskrift] = Field(default_factory=list)
 
 
 class Agenda(_Strict):
     """agenda.yaml: one meeting and its timed programme."""
 
-    møte: Annotated[str, Field(pattern=NR_PATTERN)] | None = Field(
-        None, description="Meeting number N/YY; only for the first meeting of a year in the repo"
+    møte: Annotated[str, Field(pattern=MEETING_NR_PATTERN)] | None = Field(
+        None, description="Meeting number N/YY or N/YYYY, for the first meeting of a year in the "
+        "repo; 'ukjent' prints no number"
     )
-    sted: Tekst
+    første_sak: SakNr | list[SakNr] | None = Field(
+        None, description="Where this meeting's numbering starts (per serie) instead of "
+        "continuing from the meeting before it: an archive with gaps")
+    sted: Tekst | None = None
     status: Literal["utkast", "endelig"] = "utkast"
+    innkalling: Innkalling = Field(default_factory=Innkalling)
     dager: list[Dag] = Field(min_length=1, max_length=LIMIT["dager"])
 
 
@@ -185,6 +306,8 @@ class Agenda(_Strict):
 class Behandling(_Strict):
     utvalg: Tekst
     sak: SakNr
+    møte: Dato | None = Field(
+        None, description="The meeting (its first day) of a sak numbered per meeting")
     tittel: Tekst | None = None
     vedtak: Markdown | None = None
     dato: Dato | None = Field(
@@ -205,41 +328,153 @@ class ToppnotatMeta(_Strict):
     vedlegg: list[Vedlegg] = Field(default_factory=list, max_length=LIMIT["vedlegg"])
     tidligere_behandlinger: list[Behandling] = Field(default_factory=list,
                                                      max_length=LIMIT["tidligere_behandlinger"])
+    tidligere_behandlinger_tekst: Markdown | None = Field(
+        None, description="Text under the heading of the earlier decisions, before their table")
     skjermet: Skjerming | None = None
+    offentlig_tittel: OffentligTittel | None = None
+    arkivsak: Arkivsak | None = None
+    lukket: Lukket | None = None
 
 
 # --- referat front matter --------------------------------------------------------
 
 Dager = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+Saker = Annotated[list[SakNr], Field(min_length=1, description="Saker of the meeting, as printed")]
+MedlemId = Annotated[str, Field(min_length=1, description="A member's id (medlemmer.yaml)")]
+FraSak = Annotated[SakNr, Field(description="From this sak on, in agenda order")]
 
 
 def _member_ref(value: Any) -> Any:
     return {"medlem": value} if isinstance(value, str) else value
 
 
+def _one_span(entry: Any) -> None:
+    given = [k for k in ("dager", "saker", "fra_sak") if getattr(entry, k, None) is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one of {', '.join(repr(k) for k in given)}: they would say "
+                         "differently when the entry applies")
+
+
 class Fravaer(_Strict):
-    medlem: Tekst
+    medlem: MedlemId
     dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Absent at these saker only")
+    fra_sak: FraSak | None = Field(None, description="Left the meeting before this sak")
+    forfall: bool = Field(False, description='Absence announced in advance: printed "Forfall"')
+
+    @model_validator(mode="after")
+    def _span(self) -> Fravaer:
+        _one_span(self)
+        return self
 
 
 class Stedfortreder(_Strict):
     navn: Tekst
-    virksomhet: Tekst
-    for_: Tekst = Field(alias="for", description="id of the member substituted")
+    virksomhet: Tekst | None = None
+    parti: Tekst | None = None
+    for_: MedlemId | None = Field(None, alias="for", description="id of the member substituted; "
+                                  'without it: listed under "Møtende varamedlemmer"')
     dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Met at these saker only")
+    fra_sak: FraSak | None = Field(None, description="Met from this sak on")
+
+    @model_validator(mode="after")
+    def _span(self) -> Stedfortreder:
+        _one_span(self)
+        return self
+
+
+class Inhabil(_Strict):
+    medlem: MedlemId
+    saker: Saker
+    grunnlag: Tekst | None = Field(None, description="The legal basis, e.g. fvl. § 6 første ledd "
+                                   "bokstav a")
+
+
+class Moteleder(_Strict):
+    medlem: MedlemId
+    saker: Saker | None = Field(None, description="The saker this member chaired")
+
+
+class Deltaker(_Strict):
+    navn: Tekst
+    virksomhet: Tekst | None = None
+    dager: Dager | None = None
+    saker: Saker | None = Field(None, description="Took part in these saker only")
+
+    @model_validator(mode="after")
+    def _span(self) -> Deltaker:
+        _one_span(self)
+        return self
+
+
+def _named_person(value: Any) -> Any:
+    return {"navn": value} if isinstance(value, str) else value
+
+
+def _stemmer(value: Any) -> Any:
+    """One message for a value that is neither a count nor a list of ids (the union's two
+    errors would say it twice, in pydantic's words)."""
+    count = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    ids = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    if not (count or ids):
+        raise ValueError(f"expected a count (0 or more) or a list of ids (got {value!r})")
+    return value
+
+
+Stemmer = Annotated[
+    Annotated[int, Field(ge=0)] | list[MedlemId],
+    BeforeValidator(_stemmer),
+    Field(description="A count, or the ids of those voting so (members or varamedlemmer)"),
+]
+
+
+class Votering(_Strict):
+    sak: SakNr
+    forslag: Tekst | None = Field(None, description="The proposal voted on, e.g. Rådmannens "
+                                  "innstilling")
+    for_: Stemmer | None = Field(None, alias="for")
+    mot: Stemmer | None = None
+    avholdende: Stemmer | None = None
+    enstemmig: bool = Field(False, description="Everyone present at the sak voted for")
+
+    @model_validator(mode="after")
+    def _counted(self) -> Votering:
+        if self.enstemmig and any(v is not None for v in (self.for_, self.mot, self.avholdende)):
+            raise ValueError("an enstemmig vote has no 'for', 'mot' or 'avholdende'")
+        if not self.enstemmig and (self.for_ is None or self.mot is None):
+            raise ValueError("a vote gives 'for' and 'mot' (a count or the ids), or "
+                             "'enstemmig: true'")
+        return self
+
+
+class Godkjenning(_Strict):
+    måte: Tekst | None = Field(None, description='"elektronisk": printed "… godkjennes '
+                               'elektronisk"')
+    underskrivere: list[MedlemId] = Field(default_factory=list,
+                                          description="ids of the members who sign")
 
 
 class ReferatMeta(_Strict):
     """Front matter of a referat (minutes)."""
 
     status: Literal["utkast", "endelig"] = "utkast"
+    versjon: Tekst | None = Field(None, description='The referat\'s version, e.g. "1.0"')
+    møteleder: MedlemId | list[Moteleder] | None = Field(
+        None, description="Who chaired: a member's id, or a list of {medlem, saker}")
     fravær: list[Annotated[Fravaer, BeforeValidator(_member_ref)]] = Field(default_factory=list)
     stedfortredere: list[Stedfortreder] = Field(default_factory=list)
+    inhabil: list[Inhabil] = Field(default_factory=list)
+    deltakere: dict[Tekst, list[Annotated[Deltaker, BeforeValidator(_named_person)]]] = Field(
+        default_factory=dict, description="Further groups, each printed under its heading")
+    voteringer: list[Votering] = Field(default_factory=list)
+    godkjenning: Godkjenning | None = None
     sekretariat: list[Tekst] = Field(default_factory=list)
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "nufa": NufaConfig,
+    "katalog": Katalog,
     "medlemmer": Medlemmer,
     "agenda": Agenda,
     "toppnotat": ToppnotatMeta,

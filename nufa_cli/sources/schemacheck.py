@@ -33,10 +33,14 @@ _MESSAGES = {
     "greater_than_equal": "must be at least {ge}",
     "less_than_equal": "must be at most {le}",
 }
+_LISTED = 16  # a hint names at most this many known keys (tekster has a hundred)
 _PATTERN_HINTS = {
     "sak": ("a case number is N/YY, e.g. 12/24", "write it as in 'sak: 12/24'"),
     "møte": ("a meeting number is N/YY, e.g. 2/24", "write it as in 'møte: 2/24'"),
     "id": ("an id is lowercase letters, digits and hyphens", "e.g. id: hans-lowe-larsen"),
+    "språk": ("a language is a code of two or three lowercase letters",
+              "write 'språk: nb' (bokmål) or 'språk: nn' (nynorsk)"),
+    "språkkode": ("a language tag is a language and a region, e.g. nn-NO", "e.g. språkkode: nn-NO"),
 }
 
 
@@ -66,16 +70,18 @@ def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[D
 def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagnostic:
     loc = tuple(err["loc"])
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    where = _dotted(loc)
+    where = dotted(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
         pos = doc.key_pos(loc)
         allowed = _keys_at(cls, loc[:-1])
-        hint = did_you_mean(str(loc[-1]), allowed, f"known keys here: {', '.join(allowed)}")
+        known = ", ".join(allowed) if len(allowed) <= _LISTED else (
+            f"{', '.join(allowed[:_LISTED])}, … ({len(allowed)} in all, listed in README.md)")
+        hint = did_you_mean(str(loc[-1]), allowed, f"known keys here: {known}")
         return Diagnostic(rel, pos.line, pos.col, "unknown-key", f"unknown key '{loc[-1]}'", hint)
     if kind == "missing":
         pos = doc.pos(loc[:-1])
-        parent = _dotted(loc[:-1])
+        parent = dotted(loc[:-1])
         place = f" in {parent}" if parent else ""
         return Diagnostic(rel, pos.line, pos.col, "missing-field",
                           f"missing required key '{loc[-1]}'{place}", f"add '{loc[-1]}: ...'")
@@ -100,7 +106,8 @@ def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagn
     return Diagnostic(rel, pos.line, pos.col, code, f"{where or 'the file'}: {message}{suffix}")
 
 
-def _dotted(loc: Path_) -> str:
+def dotted(loc: Path_) -> str:
+    """A path in a file as the messages write it: dager[0].program[2].sak"""
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -90,4 +90,46 @@ local separate_tables = {
   end,
 }
 
-return { sak_headings, document_classes, separate_tables }
+-- A cell common.lua marked nufa-keep: its row gets Word's "cantSplit" (do not break the row
+-- across pages). The writer has no row properties, so the cell's first paragraph carries
+-- a placeholder run that nufa_cli/convert/converter.py turns into the row's property.
+local KEEP_ROW = pandoc.RawInline("openxml", "<w:r><w:t>NUFA-KEEP-ROW</w:t></w:r>")
+
+local function mark_first_paragraph(blocks)
+  local marked = false
+  return blocks:walk({
+    traverse = "topdown",
+    Para = function(para)
+      if not marked then
+        marked = true
+        para.content:insert(1, KEEP_ROW)
+        return para, false
+      end
+    end,
+    Plain = function(plain)
+      if not marked then
+        marked = true
+        plain.content:insert(1, KEEP_ROW)
+        return plain, false
+      end
+    end,
+  })
+end
+
+local kept_rows = {
+  Table = function(tbl)
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        for _, cell in ipairs(row.cells) do
+          if cell.attributes["nufa-keep"] then
+            cell.attributes["nufa-keep"] = nil
+            cell.contents = mark_first_paragraph(cell.contents)
+          end
+        end
+      end
+    end
+    return tbl
+  end,
+}
+
+return { sak_headings, document_classes, separate_tables, kept_rows }

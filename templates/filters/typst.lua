@@ -62,6 +62,10 @@ local PLAIN_BEFORE = { Str = true, Space = true, SoftBreak = true, LineBreak = t
 -- list). Escape such a word wherever a line could start.
 local BREAK_BEFORE = { Space = true, SoftBreak = true, LineBreak = true }
 
+local function opens_content(el)
+  return el.t == "RawInline" and el.text:match("%[$") ~= nil
+end
+
 local function is_block_marker(text)
   return text:match("^%d+%.$") or text:match("^[-+/]$") or text:match("^=+$")
 end
@@ -80,12 +84,51 @@ local escape_markers = {
         local before = inlines[i - 1]
         if el.text:sub(1, 1) == "." and before and not PLAIN_BEFORE[before.t] then
           escape_first_char(inlines, i, el.text)
-        elseif (before == nil or BREAK_BEFORE[before.t]) and is_block_marker(el.text) then
+        elseif (before == nil or BREAK_BEFORE[before.t] or opens_content(before))
+            and is_block_marker(el.text) then
           escape_first_char(inlines, i, el.text)
         end
       end
     end
     return inlines
+  end,
+}
+
+-- A range's dash stands between no-break spaces (common.lua), but a line may still break
+-- after a dash ("24. –" / "25. januar"): the words of the range go into one box, which
+-- typst keeps on one line. Before escape_markers, which then escapes the box's first word.
+local function is_nbsp(el)
+  return el and el.t == "Str" and el.text == "\u{a0}"
+end
+
+local range_boxes = {
+  Inlines = function(inlines)
+    for i = #inlines - 4, 1, -1 do
+      local first, dash, last = inlines[i], inlines[i + 2], inlines[i + 4]
+      if first.t == "Str" and is_nbsp(inlines[i + 1]) and dash.t == "Str" and dash.text == "–"
+          and is_nbsp(inlines[i + 3]) and last.t == "Str" then
+        inlines:insert(i + 5, pandoc.RawInline("typst", "];"))
+        inlines:insert(i, pandoc.RawInline("typst", "#box["))
+      end
+    end
+    return inlines
+  end,
+}
+
+-- A cell common.lua marked nufa-keep makes its row unbreakable: table.cell(breakable: false).
+local kept_rows = {
+  Table = function(tbl)
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        for _, cell in ipairs(row.cells) do
+          if cell.attributes["nufa-keep"] then
+            cell.attributes["nufa-keep"] = nil
+            cell.attributes["typst:breakable"] = "false"
+          end
+        end
+      end
+    end
+    return tbl
   end,
 }
 
@@ -209,6 +252,6 @@ local document_classes = {
 }
 
 return {
-  flatten_spans, figure_images, inline_images, escape_markers, docheader, sak_in_tables, sak_alone,
-  tables, document_classes,
+  flatten_spans, figure_images, inline_images, range_boxes, escape_markers, docheader, sak_in_tables,
+  sak_alone, kept_rows, tables, document_classes,
 }

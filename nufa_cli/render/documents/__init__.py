@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nufa_cli.model.objects import Meeting, Repository
-from nufa_cli.render.documents import innkalling, referat, saksliste, toppnotat
+from nufa_cli.render.documents import innkalling, referat, saksliste, saksutskrift, toppnotat
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -18,6 +18,7 @@ BUILDERS: dict[str, Callable[[Repository, Meeting, Renderer], list[Document]]] =
     "saksliste": saksliste.documents,
     "toppnotat": toppnotat.documents,
     "referat": referat.documents,
+    "saksutskrift": saksutskrift.documents,
 }
 
 

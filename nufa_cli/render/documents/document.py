@@ -19,3 +19,4 @@ class Document:
     draft: bool  # shown as UTKAST: the meeting (referat: the referat) has status utkast
     resource_root: Path  # the meeting folder: images and vedlegg resolve against it
     sak: SakNr | None = None  # the sak the document is about (a toppnotat's)
+    image_base: str = ""  # where in it its source lies: images are looked for there first

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nufa_cli.model.objects import Day, Meeting, Repository
 from nufa_cli.render.documents import saksliste
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.render.documents.common import MeetingInfo, meeting_info, title
 from nufa_cli.render.documents.document import Document
 from nufa_cli.render.renderer import Renderer
 
@@ -16,11 +16,13 @@ from nufa_cli.render.renderer import Renderer
 class AgendaLine:
     """One row of the dagsorden."""
 
-    kind: str  # "sak" | "row" (Pause, Lunsj ...) | "part" (a timed part of the sak above) | "slutt"
+    kind: str  # "sak" | "row" (Pause, Lunsj ...) | "part" (a timed part of the sak above) |
+    # "slutt" | "tema" (a heading over the rows below it)
     nr: str  # the sak's number; empty for other rows
     tittel: str
     tid: dt.time | None  # empty for a sak whose parts carry the times
     type: str | None
+    innleder: str | None = None  # who presents it
 
 
 @dataclass(frozen=True)
@@ -36,23 +38,28 @@ class Innkalling:
     members: tuple[str, ...]  # "Navn, Virksomhet" in registry order
     days: tuple[AgendaDay, ...]
     saksliste: saksliste.Saksliste
+    cover: str | None = None  # Markdown: innkalling.tekst
+    signatures: tuple[tuple[str, str | None], ...] = ()  # (navn, tittel)
 
 
 def agenda_lines(day: Day) -> list[AgendaLine]:
-    """The day's rows in agenda order, with "Slutt dag N" where its time falls."""
+    """The day's rows in agenda order, with "Slutt dag N" where its time falls (none for a
+    day without slutt)."""
     lines: list[AgendaLine] = []
     slutt = AgendaLine("slutt", "", "", day.slutt, None)
-    placed = False
+    placed = day.slutt is None
     for row in day.rows:
-        if not placed and row.tid is not None and row.tid >= day.slutt:
+        if not placed and row.tid is not None and day.slutt and row.tid >= day.slutt:
             lines.append(slutt)
             placed = True
-        if row.sak is None:
-            lines.append(AgendaLine("row", "", row.tittel, row.tid, None))
+        if row.tema:
+            lines.append(AgendaLine("tema", "", row.tittel, None, None))
+        elif row.sak is None:
+            lines.append(AgendaLine("row", "", row.tittel, row.tid, None, row.innleder))
         else:
             lines.append(AgendaLine("sak", str(row.sak.nr), row.tittel,
-                                    None if row.parts else row.tid, row.sak.type))
-        lines += [AgendaLine("part", "", p.tittel, p.tid, None) for p in row.parts]
+                                    None if row.parts else row.tid, row.sak.type, row.innleder))
+        lines += [AgendaLine("part", "", p.tittel, p.tid, None, p.innleder) for p in row.parts]
     if not placed:
         lines.append(slutt)
     return lines
@@ -64,6 +71,8 @@ def context(repo: Repository, meeting: Meeting) -> Innkalling:
         members=tuple(m.label for m in meeting.members),
         days=tuple(AgendaDay(d.index, d.dato, tuple(agenda_lines(d))) for d in meeting.days),
         saksliste=saksliste.context(repo, meeting),
+        cover=meeting.cover,
+        signatures=meeting.signatures,
     )
 
 
@@ -72,7 +81,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = innkalling.meeting
     return [Document(
         kind="innkalling",
-        title=f"Innkalling {info.kortnavn} {info.date_range}",
+        title=title(repo, "innkalling", info),
         header=info.navn,
         markdown=renderer.render("innkalling.md.j2", innkalling=innkalling,
                                  saksliste=innkalling.saksliste),

@@ -1,4 +1,5 @@
-"""The referat: who was there, the saker of each day with minutes and vedtak."""
+"""The referat (the protokoll): who was there, the introduction, the saker of each day with
+minutes, who was there at each, votes, vedtak and protokolltilførsel, and its approval."""
 
 from __future__ import annotations
 
@@ -6,23 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nufa_cli.model.attendance import Attendance, attendance
-from nufa_cli.model.objects import Meeting, Repository
-from nufa_cli.render.documents.common import MeetingInfo, meeting_info
+from nufa_cli.model.objects import Meeting, Repository, Sak
+from nufa_cli.render.documents.common import MeetingInfo, behandlet_lukket, meeting_info, title
 from nufa_cli.render.documents.document import Document
+from nufa_cli.render.documents.minutes import People, people, treatment
+from nufa_cli.render.documents.minutes import approval as approval_lines
 from nufa_cli.render.renderer import Renderer
-
-
-@dataclass(frozen=True)
-class Person:
-    label: str  # "Navn, Virksomhet"
-    days: tuple[int, ...]  # the days this line holds for; empty: the whole meeting
-
-
-@dataclass(frozen=True)
-class SubstituteLine:
-    label: str  # "Navn, Virksomhet"
-    for_member: str  # navn of the member substituted
-    days: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +23,10 @@ class ReferatSak:
     minutes: str  # Markdown
     vedtak: str | None  # Markdown
     skjermet: str | None  # the legal basis, printed under the title
+    lukket: str | None = None  # "Behandlet i lukket møte, ...": treated in a closed session
+    attendance: tuple[str, ...] = ()  # derived: who was there, when not the day's whole body
+    votes: tuple[str, ...] = ()  # derived: "Vedtatt med 7 mot 2 stemmer.", names against
+    protokolltilførsel: str | None = None  # Markdown
 
 
 @dataclass(frozen=True)
@@ -46,42 +40,41 @@ class ReferatDay:
 class Referat:
     meeting: MeetingInfo
     sekretariat_heading: str  # nufa.yaml's sekretariat: "Helsedirektoratet"
-    present: tuple[Person, ...]
-    absent: tuple[Person, ...]
-    substitutes: tuple[SubstituteLine, ...]
-    sekretariat: tuple[str, ...]
+    people: People
+    versjon: str | None
+    introduction: str  # Markdown before the first sak's section
     days: tuple[ReferatDay, ...]
+    approval: tuple[str, ...]  # "Godkjent i møte 2/24, sak 11/24."
+    signers: tuple[str, ...]
 
 
-def people(att: Attendance) -> tuple[tuple[Person, ...], tuple[Person, ...]]:
-    present = tuple(Person(p.member.label, att.partial(p.present)) for p in att.present)
-    absent = tuple(Person(p.member.label, att.partial(p.absent)) for p in att.absent)
-    return present, absent
+def referat_sak(repo: Repository, meeting: Meeting, att: Attendance, sak: Sak) -> ReferatSak:
+    """One sak as a protokoll prints it: the referat's section and what is derived for it."""
+    assert meeting.referat is not None
+    section = meeting.referat.sections.get(sak.nr)
+    derived = treatment(repo, meeting, att, sak.nr)
+    return ReferatSak(str(sak.nr), sak.tittel, sak.type, section.minutes if section else "",
+                      section.vedtak if section else None, sak.skjermet,
+                      behandlet_lukket(repo, sak.lukket), derived.attendance, derived.votes,
+                      section.protokolltilførsel if section else None)
 
 
 def context(repo: Repository, meeting: Meeting) -> Referat:
     att = attendance(meeting)
     assert att is not None and meeting.referat is not None
-    present, absent = people(att)
-    sections = meeting.referat.sections
-    days = []
-    for day in meeting.days:
-        saker = []
-        for sak in meeting.saker_on(day):
-            section = sections.get(sak.nr)
-            saker.append(ReferatSak(str(sak.nr), sak.tittel, sak.type,
-                                    section.minutes if section else "",
-                                    section.vedtak if section else None, sak.skjermet))
-        days.append(ReferatDay(day.index, day.dato, tuple(saker)))
+    days = tuple(ReferatDay(day.index, day.dato, tuple(referat_sak(repo, meeting, att, sak)
+                                                       for sak in meeting.saker_on(day)))
+                 for day in meeting.days)
+    lines, signers = approval_lines(repo, meeting)
     return Referat(
         meeting=meeting_info(repo, meeting),
         sekretariat_heading=repo.committee.sekretariat,
-        present=present,
-        absent=absent,
-        substitutes=tuple(SubstituteLine(f"{s.navn}, {s.virksomhet}", s.for_member,
-                                         att.partial(s.days)) for s in att.substitutes),
-        sekretariat=att.sekretariat,
-        days=tuple(days),
+        people=people(repo, meeting, att),
+        versjon=meeting.referat.protokoll.versjon,
+        introduction=meeting.referat.introduction,
+        days=days,
+        approval=lines,
+        signers=signers,
     )
 
 
@@ -92,7 +85,7 @@ def documents(repo: Repository, meeting: Meeting, renderer: Renderer) -> list[Do
     info = referat.meeting
     return [Document(
         kind="referat",
-        title=f"Referat {info.kortnavn} {info.date_range}",
+        title=title(repo, "referat", info),
         header=info.navn,
         markdown=renderer.render("referat.md.j2", referat=referat),
         draft=meeting.referat.meta.status == "utkast",

@@ -1,0 +1,86 @@
+"""Reading one source file into the model's terms: text, YAML and front matter validated
+against their schema, every problem a located diagnostic collected for the whole load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nufa_cli.core.errors import Diagnostic, Severity
+from nufa_cli.core.root import SYMLINK, symlinked
+from nufa_cli.model.objects import Source
+from nufa_cli.sources.reader import Path_, load_yaml, read_text, split_front_matter
+from nufa_cli.sources.schemacheck import check
+
+
+class Reader:
+    """Reads sources under root; the diagnostics of all it read are in .diagnostics."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.diagnostics: list[Diagnostic] = []
+        self.settings: list[Source] = []  # nufa.yaml, medlemmer.yaml: for rules over their text
+
+    # -- helpers -------------------------------------------------------------
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
+               severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
+        self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
+
+    def linked(self, path: Path) -> bool:
+        """A source behind a symbolic link: reported, and not read (root.symlinked)."""
+        link = symlinked(path, self.root)
+        if link is None:
+            return False
+        self.diagnostics.append(Diagnostic(
+            self.rel(link), 0, 0, "source-symlink", f"{self.rel(link)} is {SYMLINK}",
+            "put the file or folder itself in the repository (copy it, or move it in)"))
+        return True
+
+    def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
+        source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source
+        text, problems = read_text(path, source.rel)
+        self.diagnostics += problems
+        if text is None:
+            return None, source
+        doc, problems = load_yaml(text, source.rel)
+        self.diagnostics += problems
+        source.doc = doc
+        if doc is None or problems:
+            return None, source
+        self.diagnostics += doc.warnings
+        value, problems = check(model, doc, source.rel)
+        self.diagnostics += problems
+        return value, source
+
+    def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
+        source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source, "", 1
+        text, problems = read_text(path, source.rel)
+        self.diagnostics += problems
+        if text is None:
+            return None, source, "", 1
+        parsed, problems = split_front_matter(text, source.rel)
+        self.diagnostics += problems
+        source.doc = parsed.front
+        if problems:
+            return None, source, parsed.body, parsed.body_line
+        if parsed.front is not None:
+            self.diagnostics += parsed.front.warnings
+        if parsed.front is None:
+            self.diagnostics.append(Diagnostic(
+                source.rel, 1, 1, "front-matter", "the file has no front matter",
+                "start it with a block between two '---' lines; see FORMAT.md"))
+            return None, source, parsed.body, parsed.body_line
+        value, problems = check(model, parsed.front, source.rel)
+        self.diagnostics += problems
+        return value, source, parsed.body, parsed.body_line
