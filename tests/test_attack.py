@@ -18,6 +18,7 @@ import pytest
 from helpers import (
     AGENDA2,
     PLAN,
+    PROJECT,
     FileContent,
     Nufa,
     line_of,
@@ -418,6 +419,28 @@ def test_no_source_behind_a_symbolic_link_is_read(
     assert not (root / "build").exists()
 
 
+@pytest.mark.parametrize("link", ["maler", "maler/reference.docx", "maler/lang/nb.yaml"])
+def test_the_committees_templates_follow_the_symlink_rule_too(
+        link: str, tmp_path: Path, make_repo: MakeRepo,
+        nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """Main's own-templates folder and its language catalogue: files the build reads."""
+    import shutil
+
+    files = valid_repo()
+    files["nufa.yaml"] = f"{files['nufa.yaml']}maler: maler/\n"
+    files["maler/reference.docx"] = (PROJECT / "templates/reference.docx").read_bytes()
+    files["maler/lang/nb.yaml"] = "møte_i: Møte i {kortnavn}\n"
+    root = make_repo(files)
+    outside = tmp_path / "elsewhere" / Path(link).name
+    outside.parent.mkdir()
+    shutil.move(root / link, outside)
+    (root / link).symlink_to(outside)
+    code, _, err = nufa("build", "--repo", str(root))
+    errors = re.findall(r"^(\S+?)(?::(\d+):\d+)?: error\[([\w-]+)\]", err, re.MULTILINE)
+    assert (code, errors) == (1, [(link, "", "source-symlink")]), err
+    assert not (root / "build").exists()
+
+
 # -- E. side findings --------------------------------------------------------------------------
 
 
@@ -537,6 +560,47 @@ def test_a_build_removes_what_it_no_longer_makes_and_nothing_else(
     assert names == set(manifest) | {"2024-04-24/notater.txt"}
     assert not list(folder.glob("toppnotat-18-24.*"))  # the temadag is 17/24 now
     assert (folder / "toppnotat-17-24.pdf").exists()
+
+
+def test_a_referat_withdrawn_takes_its_saksutskrifter_along(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """Main's saksutskrift, one per sak of a meeting with a referat: the referat gone, the
+    next build removes them (and the referat's own files), the site publishes none."""
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    folder = sample / "build/2024-01-24"
+    assert len(list(folder.glob("saksutskrift-*-24.pdf"))) == 10
+    (sample / "meetings/2024-01-24/referat.md").unlink()
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(replace_once(agenda.read_text(encoding="utf-8"),
+                                   "        vedlegg:\n          - referat: 2024-01-24\n", ""),
+                      encoding="utf-8")
+    code, out, err = nufa("build", "--repo", str(sample))
+    assert code == 0, err
+    assert re.search(r"^removed \S*/2024-01-24/saksutskrift-10-24\.pdf \(no longer made from "
+                     r"the sources\)$", out, re.MULTILINE), out
+    assert not list(folder.glob("saksutskrift-*")) and not list(folder.glob("referat.*"))
+    code, _, err = nufa("site", "--repo", str(sample), "-q")
+    assert code == 0, err
+    assert not list((sample / "build/site").rglob("saksutskrift-*-24.*"))
+
+
+def test_a_meeting_with_a_closed_session_publishes_no_members_file(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A sak treated in a closed session (main's `lukket`) withholds its minutes from the
+    public referat: the meeting has something withheld, so nufa site --no-build, without the
+    public set, publishes none of its members' files, not even those alike in both sets."""
+    agenda = sample / "meetings/2024-01-24/agenda.yaml"
+    agenda.write_text(replace_once(
+        agenda.read_text(encoding="utf-8"),
+        "        tittel: Helsedirektoratet ved Mariann Hornnes orienterer\n",
+        "        tittel: Helsedirektoratet ved Mariann Hornnes orienterer\n        lukket: true\n"),
+        encoding="utf-8")
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    members = _members_files(sample, "2024-01-24")
+    code, _, err = nufa("site", "--repo", str(sample), "--no-build", "-q")
+    assert code == 0, err
+    published = {h for name, h in _site_files(sample).items() if name.startswith("2024-01-24/")}
+    assert members and not members & published
 
 
 def test_a_withdrawn_skjermet_sak_is_not_published_after_renumbering(

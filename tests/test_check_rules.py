@@ -591,6 +591,19 @@ CASES = [
                                      "forslag_til_vedtak: \"![](figur.png) NUFA godkjenner\""),
          [Expect(AGENDA2, "![](figur.png)", "image-alt", col=29),
           Expect(AGENDA2, "![](figur.png)", "image", col=29)]),
+    # the Markdown fields main's schema added: refused in them as in beskrivelse
+    Case("link-scheme-in-innkalling-tekst", sub(AGENDA2, "status: utkast\n",
+                                                "status: utkast\ninnkalling:\n  tekst: "
+                                                "\"Se [her](javascript:alert(1)).\"\n"),
+         [Expect(AGENDA2, "tekst:", "link-scheme", col=10)]),
+    Case("raw-html-in-tidligere-behandlinger-tekst", sub(
+        TOPPNOTAT, "tidligere_behandlinger:\n",
+        "tidligere_behandlinger_tekst: \"<div>x</div>\"\ntidligere_behandlinger:\n"),
+         [Expect(TOPPNOTAT, "tidligere_behandlinger_tekst:", "raw-html", col=31)]),
+    Case("source-symlink-image", edits(put(f"{M2}/figur.png", Symlink("../../outside.pdf")),
+                                      sub(TOPPNOTAT, "tilbake til NUFA.",
+                                          "tilbake til NUFA.\n\n![Figur](figur.png)")),
+         [Expect(TOPPNOTAT, "![Figur](figur.png)", "source-symlink")]),
     Case("heading-empty-attributes", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n# {#x}"),
          [Expect(TOPPNOTAT, "# {#x}", "heading-empty")]),
     Case("heading-level", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n- punkt\n\n  #### Dyp"),

@@ -3,11 +3,13 @@ stops every document of its format, so check opens it first."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from nufa_cli.core.errors import Diagnostic
-from nufa_cli.core.root import CONFIG, template_dirs
+from nufa_cli.core.root import CONFIG, SYMLINK, template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.objects import Repository
 
@@ -51,3 +53,19 @@ def font_known(repo: Repository) -> Iterator[Diagnostic]:
         yield config.diagnostic(("font",), "font-unknown",
                                 f"font '{font}' is not among the font files of the templates",
                                 hint)
+
+
+def maler_links(repo: Repository) -> Iterator[Diagnostic]:
+    """The one rule for symbolic links (root.symlinked) holds in the committee's templates
+    too: the build reads every file there (reference.docx, nufa.typ, fonts, lang/)."""
+    maler = repo.committee.maler
+    if maler is None:
+        return
+    for folder, folders, files in os.walk(maler):  # does not follow symbolic links
+        for name in sorted(folders + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                rel = path.relative_to(repo.root).as_posix()
+                yield Diagnostic(rel, 0, 0, "source-symlink", f"{rel} is {SYMLINK}",
+                                 "put the file or folder itself in the repository (copy it, "
+                                 "or move it in)")

@@ -19,7 +19,7 @@ from pathlib import Path
 from markdown_it.token import Token
 from pydantic import BaseModel
 
-from nufa_cli.check.images import image_base, resolve_image
+from nufa_cli.check.images import LinkedImage, image_base, resolve_image
 from nufa_cli.core.errors import Diagnostic
 from nufa_cli.model.objects import Meeting, Repository, Source
 from nufa_cli.sources import markdown, schema
@@ -112,6 +112,9 @@ def _inline(token: Token, line: int, folder: Path, base: str,
         src = markdown.image_src(child)
         try:
             resolve_image(folder, src, base)
+        except LinkedImage as problem:
+            yield Problem(line, "source-symlink", str(problem), "put the image file itself in "
+                          "the meeting folder (copy it, or move it in)")
         except ValueError as problem:
             beside = f"beside the file ({folder.name}/{base}/) or " if base else ""
             yield Problem(line, "image", str(problem), f"put the image file {beside}in "

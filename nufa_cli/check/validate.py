@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
-from nufa_cli.check.maler import font_known, reference_docx
+from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
 from nufa_cli.check.shape import bodies, referat_body
 from nufa_cli.core import nbdates
@@ -308,7 +308,7 @@ def unwritten(repo: Repository) -> Iterator[Diagnostic]:
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
                            markdown_bodies, printable, offentlighet.skjerming,
                            offentlighet.offentlig_tittel, unwritten, pdf_vedlegg,
-                           reference_docx, font_known, bodies)
+                           reference_docx, font_known, maler_links, bodies)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

@@ -182,7 +182,8 @@ CODES: tuple[Code, ...] = (
         "source-symlink", "A source is a symbolic link",
         "nufa reads only files and folders that lie in the repository itself: nufa.yaml, "
         "medlemmer.yaml, meetings/, a meeting folder, its agenda.yaml, referat.md, toppnotater, "
-        "vedlegg and images. A symbolic link is not read, wherever it points, so nothing from "
+        "vedlegg and images, the committee's templates (maler/) and its language catalogue. A "
+        "symbolic link is not read, wherever it points, so nothing from "
         "outside the repository reaches the documents, and every edit is seen by the build.",
         "meetings/2024-04-24/referat.md -> /home/sekretær/utkast/referat.md",
         "Put the file or folder itself in the repository (copy it, or move it in)."),

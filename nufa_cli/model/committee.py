@@ -103,6 +103,9 @@ class CommitteeReader(Reader):
         """The committee's own templates folder: an existing folder inside the repository."""
         folder = self.root / value
         try:
+            if not (Path(value).is_absolute() or ".." in Path(value).parts) and \
+                    self.linked(folder):
+                return None
             outside = Path(value).is_absolute() or ".." in Path(value).parts or \
                 not folder.resolve().is_relative_to(self.root)
             itself = folder.resolve() == self.root  # its fingerprint would cover build/ too
