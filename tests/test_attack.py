@@ -756,6 +756,11 @@ def test_a_symlinked_cache_or_output_folder_is_refused(
     code, _, err = nufa("build", "--repo", str(valid_root))
     assert code == 2 and "build/.nufa-cache is a symbolic link" in err, err
     (valid_root / "build/.nufa-cache").unlink()
+    (valid_root / "build/.nufa-cache").mkdir()  # main's typst cache removes what it does not use
+    (valid_root / "build/.nufa-cache/typst").symlink_to(valid_root / "meetings/2024-04-24")
+    code, _, err = nufa("build", "--repo", str(valid_root))
+    assert code == 2 and "build/.nufa-cache/typst is a symbolic link" in err, err
+    (valid_root / "build/.nufa-cache/typst").unlink()
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "out").symlink_to(tmp_path / "elsewhere")
     code, _, err = nufa("build", "--repo", str(valid_root), "--out", str(tmp_path / "out"))

@@ -94,7 +94,10 @@ def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()
             shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
             raise OutputError(f"the output folder {out} is part of {what} ({shown}); "
                               f"{suggestion}")
-    for path in (given, out, out / CACHE):  # where the build writes: nowhere behind a link
+    cache = out / CACHE
+    inner = sorted(cache.iterdir()) if cache.is_dir() and not cache.is_symlink() else []
+    # where the build writes (its typst cache removes files): nowhere behind a link
+    for path in (given, out, cache, *inner):
         if path.is_symlink():
             raise OutputError(f"{path} is a symbolic link; nufa writes its outputs only into "
                               f"a folder of its own; remove the link, or {suggestion}")
