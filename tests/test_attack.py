@@ -326,29 +326,38 @@ from pathlib import Path
 from nufa_cli.convert.converter import Converter
 from nufa_cli.convert.job import Job
 from nufa_cli.core.root import builtin_templates
-job = Job(markdown="[a](" * 400, title="Sakte", header="H", resource_root=Path(sys.argv[1]))
+root = Path(sys.argv[1])
 with Converter([builtin_templates()], 1714000000) as converter:
-    converter.pdf(job)
+    if sys.argv[2] == "pandoc":
+        converter.pdf(Job(markdown="[a](" * 400, title="Sakte", header="H", resource_root=root))
+    else:  # typst: a large table's source written, then compiled over and over
+        table = "| A | B |\\n|---|---|\\n" + "| x | y |\\n" * 4000
+        source = converter.typst_source(Job(markdown=table, title="T", header="H",
+                                            resource_root=root))
+        while True:
+            converter.compile_typst(source, root, "T")
 """
 
 
-@pytest.mark.render
-def test_a_killed_nufa_leaves_no_pandoc_running(tmp_path: Path) -> None:
-    """nufa SIGKILLed while its pandoc worker is busy on a document (one that would keep it
-    busy for minutes: a worker notices its closed input only between documents)."""
+@pytest.mark.parametrize(("program", "marker"), [("pandoc", b"pandoc"),
+                                                 ("typst", b"typst_child")])
+def test_a_killed_nufa_leaves_no_worker_running(program: str, marker: bytes,
+                                                tmp_path: Path) -> None:
+    """nufa SIGKILLed while its pandoc or typst worker is busy on a document (pandoc on one
+    that would keep it busy for minutes: a worker notices its closed input only between
+    documents)."""
     import signal
     import subprocess
-    import sys
     import time
 
-    parent = subprocess.Popen([sys.executable, "-c", SLOW_CONVERSION, str(tmp_path)])
+    parent = subprocess.Popen([sys.executable, "-c", SLOW_CONVERSION, str(tmp_path), program])
     workers: set[int] = set()
     deadline = time.monotonic() + 30
     while not workers and time.monotonic() < deadline and parent.poll() is None:
-        workers = {pid for pid in _children(parent.pid) if b"pandoc" in
+        workers = {pid for pid in _children(parent.pid) if marker in
                    (Path("/proc") / str(pid) / "cmdline").read_bytes()}
         time.sleep(0.05)
-    assert workers, "no pandoc worker was seen"
+    assert workers, f"no {program} worker was seen"
     time.sleep(1)  # well into the document
     parent.send_signal(signal.SIGKILL)
     parent.wait()
@@ -361,6 +370,61 @@ def test_a_killed_nufa_leaves_no_pandoc_running(tmp_path: Path) -> None:
 
         os.kill(pid, signal.SIGKILL)
     assert not survivors
+
+
+# A table typst takes a second or two and some 500 MB to lay out (pandoc reads it at once):
+# past a limit made small for the test, as any document past the real one.
+BIG_TABLE = "| A | B | C |\n|---|---|---|\n" + "".join(
+    f"| {i} | tekst {i} | mer tekst her {i} |\n" for i in range(4000))
+
+
+@pytest.mark.parametrize(("limit", "value", "message"), [
+    ("TIMEOUT", 0.5, "typst took longer than 0.5 s on this document and was stopped"),
+    ("MEMORY", 100 << 20, "typst needed more than 100 MB of memory on this document and was "
+                          "stopped"),
+])
+def test_typst_is_stopped_past_its_limits_and_the_document_named(
+        limit: str, value: float, message: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """typst compiles in a worker process of its own: past its time or memory for one
+    document, the worker is stopped, the document named, and a new worker takes the next.
+    (The memory limit is the worker's from its start, the time limit each document's.)"""
+    from nufa_cli.convert import typst_child
+    from nufa_cli.convert.converter import Converter, ConvertError
+    from nufa_cli.convert.job import Job
+    from nufa_cli.core.root import builtin_templates
+
+    fine = Job(markdown="Tekst.\n", title="Rask", header="H", resource_root=tmp_path)
+    if limit == "MEMORY":
+        monkeypatch.setattr(typst_child, limit, value)
+    with Converter([builtin_templates()], 1714000000) as converter:
+        assert converter.pdf(fine).startswith(b"%PDF")  # the worker is up: its start not timed
+        monkeypatch.setattr(typst_child, limit, value)
+        with pytest.raises(ConvertError) as raised:
+            converter.pdf(Job(markdown=BIG_TABLE, title="Stor", header="H",
+                              resource_root=tmp_path))
+        assert raised.value.message == f"PDF «Stor»: {message}"
+        monkeypatch.undo()
+        assert converter.pdf(fine).startswith(b"%PDF")
+
+
+def test_a_build_past_typsts_time_names_the_document_and_keeps_the_earlier_outputs(
+        valid_root: Path, nufa: Callable[..., tuple[int, str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from nufa_cli.convert import typst_child
+
+    assert nufa("build", "--repo", str(valid_root), "-q")[0] == 0
+    before = outputs(valid_root / "build")
+    note = valid_root / TOPPNOTAT
+    note.write_text(note.read_text(encoding="utf-8") + "\n" + BIG_TABLE, encoding="utf-8")
+    assert nufa("check", str(valid_root))[0] == 0  # nothing check could refuse
+    monkeypatch.setattr(typst_child, "TIMEOUT", 0.5)
+    code, out, err = nufa("build", "--repo", str(valid_root))
+    assert (code, out) == (1, "")
+    assert err.endswith("error: PDF «Toppnotat 5/24 Digitalisering av Den offentlige "
+                        "tannhelsetjenesten»: typst took longer than 0.5 s on this document "
+                        "and was stopped\n"), err
+    assert outputs(valid_root / "build") == before
 
 
 def test_citations_are_looked_up_by_index(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child before pandoc starts: the kernel kills it when the thread that started it
     ends, however nufa ends (SIGKILL included), so no worker outlives its build. (The Lua
     side also stops at the end of its input, when nufa closes the pipe.)"""
@@ -68,7 +68,7 @@ class PandocWorker:
             cwd=empty,
             env=env,
             # only a prctl call in the child: no lock another thread could hold is taken
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         # Pandoc writes warnings to stderr; drain it so a full pipe never blocks it.
         self._stderr: collections.deque[str] = collections.deque(maxlen=50)
