@@ -390,9 +390,33 @@ def _run_fast(args: Sequence[str]) -> bool:
     sys.exit(0)  # as typer ends
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, kill): stopped as Ctrl-C stops nufa, so a build being
+    committed puts the previous outputs back before it ends (build/journal.py)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(app: Callable[[], None]) -> None:
     """No traceback reaches a user, whatever the input. app: runs typer's app (cli.py), for
     arguments the fast path leaves to it; __main__.py imports it only then."""
+    import signal
+    import threading
+
+    mine = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    if mine:
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _main(app)
+    finally:
+        if mine:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _main(app: Callable[[], None]) -> None:
     try:
         if not _run_fast(sys.argv[1:]):
             app()  # standalone: usage errors print their message and exit 2
@@ -404,9 +428,9 @@ def main(app: Callable[[], None]) -> None:
         where = f": {exc.filename}" if exc.filename else ""
         echo(quoted(f"error: {exc.strerror or exc}{where}"), err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         echo("Interrupted; outputs are as they were before this run.", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(stop, Terminated) else 130)
     except Exception as exc:  # last resort: a bug must still not dump a traceback on a user
         if os.environ.get("NUFA_DEBUG"):
             raise

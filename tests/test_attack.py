@@ -770,6 +770,43 @@ def test_a_build_killed_mid_commit_leaves_the_previous_set(
     assert not [p for p in (sample / "build").rglob(".nufa-*-*")]
 
 
+TERM_MID_COMMIT = """
+import os, signal, sys
+from nufa_cli.build import journal
+from nufa_cli.cli import main
+real, count, root = os.replace, [0], sys.argv[1]
+def replace(src, dst):
+    real(src, dst)
+    if sys._getframe(1).f_globals["__name__"] == journal.__name__:
+        count[0] += 1
+        if count[0] == 5:
+            os.kill(os.getpid(), signal.SIGTERM)
+journal.os.replace = replace
+sys.argv = ["nufa", "build", "--repo", root, "-q"]
+main()
+"""
+
+
+def test_sigterm_mid_commit_puts_the_previous_set_back(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A cancelled CI job, kill: nufa stops as at Ctrl-C, the previous set back in place."""
+    import subprocess
+
+    from nufa_cli.build import journal
+
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    before = outputs(sample / "build")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", TERM_MID_COMMIT, str(sample)],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        143, "Interrupted; outputs are as they were before this run."), done.stderr
+    assert outputs(sample / "build") == before
+    assert not journal.pending(sample / "build")
+
+
 def test_ctrl_c_mid_commit_puts_the_previous_set_back(
         sample: Path, nufa: Callable[..., tuple[int, str, str]],
         monkeypatch: pytest.MonkeyPatch) -> None:
