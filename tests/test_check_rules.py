@@ -72,6 +72,23 @@ def edits(*changes: Edit) -> Edit:
     return edit
 
 
+def broken_styles_docx() -> bytes:
+    """The built-in reference.docx with its styles cut short: a zip, but pandoc refuses it."""
+    import io
+    import zipfile
+
+    from nufa_cli.core.root import builtin_templates
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(builtin_templates() / "reference.docx") as source, \
+            zipfile.ZipFile(out, "w") as docx:
+        for item in source.infolist():
+            data = source.read(item)
+            docx.writestr(item, b"<w:styles><broken" if item.filename == "word/styles.xml"
+                          else data)
+    return out.getvalue()
+
+
 def folder(path: str) -> Edit:
     """The file replaced by a folder of that name, which nothing can read as text."""
     def edit(files: Files) -> None:
@@ -573,6 +590,9 @@ CASES = [
          [Expect(AGENDA2, "fil: vedlegg/plan.pdf", "vedlegg-pdf", col=18)]),
     Case("maler-file", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
                             put("maler/reference.docx", b"not a zip")),
+         [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("maler-file-invalid-xml", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+                                        put("maler/reference.docx", broken_styles_docx())),
          [Expect("maler/reference.docx", 0, "maler-file")]),
     Case("line-too-long", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: " + "x" * 400_000),
          [Expect(AGENDA2, 1, "line-too-long", col=20_001)]),

@@ -14,6 +14,7 @@ from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.objects import Repository
 
 REFERENCE_DOCX_PARTS = ("word/document.xml", "word/styles.xml")  # what pandoc reads of it
+MAX_PART = 20 << 20  # bytes of one XML part, unpacked: Word's own are a few hundred kB
 
 
 def reference_docx(repo: Repository) -> Iterator[Diagnostic]:
@@ -25,13 +26,30 @@ def reference_docx(repo: Repository) -> Iterator[Diagnostic]:
     try:
         with zipfile.ZipFile(path) as docx:
             missing = [part for part in REFERENCE_DOCX_PARTS if part not in docx.namelist()]
-            why = f"it has no {', '.join(missing)}" if missing else ""
-    except (OSError, zipfile.BadZipFile, ValueError) as error:
+            why = f"it has no {', '.join(missing)}" if missing else _unreadable_part(docx)
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
         why = f"it is not a DOCX file ({error})"
     if why:
         yield Diagnostic(rel, 0, 0, "maler-file", f"the committee's reference.docx cannot be "
                          f"used: {why}", "save it again from Word as .docx, or remove it to use "
                          "the built-in one (docs/own-look.md)")
+
+
+def _unreadable_part(docx: zipfile.ZipFile) -> str:
+    """Why pandoc would refuse one of the DOCX's XML parts (it stops at the first that is
+    not well-formed: "Invalid XML in word/styles.xml"), or ""."""
+    from xml.etree import ElementTree
+
+    for info in docx.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if info.file_size > MAX_PART:
+            return f"its {info.filename} is {info.file_size >> 20} MB, more than a style sheet holds"
+        try:
+            ElementTree.fromstring(docx.read(info))
+        except ElementTree.ParseError as error:
+            return f"its {info.filename} is not valid XML ({error})"
+    return ""
 
 
 def font_known(repo: Repository) -> Iterator[Diagnostic]:

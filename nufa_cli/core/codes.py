@@ -300,7 +300,8 @@ CODES: tuple[Code, ...] = (
         "maler-file", "A file of the maler folder cannot be used",
         "The committee's reference.docx (in nufa.yaml's `maler:` folder) gives every DOCX its "
         "styles; pandoc reads it for each document. A file that is not a DOCX (a zip with "
-        "word/document.xml and word/styles.xml) would stop every DOCX of the build.",
+        "word/document.xml and word/styles.xml, each of its XML parts well-formed) would stop "
+        "every DOCX of the build.",
         "maler/reference.docx saved as .doc, or truncated",
         "Save it again from Word as .docx, or remove it to use the built-in one."),
     Code(
