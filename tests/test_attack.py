@@ -84,7 +84,8 @@ def test_a_number_past_pythons_int_limit_is_located(
     assert isinstance(text, str)
     line = line_of(text, "9" * 5000)
     col = text.split("\n")[line - 1].index("9" * 5000) + 1
-    assert located(err, out) == [(path, line, col, "invalid-value")]
+    assert located(err, out) == [(path, line, col, "invalid-value"),
+                                 (path, line, col, "word-too-long")]  # a "word" of 5000 digits
     assert "a number of 5000 digits" in out
 
 

@@ -591,6 +591,8 @@ CASES = [
     Case("maler-file", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
                             put("maler/reference.docx", b"not a zip")),
          [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("word-too-long", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\nSe " + "x" * 2001),
+         [Expect(TOPPNOTAT, "Se xxx", "word-too-long", col=4)]),
     Case("maler-file-invalid-xml", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
                                         put("maler/reference.docx", broken_styles_docx())),
          [Expect("maler/reference.docx", 0, "maler-file")]),
@@ -648,7 +650,8 @@ CASES = [
     Case("wrong-type-varighet-true", sub(AGENDA2, "varighet: 45", "varighet: true"),
          [Expect(AGENDA2, "varighet: true", "wrong-type", col=19)]),
     Case("invalid-value-long-number", sub(AGENDA2, "varighet: 45", "varighet: " + "9" * 4301),
-         [Expect(AGENDA2, "varighet: 999", "invalid-value", col=19)]),
+         [Expect(AGENDA2, "varighet: 999", "invalid-value", col=19),
+          Expect(AGENDA2, "varighet: 999", "word-too-long", col=19)]),
     # a final meeting: a Beslutning with nothing proposed; a toppnotat as nufa new sak left it
     Case("sak-unwritten", sub(AGENDA1, "Orientering fra Helsedirektoratet\n        type: Orientering",
                               "Orientering fra Helsedirektoratet\n        type: Beslutning"),
@@ -809,8 +812,9 @@ def test_unusable_file_name_is_a_diagnostic(value: str, make_repo: Callable[[Fil
     files = valid_repo()
     sub(AGENDA2, "fil: vedlegg/plan.pdf", f"fil: {value}")(files)
     _, diagnostics = check(make_repo(files))
-    assert [(d.line, d.code) for d in diagnostics] == [
-        (line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf"), "vedlegg-path")]
+    line = line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf")
+    assert [(d.line, d.code) for d in diagnostics] == [(line, "vedlegg-path")] + (
+        [(line, "word-too-long")] if len(value) > 2000 else [])
 
 
 def test_date_must_be_written_as_a_date(make_repo: Callable[[Files], Path]) -> None:

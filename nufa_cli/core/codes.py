@@ -179,6 +179,16 @@ CODES: tuple[Code, ...] = (
         "Break the text into lines or paragraphs.",
         file="meetings/2024-04-24/agenda.yaml"),
     Code(
+        "word-too-long", "A word of more than 2 000 characters",
+        "A run of characters without a space is one word to typst: it lays a longer one out "
+        "in time growing with its square, and a PDF/A file holds no text string of more than "
+        "32 767 bytes, so a word of some 16 400 characters stops the PDF. No text of a meeting "
+        "has such a word; a pasted address or data usually is one.",
+        "Se https://example.org/xxxxxxxx... (3 000 characters without a space)",
+        "Put spaces in it, or shorten it; give a long address a text of its own: "
+        "`[rapporten](https://...)`.",
+        file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
+    Code(
         "source-symlink", "A source is a symbolic link",
         "nufa reads only files and folders that lie in the repository itself: nufa.yaml, "
         "medlemmer.yaml, meetings/, a meeting folder, its agenda.yaml, referat.md, toppnotater, "
