@@ -556,6 +556,20 @@ def test_control_characters_from_sources_are_escaped_on_the_terminal(
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in out
 
 
+def test_a_control_character_in_a_printed_text_is_refused_by_check(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """A title with ESC and BEL passed check, then stopped the PDF ("could not be displayed
+    with font Carlito") and reached the terminal raw through nufa list."""
+    files = edited(TOPPNOTAT, "tittel: Digitalisering av Den offentlige tannhelsetjenesten",
+                   'tittel: "Digitalisering\\e]0;pwned\\a"')
+    root = make_repo(files)
+    code, out, err = nufa("check", str(root))
+    line = line_of(str(files[TOPPNOTAT]), "pwned")
+    assert (code, located(err, out)) == (1, [(TOPPNOTAT, line, 9, "unprintable")] * 2)
+    assert "the control character U+001B cannot be printed" in out
+    assert "\x1b" not in out + err and "\x07" not in out + err
+
+
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(
         make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
     files = edited(AGENDA2, "tittel: Helse i nord", 'tittel: "=HYPERLINK(\\"https://x\\")"')

@@ -591,6 +591,8 @@ CASES = [
     Case("maler-file", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
                             put("maler/reference.docx", b"not a zip")),
          [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("unprintable-control", sub(AGENDA2, "tittel: Middag", 'tittel: "Middag\\e[2J"'),
+         [Expect(AGENDA2, "Middag\\e", "unprintable", col=17)]),
     Case("word-too-long", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\nSe " + "x" * 2001),
          [Expect(TOPPNOTAT, "Se xxx", "word-too-long", col=4)]),
     Case("maler-file-invalid-xml", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
@@ -813,8 +815,9 @@ def test_unusable_file_name_is_a_diagnostic(value: str, make_repo: Callable[[Fil
     sub(AGENDA2, "fil: vedlegg/plan.pdf", f"fil: {value}")(files)
     _, diagnostics = check(make_repo(files))
     line = line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf")
-    assert [(d.line, d.code) for d in diagnostics] == [(line, "vedlegg-path")] + (
-        [(line, "word-too-long")] if len(value) > 2000 else [])
+    assert sorted((d.line, d.code) for d in diagnostics) == sorted([(line, "vedlegg-path")] + (
+        [(line, "word-too-long")] if len(value) > 2000 else []) + (
+        [(line, "unprintable")] if "\\0" in value else []))  # NUL: a control character
 
 
 def test_date_must_be_written_as_a_date(make_repo: Callable[[Files], Path]) -> None:

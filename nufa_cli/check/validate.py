@@ -247,16 +247,25 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     if not found:
         return
     family = repo.committee.font or "Carlito"
-    refused = glyphs.typst_refuses({char for _, _, char, _ in found}, font_dirs, family)
+    chars = {char for _, _, char, _ in found}
+    control = {char for char in chars if glyphs.is_control(char)}
+    refused = glyphs.typst_refuses(chars - control, font_dirs, family) if chars - control \
+        else set()
     for source, line, char, where in found:
-        if char in refused:
+        if char in control:
+            message = (f"the control character U+{ord(char):04X} cannot be printed: it is no "
+                       "text, and the PDF and DOCX would stop there")
+            hint = "remove it (text pasted from elsewhere, or an escape such as \\e, brings one)"
+        elif char in refused:
             message = (f"the character '{char}' (U+{ord(char):04X}) cannot be printed: the font "
                        f"{family} has no glyph for it, and the PDF would stop there")
             hint = "remove it, or write it in words"
-            if where is not None:
-                yield source.diagnostic(where, "unprintable", message, hint)
-            else:
-                yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
+        else:
+            continue
+        if where is not None:
+            yield source.diagnostic(where, "unprintable", message, hint)
+        else:
+            yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
 
 
 def _strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:

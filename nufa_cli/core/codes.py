@@ -806,8 +806,9 @@ CODES: tuple[Code, ...] = (
     Code(
         "unprintable", "A character the documents' font cannot print",
         "Every printed character must be in the documents' fonts: typst stops the PDF at the "
-        "first one that is not, such as an emoji or a CJK character. nufa finds them first, with "
-        "their file and line.",
+        "first one that is not, such as an emoji or a CJK character. A control character (an "
+        "escape such as \\e in YAML, or one pasted in with text) is printed by no font, and "
+        "XML, so DOCX, may not hold it. nufa finds them first, with their file and line.",
         "tilbake til NUFA. 🙂",
         "Remove the character, or write it in words.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
