@@ -237,13 +237,13 @@ def list_saker(
     if format is ListFormat.json:
         typer.echo(history.as_json(cases))
     elif format is ListFormat.csv:
-        typer.echo(quoted(history.as_csv(cases), lines=True), nl=False)
+        typer.echo(quoted(history.as_csv(cases), table=True), nl=False)
     elif sys.stdout.isatty():
         from rich.console import Console
 
         Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(quoted(history.as_text(cases, repo.committee.lang), lines=True))
+        typer.echo(quoted(history.as_text(cases, repo.committee.lang), table=True))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------

@@ -237,11 +237,13 @@ def test_what_the_build_refuses_check_refuses_first(
     (TOPPNOTAT, END, END + " " + "x" * 200_000, "line-too-long"),
     (AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: " + "x" * 400_000, "line-too-long"),
     (TOPPNOTAT, END, END + "\n\n" + "[a](\n" * 400, "markdown-limit"),
+    # under the line limit: a word typst takes 0.9 s over, and that stops the PDF/A
+    (TOPPNOTAT, END, END + "\n\nSe " + "x" * 17_000, "word-too-long"),
     (AGENDA2, '      - tid: "19:00"\n        tittel: Middag\n',
      "".join(f'      - tid: "19:00"\n        tittel: Rad {i}\n' for i in range(30_000)),
      "invalid-value"),
 ], ids=["links-80kB", "brackets-50k", "tags-30k", "word-200kB", "sted-400kB", "links-multiline",
-        "rows-30k"])
+        "word-17k", "rows-30k"])
 def test_what_would_take_the_build_minutes_is_refused_at_once(
         path: str, old: str, new: str, code: str, make_repo: MakeRepo,
         nufa: Callable[..., tuple[int, str, str]]) -> None:

@@ -15,16 +15,20 @@ from nufa_cli.core.codes import Severity as Severity  # re-exported: the rest of
 # overrides that reorder what a terminal shows; a newline only where a message has lines.
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n]")
+# a table's own layout (nufa list: CSV rows end in CR LF) kept: tab and the line ends
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def quoted(text: str, *, lines: bool = False) -> str:
+def quoted(text: str, *, lines: bool = False, table: bool = False) -> str:
     """Text from the sources made safe for a terminal: each control character as \\xNN or
-    \\uNNNN, so what a file holds cannot clear the screen or forge a line of output."""
+    \\uNNNN, so what a file holds cannot clear the screen or forge a line of output.
+    lines: newlines kept; table: tabs and line ends (CR, LF) kept too."""
     def escape(match: re.Match[str]) -> str:
         code = ord(match[0])
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return (_CONTROL if lines else _CONTROL_OR_NEWLINE).sub(escape, text)
+    pattern = _CONTROL_BUT_LAYOUT if table else _CONTROL if lines else _CONTROL_OR_NEWLINE
+    return pattern.sub(escape, text)
 
 
 @dataclass(frozen=True, order=True)
