@@ -930,3 +930,48 @@ def test_an_encrypted_pdf_vedlegg_is_refused_by_check(
     where = (AGENDA2, line_of(str(files[AGENDA2]), "fil: vedlegg/plan.pdf"), 18, "vedlegg-pdf")
     assert (code, located(err, out)) == (1, [where])
     assert "plan.pdf is encrypted" in out
+
+
+def test_a_pdf_vedlegg_with_a_font_not_embedded_is_refused_by_check(
+        make_repo: MakeRepo, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """PDF/UA-1 requires every font embedded: the packet drawing such a page would fail."""
+    files = valid_repo()
+    files[PLAN] = pdf_file(
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        pdf_stream(b"BT /F1 12 Tf 72 720 Td (Hei) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    code, out, err = nufa("check", str(make_repo(files)))
+    where = (AGENDA2, line_of(str(files[AGENDA2]), "fil: vedlegg/plan.pdf"), 18, "vedlegg-pdf")
+    assert (code, located(err, out)) == (1, [where])
+    assert "Helvetica" in out
+
+
+def test_an_io_error_mid_commit_puts_the_previous_set_back(
+        sample: Path, nufa: Callable[..., tuple[int, str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk failing on the sixth rename of the commit: exit 1, the previous set in place."""
+    from nufa_cli.build import journal
+
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    before = outputs(sample / "build")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    real, count = journal.os.replace, [0]
+
+    def failing(src: str, dst: str) -> None:
+        if sys._getframe(1).f_globals["__name__"] == journal.__name__:
+            count[0] += 1
+            if count[0] == 6:
+                raise OSError(5, "Input/output error", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(journal.os, "replace", failing)
+    code, out, err = nufa("build", "--repo", str(sample), "-q")
+    assert (code, out) == (1, "")
+    assert "Input/output error" in err and err.rstrip().endswith("earlier outputs are unchanged")
+    assert outputs(sample / "build") == before
+    assert not journal.pending(sample / "build")
+    assert not [p for p in (sample / "build").rglob(".nufa-*-*")]

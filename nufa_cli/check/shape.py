@@ -28,6 +28,11 @@ from nufa_cli.sources.reader import Path_
 MAX_NESTING = 10  # lists and quotes inside each other; pandoc gives up at some depth
 MAX_OPEN = 50  # '[' or '<' per paragraph that open nothing (pandoc backtracks over each)
 MAX_LINKS = 500  # links and images per paragraph
+# words that begin with a capital letter, in one paragraph or text: nufa.typ keeps each from
+# hyphenation by a show rule, and typst stops the PDF past some 512 in one run of text
+# ("maximum grouping depth exceeded")
+MAX_CAPITALISED = 500
+_WORD = re.compile(r"\w+")
 _ATTRIBUTES = re.compile(r"\{#([^\s}]+)[^}]*\}")
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{[^}]*\}\s*$")
 _LINK = re.compile(r"#|(?i:https?://|mailto:)")  # what a document may link to
@@ -85,6 +90,7 @@ def _inline(token: Token, line: int, folder: Path, base: str,
     if links > MAX_LINKS:
         yield Problem(line, "markdown-limit", f"{links} links in one paragraph; at most "
                       f"{MAX_LINKS}", "split the paragraph, or make the links a list")
+    yield from _capitalised(text, line)
     if opened > MAX_OPEN:
         yield Problem(line, "markdown-limit", f"{opened} brackets ('[', '<') in one paragraph "
                       f"that open no link; at most {MAX_OPEN}, pandoc would take minutes to "
@@ -120,6 +126,16 @@ def _inline(token: Token, line: int, folder: Path, base: str,
             yield Problem(line, "image", str(problem), f"put the image file {beside}in "
                           f"{folder.name}/ and give its path from there, e.g. "
                           "![Søyler per måned](vedlegg/figur1.png)")
+
+
+def _capitalised(text: str, line: int) -> Iterator[Problem]:
+    if len(text) <= 2 * MAX_CAPITALISED:  # too short to hold that many words: no count
+        return
+    count = sum(word[0].isupper() for word in _WORD.findall(text))
+    if count > MAX_CAPITALISED:
+        yield Problem(line, "markdown-limit", f"{count} words that begin with a capital letter "
+                      f"in one paragraph; at most {MAX_CAPITALISED}: typst would stop the PDF",
+                      "split the text into paragraphs, or shorten it")
 
 
 def _located(rel: str, first_line: int, found: Iterator[Problem]) -> Iterator[Diagnostic]:
@@ -158,6 +174,38 @@ def bodies(repo: Repository) -> Iterator[Diagnostic]:
                 referat_body(ref.source.path), meeting.path,
                 image_base(meeting.path, ref.source.path)))
         yield from fields(meeting)
+        sources: list[tuple[Source, type[BaseModel] | None]] = [
+            (meeting.source, schema.Agenda),
+            *((s.toppnotat.source, schema.ToppnotatMeta) for s in meeting.saker if s.toppnotat)]
+        if meeting.referat:
+            sources.append((meeting.referat.source, None))
+        yield from plain_texts(sources)
+    yield from plain_texts([(source, None) for source in repo.settings])
+
+
+def plain_texts(sources: list[tuple[Source, type[BaseModel] | None]]) -> Iterator[Diagnostic]:
+    """Every text of a YAML document that is not Markdown (fields() reads those paragraph by
+    paragraph), within the limit on capitalised words: a document prints it as one run."""
+    for source, model in sources:
+        data = source.doc.data if source.doc else None
+        markdown_at = {at for at, _ in _markdown_values(model, data, ())} if model else set()
+        for at, value in strings(data, ()):
+            if at in markdown_at:
+                continue
+            for problem in _capitalised(value, 0):
+                yield source.diagnostic(at, problem.code, problem.message, problem.hint)
+
+
+def strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every text of YAML data, with its path."""
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, (*at, i))
 
 
 def fields(meeting: Meeting) -> Iterator[Diagnostic]:

@@ -10,7 +10,7 @@ from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
-from nufa_cli.check.shape import bodies, referat_body
+from nufa_cli.check.shape import bodies, referat_body, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -232,7 +232,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     for owner, sources in groups:
         for source in sources:
             seen: set[str] = set()
-            for at, value in _strings(source.doc.data if source.doc else None, ()):
+            for at, value in strings(source.doc.data if source.doc else None, ()):
                 for _, char in glyphs.unprintable(value, known):
                     if char not in seen:
                         seen.add(char)
@@ -266,17 +266,6 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
             yield source.diagnostic(where, "unprintable", message, hint)
         else:
             yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
-
-
-def _strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*at, i))
 
 
 def _body(meeting: Meeting, source: Source) -> tuple[str, int]:

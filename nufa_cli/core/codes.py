@@ -798,8 +798,10 @@ CODES: tuple[Code, ...] = (
         "markdown-limit", "Markdown beyond nufa's limits",
         "Limits keep one text from holding a build for minutes or making pandoc give up: lists "
         "and quotes nest at most 10 deep; a paragraph has at most 500 links and at most 50 "
-        "brackets ('[' or '<') that open no link (pandoc backtracks over each); a line has at "
-        "most 20 000 characters.",
+        "brackets ('[' or '<') that open no link (pandoc backtracks over each); a paragraph or "
+        "a text of the agenda at most 500 words that begin with a capital letter (the PDF "
+        "template keeps each from hyphenation, and typst stops past some 512 in one "
+        "paragraph); a line has at most 20 000 characters.",
         "[a]([a]([a]([a]( ... 400 times in one paragraph",
         "Split the text, flatten the list, or escape brackets as '\\[' and '\\<'.",
         file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),

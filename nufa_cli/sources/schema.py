@@ -77,7 +77,10 @@ SakNr = Annotated[
           "nufa.yaml's nummerering.format (V-sak 2, PS 4/15, 2021/45)"),
 ]
 MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, ukjent
-Tekst = Annotated[str, Field(min_length=1)]
+# A name, title or place: printed whole, often in every document of a meeting (a 400 kB sted
+# took the build past a minute); Markdown fields (schema.Markdown) hold the long texts.
+MAX_TEXT = 1000
+Tekst = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
 Skjerming = Annotated[
     str,
