@@ -599,6 +599,10 @@ CASES = [
     Case("markdown-limit-capitals-in-tekst", sub(AGENDA2, "status: utkast\n", "status: utkast\n"
                                                  "innkalling:\n  tekst: " + "Ola og Kari " * 260 + "\n"),
          [Expect(AGENDA2, "  tekst: Ola", "markdown-limit", col=10)]),
+    Case("invalid-value-long-forslag", sub(AGENDA2, "forslag_til_vedtak: NUFA godkjenner innkalling, "
+                                           "dagsorden og referatet fra januar.",
+                                           "forslag_til_vedtak: |\n" + "          NUFA godkjenner.\n" * 1200),
+         [Expect(AGENDA2, "forslag_til_vedtak: |", "invalid-value", col=29)]),
     Case("invalid-value-long-sted", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø",
                                         "sted: " + "hotellet ved havna " * 60),
          [Expect(AGENDA2, "sted: hotellet", "invalid-value", col=7)]),

@@ -81,7 +81,10 @@ MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, u
 # took the build past a minute); Markdown fields (schema.Markdown) hold the long texts.
 MAX_TEXT = 1000
 Tekst = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
+# A beskrivelse, a forslag til vedtak, a cover text: a paragraph or a few, printed in a table
+# of the saksliste too (400 kB there took the build 26 s); the long text is the toppnotat's.
+MAX_MARKDOWN = 20_000
+Markdown = Annotated[str, Field(min_length=1, max_length=MAX_MARKDOWN, description="Markdown text")]
 Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
