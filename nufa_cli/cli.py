@@ -17,7 +17,7 @@ import typer
 
 from nufa_cli import __version__, front
 from nufa_cli.build import targets
-from nufa_cli.core.errors import Diagnostic, NufaError, has_errors
+from nufa_cli.core.errors import Diagnostic, NufaError, has_errors, quoted
 from nufa_cli.front import DocFormat, Format, echo_diagnostics, progress, shown
 
 if TYPE_CHECKING:  # imported lazily where used: a command loads only what it needs
@@ -237,13 +237,13 @@ def list_saker(
     if format is ListFormat.json:
         typer.echo(history.as_json(cases))
     elif format is ListFormat.csv:
-        typer.echo(history.as_csv(cases), nl=False)
+        typer.echo(quoted(history.as_csv(cases), table=True), nl=False)
     elif sys.stdout.isatty():
         from rich.console import Console
 
         Console().print(history.as_rich(cases, repo.committee.lang))
     else:
-        typer.echo(history.as_text(cases, repo.committee.lang))
+        typer.echo(quoted(history.as_text(cases, repo.committee.lang), table=True))
 
 
 # -- init and site: a new repository, the published web site ---------------------------------

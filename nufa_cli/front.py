@@ -24,7 +24,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nufa_cli.core.errors import Diagnostic, NufaError, Severity, format_diagnostics, has_errors
+from nufa_cli.core.errors import (
+    Diagnostic,
+    NufaError,
+    Severity,
+    format_diagnostics,
+    has_errors,
+    quoted,
+)
 from nufa_cli.core.root import find_root
 
 if TYPE_CHECKING:
@@ -218,6 +225,8 @@ def build(meetings: list[str] | None = None, format: list[DocFormat] | None = No
         return
     for written in result.written:
         echo(f"wrote {shown(written)}")
+    for removed in result.removed:
+        echo(f"removed {shown(removed)} (no longer made from the sources)")
     if verbose:
         for unchanged in result.unchanged:
             echo(f"unchanged {shown(unchanged)}")
@@ -242,9 +251,9 @@ def _merge(folders: list[Path], out: Path | None, path: Path | None, quiet: bool
 
 def shown(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        return quoted(path.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return path.as_posix()
+        return quoted(path.as_posix())
 
 
 class progress:
@@ -390,19 +399,47 @@ def _run_fast(args: Sequence[str]) -> bool:
     sys.exit(0)  # as typer ends
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, kill): stopped as Ctrl-C stops nufa, so a build being
+    committed puts the previous outputs back before it ends (build/journal.py)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(app: Callable[[], None]) -> None:
     """No traceback reaches a user, whatever the input. app: runs typer's app (cli.py), for
     arguments the fast path leaves to it; __main__.py imports it only then."""
+    import signal
+    import threading
+
+    mine = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    if mine:
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _main(app)
+    finally:
+        if mine:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _main(app: Callable[[], None]) -> None:
     try:
         if not _run_fast(sys.argv[1:]):
             app()  # standalone: usage errors print their message and exit 2
     except NufaError as exc:
         echo_diagnostics(list(exc.diagnostics), err=True)
-        echo(f"error: {exc.message}", err=True)
+        echo(f"error: {quoted(exc.message, lines=True)}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except OSError as exc:  # the machine's doing (a full disk, a read-only folder), not a bug
+        where = f": {exc.filename}" if exc.filename else ""
+        echo(quoted(f"error: {exc.strerror or exc}{where}"), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt as stop:
         echo("Interrupted; outputs are as they were before this run.", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(stop, Terminated) else 130)
     except Exception as exc:  # last resort: a bug must still not dump a traceback on a user
         if os.environ.get("NUFA_DEBUG"):
             raise

@@ -94,6 +94,8 @@ def _guard(started: list[str]) -> pytest.MonkeyPatch:
             argv = [str(a) for a in ([args] if isinstance(args, str | Path) else args)]
             if argv and Path(argv[0]).name in RENDERERS:
                 _refuse(started, f"{Path(argv[0]).name} ({' '.join(argv)[:80]})")
+            if "nufa_cli.convert.typst_child" in argv:  # typst's worker process
+                _refuse(started, "typst (its worker process)")
             if "nufa_cli.cli" in argv or (argv and Path(argv[0]).name == "nufa"):
                 _refuse(started, "nufa in a subprocess (it may start pandoc or typst unseen)")
             super().__init__(args, *rest, **options)

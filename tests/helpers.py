@@ -308,6 +308,30 @@ Styringsgruppa kommer tilbake til NUFA.
 """
 
 
+def pdf_file(*objects: bytes) -> bytes:
+    """A PDF of the given objects (1 0 obj the catalog), with a correct cross-reference table;
+    without objects, one blank A4 page: the smallest PDF vedlegg nufa check accepts."""
+    if not objects:
+        objects = (b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
+
+
 def valid_repo() -> dict[str, FileContent]:
     """A small repository that checks clean: two meetings of 2024, saker 1/24 to 8/24."""
     return {
@@ -317,7 +341,7 @@ def valid_repo() -> dict[str, FileContent]:
         REFERAT1: REFERAT1_MD,
         AGENDA2: AGENDA2_YAML,
         TOPPNOTAT: TOPPNOTAT_MD,
-        PLAN: b"%PDF-1.4\n% plan\n",
+        PLAN: pdf_file(),
     }
 
 

@@ -10,7 +10,7 @@ from helpers import SampleBuild, git, git_repo
 
 from nufa_cli.build.orchestrator import build
 from nufa_cli.core.errors import InvalidSources, NufaError
-from nufa_cli.core.output import OutputError
+from nufa_cli.core.output import OutputError, WriteFailed
 
 pytestmark = pytest.mark.render
 
@@ -91,11 +91,11 @@ def test_output_folder_may_not_hold_the_sources(sample: Path, where: str) -> Non
 
 
 @pytest.mark.unit
-def test_the_template_cache_in_a_file_is_an_output_error(tmp_path: Path) -> None:
+def test_the_template_cache_in_a_file_is_a_write_failure(tmp_path: Path) -> None:
     from nufa_cli.render.renderer import environment
 
     (tmp_path / "file").write_text("", encoding="utf-8")
-    with pytest.raises(OutputError, match="could not create the template cache"):
+    with pytest.raises(WriteFailed, match="could not write the template cache"):
         environment(cache=tmp_path / "file" / "jinja")
 
 

@@ -72,6 +72,23 @@ def edits(*changes: Edit) -> Edit:
     return edit
 
 
+def broken_styles_docx() -> bytes:
+    """The built-in reference.docx with its styles cut short: a zip, but pandoc refuses it."""
+    import io
+    import zipfile
+
+    from nufa_cli.core.root import builtin_templates
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(builtin_templates() / "reference.docx") as source, \
+            zipfile.ZipFile(out, "w") as docx:
+        for item in source.infolist():
+            data = source.read(item)
+            docx.writestr(item, b"<w:styles><broken" if item.filename == "word/styles.xml"
+                          else data)
+    return out.getvalue()
+
+
 def folder(path: str) -> Edit:
     """The file replaced by a folder of that name, which nothing can read as text."""
     def edit(files: Files) -> None:
@@ -376,10 +393,10 @@ CASES = [
     Case("vedlegg-path-dotdot",
          sub(AGENDA2, "fil: vedlegg/plan.pdf", "fil: ../2024-01-24/agenda.yaml"),
          [Expect(AGENDA2, "fil: ../", "vedlegg-path")]),
-    Case("vedlegg-path-symlink-out-of-repo", put(PLAN, Symlink("../../../../outside.pdf")),
-         [Expect(AGENDA2, SECOND_FIL, "vedlegg-path")]),
-    Case("vedlegg-path-symlink-out-of-meeting", put(PLAN, Symlink("../../../nufa.yaml")),
-         [Expect(AGENDA2, SECOND_FIL, "vedlegg-path")]),
+    Case("source-symlink-vedlegg-out-of-repo", put(PLAN, Symlink("../../../../outside.pdf")),
+         [Expect(AGENDA2, SECOND_FIL, "source-symlink")]),
+    Case("source-symlink-vedlegg-out-of-meeting", put(PLAN, Symlink("../../../nufa.yaml")),
+         [Expect(AGENDA2, SECOND_FIL, "source-symlink")]),
     Case("vedlegg-url", sub(AGENDA2, "url: https://www.ehelse.no/", "url: http://www.ehelse.no/"),
          [Expect(AGENDA2, "http://", "vedlegg-url")]),
     Case("vedlegg-referat", sub(AGENDA2, "referat: 2024-01-24", "referat: 2024-01-23"),
@@ -598,6 +615,88 @@ CASES = [
     Case("section-missing", sub(TOPPNOTAT, "## Hensikt med saken", "## Formål"),
          [Expect(TOPPNOTAT, body_line(TOPPNOTAT_MD), "section-missing", W,
                  hint="## Hensikt med saken")]),
+    # -- what the build would refuse, refused by check first (tests/test_attack.py has more)
+    Case("vedlegg-pdf", put(PLAN, b"%PDF-1.4 broken"),
+         [Expect(AGENDA2, "fil: vedlegg/plan.pdf", "vedlegg-pdf", col=18)]),
+    Case("maler-file", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+                            put("maler/reference.docx", b"not a zip")),
+         [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("unprintable-control", sub(AGENDA2, "tittel: Middag", 'tittel: "Middag\\e[2J"'),
+         [Expect(AGENDA2, "Middag\\e", "unprintable", col=17)]),
+    Case("markdown-limit-capitals", sub(TOPPNOTAT, "tilbake til NUFA.",
+                                        "tilbake til NUFA.\n\n" + "Ola og Kari " * 260),
+         [Expect(TOPPNOTAT, "Ola og Kari", "markdown-limit")]),
+    Case("markdown-limit-capitals-in-tekst", sub(AGENDA2, "status: utkast\n", "status: utkast\n"
+                                                 "innkalling:\n  tekst: " + "Ola og Kari " * 260 + "\n"),
+         [Expect(AGENDA2, "  tekst: Ola", "markdown-limit", col=10)]),
+    Case("invalid-value-long-forslag", sub(AGENDA2, "forslag_til_vedtak: NUFA godkjenner innkalling, "
+                                           "dagsorden og referatet fra januar.",
+                                           "forslag_til_vedtak: |\n" + "          NUFA godkjenner.\n" * 1200),
+         [Expect(AGENDA2, "forslag_til_vedtak: |", "invalid-value", col=29)]),
+    Case("invalid-value-long-sted", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø",
+                                        "sted: " + "hotellet ved havna " * 60),
+         [Expect(AGENDA2, "sted: hotellet", "invalid-value", col=7)]),
+    Case("word-too-long", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\nSe " + "x" * 2001),
+         [Expect(TOPPNOTAT, "Se xxx", "word-too-long", col=4)]),
+    Case("maler-file-invalid-xml", edits(sub("nufa.yaml", "sakstyper:", "maler: maler/\nsakstyper:"),
+                                        put("maler/reference.docx", broken_styles_docx())),
+         [Expect("maler/reference.docx", 0, "maler-file")]),
+    Case("line-too-long", sub(AGENDA2, "sted: Scandic Ishavshotel, Tromsø", "sted: " + "x" * 400_000),
+         [Expect(AGENDA2, 1, "line-too-long", col=20_001)]),
+    Case("footnote-duplicate", sub(TOPPNOTAT, "[^tall]: Tall fra fylkeskommunene.\n",
+                                   "[^tall]: Tall fra fylkeskommunene.\n[^tall]: Igjen.\n"),
+         [Expect(TOPPNOTAT, "[^tall]: Igjen.", "footnote-duplicate")]),
+    Case("id-duplicate", sub(TOPPNOTAT, "## Videre saksprosess", "## Videre {#v}\n\n## Mer {#v}"),
+         [Expect(TOPPNOTAT, "## Mer {#v}", "id-duplicate")]),
+    Case("raw-html", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n<div>x</div>"),
+         [Expect(TOPPNOTAT, "<div>x</div>", "raw-html")]),
+    Case("image-alt", edits(put(f"{M2}/figur.png", b"\x89PNG\r\n\x1a\n"),
+                           sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n![](figur.png)")),
+         [Expect(TOPPNOTAT, "![](figur.png)", "image-alt")]),
+    Case("image-alt-in-forslag", sub(AGENDA2, "forslag_til_vedtak: NUFA godkjenner innkalling, "
+                                     "dagsorden og referatet fra januar.",
+                                     "forslag_til_vedtak: \"![](figur.png) NUFA godkjenner\""),
+         [Expect(AGENDA2, "![](figur.png)", "image-alt", col=29),
+          Expect(AGENDA2, "![](figur.png)", "image", col=29)]),
+    # the Markdown fields main's schema added: refused in them as in beskrivelse
+    Case("link-scheme-in-innkalling-tekst", sub(AGENDA2, "status: utkast\n",
+                                                "status: utkast\ninnkalling:\n  tekst: "
+                                                "\"Se [her](javascript:alert(1)).\"\n"),
+         [Expect(AGENDA2, "tekst:", "link-scheme", col=10)]),
+    Case("raw-html-in-tidligere-behandlinger-tekst", sub(
+        TOPPNOTAT, "tidligere_behandlinger:\n",
+        "tidligere_behandlinger_tekst: \"<div>x</div>\"\ntidligere_behandlinger:\n"),
+         [Expect(TOPPNOTAT, "tidligere_behandlinger_tekst:", "raw-html", col=31)]),
+    Case("source-symlink-image", edits(put(f"{M2}/figur.png", Symlink("../../outside.pdf")),
+                                      sub(TOPPNOTAT, "tilbake til NUFA.",
+                                          "tilbake til NUFA.\n\n![Figur](figur.png)")),
+         [Expect(TOPPNOTAT, "![Figur](figur.png)", "source-symlink")]),
+    Case("heading-empty-attributes", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n# {#x}"),
+         [Expect(TOPPNOTAT, "# {#x}", "heading-empty")]),
+    Case("heading-level", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake til NUFA.\n\n- punkt\n\n  #### Dyp"),
+         [Expect(TOPPNOTAT, "#### Dyp", "heading-level")]),
+    Case("markdown-limit-nesting", sub(TOPPNOTAT, "tilbake til NUFA.",
+                                       "tilbake til NUFA.\n\n" + ">" * 200 + " a"),
+         [Expect(TOPPNOTAT, ">>>>", "markdown-limit")]),
+    Case("markdown-limit-brackets", sub(TOPPNOTAT, "tilbake til NUFA.",
+                                        "tilbake til NUFA.\n\n" + "[a](" * 400),
+         [Expect(TOPPNOTAT, "[a]([a](", "markdown-limit")]),
+    Case("font-unknown", sub("nufa.yaml", "sakstyper:", "font: Comic Sans\nsakstyper:"),
+         [Expect("nufa.yaml", "font:", "font-unknown", col=7)]),
+    Case("unprintable-in-medlemmer", sub("medlemmer.yaml", "Jim J. Yang", "Jim 🙂 Yang"),
+         [Expect("medlemmer.yaml", "🙂", "unprintable", col=11)]),
+    Case("unprintable-in-nufa-yaml", sub("nufa.yaml", "sekretariat: Helsedirektoratet",
+                                         "sekretariat: 中文"),
+         [Expect("nufa.yaml", "中文", "unprintable", col=14)] * 2),
+    Case("invalid-date-year", sub(AGENDA2, "dato: 2024-04-25", "dato: 9999-04-25"),
+         [Expect(AGENDA2, "9999-04-25", "invalid-value", col=11)]),
+    Case("link-scheme", sub(TOPPNOTAT, "tilbake til NUFA.", "tilbake [til](javascript:alert(1)) NUFA."),
+         [Expect(TOPPNOTAT, "javascript:", "link-scheme")]),
+    Case("wrong-type-varighet-true", sub(AGENDA2, "varighet: 45", "varighet: true"),
+         [Expect(AGENDA2, "varighet: true", "wrong-type", col=19)]),
+    Case("invalid-value-long-number", sub(AGENDA2, "varighet: 45", "varighet: " + "9" * 4301),
+         [Expect(AGENDA2, "varighet: 999", "invalid-value", col=19),
+          Expect(AGENDA2, "varighet: 999", "word-too-long", col=19)]),
     # a final meeting: a Beslutning with nothing proposed; a toppnotat as nufa new sak left it
     Case("sak-unwritten", sub(AGENDA1, "Orientering fra Helsedirektoratet\n        type: Orientering",
                               "Orientering fra Helsedirektoratet\n        type: Beslutning"),
@@ -641,7 +740,8 @@ def test_valid_repository_is_clean(valid_root: Path) -> None:
 
 
 # check asks typst whether it can print a character the fonts lack
-TYPST_CASES = {"unprintable-in-body", "unprintable-in-agenda"}
+TYPST_CASES = {"unprintable-in-body", "unprintable-in-agenda", "unprintable-in-medlemmer",
+               "unprintable-in-nufa-yaml"}
 
 
 @pytest.mark.parametrize("case", [
@@ -757,8 +857,10 @@ def test_unusable_file_name_is_a_diagnostic(value: str, make_repo: Callable[[Fil
     files = valid_repo()
     sub(AGENDA2, "fil: vedlegg/plan.pdf", f"fil: {value}")(files)
     _, diagnostics = check(make_repo(files))
-    assert [(d.line, d.code) for d in diagnostics] == [
-        (line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf"), "vedlegg-path")]
+    line = line_of(AGENDA2_YAML, "fil: vedlegg/plan.pdf")
+    assert sorted((d.line, d.code) for d in diagnostics) == sorted([(line, "vedlegg-path")] + (
+        [(line, "word-too-long")] if len(value) > 2000 else []) + (
+        [(line, "unprintable")] if "\\0" in value else []))  # NUL: a control character
 
 
 def test_date_must_be_written_as_a_date(make_repo: Callable[[Files], Path]) -> None:

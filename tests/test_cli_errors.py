@@ -118,14 +118,20 @@ def test_a_meeting_past_the_last_date_is_a_usage_error(nufa: Nufa, sample: Path)
     assert tree_hashes(sample) == before
 
 
-def test_a_meeting_in_the_year_9999_gets_no_calendar_but_a_clear_error(
-        nufa: Nufa, sample: Path) -> None:
-    assert nufa("new", "meeting", "9999-12-31", "--sted", "x", cwd=sample)[0] == 0
-    code, out, err = nufa("build", "9999-12-31", "--only", "kalender", cwd=sample)
+def test_a_meeting_in_the_year_9999_is_refused_with_its_line(nufa: Nufa, sample: Path) -> None:
+    """The calendar cannot be written for it (its time zone rules run past the last date
+    Python knows), and a DOCX holds dates up to 2107: new meeting and check refuse it."""
+    code, out, err = nufa("new", "meeting", "9999-12-31", "--sted", "x", cwd=sample)
+    assert (code, err) == (2, "error: a meeting from 9999-12-31 to 9999-12-31: nufa writes "
+                              "meetings from 1900 to 2107\n")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    text = agenda.read_text(encoding="utf-8")
+    agenda.write_text(text.replace("dato: 2024-04-25", "dato: 9999-04-25"), encoding="utf-8")
+    code, out, err = nufa("build", "2024-04-24", "--only", "kalender", cwd=sample)
     assert (code, out) == (1, "")
-    assert err.endswith("error: no calendar for meeting 9999-12-31: its time zone cannot be "
-                        "written for dates in the year 9999; check the dates in "
-                        "meetings/9999-12-31/agenda.yaml\n")
+    assert ("meetings/2024-04-24/agenda.yaml:" in err
+            and ": error[invalid-value]: dager[1].dato: the year 9999 is not between 1900 and "
+                "2107" in err)
 
 
 @pytest.mark.parametrize("kinds", [["sakspapirer"], ["sakspapirer", "innkalling"]])

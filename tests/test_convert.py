@@ -514,7 +514,7 @@ def test_symlink_out_of_the_folder_is_refused(converter: Converter, root: Path) 
     link = root / "link.png"
     link.symlink_to(root.parent / "secret.png")
     try:
-        with pytest.raises(ConvertError, match="leads outside"):
+        with pytest.raises(ConvertError, match=r"link\.png is a symbolic link"):
             converter.docx(job(root, "![x](link.png)"))
     finally:
         link.unlink()

@@ -263,10 +263,11 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
     names = sorted(p.relative_to(built / "build").as_posix() for p in public_files(built))
     documents = ["innkalling", "referat", "saksliste"]
     assert names == [
-        *(f"2024-01-24/offentlig/{name}.{ext}" for name in documents
+        # no referat nor saksutskrift: a vedlegg of 2024-04-24 marks the referat skjermet, so
+        # it is withheld everywhere
+        *(f"2024-01-24/offentlig/{name}.{ext}" for name in ("innkalling", "saksliste")
           for ext in ("docx", "html", "pdf")),
         "2024-01-24/offentlig/sakspapirer.pdf",
-        *extracts("2024-01-24", 1, 2, 3),
         *(f"2024-04-24/offentlig/{name}.{ext}" for name in documents
           for ext in ("docx", "html", "pdf")),
         "2024-04-24/offentlig/sakspapirer.pdf",
@@ -275,10 +276,11 @@ def test_the_public_set_is_written_beside_the_members_documents(built: Path) -> 
         # no toppnotat-5-24: the skjermet toppnotat has no public version
         *(f"2024-04-24/offentlig/toppnotat-8-24.{ext}" for ext in ("docx", "html", "pdf")),
     ]
-    # a meeting without anything skjermet: its public documents are the members' ones
+    # a meeting with nothing skjermet but its referat: its other public documents are the
+    # members' ones
     folder = built / "build" / "2024-01-24"
     for name in ("innkalling.docx", "innkalling.pdf", "saksliste.docx", "saksliste.pdf",
-                 "referat.docx", "referat.pdf", PACKET, "saksutskrift-2-24.pdf"):
+                 PACKET):
         assert (folder / FOLDER / name).read_bytes() == (folder / name).read_bytes()
 
 
@@ -302,8 +304,9 @@ def test_the_manifest_records_what_each_file_is(built: Path) -> None:
          "2024-01-24/2024-01-24.ics", "2024-04-24/2024-04-24.ics"])
     # what a file shows is the same in both sets where nothing of it is withheld
     folder = "2024-01-24"
-    assert manifest[f"{folder}/referat.pdf"]["fingerprint"] == \
-        manifest[f"{folder}/{FOLDER}/referat.pdf"]["fingerprint"]
+    assert manifest[f"{folder}/innkalling.pdf"]["fingerprint"] == \
+        manifest[f"{folder}/{FOLDER}/innkalling.pdf"]["fingerprint"]
+    assert f"{folder}/{FOLDER}/referat.pdf" not in manifest  # a vedlegg marks it skjermet
     assert manifest["2024-04-24/referat.pdf"]["fingerprint"] != \
         manifest[f"2024-04-24/{FOLDER}/referat.pdf"]["fingerprint"]
 
@@ -331,7 +334,9 @@ def test_members_documents_keep_everything_and_are_marked(built: Path, fmt: str)
 
 def test_no_public_file_holds_anything_skjermet(built: Path) -> None:
     files = public_files(built)
-    assert len(files) == 47  # DOCX, PDF and HTML of 7 documents and 8 saksutskrifter; 2 packets
+    # DOCX, PDF and HTML of 5 documents and 5 saksutskrifter; 2 packets (2024-01-24 has no
+    # public referat nor saksutskrift: a vedlegg of 2024-04-24 marks its referat skjermet)
+    assert len(files) == 35
     for path in files:
         assert leaks(path) == [], path
     for path in sorted((built / "build").glob("*/*.ics")):
@@ -488,14 +493,15 @@ def test_without_a_public_set_every_document_showing_something_skjermet_stays_ou
     repo, _ = check(root)
     fake_build(repo, root / "build", stems, formats=["pdf"], contents=b"%PDF-1.7\n")
     result = generate(repo, root / "build", root / "build" / "site")
-    # toppnotat-8-24 quotes the vedtak of the skjermet sak 5/24; the packet's meeting has
-    # skjermet content (that of 2024-01-24 has none: it goes along); toppnotat-5-24 has no
-    # public version at all, so it is left out without a warning
-    assert result.withheld == [f"2024-04-24/{name}.pdf" for name in
-                               ("innkalling", "referat", "saksliste", "sakspapirer",
-                                "toppnotat-8-24")]
+    # Of a meeting with anything withheld no members' file is published: 2024-04-24 has
+    # skjermet saker, and a vedlegg of it marks the referat of 2024-01-24 skjermet. That
+    # referat and toppnotat-5-24 have no public version at all, so they are left out
+    # without a warning.
+    assert result.withheld == [
+        *(f"2024-04-24/{name}.pdf" for name in ("innkalling", "referat", "saksliste",
+                                                "sakspapirer", "toppnotat-8-24")),
+        "2024-01-24/innkalling.pdf", "2024-01-24/sakspapirer.pdf"]
     assert sorted(name for name in result.files if name.endswith(".pdf")) == [
-        "2024-01-24/innkalling.pdf", "2024-01-24/referat.pdf", "2024-01-24/sakspapirer.pdf",
         "2024-04-24/filer/vedlegg/plan.pdf"]
 
 

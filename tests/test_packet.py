@@ -25,6 +25,7 @@ from pypdf.generic import (
 from nufa_cli.build.orchestrator import NothingToBuild, build
 from nufa_cli.convert import pdfpages
 from nufa_cli.convert.converter import ConvertError
+from nufa_cli.core.errors import InvalidSources
 
 pytestmark = pytest.mark.render
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,11 +270,16 @@ def unembedded_font_pdf() -> bytes:
 ])
 def test_pdf_vedlegg_that_cannot_be_inserted_stops_the_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content, message: str) -> None:
+    """nufa check opens the vedlegg as the packet would, so the build stops before converting,
+    with the vedlegg's line."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = sample(tmp_path / "repo")
     (root / "meetings" / MEETING / "vedlegg" / "plan.pdf").write_bytes(content())
-    with pytest.raises(ConvertError, match=message):
+    with pytest.raises(InvalidSources) as raised:
         build(root, [MEETING], formats=["pdf"], only={"sakspapirer"})
+    [problem] = [d for d in raised.value.diagnostics if "plan.pdf" in d.message]
+    assert (problem.code, problem.path) == ("vedlegg-pdf", f"meetings/{MEETING}/agenda.yaml")
+    assert message in problem.message
     assert not (root / "build" / PACKET).exists()
 
 

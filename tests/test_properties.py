@@ -159,6 +159,7 @@ def test_generated_yaml(path: str, value: Any, data: st.DataObject) -> None:
     assert_reported(replaced(path, mutate(text, data)))
 
 
+@pytest.mark.render  # its texts are printed: an unusual character is asked of typst
 @SETTINGS
 @given(value=STRUCTURES, data=st.data(), language=st.sampled_from(["nb", "nn", "se"]))
 def test_generated_own_catalogue(value: Any, data: st.DataObject, language: str) -> None:
@@ -222,6 +223,7 @@ FIXTURE_FILES = [(body, rel) for body in ("universitetsstyret", "formannskapet",
                  for rel in _fixture(body) if rel.endswith((".yaml", ".md"))]
 
 
+@pytest.mark.render  # any text, nufa.yaml's too, may hold a character typst is asked about
 @SETTINGS
 @given(where=st.sampled_from(FIXTURE_FILES), data=st.data())
 def test_fixture_sources_with_one_value_replaced(where: tuple[str, str], data: st.DataObject) -> None:

@@ -66,7 +66,9 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files[TOPPNOTAT] = replace_once(
         TOPPNOTAT_MD, "Styringsgruppa kommer tilbake til NUFA.",
         "Styringsgruppa kommer tilbake til NUFA.\n\n![Søyler per måned](figur.png)\n\n"
-        "Se [rapporten](https://www.ehelse.no/) og [dette](javascript:alert(1)).\n\n"
+        # a javascript: link is refused by check (link-scheme); behind it, the HTML filter
+        # keeps its text only (tests/test_attack.py: only web, mail and inner links)
+        "Se [rapporten](https://www.ehelse.no/).\n\n"
         "# Innhold {#innhold style=\"display:none\"}\n\nMer tekst.")
     files[AGENDA2] = replace_once(AGENDA2_YAML, "        tittel: Helse i nord\n",
                                   f"        tittel: Helse i nord og {SECRET}\n"

@@ -42,9 +42,9 @@ def meeting_days(year: int, index: int) -> tuple[dt.date, dt.date]:
     return first, first + dt.timedelta(days=1)
 
 
-def toppnotat(nr: str, n: int, title: str, earlier: str | None) -> str:
-    behandlinger = (f"tidligere_behandlinger:\n  - {{utvalg: NUFA, sak: {earlier}}}\n"
-                    if earlier else "")
+def toppnotat(nr: str, n: int, title: str, earlier: list[str]) -> str:
+    behandlinger = ("tidligere_behandlinger:\n" + "".join(
+        f"  - {{utvalg: NUFA, sak: {cited}}}\n" for cited in earlier) if earlier else "")
     body = [
         "## Hensikt med saken", "",
         PARAGRAPH * 3 + "[^kilde]", "",
@@ -65,8 +65,10 @@ def toppnotat(nr: str, n: int, title: str, earlier: str | None) -> str:
             f"{behandlinger}---\n\n" + "\n".join(body))
 
 
-def archive_files(meetings: int, saker: int = SAKER_PER_MEETING) -> dict[str, str]:
-    """The archive's files, relative path -> text."""
+def archive_files(meetings: int, saker: int = SAKER_PER_MEETING,
+                  citations: int = 0) -> dict[str, str]:
+    """The archive's files, relative path -> text. citations: each toppnotat cites that many
+    of the saker before it in tidligere_behandlinger, instead of one per meeting."""
     files = {
         "nufa.yaml": "utvalg:\n  navn: Fagutvalget (NUFA)\n  kortnavn: NUFA\n",
         "medlemmer.yaml": "medlemmer:\n" + "".join(
@@ -74,6 +76,7 @@ def archive_files(meetings: int, saker: int = SAKER_PER_MEETING) -> dict[str, st
     }
     previous_folder: str | None = None
     previous_sak: str | None = None
+    before: list[str] = []  # every sak so far
     for index in range(meetings):
         year, m = FIRST_YEAR + index // MEETINGS_PER_YEAR, index % MEETINGS_PER_YEAR
         yy = year % 100
@@ -84,8 +87,10 @@ def archive_files(meetings: int, saker: int = SAKER_PER_MEETING) -> dict[str, st
             n = m * saker + s + 1
             nr = f"{n}/{yy:02d}"
             note = f"toppnotater/{n}-{yy:02d}-sak.md"
-            files[f"{folder}/{note}"] = toppnotat(nr, n, f"Sak nummer {n} om e-helse",
-                                                  previous_sak if s == 1 else None)
+            earlier = before[-citations:] if citations else \
+                [previous_sak] if s == 1 and previous_sak else []
+            files[f"{folder}/{note}"] = toppnotat(nr, n, f"Sak nummer {n} om e-helse", earlier)
+            before.append(nr)
             day = 0 if s < DAY_ONE_SAKER else 1
             row = f"      - sak: {nr}\n        varighet: 25\n        toppnotat: {note}\n"
             if s == 0:
@@ -114,9 +119,10 @@ def archive_files(meetings: int, saker: int = SAKER_PER_MEETING) -> dict[str, st
     return files
 
 
-def write_archive(root: Path, meetings: int, saker: int = SAKER_PER_MEETING) -> int:
+def write_archive(root: Path, meetings: int, saker: int = SAKER_PER_MEETING,
+                  citations: int = 0) -> int:
     """Write the archive under root; return the number of files."""
-    files = archive_files(meetings, saker)
+    files = archive_files(meetings, saker, citations)
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,9 +26,9 @@ from nufa_cli.check.validate import check
 from nufa_cli.sources import markdown
 
 
-def write_archive(root: Path, years: int) -> int:
+def write_archive(root: Path, years: int, citations: int = 0) -> int:
     """Write the archive; return the number of files."""
-    return archive.write_archive(root, years * MEETINGS_PER_YEAR, SAKER_PER_MEETING)
+    return archive.write_archive(root, years * MEETINGS_PER_YEAR, SAKER_PER_MEETING, citations)
 
 
 def nufa_command() -> list[str]:
@@ -47,6 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 5, 10])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--citations", type=int, default=0,
+                        help="tidligere_behandlinger per toppnotat (default: one per meeting)")
     args = parser.parse_args()
 
     print(f"{'years':>5} {'meetings':>8} {'saker':>6} {'files':>6} {'seconds':>8} {'ms/sak':>7}")
@@ -54,7 +56,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nufa-bench-") as tmp:
         for years in args.years:
             root = Path(tmp) / f"archive-{years}"
-            count = write_archive(root, years)
+            count = write_archive(root, years, args.citations)
             _, diagnostics = check(root)
             if diagnostics:  # the timing of a broken archive would measure the wrong path
                 print(f"the generated {years}-year archive is not clean:", file=sys.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nufa_cli.build import cache as buildcache
-from nufa_cli.build import targets
+from nufa_cli.build import journal, targets
 from nufa_cli.build.stamps import BadSourceDateEpoch, History
 from nufa_cli.build.targets import DEFAULT_FORMATS, SITE_FORMATS, NothingToBuild, Target
 from nufa_cli.build.typstcache import TypstCache
@@ -60,6 +60,7 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)  # every file of the build, as recorded
     repository: Repository | None = None  # the sources as loaded; None: an unchanged rebuild
     elsewhere: list[Diagnostic] = field(default_factory=list)  # errors in meetings not built
+    removed: list[Path] = field(default_factory=list)  # outputs it no longer makes, removed
 
 
 def source_date_epoch(root: Path) -> int:
@@ -264,32 +265,57 @@ def build(root: Path, meetings: Sequence[str] | None = None, formats: Sequence[s
     out = check_output_folder(out or root / "build", root)
     request = json.dumps([sorted(meetings or []), list(formats), sorted(only or []),
                           buildcache.portable(out, root), offentlig, shard])
-    remembered = _recall(root, out, request)
+    remembered = None if journal.pending(out) else _recall(root, out, request)
     if remembered is not None:
         return remembered
     memo = _Memo.before_reading(root, out, request)
 
+    every = not meetings  # no meeting named: those no longer in the repository are decided on
     repo, diagnostics, elsewhere, meetings = _validated(root, out, meetings, shard)
-    if shard and not meetings:  # more shards than meetings: this one has none
-        memo.remember(root_template_dirs(repo.committee.maler), [], diagnostics)
-        return BuildResult(diagnostics=diagnostics, repository=repo, elsewhere=elsewhere)
-    shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
-    pieces = plan(shared, repo, select(repo, meetings), chosen, offentlig)
-    writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
-    typst = TypstCache(out, root, shared.templates_key)
-    try:
-        convert_all(_stale(pieces, writer), shared, progress, writer.stage, typst)
-    except BaseException:  # a failure, or ^C: nothing of this build is written
-        writer.discard()
-        raise
-    result = BuildResult(unchanged=writer.unchanged(), diagnostics=diagnostics,
-                         outputs=list(writer.outputs.values()), repository=repo,
-                         elsewhere=elsewhere)
-    result.written = writer.commit()
-    if not meetings and only is None and shard is None:  # every document: forget the rest
-        typst.keep_only(job for piece in pieces for job in (piece.job, *piece.parts) if job)
-    memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
-    return result
+    with journal.locked(out):  # one build at a time writes to a folder; the next one waits
+        if shard and not meetings:  # more shards than meetings: this one has none
+            memo.remember(root_template_dirs(repo.committee.maler), [], diagnostics)
+            return BuildResult(diagnostics=diagnostics, repository=repo, elsewhere=elsewhere)
+        shared = shared_inputs(root, repo, cache=out / CACHE / "jinja")
+        folders = select(repo, meetings)
+        pieces = plan(shared, repo, folders, chosen, offentlig)
+        writer = Plan.of(out, [output for piece in pieces for output in piece.outputs])
+        typst = TypstCache(out, root, shared.templates_key)
+        try:
+            convert_all(_stale(pieces, writer), shared, progress, writer.stage, typst)
+        except BaseException:  # a failure, or ^C: nothing of this build is written
+            writer.discard()
+            raise
+        result = BuildResult(unchanged=writer.unchanged(), diagnostics=diagnostics,
+                             outputs=list(writer.outputs.values()), repository=repo,
+                             elsewhere=elsewhere)
+        gone = writer.gone(_decided(repo, [m.folder for m in folders], every, chosen, offentlig))
+        result.written = writer.commit(gone)
+        result.removed = [out / output.name for output in gone]
+        if not meetings and only is None and shard is None:  # every document: forget the rest
+            typst.keep_only(job for piece in pieces for job in (piece.job, *piece.parts) if job)
+        memo.remember(shared.template_dirs, sorted(writer.outputs), diagnostics)
+        return result
+
+
+def _decided(repo: Repository, folders: Sequence[str], every: bool,
+             chosen: Sequence[tuple[targets.Target, tuple[str, ...]]],
+             offentlig: bool) -> Callable[[Output], bool]:
+    """Which recorded files this build decides on: of its meetings (with every meeting, also
+    those no longer in the repository), kinds and formats, and the public set only when it
+    builds it. One of those that it does not make any more is removed."""
+    formats = {target.kind: set(fmts) for target, fmts in chosen}
+    known = {meeting.folder for meeting in repo.meetings}
+    ours = set(folders)
+
+    def decides(output: Output) -> bool:
+        if output.format not in formats.get(output.kind, set()):
+            return False
+        if not offentlig and f"/{targets.FOLDER}/" in output.name:
+            return False
+        return output.meeting in ours or (every and output.meeting not in known)
+
+    return decides
 
 
 def _stale(pieces: Sequence[Piece], writer: Plan) -> Work:

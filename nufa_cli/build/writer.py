@@ -14,12 +14,13 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nufa_cli.core.output import MANIFEST, OutputError, digest
+from nufa_cli.build import journal
+from nufa_cli.core.output import MANIFEST, OutputError, WriteFailed, digest
 
 
 @dataclass(frozen=True)
@@ -98,15 +99,8 @@ class Manifest:
         entry = self.entries.get(output.name, {})
         return entry.get("input") == output.key and self.holds(output.name)
 
-    def write(self) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.out)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.entries, handle, indent=1, sort_keys=True)
-        os.replace(tmp, self.out / MANIFEST)
-
-
-STAGING_PREFIX = ".nufa-staging-"  # build/.nufa-staging-XXXX/: a build's files until it commits
+    def data(self) -> bytes:
+        return json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8")
 
 
 @dataclass
@@ -115,8 +109,8 @@ class Plan:
 
     The bytes are staged on disk as each output is made (put), in a folder of the output
     folder, so a build holds no file in memory until it commits, whatever the number of
-    files; commit() renames them into place (the same file system: each rename atomic),
-    discard() removes them when the build fails."""
+    files; commit() moves them into place and removes what is no longer made as one step
+    (journal.py), discard() removes them when the build fails."""
 
     out: Path
     outputs: dict[Path, Output] = field(default_factory=dict)
@@ -154,46 +148,57 @@ class Plan:
     def stage(self, output: Output, data: bytes) -> None:
         """Keep an output's bytes on disk until commit (any thread may call it)."""
         path = (self.out / output.name).resolve()
+        file = self._keep(path.name, data)
+        with self._lock:
+            self.staged[path] = (file, digest(data))
+
+    def _keep(self, name: str, data: bytes) -> Path:
         try:
             with self._lock:
                 if self._staging is None:
                     self.out.mkdir(parents=True, exist_ok=True)
-                    self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
+                    self._staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=self.out))
                 staging = self._staging
-            fd, name = tempfile.mkstemp(prefix=f"{path.name}.", dir=staging)
+            fd, file = tempfile.mkstemp(prefix=f"{name}.", dir=staging)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             self.discard()
-            raise OutputError(f"could not write to {self.out}: {exc.strerror}; "
-                              "earlier outputs are unchanged") from exc
-        with self._lock:
-            self.staged[path] = (Path(name), digest(data))
+            raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc
+        return Path(file)
 
     def unchanged(self) -> list[Path]:
         return sorted(set(self.outputs) - set(self.staged))
 
-    def commit(self) -> list[Path]:
-        """Replace every changed output at once: each staged file renamed into place."""
-        try:
-            for path in sorted(self.staged):
-                path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.discard()
-            raise OutputError(f"could not write to {self.out}: {exc.strerror}; "
-                              "earlier outputs are unchanged") from exc
-        written = sorted(self.staged)
-        for path in written:
-            staged = self.staged[path][0]
-            os.chmod(staged, 0o644)
-            os.replace(staged, path)
-        self.discard()
+    def gone(self, scope: Callable[[Output], bool]) -> list[Output]:
+        """What the manifest records that this build no longer makes, of the files `scope`
+        says this build decides on (its meetings, kinds and formats): a withdrawn sak's
+        toppnotat, a renumbered one's old name."""
+        made = {output.name for output in self.outputs.values()}
+        return [output for output in self.manifest.recorded()
+                if output.name not in made and scope(output)
+                and (self.out / output.name).resolve().is_relative_to(self.out)]
+
+    def commit(self, removed: Sequence[Output] = ()) -> list[Path]:
+        """Replace every changed output, remove the ones no longer made and write the
+        manifest, as one step (journal.py): a failure leaves the previous set as it was."""
         entries = self.manifest.entries
         for path, output in self.outputs.items():
             made = self.staged[path][1] if path in self.staged else \
                 entries[output.name]["output"]  # up to date: as the manifest has it
             entries[output.name] = output.entry(made)
-        self.manifest.write()
+        for output in removed:
+            entries.pop(output.name, None)
+        written = sorted(self.staged)
+        try:
+            moves = {path: self.staged[path][0] for path in written}
+            moves[self.out / MANIFEST] = self._keep(MANIFEST, self.manifest.data())
+            journal.replace(self.out, moves, [self.out / o.name for o in removed])
+        except OSError as exc:
+            self.manifest = Manifest.read(self.out)
+            raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc
+        finally:
+            self.discard()
         return written
 
     def discard(self) -> None:
@@ -208,13 +213,18 @@ def merge(out: Path, builds: Sequence[Path]) -> list[Path]:
     """Take into out what other builds (the shards of `nufa build --shard`) made: each file
     their manifests record and their folders hold, with its entry; all or nothing, like a
     build. Two builds making the same file is an error (shards share no meeting)."""
-    plan = Plan(out)
-    for folder in builds:
-        theirs = Manifest.read(folder)
-        if not theirs.entries:
-            raise OutputError(f"{folder} holds no nufa build (no {MANIFEST})")
-        for output in theirs.recorded():
-            if theirs.holds(output.name):  # an artifact may carry a part of a build
-                plan.add(output)
-                plan.stage(output, (folder / output.name).read_bytes())
-    return plan.commit()
+    with journal.locked(out):
+        plan = Plan(out)
+        try:
+            for folder in builds:
+                theirs = Manifest.read(folder)
+                if not theirs.entries:
+                    raise OutputError(f"{folder} holds no nufa build (no {MANIFEST})")
+                for output in theirs.recorded():
+                    if theirs.holds(output.name):  # an artifact may carry a part of a build
+                        plan.add(output)
+                        plan.stage(output, (folder / output.name).read_bytes())
+        except BaseException:
+            plan.discard()
+            raise
+        return plan.commit()

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import struct
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_control(char: str) -> bool:
+    """A control character (C0 but tab and line ends, DEL, C1): no text, printed by no font;
+    typst stops the PDF at it, and XML, so DOCX, may not hold it. A YAML escape ("\\e")
+    or pasted text brings one in."""
+    return _CONTROL.match(char) is not None
 
 
 class Coverage(Container[int]):
@@ -35,11 +44,11 @@ class Coverage(Container[int]):
         self._printed: set[str] = set()  # characters found printable (or not printing) so far
 
     def lacks(self, text: str) -> set[str]:
-        """The distinct characters of text that print and have no glyph here. A set
+        """The distinct characters of text that have no glyph here, control characters too. A set
         difference against the characters already seen first: texts share most of theirs."""
         lacking = set()
         for char in set(text) - self._printed:
-            if char.isspace() or ord(char) < 0x20 or ord(char) in self:
+            if not is_control(char) and (char.isspace() or ord(char) in self):
                 self._printed.add(char)
             else:
                 lacking.add(char)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from nufa_cli.core.root import SYMLINK, symlinked
 from nufa_cli.sources import cache as source_cache
 
 IMAGE_TYPES = {
@@ -35,6 +36,11 @@ def image_base(root: Path, source: Path) -> str:
     return "" if folder == "." else folder
 
 
+class LinkedImage(ValueError):
+    """An image behind a symbolic link: not read, wherever it points (root.symlinked, the
+    one rule for every source)."""
+
+
 def resolve_image(root: Path, src: str, base: str = "") -> Path:
     """The file an image path names, if it is a plain relative path inside root: from the
     folder base inside root (the source's own, image_base()) if it is there, else from root."""
@@ -50,6 +56,10 @@ def resolve_image(root: Path, src: str, base: str = "") -> Path:
         raise ValueError(f"image {shown!r}: unsupported type (use {kinds})")
     real_root = root.resolve()
     for folder in [base, ""] if base else [""]:
+        link = symlinked(real_root / folder / src, real_root)
+        if link is not None:
+            raise LinkedImage(f"image {shown!r}: {link.relative_to(real_root).as_posix()} is "
+                              f"{SYMLINK}")
         path = (real_root / folder / src).resolve()
         if not path.is_relative_to(real_root):
             raise ValueError(f"image {shown!r}: leads outside the document folder")

@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nufa_cli.check import glyphs, offentlighet
-from nufa_cli.check.images import image_base, resolve_image
+from nufa_cli.check.attachments import pdf_vedlegg
+from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
+from nufa_cli.check.shape import bodies, referat_body, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -182,21 +184,22 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        bodies = [(s.toppnotat.source, s.toppnotat.body, s.toppnotat.body_line)
-                  for s in meeting.saker if s.toppnotat]
+        texts = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line, False)
+                 for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             ref = meeting.referat
-            bodies.append((ref.source, _referat_body(ref.source.path), ref.body_line))
-        for source, body, first_line in bodies:
-            rel = source.rel
-            yield from _headings_and_images(rel, body, first_line, meeting.path,
-                                            image_base(meeting.path, source.path))
-            for problem in markdown.footnote_problems(body):
+            texts.append((ref.source.rel, referat_body(ref.source.path), ref.body_line, True))
+        for rel, body, first_line, sectioned in texts:
+            for problem in markdown.footnote_problems(body, blocks_at_headings=sectioned):
                 line = first_line + problem.line
                 if problem.code == "footnote-undefined":
                     yield Diagnostic(rel, line, 1, problem.code,
                                      f"footnote [^{problem.label}] has no definition",
                                      f"add a line '[^{problem.label}]: text' below the paragraph")
+                elif problem.code == "footnote-duplicate":
+                    yield Diagnostic(rel, line, 1, problem.code,
+                                     f"footnote [^{problem.label}] is defined twice",
+                                     "remove one definition, or give it a label of its own")
                 else:
                     yield Diagnostic(rel, line, 1, problem.code,
                                      f"footnote [^{problem.label}] is defined but never used",
@@ -214,44 +217,30 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                                      f"add a heading '## {wanted}'", Severity.WARNING)
 
 
-def _headings_and_images(rel: str, body: str, first_line: int, folder: Path,
-                         base: str) -> Iterator[Diagnostic]:
-    """What pandoc and typst would refuse, found here with a line: an empty heading (PDF/UA
-    needs its text), an image that is not a file of a known type beside its source (in the
-    folder base) or in the meeting folder."""
-    for heading in markdown.headings_of(body):
-        if not heading.text:
-            yield Diagnostic(rel, first_line + heading.line, 1, "heading-empty",
-                             "a heading without text",
-                             "write the heading's text after the '#', or remove the line")
-    for src, line in markdown.images(body):
-        try:
-            resolve_image(folder, src, base)
-        except ValueError as problem:
-            beside = f"beside the file ({folder.name}/{base}/) or " if base else ""
-            yield Diagnostic(rel, first_line + line, 1, "image", str(problem),
-                             f"put the image file {beside}in {folder.name}/ and give its path "
-                             "from there, e.g. ![Søyler per måned](vedlegg/figur1.png)")
-
-
 def printable(repo: Repository) -> Iterator[Diagnostic]:
     """Every character of the printed text must be in the documents' fonts (typst stops the
     PDF at the first one that is not: emoji, CJK); found here with its file and line."""
     font_dirs = [d / "fonts" for d in template_dirs(repo.committee.maler)]
     known = glyphs.printable(font_dirs)
     found: list[tuple[Source, int, str, Path_ | None]] = []
+    # nufa.yaml and medlemmer.yaml: every value, printed or not (names, the committee's)
+    groups: list[tuple[Meeting | None, list[Source]]] = [(None, repo.settings)]
     for meeting in repo.meetings:
         sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             sources.append(meeting.referat.source)
+        groups.append((meeting, sources))
+    for owner, sources in groups:
         for source in sources:
             seen: set[str] = set()
-            for at, value in _strings(source.doc.data if source.doc else None, ()):
+            for at, value in strings(source.doc.data if source.doc else None, ()):
                 for _, char in glyphs.unprintable(value, known):
                     if char not in seen:
                         seen.add(char)
                         found.append((source, 0, char, at))
-            body, first = _body(meeting, source)
+            if owner is None:
+                continue
+            body, first = _body(owner, source)
             for line, char in glyphs.unprintable(markdown.without_comments(body), known):
                 if char not in seen:
                     seen.add(char)
@@ -259,33 +248,31 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     if not found:
         return
     family = repo.committee.font or "Carlito"
-    refused = glyphs.typst_refuses({char for _, _, char, _ in found}, font_dirs, family)
+    chars = {char for _, _, char, _ in found}
+    control = {char for char in chars if glyphs.is_control(char)}
+    refused = glyphs.typst_refuses(chars - control, font_dirs, family) if chars - control \
+        else set()
     for source, line, char, where in found:
-        if char in refused:
+        if char in control:
+            message = (f"the control character U+{ord(char):04X} cannot be printed: it is no "
+                       "text, and the PDF and DOCX would stop there")
+            hint = "remove it (text pasted from elsewhere, or an escape such as \\e, brings one)"
+        elif char in refused:
             message = (f"the character '{char}' (U+{ord(char):04X}) cannot be printed: the font "
                        f"{family} has no glyph for it, and the PDF would stop there")
             hint = "remove it, or write it in words"
-            if where is not None:
-                yield source.diagnostic(where, "unprintable", message, hint)
-            else:
-                yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
-
-
-def _strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*at, i))
+        else:
+            continue
+        if where is not None:
+            yield source.diagnostic(where, "unprintable", message, hint)
+        else:
+            yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
 
 
 def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     """The Markdown body of a toppnotat or referat source, and its first line."""
     if meeting.referat and source is meeting.referat.source:
-        return _referat_body(source.path), meeting.referat.body_line
+        return referat_body(source.path), meeting.referat.body_line
     note = next((s.toppnotat for s in meeting.saker
                  if s.toppnotat and s.toppnotat.source is source), None)
     return (note.body, note.body_line) if note else ("", 0)
@@ -317,16 +304,10 @@ def unwritten(repo: Repository) -> Iterator[Diagnostic]:
                 "back to utkast", Severity.WARNING)
 
 
-def _referat_body(path: Path) -> str:
-    from nufa_cli.sources.reader import body_of, read_text
-
-    text, _ = read_text(path, "")
-    return body_of(text or "")
-
-
 RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treatments,
                            markdown_bodies, printable, offentlighet.skjerming,
-                           offentlighet.offentlig_tittel, unwritten)
+                           offentlighet.offentlig_tittel, unwritten, pdf_vedlegg,
+                           reference_docx, font_known, maler_links, bodies)
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:

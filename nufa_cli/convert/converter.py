@@ -1,8 +1,9 @@
 """Markdown to DOCX, ODT, PDF and HTML.
 
 One `pandoc lua` worker per Converter reads the Markdown and writes DOCX, ODT, typst or HTML
-(pandoc_worker.py); one typst compiler per Converter, in this process, turns the typst
-into a PDF/A-2a and PDF/UA-1 file (PDF_STANDARDS). The styling lives in templates/:
+(pandoc_worker.py); one typst worker per Converter (typst_child.py: a process of its own,
+with a time and a memory limit per document) turns the typst into a PDF/A-2a and PDF/UA-1
+file (PDF_STANDARDS). The styling lives in templates/:
 nufa.typ and filters/typst.lua for the PDF, reference.docx and filters/docx.lua for the
 DOCX, filters/html.lua for the HTML fragment nufa site lays out in its pages,
 filters/common.lua for all of them. templates/MARKDOWN.md lists the Markdown the templates
@@ -44,7 +45,7 @@ from nufa_cli.convert.look import (
     xml_plain,
 )
 from nufa_cli.convert.pandoc_worker import PandocWorker, WorkerError
-from nufa_cli.convert.typst_child import typst_message
+from nufa_cli.convert.typst_child import ChildFailed, Request, TypstWorker, compile_isolated
 from nufa_cli.convert.ziputil import write_zip
 from nufa_cli.core.errors import NufaError
 
@@ -183,7 +184,7 @@ class Converter:
             raise ConvertError(str(error)) from error
         self._scratch = tempfile.TemporaryDirectory(prefix="nufa-convert-")
         self._worker: PandocWorker | None = None
-        self._compiler: typst.Compiler | None = None
+        self._typst_worker: TypstWorker | None = None
         # The worker keeps the last document it read; docx() and pdf() of one job read once.
         self._last_read: tuple[str, str, list[str]] | None = None
         self._closed = False
@@ -204,7 +205,9 @@ class Converter:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
-        self._compiler = None
+        if self._typst_worker is not None:
+            self._typst_worker.close()
+            self._typst_worker = None
         self._scratch.cleanup()
 
     def docx(self, job: Job) -> bytes:
@@ -241,41 +244,17 @@ class Converter:
         timestamp, its footnote links described in nufa.typ's word (linkalt.py); any typst
         warning is an error. The meeting packet (build/packet.py) joins several documents'
         typst_source() into one source and compiles it here, isolated: in a process of its
-        own, which takes typst's memory of it along when it ends (typst_child.py)."""
+        own, which takes typst's memory of it along when it ends (typst_child.py); any other
+        document in the converter's typst worker. Past a worker's limits, the document is
+        named in the error and the next one gets a new worker."""
         timestamp = self._epoch if epoch is None else int(epoch)
-        if isolated:
-            made = self._compile_isolated(source, root, title, standards, timestamp)
-            return localise(made, self._footnote_word) if self._footnote_word else made
+        request = Request(self._fonts, self._look.typst_inputs(), root, timestamp, standards)
         try:
-            pdf, warnings = self._typst().compile_with_warnings(
-                input=source,
-                format="pdf",
-                pdf_standards=list(standards),
-                root=str(root),
-                timestamp=timestamp,
-            )
-        except typst.TypstError as error:
-            raise ConvertError(typst_message(error), title=title, fmt="PDF") from error
-        if warnings:
-            message = "; ".join(typst_message(warning) for warning in warnings)
-            raise ConvertError(f"typst warned: {message}", title=title, fmt="PDF")
-        assert isinstance(pdf, bytes)
-        return localise(pdf, self._footnote_word) if self._footnote_word else pdf
-
-    def html(self, job: Job) -> bytes:
-        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
-        its images inline as data: addresses, so a page loads nothing from elsewhere."""
-        images = self._read(job, "HTML")
-        return self._write(job, "HTML", images, [], meta={}, variables={})
-
-    def _compile_isolated(self, source: bytes, root: Path, title: str,
-                          standards: Sequence[PDFStandard], timestamp: int) -> bytes:
-        from nufa_cli.convert.typst_child import ChildFailed, compile_isolated
-
-        try:
-            reply = compile_isolated(source, fonts=self._fonts, inputs=self._look.typst_inputs(),
-                                     root=root, timestamp=timestamp, standards=standards)
-        except ChildFailed as error:
+            reply = compile_isolated(source, request) if isolated else \
+                self._typst().compile(source, request)
+        except ChildFailed as error:  # the worker is gone: the next document starts one
+            if not isolated:
+                self._typst_worker = None
             raise ConvertError(str(error), title=title, fmt="PDF") from error
         if "error" in reply:
             raise ConvertError(str(reply["error"]), title=title, fmt="PDF")
@@ -284,7 +263,13 @@ class Converter:
                                fmt="PDF")
         pdf = reply["pdf"]
         assert isinstance(pdf, bytes)
-        return pdf
+        return localise(pdf, self._footnote_word) if self._footnote_word else pdf
+
+    def html(self, job: Job) -> bytes:
+        """The job's text as an HTML fragment (UTF-8), which nufa site lays out in its pages;
+        its images inline as data: addresses, so a page loads nothing from elsewhere."""
+        images = self._read(job, "HTML")
+        return self._write(job, "HTML", images, [], meta={}, variables={})
 
     def typst_source(self, job: Job) -> bytes:
         """The typst file pandoc writes for the job (what pdf() compiles)."""
@@ -394,14 +379,13 @@ class Converter:
                 raise ConvertError(f"cannot start pandoc: {error}") from error
         return self._worker
 
-    def _typst(self) -> typst.Compiler:
-        if self._compiler is None:
-            self._compiler = typst.Compiler(
-                font_paths=self._fontbook,
-                ignore_system_fonts=True,
-                sys_inputs=self._look.typst_inputs(),
-            )
-        return self._compiler
+    def _typst(self) -> TypstWorker:
+        if self._typst_worker is None or not self._typst_worker.alive:
+            try:
+                self._typst_worker = TypstWorker()
+            except ChildFailed as error:
+                raise ConvertError(f"cannot start typst: {error}") from error
+        return self._typst_worker
 
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
 import json
+import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +24,22 @@ import pypandoc
 from nufa_cli.convert.frames import read_frame, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
+# Per request: what one document may cost pandoc. A real toppnotat takes well under a second
+# and a few tens of MB; check's limits (check/shape.py) keep Markdown far from both.
+TIMEOUT = 60.0  # seconds
+MEMORY = "2g"  # pandoc's heap (GHC's +RTS -M): past it pandoc stops with "Heap exhausted"
+_PR_SET_PDEATHSIG = 1
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def die_with_parent() -> None:
+    """In the child before pandoc starts: the kernel kills it when the thread that started it
+    ends, however nufa ends (SIGKILL included), so no worker outlives its build. (The Lua
+    side also stops at the end of its input, when nufa closes the pipe.)"""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class WorkerError(Exception):
@@ -40,13 +59,16 @@ class PandocWorker:
             "HOME": str(empty),
             "LANG": "C.UTF-8",
         }
+        self._timed_out = False
         self._process = subprocess.Popen(
-            [pypandoc.get_pandoc_path(), "lua", str(WORKER_SCRIPT)],
+            [pypandoc.get_pandoc_path(), "+RTS", f"-M{MEMORY}", "-RTS", "lua", str(WORKER_SCRIPT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=empty,
             env=env,
+            # only a prctl call in the child: no lock another thread could hold is taken
+            preexec_fn=die_with_parent,
         )
         # Pandoc writes warnings to stderr; drain it so a full pipe never blocks it.
         self._stderr: collections.deque[str] = collections.deque(maxlen=50)
@@ -63,6 +85,9 @@ class PandocWorker:
         """Send one request; return the JSON reply and its binary frame."""
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None
+        watchdog = threading.Timer(TIMEOUT, self._kill_slow)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             write_frame(stdin, json.dumps({**header, "blobs": len(blobs)}).encode())
             for blob in blobs:
@@ -71,15 +96,28 @@ class PandocWorker:
             reply = json.loads(read_frame(stdout))
             output = read_frame(stdout)
         except (OSError, ValueError) as error:
+            if self._timed_out:
+                self.close()
+                raise WorkerError(f"pandoc took longer than {TIMEOUT:.0f} s on this document "
+                                  "and was stopped") from error
             raise WorkerError(self._died_message(error)) from error
+        finally:
+            watchdog.cancel()
         if not reply.get("ok"):
             raise WorkerError(reply.get("error", "pandoc worker failed without a message"))
         return reply, output
 
+    def _kill_slow(self) -> None:
+        self._timed_out = True
+        with contextlib.suppress(OSError):
+            self._process.kill()
+
     def _died_message(self, error: Exception) -> str:
         self.close()
         self._drain.join(timeout=1)
-        detail = "; ".join(self._stderr) or str(error)
+        # pandoc's own errors end in a Haskell call stack, which says nothing to a user
+        lines = "\n".join(self._stderr).split("CallStack (from HasCallStack)")[0].splitlines()
+        detail = "; ".join(line.strip() for line in lines if line.strip()) or str(error)
         return f"pandoc worker stopped (exit code {self._process.returncode}): {detail}"
 
     @property

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nufa_cli.sources import pdf as pdfcheck
+
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
     from pypdf.generic import IndirectObject
@@ -38,29 +40,12 @@ def _error(message: str, title: str) -> ConvertError:
     return ConvertError(message, title=title, fmt="PDF")
 
 
-def _damaged(path: Path, page: int, why: str, title: str) -> ConvertError:
-    return _error(f"vedlegg {path.name} is damaged: page {page} {why}; save it again from "
-                  "the program that made it (or print it to a new PDF)", title)
-
-
-# What reading a damaged page raises in pypdf or in the code here that takes it apart.
-_DAMAGE: tuple[type[Exception], ...] = (
-    AttributeError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError)
-
-
 def read(path: Path, title: str) -> PdfReader:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+    """The vedlegg as sources/pdf.py validated it (nufa check did the same)."""
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise _error(f"vedlegg {path.name} is encrypted; save it without a password", title)
-        if not reader.pages:
-            raise _error(f"vedlegg {path.name} has no pages", title)
-    except (PdfReadError, OSError, ValueError) as error:
-        raise _error(f"vedlegg {path.name} cannot be read as a PDF: {error}", title) from error
-    return reader
+        return pdfcheck.open_vedlegg(path)
+    except pdfcheck.PdfProblem as problem:
+        raise _error(str(problem), title) from problem
 
 
 _PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
@@ -81,7 +66,7 @@ def keeps_pdfa(path: Path, title: str) -> bool:
                     for intent in (intents.get_object() if intents is not None else [])]
         # an ICC profile's header names its colour space at bytes 16 to 19
         spaces = {p.get_object().get_data()[16:20] for p in profiles if p is not None}
-    except _DAMAGE as error:
+    except pdfcheck.DAMAGE as error:
         raise _error(f"vedlegg {path.name} is damaged: its metadata or output intent cannot "
                      f"be read ({type(error).__name__}: {error}); save it again from the "
                      "program that made it", title) from error
@@ -119,7 +104,7 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; typst wrote 1.7
     queue = iter(sources)
     drawn = 0
-    damage: tuple[type[Exception], ...] = (PyPdfError, *_DAMAGE)
+    damage: tuple[type[BaseException], ...] = (PyPdfError, *pdfcheck.DAMAGE)
     for page in writer.pages:
         resources = page["/Resources"]
         assert isinstance(resources, DictionaryObject)  # typst gives each page its own
@@ -148,7 +133,9 @@ def insert(pdf: bytes, files: Sequence[Path], title: str) -> bytes:
                     xobjects[name] = _form(writer, source, matrix, path, number, title)
                 except damage as error:  # a value missing or of a wrong type
                     why = f"cannot be taken apart ({type(error).__name__}: {error})"
-                    raise _damaged(path, number, why, title) from error
+                    raise _error(str(pdfcheck.damaged(path, number, why)), title) from error
+                except pdfcheck.PdfProblem as problem:
+                    raise _error(str(problem), title) from problem
                 stream.operations[i] = ([name], b"Do")
                 drawn += 1
         page.replace_contents(stream)
@@ -192,9 +179,9 @@ def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path
     if b or c or a <= 0 or d <= 0:
         raise _error("a PDF page stand-in is rotated or mirrored", title)
     if source.rotation % 90:
-        raise _damaged(path, number, f"is turned by {source.rotation} degrees, "
-                       "not by a multiple of 90", title)
-    _check_fonts(source.get("/Resources"), path, title)
+        raise pdfcheck.damaged(path, number, f"is turned by {source.rotation} degrees, "
+                          "not by a multiple of 90")
+    pdfcheck.check_fonts(source.get("/Resources"), path)
     box = source.cropbox
     x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
     # the page as shown (its /Rotate turns it clockwise), from the box's lower left corner
@@ -227,31 +214,3 @@ def _form(writer: PdfWriter, source: PageObject, matrix: tuple[float, ...], path
     if "/Group" in source:
         form[NameObject("/Group")] = source["/Group"].clone(writer)
     return writer._add_object(form.flate_encode())  # pypdf has no public way to add a stream
-
-
-def _check_fonts(resources: Any, path: Path, title: str, seen: set[int] | None = None) -> None:
-    """PDF/UA-1 (7.21.4.1) requires every font to be embedded, in an inserted page too."""
-    seen = set() if seen is None else seen
-    resources = resources.get_object() if hasattr(resources, "get_object") else resources
-    if not resources or id(resources) in seen:
-        return
-    seen.add(id(resources))
-    for font in (resources.get("/Font") or {}).values():
-        font = font.get_object()
-        if font.get("/Subtype") == "/Type3":
-            continue
-        described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-            else font
-        descriptor = described.get("/FontDescriptor")
-        descriptor = descriptor.get_object() if descriptor is not None else {}
-        if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-            name = str(font.get("/BaseFont", "?")).lstrip("/")
-            raise _error(
-                f"vedlegg {path.name} uses the font {name} without embedding it, and PDF/UA-1 "
-                "requires every font embedded; save the PDF again with fonts embedded "
-                "(e.g. as PDF/A)", title)
-    for xobject in (resources.get("/XObject") or {}).values():
-        xobject = xobject.get_object()
-        if xobject.get("/Subtype") == "/Form":
-            _check_fonts(xobject.get("/Resources"), path, title, seen)
-

@@ -172,6 +172,32 @@ CODES: tuple[Code, ...] = (
         "Save the file as UTF-8; in most editors: Save As, Encoding UTF-8.",
         edit=Edit.REFUSE),
     Code(
+        "line-too-long", "A line of a source file is longer than 20 000 characters",
+        "No text of a meeting needs a line this long, and one endless word or line keeps "
+        "pandoc and typst busy for minutes; the file is not read.",
+        "sted: xxxxxxxx... (400 000 characters)",
+        "Break the text into lines or paragraphs.",
+        file="meetings/2024-04-24/agenda.yaml"),
+    Code(
+        "word-too-long", "A word of more than 2 000 characters",
+        "A run of characters without a space is one word to typst: it lays a longer one out "
+        "in time growing with its square, and a PDF/A file holds no text string of more than "
+        "32 767 bytes, so a word of some 16 400 characters stops the PDF. No text of a meeting "
+        "has such a word; a pasted address or data usually is one.",
+        "Se https://example.org/xxxxxxxx... (3 000 characters without a space)",
+        "Put spaces in it, or shorten it; give a long address a text of its own: "
+        "`[rapporten](https://...)`.",
+        file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
+    Code(
+        "source-symlink", "A source is a symbolic link",
+        "nufa reads only files and folders that lie in the repository itself: nufa.yaml, "
+        "medlemmer.yaml, meetings/, a meeting folder, its agenda.yaml, referat.md, toppnotater, "
+        "vedlegg and images, the committee's templates (maler/) and its language catalogue. A "
+        "symbolic link is not read, wherever it points, so nothing from "
+        "outside the repository reaches the documents, and every edit is seen by the build.",
+        "meetings/2024-04-24/referat.md -> /home/sekretær/utkast/referat.md",
+        "Put the file or folder itself in the repository (copy it, or move it in)."),
+    Code(
         "yaml-syntax", "The YAML cannot be parsed",
         "The file, or a Markdown file's front matter, is not valid YAML. The common causes: a "
         "text holding ': ' that is not quoted, a tab used for indentation, or a line indented "
@@ -279,6 +305,23 @@ CODES: tuple[Code, ...] = (
         "would silently be the built-in ones.",
         "maler: maler/",
         "Create the folder, or remove `maler:` to use the built-in templates.",
+        file="nufa.yaml"),
+    Code(
+        "maler-file", "A file of the maler folder cannot be used",
+        "The committee's reference.docx (in nufa.yaml's `maler:` folder) gives every DOCX its "
+        "styles; pandoc reads it for each document. A file that is not a DOCX (a zip with "
+        "word/document.xml and word/styles.xml, each of its XML parts well-formed) would stop "
+        "every DOCX of the build.",
+        "maler/reference.docx saved as .doc, or truncated",
+        "Save it again from Word as .docx, or remove it to use the built-in one."),
+    Code(
+        "font-unknown", "A font that the templates do not have",
+        "`font:` in nufa.yaml replaces the documents' font (Carlito). The documents use only "
+        "the font files in the templates' fonts/ folders, never the machine's, so the family "
+        "must be there.",
+        "font: Comic Sans",
+        "Put the font's files in maler/fonts/ (docs/own-look.md), correct the name, or remove "
+        "`font:`.",
         file="nufa.yaml"),
     Code(
         "tema-with-sak", "A tema row has a sak",
@@ -421,6 +464,16 @@ CODES: tuple[Code, ...] = (
         "A vedlegg `fil:` names a file that is not in the meeting folder.",
         "        vedlegg:\n          - fil: vedlegg/plan.pdf",
         "Add the file at that path, or correct the path.",
+        file="meetings/2024-04-24/agenda.yaml"),
+    Code(
+        "vedlegg-pdf", "A PDF vedlegg cannot go into the meeting packet",
+        "sakspapirer.pdf draws every page of a PDF vedlegg in. nufa check opens each PDF vedlegg "
+        "and reads every page as the packet will: a file that is damaged, encrypted, has no "
+        "pages or more than 500, a font that is not embedded (PDF/UA-1 requires every font "
+        "embedded), or objects nested too deeply to read, is refused here, with its line.",
+        "        vedlegg:\n          - fil: vedlegg/plan.pdf  # saved with a password",
+        "Save the PDF again from the program that made it (or print it to a new PDF, or save "
+        "it as PDF/A), without a password; split a very long one, or attach it by url.",
         file="meetings/2024-04-24/agenda.yaml"),
     Code(
         "unknown-language", "No texts for the language nufa.yaml's språk names",
@@ -699,10 +752,65 @@ CODES: tuple[Code, ...] = (
         "from there, e.g. `![Søyler per måned](vedlegg/figur1.png)`.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),
     Code(
+        "footnote-duplicate", "A footnote is defined twice",
+        "Two lines define the same footnote label; pandoc refuses the document.",
+        "[^tall]: Tall fra fylkeskommunene.\n[^tall]: Tall fra SSB.",
+        "Remove one definition, or give it a label of its own.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "id-duplicate", "An identifier {#id} is given twice",
+        "Pandoc refuses a document in which two headings, divs or spans carry the same "
+        "identifier.",
+        "## Bakgrunn {#a}\n\n## Tall {#a}",
+        "Give each {#id} a name of its own, or leave the ids out (headings get one of their "
+        "own).",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "raw-html", "Raw HTML in Markdown",
+        "The documents are made from Markdown only: HTML is not passed on, and an HTML block "
+        "such as `<div>x</div>` breaks the document's structure. HTML comments are allowed.",
+        "<div>Merknad</div>",
+        "Write it as Markdown, e.g. a fenced div '::: {.merknad}', or remove the tags.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "image-alt", "An image without alt text",
+        "PDF/UA requires every image to have alt text, and screen readers read it; typst "
+        "refuses the PDF without it.",
+        "![](vedlegg/figur1.png)",
+        "Write what the image shows between the brackets: `![Fremmøte per måned](figur1.png)`.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "heading-level", "A heading skips levels",
+        "PDF/UA requires headings in order. A heading inside a list or a quote follows the "
+        "document's title there, so it can be at most '##'.",
+        "- punkt\n\n  #### Detaljer",
+        "Use '##' inside a list, or move the heading out of it.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "link-scheme", "A link that is not to the web or an e-mail address",
+        "The documents keep links clickable only to https://, http://, mailto: and headings "
+        "of the document (#id): a javascript:, file: or data: link, or a path on the reader's "
+        "disk, would have the reader's PDF or Word program run or open what the author chose.",
+        "[Klikk her](javascript:alert(1))",
+        "Link to the web page (https://...) or write the address as text.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
+        "markdown-limit", "Markdown beyond nufa's limits",
+        "Limits keep one text from holding a build for minutes or making pandoc give up: lists "
+        "and quotes nest at most 10 deep; a paragraph has at most 500 links and at most 50 "
+        "brackets ('[' or '<') that open no link (pandoc backtracks over each); a paragraph or "
+        "a text of the agenda at most 500 words that begin with a capital letter (the PDF "
+        "template keeps each from hyphenation, and typst stops past some 512 in one "
+        "paragraph); a line has at most 20 000 characters.",
+        "[a]([a]([a]([a]( ... 400 times in one paragraph",
+        "Split the text, flatten the list, or escape brackets as '\\[' and '\\<'.",
+        file="meetings/2024-04-24/toppnotater/5-24-tannhelse.md"),
+    Code(
         "unprintable", "A character the documents' font cannot print",
         "Every printed character must be in the documents' fonts: typst stops the PDF at the "
-        "first one that is not, such as an emoji or a CJK character. nufa finds them first, with "
-        "their file and line.",
+        "first one that is not, such as an emoji or a CJK character. A control character (an "
+        "escape such as \\e in YAML, or one pasted in with text) is printed by no font, and "
+        "XML, so DOCX, may not hold it. nufa finds them first, with their file and line.",
         "tilbake til NUFA. 🙂",
         "Remove the character, or write it in words.",
         file="meetings/2024-04-24/toppnotater/12-24-tannhelse.md"),

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nufa_cli.core import codes
 from nufa_cli.core.codes import Severity as Severity  # re-exported: the rest of nufa imports it from here
+
+# C0 and C1 controls (ESC starts a terminal's escape sequences) and the bidirectional
+# overrides that reorder what a terminal shows; a newline only where a message has lines.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n]")
+# a table's own layout (nufa list: CSV rows end in CR LF) kept: tab and the line ends
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def quoted(text: str, *, lines: bool = False, table: bool = False) -> str:
+    """Text from the sources made safe for a terminal: each control character as \\xNN or
+    \\uNNNN, so what a file holds cannot clear the screen or forge a line of output.
+    lines: newlines kept; table: tabs and line ends (CR, LF) kept too."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    pattern = _CONTROL_BUT_LAYOUT if table else _CONTROL if lines else _CONTROL_OR_NEWLINE
+    return pattern.sub(escape, text)
 
 
 @dataclass(frozen=True, order=True)
@@ -32,8 +52,8 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{max(self.col, 1)}"
 
     def text(self) -> str:
-        head = f"{self.location()}: {self.severity}[{self.code}]: {self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        head = f"{quoted(self.location())}: {self.severity}[{self.code}]: {quoted(self.message)}"
+        return f"{head}\n  hint: {quoted(self.hint)}" if self.hint else head
 
     def github(self) -> str:
         """A GitHub Actions workflow command: an annotation on the changed line."""

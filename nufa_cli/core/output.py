@@ -17,7 +17,17 @@ CACHE = ".nufa-cache"  # compiled templates and the like: safe to delete
 
 
 class OutputError(NufaError):
+    """The output folder given cannot be used: a usage error."""
+
     exit_code = 2
+
+
+class WriteFailed(NufaError):
+    """Writing the outputs failed (a full disk, a read-only file system): a failed build."""
+
+    def __init__(self, what: str, error: OSError, kept: str) -> None:
+        where = f" ({error.filename})" if error.filename else ""
+        super().__init__(f"could not write {what}: {error.strerror or error}{where}; {kept}")
 
 
 class FolderTaken(OutputError):
@@ -33,9 +43,10 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
                                                not any(out.iterdir()))):
         raise FolderTaken(f"{out} exists and was not written by {command}; "
                           "choose another --out or remove it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    staging: Path | None = None
+    try:  # a read-only file system fails at the first step: no internal error, exit 1
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         for rel, content in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,22 +59,28 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
         (staging / marker).write_text(f"written by {command}; replaced on every run\n",
                                       encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / "previous")
+            try:
+                os.replace(staging, out)
+            except OSError:
+                os.replace(old / "previous", out)  # the old folder back in its place
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"could not write {what} to {out}: {exc}; the old {what.split()[-1]} "
-                          "is unchanged") from exc
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, old / "previous")
-        os.replace(staging, out)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, out)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise WriteFailed(f"{what} to {out}", exc,
+                          f"the old {what.split()[-1]} is unchanged") from exc
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:
     """The output folder may not hold or lie among the sources, git's data or the extra
     folders (the committee's templates), and must be a folder that can be created."""
+    given = out.absolute()
     out = out.resolve()
     root = root.resolve()
     suggestion = f"choose e.g. {root / 'build'}"
@@ -77,6 +94,16 @@ def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()
             shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
             raise OutputError(f"the output folder {out} is part of {what} ({shown}); "
                               f"{suggestion}")
+    cache = out / CACHE
+    inner = sorted(cache.iterdir()) if cache.is_dir() and not cache.is_symlink() else []
+    # where the build writes (its typst cache removes files): nowhere behind a link
+    for path in (given, out, cache, *inner):
+        if path.is_symlink():
+            raise OutputError(f"{path} is a symbolic link; nufa writes its outputs only into "
+                              f"a folder of its own; remove the link, or {suggestion}")
+        if path.exists() and path.stat().st_uid != os.geteuid():
+            raise OutputError(f"{path} belongs to another user; nufa writes only into a folder "
+                              f"of its own; {suggestion}")
     blocker = file_in_the_way(out)
     if blocker is not None:
         raise OutputError(f"the output folder {out} cannot be created: {blocker} is not a folder; "

@@ -24,6 +24,26 @@ def find_root(start: Path) -> Path:
     raise RepositoryNotFound(start)
 
 
+SYMLINK = "a symbolic link; nufa reads only files and folders that lie in the repository itself"
+
+
+def symlinked(path: Path, root: Path) -> Path | None:
+    """The path itself or the first folder between root and it that is a symbolic link, else
+    None. One rule for every source (settings, meetings/, a meeting folder, agenda, referat,
+    toppnotat, vedlegg, image): a link is not read, wherever it points, so no source comes
+    from outside the repository and every source is where the build's fingerprint looks."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return path
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
 def inside(folder: Path, value: str) -> tuple[Path | None, str]:
     """Resolve a user path inside folder; (None, why) when it points elsewhere."""
     if not value.strip():
@@ -37,12 +57,10 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
         return None, "not a usable file name"
     target = folder / candidate
     try:
-        # Resolving every path costs a system call per component from /: only a link among
-        # the path's own folders can lead out of the folder (the target itself may not be one).
-        linked = any(p.is_symlink() for p in list(target.parents)[: len(candidate.parts) - 1])
-        if target.is_symlink() or (
-                linked and not target.resolve().is_relative_to(folder.resolve())):
-            return None, "a symbolic link; place the file itself in the meeting folder"
+        # No link among the path's own parts (symlinked): then, with no '..', it lies inside
+        # the folder; resolving it would cost a system call per component from /.
+        if symlinked(target, folder) is not None:
+            return None, SYMLINK
     except (OSError, ValueError):  # an over-long name: no file can have it
         return None, "not a usable file name"
     return target, ""

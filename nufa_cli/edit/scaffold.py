@@ -28,6 +28,7 @@ from nufa_cli.edit.changeset import Change, Changeset
 from nufa_cli.edit.yamledit import append_entry, child, compose, double_quoted, insert_item, key_node, scalar
 from nufa_cli.model.objects import Meeting, Repository, Sak, SakNr, slug
 from nufa_cli.model.saknr import slug as slug_of
+from nufa_cli.sources.schema import FIRST_YEAR, LAST_YEAR
 
 AGENDA_SCHEMA = "# yaml-language-server: $schema=../../schemas/agenda.schema.json\n"
 DAY_START, DAY_END = "09:00", "16:00"
@@ -116,6 +117,9 @@ def new_meeting(root: Path, first_day: dt.date, sted: str, days: int = 1) -> Out
     except OverflowError:
         raise UsageProblem(f"a meeting of {days} days from {first_day} would end after "
                            f"{dt.date.max}, the last date nufa can write") from None
+    if not (first_day.year >= FIRST_YEAR and dates[-1].year <= LAST_YEAR):
+        raise UsageProblem(f"a meeting from {first_day} to {dates[-1]}: nufa writes meetings "
+                           f"from {FIRST_YEAR} to {LAST_YEAR}")
     repo = load_for_edit(root)
     folder = repo.root / MEETINGS / first_day.isoformat()
     if folder.exists():

@@ -26,6 +26,7 @@ class CommitteeReader(Reader):
         path = self.root / CONFIG
         if path.exists():
             loaded, source = self.read_yaml(path, schema.NufaConfig)
+            self.settings.append(source)
             config = loaded or config
         maler = self.maler(source, config.maler) if source and config.maler else None
         logo_alt = config.logo_alt or f"Logo for {config.utvalg.navn}"
@@ -65,6 +66,7 @@ class CommitteeReader(Reader):
         own_source = None
         if own is not None and own.is_file():
             loaded, own_source = self.read_yaml(own, schema.Katalog)
+            self.settings.append(own_source)  # its texts are printed
             if loaded is not None:
                 texts.update(loaded.model_dump(exclude_none=True))
         if not texts:
@@ -101,6 +103,9 @@ class CommitteeReader(Reader):
         """The committee's own templates folder: an existing folder inside the repository."""
         folder = self.root / value
         try:
+            if not (Path(value).is_absolute() or ".." in Path(value).parts) and \
+                    self.linked(folder):
+                return None
             outside = Path(value).is_absolute() or ".." in Path(value).parts or \
                 not folder.resolve().is_relative_to(self.root)
             itself = folder.resolve() == self.root  # its fingerprint would cover build/ too

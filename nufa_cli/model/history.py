@@ -78,11 +78,17 @@ class CaseHistory:
         }
 
 
-def _cites(repo: Repository, meeting: Meeting, sak: Sak, nr: SakNr) -> bool:
-    if sak.toppnotat is None:
-        return False
-    return any(repo.cited(entry, meeting) == nr
-               for entry in sak.toppnotat.meta.tidligere_behandlinger)
+def _citers(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]]) -> dict[SakNr, list[int]]:
+    """Each cited sak number -> the places in `ordered` of the saker whose toppnotat cites it,
+    in order: one pass over the archive, not one per sak."""
+    citers: dict[SakNr, list[int]] = {}
+    for index, (meeting, sak) in enumerate(ordered):
+        if sak.toppnotat is None:
+            continue
+        entries = sak.toppnotat.meta.tidligere_behandlinger
+        for nr in {nr for entry in entries if (nr := repo.cited(entry, meeting)) is not None}:
+            citers.setdefault(nr, []).append(index)
+    return citers
 
 
 def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
@@ -90,13 +96,13 @@ def _in_order(repo: Repository) -> list[tuple[Meeting, Sak]]:
     return [(meeting, sak) for meeting in repo.meetings for sak in meeting.saker]
 
 
-def _history(repo: Repository, ordered: Sequence[tuple[Meeting, Sak]], index: int) -> CaseHistory:
+def _history(ordered: Sequence[tuple[Meeting, Sak]], citers: dict[SakNr, list[int]],
+             index: int) -> CaseHistory:
     meeting, sak = ordered[index]
     later = tuple(
         Treatment(other.nr, other_meeting.number, other_meeting.folder, other.dato, other.tittel,
                   other_meeting.vedtak(other.nr))
-        for other_meeting, other in ordered[index + 1:]
-        if _cites(repo, other_meeting, other, sak.nr))
+        for other_meeting, other in (ordered[i] for i in citers.get(sak.nr, ()) if i > index))
     return CaseHistory(
         sak.nr, meeting.number, meeting.folder, sak.dato, sak.day, sak.type, sak.tittel,
         _stripped(sak.beskrivelse), _stripped(sak.forslag_til_vedtak), meeting.vedtak(sak.nr),
@@ -117,7 +123,7 @@ def case_history(repo: Repository, nr: SakNr) -> CaseHistory:
     ordered = _in_order(repo)
     for index, (_, sak) in enumerate(ordered):
         if sak.nr == nr:
-            return _history(repo, ordered, index)
+            return _history(ordered, _citers(repo, ordered), index)
     raise UnknownSak(nr, repo)
 
 
@@ -135,7 +141,8 @@ def find_number(repo: Repository, text: str) -> list[SakNr] | None:
 def all_cases(repo: Repository) -> list[CaseHistory]:
     """The history of every sak, in the order the saker were treated."""
     ordered = _in_order(repo)
-    return [_history(repo, ordered, i) for i in range(len(ordered))]
+    citers = _citers(repo, ordered)
+    return [_history(ordered, citers, i) for i in range(len(ordered))]
 
 
 def resolve_earlier(repo: Repository, entry: Behandling,
@@ -284,5 +291,15 @@ def as_csv(cases: Iterable[CaseHistory]) -> str:
     writer.writerow(CSV_FIELDS)
     for case in cases:
         record = case.as_dict() | {"later": " ".join(str(t.nr) for t in case.later)}
-        writer.writerow(["" if record[k] is None else record[k] for k in CSV_FIELDS])
+        writer.writerow([_cell(record[k]) for k in CSV_FIELDS])
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a
+    formula: such a text gets a leading apostrophe, which the spreadsheet shows as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

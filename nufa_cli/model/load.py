@@ -20,8 +20,10 @@ from nufa_cli.core.root import (  # noqa: F401 - find_root re-exported
     MEETINGS,
     MEMBERS,
     REFERAT,
+    SYMLINK,
     find_root,
     inside,
+    symlinked,
 )
 from nufa_cli.model.committee import CommitteeReader
 from nufa_cli.model.numbering import number_attachments, number_meetings
@@ -98,7 +100,7 @@ class _Loader(CommitteeReader):
         members = self.members()
         meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
         meetings.sort(key=lambda m: m.first_day)
-        repo = Repository(self.root, committee, members, meetings)
+        repo = Repository(self.root, committee, members, meetings, self.settings)
         self.diagnostics += number_meetings(repo)
         self.diagnostics += number_attachments(repo)
         return repo
@@ -130,6 +132,7 @@ class _Loader(CommitteeReader):
                 "create it with a list 'medlemmer:' of navn and virksomhet; see FORMAT.md"))
             return []
         registry, source = self.read_yaml(path, schema.Medlemmer)
+        self.settings.append(source)
         if registry is None:
             return []
         members, seen = [], set()
@@ -149,10 +152,12 @@ class _Loader(CommitteeReader):
 
     def folders(self) -> list[Path]:
         meetings = self.root / MEETINGS
-        if not meetings.is_dir():
+        if not meetings.is_dir() or self.linked(meetings):
             return []
         folders = []
         for folder in sorted(p for p in meetings.iterdir() if p.is_dir()):
+            if self.linked(folder):
+                continue
             if (folder / AGENDA).is_file():
                 folders.append(folder)
             else:
@@ -330,8 +335,8 @@ class _Loader(CommitteeReader):
                   used_notes: set[Path]) -> Toppnotat | None:
         path, why = inside(folder, rad.toppnotat or "")
         if path is None:
-            self.report(source, (*at, "toppnotat"), "toppnotat-path",
-                        f"toppnotat '{rad.toppnotat}' is not usable: {why}")
+            self.report(source, (*at, "toppnotat"), "source-symlink" if why == SYMLINK
+                        else "toppnotat-path", f"toppnotat '{rad.toppnotat}' is not usable: {why}")
             return None
         if not path.is_file():
             self.report(source, (*at, "toppnotat"), "toppnotat-missing",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.root import inside
+from nufa_cli.core.root import SYMLINK, inside
 from nufa_cli.model.objects import Attachment, Meeting, Repository, Source
 from nufa_cli.model.saknr import UNKNOWN, meeting_number
 from nufa_cli.sources.reader import Path_
@@ -142,8 +142,8 @@ def _attachment(repo: Repository, meeting: Meeting, vedlegg: Vedlegg, source: So
                           vedlegg.offentlig_tittel)
     path, why = inside(meeting.path, vedlegg.fil or "")
     if path is None:
-        problems.append(source.diagnostic(where, "vedlegg-path",
-                                          f"vedlegg fil '{vedlegg.fil}': {why}"))
+        code = "source-symlink" if why == SYMLINK else "vedlegg-path"
+        problems.append(source.diagnostic(where, code, f"vedlegg fil '{vedlegg.fil}': {why}"))
         return None
     rel = path.relative_to(repo.root).as_posix()
     if not path.is_file():

@@ -231,16 +231,29 @@ class Repository:
     committee: Committee
     members: list[Member]
     meetings: list[Meeting]
+    settings: list[Source] = field(default_factory=list)  # nufa.yaml, medlemmer.yaml as read
+    # Lookups by folder and by sak number, made at the first lookup: an archive of thousands
+    # of saker citing each other would otherwise be searched end to end for every citation.
+    # A loaded repository's meetings and saker are not changed afterwards.
+    _folders: dict[str, Meeting] | None = field(default=None, init=False, repr=False,
+                                                compare=False)
+    _saker: dict[SakNr, tuple[Meeting, Sak]] | None = field(default=None, init=False,
+                                                            repr=False, compare=False)
 
     def meeting(self, folder: str) -> Meeting | None:
-        return next((m for m in self.meetings if m.folder == folder), None)
+        if self._folders is None:
+            self._folders = {}
+            for meeting in self.meetings:
+                self._folders.setdefault(meeting.folder, meeting)
+        return self._folders.get(folder)
 
     def find_sak(self, nr: SakNr) -> tuple[Meeting, Sak] | None:
-        for meeting in self.meetings:
-            sak = meeting.sak(nr)
-            if sak:
-                return meeting, sak
-        return None
+        if self._saker is None:
+            self._saker = {}
+            for meeting in self.meetings:
+                for sak in meeting.saker:
+                    self._saker.setdefault(sak.nr, (meeting, sak))
+        return self._saker.get(nr)
 
     def approval_of(self, meeting: Meeting) -> tuple[Meeting, Sak] | None:
         """The later meeting and sak that approved the meeting's referat: the first sak with

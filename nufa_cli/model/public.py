@@ -45,8 +45,20 @@ def marking_markdown(basis: str | None, texts: Catalogue) -> str:
     return escape(marking(basis, texts)) if basis else ""
 
 
-def has_skjermet(meeting: Meeting) -> bool:
-    return any(sak.skjermet or any(a.skjermet for a in sak.attachments) for sak in meeting.saker)
+def has_skjermet(meeting: Meeting, repo: Repository | None = None) -> bool:
+    """Anything of the meeting withheld: a sak, a vedlegg, the minutes of a sak treated in a
+    closed session, or (given the repository) its referat, which a vedlegg of another
+    meeting marks skjermet."""
+    return any(sak.skjermet or sak.lukket or any(a.skjermet for a in sak.attachments)
+               for sak in meeting.saker) or (repo is not None and
+                                             meeting.folder in withheld_referater(repo))
+
+
+def withheld_referater(repo: Repository) -> set[str]:
+    """Meetings whose referat a vedlegg marks skjermet (`- referat: 2024-01-24` with
+    `skjermet:`): the referat is withheld wherever it is published, under its own meeting too."""
+    return {a.target for meeting in repo.meetings for sak in meeting.saker
+            for a in sak.attachments if a.kind == "referat" and a.skjermet}
 
 
 
@@ -56,6 +68,7 @@ def public_view(repo: Repository) -> Repository:
     # positions serve diagnostics), so the copy gets None for each instead of a copy.
     memo: dict[int, object] = {id(doc): None for doc in _source_docs(repo)}
     public = copy.deepcopy(repo, memo)
+    secret_referater = withheld_referater(repo)
     texts = repo.committee.lang
     for meeting in public.meetings:
         for sak in meeting.saker:
@@ -71,6 +84,8 @@ def public_view(repo: Repository) -> Repository:
                 if row.sak and row.sak.skjermet:
                     row.parts = []  # the titles of its talks would tell what it is about
                     row.tittel = row.sak.tittel  # a copy of the sak's, made when loaded
+        if meeting.folder in secret_referater:
+            meeting.referat = None  # no public referat: not its text, not its vedtak
         if meeting.referat:
             _withhold_minutes(meeting, texts)
     return public
@@ -119,4 +134,5 @@ def _attachment(item: Attachment, basis: str | None) -> Attachment:
     return Attachment(item.label, item.offentlig_tittel or "", WITHHELD, "", basis)
 
 
-__all__ = ["WITHHELD", "has_skjermet", "marking", "marking_markdown", "public_view"]
+__all__ = ["WITHHELD", "has_skjermet", "marking", "marking_markdown", "public_view",
+           "withheld_referater"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nufa_cli.core.errors import Diagnostic, Severity
+from nufa_cli.core.root import SYMLINK, symlinked
 from nufa_cli.model.objects import Source
 from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources.cache import SourceCache
@@ -22,6 +23,7 @@ class Reader:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache or source_cache.current()
+        self.settings: list[Source] = []  # nufa.yaml, medlemmer.yaml: for rules over their text
 
     # -- helpers -------------------------------------------------------------
 
@@ -35,8 +37,20 @@ class Reader:
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
         self.diagnostics.append(source.diagnostic(at, code, message, hint, severity, key=key))
 
+    def linked(self, path: Path) -> bool:
+        """A source behind a symbolic link: reported, and not read (root.symlinked)."""
+        link = symlinked(path, self.root)
+        if link is None:
+            return False
+        self.diagnostics.append(Diagnostic(
+            self.rel(link), 0, 0, "source-symlink", f"{self.rel(link)} is {SYMLINK}",
+            "put the file or folder itself in the repository (copy it, or move it in)"))
+        return True
+
     def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
         source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source
         text, problems = read_text(path, source.rel)
         self.diagnostics += problems
         if text is None:
@@ -53,6 +67,8 @@ class Reader:
 
     def read_markdown(self, path: Path, model: type[Any]) -> tuple[Any, Source, str, int]:
         source = Source(path, self.rel(path))
+        if self.linked(path):
+            return None, source, "", 1
         text, problems = read_text(path, source.rel)
         self.diagnostics += problems
         if text is None:

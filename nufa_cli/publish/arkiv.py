@@ -36,7 +36,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from nufa_cli import __version__
-from nufa_cli.build import targets
+from nufa_cli.build import journal, targets
 from nufa_cli.build.writer import Output
 from nufa_cli.convert.converter import PDF_STANDARDS
 from nufa_cli.convert.ziputil import write_zip
@@ -146,15 +146,16 @@ def package(root: Path, name: str, out: Path | None = None,
     built = build(root, [meeting.folder], formats=["pdf"], only=set(REGISTRERINGSTYPE),
                   progress=progress, offentlig=True)
     epoch = source_date_epoch(root)
-    registrations = list(registered(repo, meeting, root / "build", built.outputs))
-    files: dict[str, bytes | Path] = {f.name: f.data for r in registrations for f in r.files}
-    files[XML] = metadata(repo, meeting, registrations, epoch)
-    files[SCHEMA.name] = builtin_templates() / SCHEMA
-    target = folder / meeting.folder
-    replace_folder(target, files, MARKER, "nufa arkiv", "the archive package")
-    zipped = write_zip({f"{meeting.folder}/{rel}": content if isinstance(content, bytes)
-                        else content.read_bytes() for rel, content in files.items()},
-                       time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6], compresslevel=6)
+    with journal.locked(root / "build", create=False):  # no build writes while it is read
+        registrations = list(registered(repo, meeting, root / "build", built.outputs))
+        files: dict[str, bytes | Path] = {f.name: f.data for r in registrations for f in r.files}
+        files[XML] = metadata(repo, meeting, registrations, epoch)
+        files[SCHEMA.name] = builtin_templates() / SCHEMA
+        target = folder / meeting.folder
+        replace_folder(target, files, MARKER, "nufa arkiv", "the archive package")
+        zipped = write_zip({f"{meeting.folder}/{rel}": content if isinstance(content, bytes)
+                            else content.read_bytes() for rel, content in files.items()},
+                           time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6], compresslevel=6)
     archive = folder / f"{meeting.folder}.zip"
     _replace_file(archive, zipped)
     return ArkivResult(target, archive, registrations, sorted(files),

@@ -34,7 +34,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
-from nufa_cli.build import targets
+from nufa_cli.build import journal, targets
 from nufa_cli.build.targets import CALENDAR, Target
 from nufa_cli.build.writer import Manifest, Output
 from nufa_cli.core import nbdates
@@ -112,7 +112,7 @@ Versions = dict[bool, dict[str, Output]]  # public? -> format -> what today's so
 
 
 def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output],
-                    manifest: Manifest, site: Site) -> tuple[DocumentView, ...]:
+                    manifest: Manifest, site: Site, withheld: bool) -> tuple[DocumentView, ...]:
     """The meeting's built documents that may be published, registered for copying.
 
     repo: the public view (model/public.py), whose titles the labels print.
@@ -120,8 +120,8 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
     outputs: the files a build makes of the meeting from today's sources. Per document: its
     public version (build/<meeting>/offentlig/) where the manifest has it as made from today's
     public view; else the members' file where it shows exactly what the public version
-    shows, and for a target showing the whole meeting (the packet) only when nothing of the
-    meeting is withheld; else nothing, reported as withheld (unless the document has no
+    shows, and only when nothing of the meeting is withheld (withheld: has_skjermet, of the
+    members' view); else nothing, reported as withheld (unless the document has no
     public version at all: a skjermet toppnotat). A file the manifest has from older sources
     is left out and reported as stale.
     """
@@ -135,14 +135,16 @@ def built_documents(repo: Repository, folder_name: str, outputs: Sequence[Output
     if not any(manifest.has(o.name) for o in outputs if (o.kind, o.sak) in documents):
         site.unbuilt.append(meeting.folder)
     ours, theirs = (_shown(documents, public) for public in (False, True))
-    open_meeting = ours == theirs and not has_skjermet(meeting)
+    open_meeting = ours == theirs and not withheld
     left_out = _LeftOut(stale=_stale(meeting.folder, outputs, manifest))
     found = []
     for doc, versions in documents.items():
         target = targets.named(doc[0])
         files = [o for o in versions.get(True, {}).values() if manifest.made(o)]
         if not files and True in versions:  # not built from today's public view: the members'?
-            hidden = not open_meeting if target.whole_meeting else ours.get(doc) != theirs[doc]
+            # of a meeting with anything withheld, only the public set: no members' file
+            hidden = withheld or (not open_meeting if target.whole_meeting
+                                  else ours.get(doc) != theirs[doc])
             files = left_out.members(versions.get(False, {}), hidden, manifest)
         if files:
             found.append(_document_view(meeting, target, doc[1], files, manifest, site))
@@ -312,7 +314,9 @@ def plan(repo: Repository, build_dir: Path,
     site = Site()
     public = public_view(repo)
     meetings = sorted(public.meetings, key=lambda m: m.first_day, reverse=True)
-    documents = {m.folder: built_documents(public, m.folder, made.get(m.folder, []), manifest, site)
+    secret = {m.folder for m in repo.meetings if has_skjermet(m, repo)}  # of the members' view
+    documents = {m.folder: built_documents(public, m.folder, made.get(m.folder, []), manifest,
+                                           site, m.folder in secret)
                  for m in meetings}
     views = []
     for meeting in meetings:
@@ -434,6 +438,7 @@ def publish(root: Path, out: Path | None = None, *, build_first: bool = True,
         repo, diagnostics = check(root)
         if has_errors(diagnostics):
             raise InvalidSources(diagnostics)
-    return (result.written if result else [],
-            generate(repo, root / "build", out or root / "build" / "site",
-                     result.outputs if result else None))
+    with journal.locked(root / "build", create=False):  # no build writes while it is read
+        return (result.written if result else [],
+                generate(repo, root / "build", out or root / "build" / "site",
+                         result.outputs if result else None))

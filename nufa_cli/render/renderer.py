@@ -18,7 +18,7 @@ import jinja2
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import NufaError
 from nufa_cli.core.lang import Catalogue, builtin
-from nufa_cli.core.output import OutputError
+from nufa_cli.core.output import WriteFailed
 from nufa_cli.core.root import template_dirs
 from nufa_cli.model.objects import Repository
 from nufa_cli.model.public import marking_markdown
@@ -104,8 +104,8 @@ def environment(maler: Path | None = None, cache: Path | None = None,
         try:
             cache.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise OutputError(f"could not create the template cache {cache}: "
-                              f"{error.strerror or error}") from error
+            raise WriteFailed(f"the template cache {cache}", error,
+                              "nothing was written") from error
         bytecode = _CompiledTemplates(str(cache))
     env = jinja2.Environment(
         bytecode_cache=bytecode,

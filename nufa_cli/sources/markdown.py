@@ -50,8 +50,19 @@ def escape(text: object) -> str:
 # -- what check reads in user Markdown ----------------------------------------------------------
 
 
+class _AllLinks(MarkdownIt):
+    """pandoc reads [x](javascript:...) as a link, where markdown-it leaves it text; reading
+    every link as one lets check see it (check/shape.py allows https, http, mailto and #)."""
+
+    def validateLink(self, url: str) -> bool:  # markdown-it's name
+        return True
+
+
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+    # markdown-it stops reading what nests deeper than maxNesting (20: six list levels) and
+    # drops it silently; deeper, so check sees the whole text and refuses it (check/shape.py)
+    parser = _AllLinks("commonmark", {"maxNesting": 100})
+    return parser.enable("table").use(footnote_plugin)
 
 
 _MD = _parser()
@@ -171,6 +182,12 @@ def headings(tokens: Sequence[Token]) -> list[Heading]:
     return found
 
 
+def image_src(image: Token) -> str:
+    """An image's src as written: markdown-it percent-encodes it (figur-ø.png ->
+    figur-%C3%B8.png), pandoc reads it decoded."""
+    return unquote(str(image.attrs.get("src", "")))
+
+
 def has_prose(tokens: Sequence[Token]) -> bool:
     """Whether there is anything besides headings: a paragraph, a list, a table, code."""
     in_heading = False
@@ -194,24 +211,26 @@ def _images(text: str) -> list[tuple[str, int]]:
     for token in parse(text)[0]:
         for child in token.children or ():
             if child.type == "image":
-                src = unquote(str(child.attrs.get("src", "")))
-                found.append((src, token.map[0] if token.map else 0))
+                found.append((image_src(child), token.map[0] if token.map else 0))
     return found
 
 
 @dataclass(frozen=True)
 class FootnoteProblem:
-    code: str  # footnote-undefined | footnote-unused
+    code: str  # footnote-undefined | footnote-unused | footnote-duplicate
     label: str
     line: int  # 0-based
 
 
-def footnote_problems(text: str) -> list[FootnoteProblem]:
-    """References without a definition, and definitions never referenced."""
+def footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
+    """References without a definition, definitions never referenced or given twice
+    (blocks_at_headings: each section under a heading is a block of its own, as a referat's)."""
+    if blocks_at_headings:
+        return _footnote_problems(text, blocks_at_headings=True)
     return list(facts(text).footnotes)
 
 
-def _footnote_problems(text: str) -> list[FootnoteProblem]:
+def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
     tokens, env = parse(text)
     problems: list[FootnoteProblem] = []
     for token in tokens:
@@ -226,6 +245,18 @@ def _footnote_problems(text: str) -> list[FootnoteProblem]:
                     cursor = found + len(m[0])
                 offset = token.content.count("\n", 0, max(found, 0))
                 problems.append(FootnoteProblem("footnote-undefined", m[1], line + offset))
+    # a definition given twice in one block (blocks_at: a heading starts a block of its own,
+    # as each section of a referat is, whose labels the renderer keeps apart)
+    seen: set[str] = set()
+    for mark in re.finditer(r"^ {0,3}\[\^([^\]\s]+)\]:|^#{1,6} " if blocks_at_headings
+                             else r"^ {0,3}\[\^([^\]\s]+)\]:", text, re.MULTILINE):
+        if mark[1] is None:
+            seen.clear()
+        elif mark[1] in seen:
+            line = text.count("\n", 0, mark.start())
+            problems.append(FootnoteProblem("footnote-duplicate", mark[1], line))
+        else:
+            seen.add(mark[1])
     # markdown-it marks a definition that no reference used with -1
     refs = env.get("footnotes", {}).get("refs", {})
     for key, index in refs.items():

@@ -18,6 +18,13 @@ import yaml
 from nufa_cli.core.errors import Diagnostic, Severity
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a year's agenda is a few kB; anything this big is a mistake
+MAX_LINE = 20_000  # characters: a long paragraph on one line is a few thousand
+# characters without a space: a long address is a few hundred. typst lays out a longer one in
+# time growing with its square (a 16 000-character word takes it 0.8 s), and a PDF/A string
+# holds at most 32 767 bytes: a word of some 16 400 characters stops the PDF.
+MAX_WORD = 2_000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+MAX_DIGITS = 4300  # Python's own limit for int(text) (sys.get_int_max_str_digits)
 
 try:  # the C composer is ~10x faster; both give the same nodes
     _Loader: type = yaml.CSafeLoader
@@ -104,7 +111,23 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     # universal newlines, as editors show them: a lone \r (old Mac files) ends a line too
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for number, row in enumerate(text.split("\n"), start=1):
+        if len(row) > MAX_LINE:  # pandoc and typst slow down on one endless word
+            return None, [Diagnostic(
+                rel, number, MAX_LINE + 1, "line-too-long",
+                f"the line has {len(row)} characters; a line has at most {MAX_LINE}",
+                "break it into lines or paragraphs; is this the right text?")]
+    word = _LONG_WORD.search(text)
+    if word is not None:
+        start = text.rfind("\n", 0, word.start()) + 1
+        length = len(word[0])
+        return text, [Diagnostic(
+            rel, text.count("\n", 0, word.start()) + 1, word.start() - start + 1, "word-too-long",
+            f"a word of {length} characters (without a space); a word has at most {MAX_WORD}",
+            "put spaces in it, or shorten it; a long address reads better as a link with a "
+            "text of its own: [rapporten](https://...)")]
+    return text, []
 
 
 # YAML 1.2 core schema for plain scalars: "no", "on" and "11:00" stay text, unlike YAML 1.1.
@@ -192,6 +215,11 @@ class _Builder:
         self.seen.add(id(node))
         self.doc.values[path] = self.at(node)
         if isinstance(node, yaml.ScalarNode):
+            digits = len(node.value.lstrip("+-"))
+            if not node.style and digits > MAX_DIGITS and _INT.match(node.value):
+                self.error(node, "invalid-value", f"a number of {digits} digits: no field takes "
+                           "a number this long", "shorten it, or quote it if it is text")
+                return None
             value = _scalar(node)
             if isinstance(value, str) and not node.style:
                 self._glued_comment(node, value)

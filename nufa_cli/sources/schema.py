@@ -45,7 +45,24 @@ def _check_date(value: Any) -> Any:
     return value
 
 
-Dato = Annotated[dt.date, BeforeValidator(_check_date)]
+# The most entries of a list: far above any real meeting's, low enough that no list keeps a
+# build busy for minutes (30 000 agenda rows took the build past a minute).
+LIMIT = {"medlemmer": 1000, "dager": 14, "program": 200, "innslag": 50, "vedlegg": 100,
+         "tidligere_behandlinger": 200}
+# strict: YAML's true is no number of minutes (pydantic would read it as 1)
+Minutter = Annotated[int, Field(gt=0, le=24 * 60, strict=True)]
+FIRST_YEAR, LAST_YEAR = 1900, 2107  # a DOCX (zip) holds dates up to 2107
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    """A year 9999 would pass as a date, then stop the calendar (its time zone rules run
+    past the last date Python knows) and the DOCX (a zip dates files up to 2107)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year {value.year} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Dato = Annotated[dt.date, BeforeValidator(_check_date), AfterValidator(_date_in_range)]
 Klokkeslett = Annotated[
     str,
     AfterValidator(_check_time),
@@ -60,8 +77,14 @@ SakNr = Annotated[
           "nufa.yaml's nummerering.format (V-sak 2, PS 4/15, 2021/45)"),
 ]
 MEETING_NR_PATTERN = r"^(?:[1-9]\d*/(?:\d{2}|\d{4})|ukjent)$"  # 2/24, 1/2020, ukjent
-Tekst = Annotated[str, Field(min_length=1)]
-Markdown = Annotated[str, Field(min_length=1, description="Markdown text")]
+# A name, title or place: printed whole, often in every document of a meeting (a 400 kB sted
+# took the build past a minute); Markdown fields (schema.Markdown) hold the long texts.
+MAX_TEXT = 1000
+Tekst = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+# A beskrivelse, a forslag til vedtak, a cover text: a paragraph or a few, printed in a table
+# of the saksliste too (400 kB there took the build 26 s); the long text is the toppnotat's.
+MAX_MARKDOWN = 20_000
+Markdown = Annotated[str, Field(min_length=1, max_length=MAX_MARKDOWN, description="Markdown text")]
 Skjerming = Annotated[
     str,
     Field(min_length=1, description='Legal basis for withholding from the public, e.g. "offl. § 14"'),
@@ -192,7 +215,7 @@ class Medlem(_Strict):
 class Medlemmer(_Strict):
     """medlemmer.yaml: the member registry, in the order members are listed."""
 
-    medlemmer: list[Medlem] = Field(min_length=1)
+    medlemmer: list[Medlem] = Field(min_length=1, max_length=LIMIT["medlemmer"])
 
 
 # --- vedlegg and agenda.yaml ---------------------------------------------------
@@ -226,7 +249,7 @@ Arkivsak = Annotated[str, Field(min_length=1, description="The archive's case nu
 
 class Innslag(_Strict):
     tid: Klokkeslett | None = None
-    varighet: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    varighet: Minutter | None = None
     tittel: Tekst
     innleder: Innleder | None = None
 
@@ -236,14 +259,14 @@ class Rad(_Strict):
 
     sak: SakNr | None = None
     tid: Klokkeslett | None = None
-    varighet: Annotated[int, Field(gt=0, le=24 * 60, description="Length in minutes")] | None = None
+    varighet: Annotated[Minutter, Field(description="Length in minutes")] | None = None
     tittel: Tekst | None = None
     type: Tekst | None = None
     beskrivelse: Markdown | None = None
     forslag_til_vedtak: Markdown | None = None
-    vedlegg: list[Vedlegg] = Field(default_factory=list)
+    vedlegg: list[Vedlegg] = Field(default_factory=list, max_length=LIMIT["vedlegg"])
     toppnotat: str | None = Field(None, description="Path of the toppnotat, relative to the meeting")
-    innslag: list[Innslag] = Field(default_factory=list)
+    innslag: list[Innslag] = Field(default_factory=list, max_length=LIMIT["innslag"])
     skjermet: Skjerming | None = None
     offentlig_tittel: OffentligTittel | None = None
     tema: Tekst | None = Field(None, description="A heading row: takes no time, keeps the time chain")
@@ -257,7 +280,7 @@ class Dag(_Strict):
     start: Klokkeslett
     slutt: Klokkeslett | None = Field(None, description='Gives the row "Slutt dag N"; optional')
     sted: Tekst | None = Field(None, description="The day's own place, if not the meeting's")
-    program: list[Rad] = Field(default_factory=list)
+    program: list[Rad] = Field(default_factory=list, max_length=LIMIT["program"])
 
 
 class Underskrift(_Strict):
@@ -283,7 +306,7 @@ class Agenda(_Strict):
     sted: Tekst | None = None
     status: Literal["utkast", "endelig"] = "utkast"
     innkalling: Innkalling = Field(default_factory=Innkalling)
-    dager: list[Dag] = Field(min_length=1)
+    dager: list[Dag] = Field(min_length=1, max_length=LIMIT["dager"])
 
 
 # --- toppnotat front matter -----------------------------------------------------
@@ -311,8 +334,9 @@ class ToppnotatMeta(_Strict):
     saksbehandler: Tekst | None = None
     beskrivelse: Markdown | None = None
     forslag_til_vedtak: Markdown | None = None
-    vedlegg: list[Vedlegg] = Field(default_factory=list)
-    tidligere_behandlinger: list[Behandling] = Field(default_factory=list)
+    vedlegg: list[Vedlegg] = Field(default_factory=list, max_length=LIMIT["vedlegg"])
+    tidligere_behandlinger: list[Behandling] = Field(default_factory=list,
+                                                     max_length=LIMIT["tidligere_behandlinger"])
     tidligere_behandlinger_tekst: Markdown | None = Field(
         None, description="Text under the heading of the earlier decisions, before their table")
     skjermet: Skjerming | None = None

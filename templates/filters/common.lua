@@ -59,6 +59,22 @@ local sak_headings = {
   end,
 }
 
+-- A link stays clickable only to the web, to an e-mail address or within the document:
+-- javascript:, file:, data: or a path on the reader's disk would run or open what the
+-- author chose. Others keep their text (nufa check refuses them: link-scheme).
+local function allowed(target)
+  local lower = target:lower()
+  return target:sub(1, 1) == "#" or lower:match("^https?://") ~= nil
+    or lower:match("^mailto:") ~= nil
+end
+
+local safe_links = {
+  Link = function(link)
+    if allowed(link.target) then return nil end
+    return link.content
+  end,
+}
+
 -- A range's dash keeps its neighbours on its line: "NUFA 25." at a line's end and
 -- "– 26. oktober" on the next read as two things. A dash between spaces is a range when a
 -- number follows it and a number (or "30. april": a word after one) stands before it; the
@@ -204,5 +220,6 @@ local keep_rows = {
 }
 
 return {
-  no_raw, quotes, full_width, sak_headings, range_dashes, keep_rows, { Pandoc = number_captions },
+  no_raw, quotes, full_width, sak_headings, safe_links, range_dashes, keep_rows,
+  { Pandoc = number_captions },
 }
