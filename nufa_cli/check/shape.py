@@ -10,6 +10,7 @@ brackets and angle brackets that are text rather than links, and at most MAX_LIN
 
 from __future__ import annotations
 
+import functools
 import re
 import typing
 from collections.abc import Iterator
@@ -237,19 +238,28 @@ def _markdown_values(model: type[BaseModel], data: object,
     field is declared so later."""
     if not isinstance(data, dict):
         return
+    kinds = _kinds(model)
     for key, value in data.items():
-        field = model.model_fields.get(str(key))
-        if field is None:
+        kind = kinds.get(str(key))
+        if kind is None:
             continue
-        if isinstance(value, str) and _is_markdown(field.annotation):
+        markdown_field, inner = kind
+        if isinstance(value, str) and markdown_field:
             yield (*at, key), value
             continue
-        inner = _model_in(field.annotation)
         if inner is None:
             continue
         items = enumerate(value) if isinstance(value, list) else [(None, value)]
         for i, item in items:
             yield from _markdown_values(inner, item, (*at, key) if i is None else (*at, key, i))
+
+
+@functools.cache
+def _kinds(model: type[BaseModel]) -> dict[str, tuple[bool, type[BaseModel] | None]]:
+    """Each field of a model: (declared Markdown, the model it holds). Asked for every value
+    of every source: the same few dozen answers."""
+    return {name: (_is_markdown(field.annotation), _model_in(field.annotation))
+            for name, field in model.model_fields.items()}
 
 
 def _is_markdown(annotation: object) -> bool:

@@ -233,7 +233,10 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     for owner, sources in groups:
         for source in sources:
             seen: set[str] = set()
-            for at, value in strings(source.doc.data if source.doc else None, ()):
+            values = list(strings(source.doc.data if source.doc else None, ()))
+            if not known.lacks("".join(value for _, value in values)):
+                values = []  # every character of them prints: none to look for value by value
+            for at, value in values:
                 for _, char in glyphs.unprintable(value, known):
                     if char not in seen:
                         seen.add(char)

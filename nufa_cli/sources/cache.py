@@ -63,6 +63,7 @@ class SourceCache:
         self.run = run  # False: outside any kept(), where nothing is remembered even in a run
         self.code = code
         self._resolved: dict[Path, Path] = {}
+        self._keys: dict[tuple[str, str, tuple[str, ...], str], str] = {}
         self.entries = entries or {}
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
@@ -96,10 +97,14 @@ class SourceCache:
         code: the files of the modules whose code makes it (their bytes are part of its key)."""
         if self.path is None:
             return make()
-        try:
-            key = _key(kind, context, text, [self._digest(file) for file in code])
-        except OSError:  # the code cannot be read (a frozen install): nothing to key by
-            return make()
+        asked = (kind, context, code, text)  # texts recur: an archive's boilerplate, its numbers
+        key = self._keys.get(asked)
+        if key is None:
+            try:
+                key = _key(kind, context, text, [self._digest(file) for file in code])
+            except OSError:  # the code cannot be read (a frozen install): nothing to key by
+                return make()
+            self._keys[asked] = key
         if key in self.values:
             return self.values[key]  # type: ignore[no-any-return]
         entry = self.entries.get(key)

@@ -134,6 +134,7 @@ class Facts:
 
     headings: tuple[Heading, ...]
     footnotes: tuple[FootnoteProblem, ...]  # as footnote_problems() finds them
+    footnotes_in_blocks: tuple[FootnoteProblem, ...]  # and with blocks_at_headings (a referat)
     images: tuple[tuple[str, int], ...]  # as images() finds them
     prose: bool  # has_prose()
 
@@ -145,13 +146,15 @@ def facts(text: str) -> Facts:
 
 def _facts(text: str) -> Facts:
     tokens, _ = parse(text)
-    return Facts(tuple(headings(tokens)), tuple(_footnote_problems(text)), tuple(_images(text)),
+    return Facts(tuple(headings(tokens)), tuple(_footnote_problems(text)),
+                 tuple(_footnote_problems(text, blocks_at_headings=True)), tuple(_images(text)),
                  has_prose(tokens))
 
 
 def _encode(found: Facts) -> dict[str, Any]:
     return {"headings": [[h.level, h.text, h.line] for h in found.headings],
             "footnotes": [[f.code, f.label, f.line] for f in found.footnotes],
+            "footnotes_in_blocks": [[f.code, f.label, f.line] for f in found.footnotes_in_blocks],
             "images": [list(image) for image in found.images], "prose": found.prose}
 
 
@@ -160,6 +163,8 @@ def _decode(entry: dict[str, Any]) -> Facts:
                        for level, text, line in entry["headings"]),
                  tuple(FootnoteProblem(str(code), str(label), int(line))
                        for code, label, line in entry["footnotes"]),
+                 tuple(FootnoteProblem(str(code), str(label), int(line))
+                       for code, label, line in entry["footnotes_in_blocks"]),
                  tuple((str(src), int(line)) for src, line in entry["images"]),
                  bool(entry["prose"]))
 
@@ -225,9 +230,8 @@ class FootnoteProblem:
 def footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
     """References without a definition, definitions never referenced or given twice
     (blocks_at_headings: each section under a heading is a block of its own, as a referat's)."""
-    if blocks_at_headings:
-        return _footnote_problems(text, blocks_at_headings=True)
-    return list(facts(text).footnotes)
+    found = facts(text)
+    return list(found.footnotes_in_blocks if blocks_at_headings else found.footnotes)
 
 
 def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
