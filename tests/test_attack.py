@@ -58,6 +58,17 @@ def outputs(build: Path) -> dict[str, str]:
     return {rel: h for rel, h in tree_hashes(build).items() if not rel.startswith(".nufa-cache")}
 
 
+def built_then_edited(sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> dict[str, str]:
+    """Build the sample, then move meeting 2/24 elsewhere (its next build rewrites its
+    documents): the outputs as built, which a failed commit must leave in place."""
+    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
+    before = outputs(sample / "build")
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    return before
+
+
 @pytest.fixture
 def nufa(monkeypatch: pytest.MonkeyPatch,
          capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
@@ -771,11 +782,7 @@ def test_a_build_killed_mid_commit_leaves_the_previous_set(
 
     from nufa_cli.build import journal
 
-    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
-    before = outputs(sample / "build")
-    agenda = sample / "meetings/2024-04-24/agenda.yaml"
-    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
-        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    before = built_then_edited(sample, nufa)
     died = subprocess.run([sys.executable, "-c", KILL_MID_COMMIT, str(sample), str(renames)],
                           capture_output=True)
     assert died.returncode == -9, died.stderr
@@ -811,11 +818,7 @@ def test_sigterm_mid_commit_puts_the_previous_set_back(
 
     from nufa_cli.build import journal
 
-    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
-    before = outputs(sample / "build")
-    agenda = sample / "meetings/2024-04-24/agenda.yaml"
-    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
-        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    before = built_then_edited(sample, nufa)
     done = subprocess.run([sys.executable, "-c", TERM_MID_COMMIT, str(sample)],
                           capture_output=True, text=True)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (
@@ -829,11 +832,7 @@ def test_ctrl_c_mid_commit_puts_the_previous_set_back(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from nufa_cli.build import journal
 
-    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
-    before = outputs(sample / "build")
-    agenda = sample / "meetings/2024-04-24/agenda.yaml"
-    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
-        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    before = built_then_edited(sample, nufa)
     real, count = journal.os.replace, [0]
 
     def interrupted(src: str, dst: str) -> None:
@@ -954,11 +953,7 @@ def test_an_io_error_mid_commit_puts_the_previous_set_back(
     """A disk failing on the sixth rename of the commit: exit 1, the previous set in place."""
     from nufa_cli.build import journal
 
-    assert nufa("build", "--repo", str(sample), "-q")[0] == 0
-    before = outputs(sample / "build")
-    agenda = sample / "meetings/2024-04-24/agenda.yaml"
-    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
-        "sted: Scandic Ishavshotel, Tromsø", "sted: Radisson Blu, Tromsø"), encoding="utf-8")
+    before = built_then_edited(sample, nufa)
     real, count = journal.os.replace, [0]
 
     def failing(src: str, dst: str) -> None:
