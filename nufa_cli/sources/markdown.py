@@ -235,12 +235,16 @@ def footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[Fo
 
 
 def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
+    if "[^" not in text:  # no reference and no definition: most texts, found in one scan
+        return []
     tokens, env = parse(text)
     problems: list[FootnoteProblem] = []
     for token in tokens:
+        if not token.children or "[^" not in token.content:  # a text child is of its content
+            continue
         line = token.map[0] if token.map else 0
         cursor = 0  # a paragraph spans lines: find each reference in its source to count them
-        for child in token.children or ():
+        for child in token.children:
             if child.type != "text":
                 continue
             for m in _FOOTNOTE_REF.finditer(child.content):
