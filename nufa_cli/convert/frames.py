@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from typing import IO
+import contextlib
+import json
+import subprocess
+import threading
+from collections.abc import Sequence
+from typing import IO, Any
 
 
 def write_frame(stream: IO[bytes], data: bytes) -> None:
@@ -21,3 +26,40 @@ def read_frame(stream: IO[bytes]) -> bytes:
         raise ValueError("the process sent a truncated frame")
     return data
 
+
+
+class ExchangeFailed(Exception):
+    """The worker closed its pipes or sent garbage; timed_out: the watchdog had killed it."""
+
+    def __init__(self, error: Exception, timed_out: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.timed_out = timed_out
+
+
+def exchange(process: subprocess.Popen[bytes], frames: Sequence[bytes],
+             limit: float) -> tuple[dict[str, Any], bytes]:
+    """Send frames to a worker and read its reply: a JSON frame, then a binary one. A worker
+    still busy after limit seconds is killed (ExchangeFailed with timed_out)."""
+    stdin, stdout = process.stdin, process.stdout
+    assert stdin is not None and stdout is not None
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        with contextlib.suppress(OSError):
+            process.kill()
+
+    watchdog = threading.Timer(limit, kill)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        for frame in frames:
+            write_frame(stdin, frame)
+        stdin.flush()
+        reply = json.loads(read_frame(stdout))
+        return reply, read_frame(stdout)
+    except (OSError, ValueError) as error:
+        raise ExchangeFailed(error, timed_out.is_set()) from error
+    finally:
+        watchdog.cancel()

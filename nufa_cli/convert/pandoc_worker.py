@@ -21,7 +21,7 @@ from typing import Any
 
 import pypandoc
 
-from nufa_cli.convert.frames import read_frame, write_frame
+from nufa_cli.convert.frames import ExchangeFailed, exchange
 
 WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
 # Per request: what one document may cost pandoc. A real toppnotat takes well under a second
@@ -59,7 +59,6 @@ class PandocWorker:
             "HOME": str(empty),
             "LANG": "C.UTF-8",
         }
-        self._timed_out = False
         self._process = subprocess.Popen(
             [pypandoc.get_pandoc_path(), "+RTS", f"-M{MEMORY}", "-RTS", "lua", str(WORKER_SCRIPT)],
             stdin=subprocess.PIPE,
@@ -83,34 +82,18 @@ class PandocWorker:
 
     def request(self, header: dict[str, Any], blobs: Sequence[bytes] = ()) -> tuple[dict[str, Any], bytes]:
         """Send one request; return the JSON reply and its binary frame."""
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
-        watchdog = threading.Timer(TIMEOUT, self._kill_slow)
-        watchdog.daemon = True
-        watchdog.start()
+        header_frame = json.dumps({**header, "blobs": len(blobs)}).encode()
         try:
-            write_frame(stdin, json.dumps({**header, "blobs": len(blobs)}).encode())
-            for blob in blobs:
-                write_frame(stdin, blob)
-            stdin.flush()
-            reply = json.loads(read_frame(stdout))
-            output = read_frame(stdout)
-        except (OSError, ValueError) as error:
-            if self._timed_out:
+            reply, output = exchange(self._process, [header_frame, *blobs], TIMEOUT)
+        except ExchangeFailed as failed:
+            if failed.timed_out:
                 self.close()
                 raise WorkerError(f"pandoc took longer than {TIMEOUT:.0f} s on this document "
-                                  "and was stopped") from error
-            raise WorkerError(self._died_message(error)) from error
-        finally:
-            watchdog.cancel()
+                                  "and was stopped") from failed
+            raise WorkerError(self._died_message(failed.error)) from failed
         if not reply.get("ok"):
             raise WorkerError(reply.get("error", "pandoc worker failed without a message"))
         return reply, output
-
-    def _kill_slow(self) -> None:
-        self._timed_out = True
-        with contextlib.suppress(OSError):
-            self._process.kill()
 
     def _died_message(self, error: Exception) -> str:
         self.close()

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from nufa_cli.convert.frames import read_frame, write_frame
+from nufa_cli.convert.frames import ExchangeFailed, exchange, read_frame, write_frame
 
 TIMEOUT = 120.0  # seconds for one document: a toppnotat takes well under one
 PACKET_TIMEOUT = 600.0  # a meeting packet: all of a meeting's documents and vedlegg
@@ -87,7 +87,6 @@ class TypstWorker:
         self._stderr: list[bytes] = []
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
-        self._timed_out = False
 
     def _read_stderr(self) -> None:
         stream = self._process.stderr
@@ -101,34 +100,18 @@ class TypstWorker:
         """The reply for source: {"pdf": bytes} or {"error": message} (each with "warnings",
         messages); ChildFailed when the worker died on it, naming the limit it passed."""
         limit = TIMEOUT if timeout is None else timeout
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
-        watchdog = threading.Timer(limit, self._kill_slow)
-        watchdog.daemon = True
-        watchdog.start()
         try:
-            write_frame(stdin, request.frame())
-            write_frame(stdin, source)
-            stdin.flush()
-            reply = json.loads(read_frame(stdout))
-            pdf = read_frame(stdout)
-        except (OSError, ValueError) as error:
-            raise ChildFailed(self._died(error, limit)) from error
-        finally:
-            watchdog.cancel()
+            reply, pdf = exchange(self._process, [request.frame(), source], limit)
+        except ExchangeFailed as failed:
+            raise ChildFailed(self._died(failed, limit)) from failed
         if "error" not in reply:
             reply["pdf"] = pdf
         return dict(reply)
 
-    def _kill_slow(self) -> None:
-        self._timed_out = True
-        with contextlib.suppress(OSError):
-            self._process.kill()
-
-    def _died(self, error: Exception, limit: float) -> str:
+    def _died(self, failed: ExchangeFailed, limit: float) -> str:
         self.close()
         self._drain.join(timeout=1)
-        if self._timed_out:
+        if failed.timed_out:
             return f"typst took longer than {limit:g} s on this document and was stopped"
         detail = b"".join(self._stderr).decode("utf-8", "replace")
         if "memory allocation" in detail or "MemoryError" in detail or \
@@ -136,7 +119,7 @@ class TypstWorker:
             return (f"typst needed more than {MEMORY >> 20} MB of memory on this document and "
                     "was stopped")
         lines = [line.strip() for line in detail.splitlines() if line.strip()]
-        return f"typst's process stopped: {lines[-1] if lines else error}"
+        return f"typst's process stopped: {lines[-1] if lines else failed.error}"
 
     def close(self) -> None:
         """End the worker (its input closed: it ends after the document it is on)."""
