@@ -21,11 +21,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pypdf import PdfReader
 
     from nufa_cli.build.orchestrator import BuildResult
@@ -466,6 +468,28 @@ def copy_sample(root: Path) -> Path:
         shutil.copy(PROJECT / name, root / name)
     shutil.copytree(PROJECT / "meetings", root / "meetings")
     return root
+
+
+FIXTURES = PROJECT / "tests" / "fixtures"  # one repository per committee, from real documents
+
+
+def built_fixtures(tmp_path_factory: pytest.TempPathFactory, bodies: Sequence[str],
+                   **options: Any) -> dict[str, Path]:
+    """Each body's repository of tests/fixtures/ copied and built (build()'s options), at one
+    fixed SOURCE_DATE_EPOCH."""
+    import shutil
+
+    from nufa_cli.build.orchestrator import build
+
+    roots = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        for body in bodies:
+            root = tmp_path_factory.mktemp(body) / body
+            shutil.copytree(FIXTURES / body, root)
+            build(root, **options)
+            roots[body] = root
+    return roots
 
 
 @dataclass(frozen=True)

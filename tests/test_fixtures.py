@@ -22,10 +22,10 @@ The protokoll of four of them (referat and saksutskrift) is tested in test_proto
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, built_fixtures
 from pypdf import PdfReader
 from test_language import bokmål_only, contains
 from textof import (
@@ -37,12 +37,10 @@ from textof import (
     pdf_text,
 )
 
-from nufa_cli.build.orchestrator import build
 from nufa_cli.check.validate import check
 
 pytestmark = pytest.mark.render  # builds each committee's repository
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21", "skate",
           "verdal")
 
@@ -50,15 +48,7 @@ BODIES = ("universitetsstyret", "formannskapet", "helse-forde", "helseomsorg21",
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each body's repository, copied and built in both formats."""
-    roots = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        for body in BODIES:
-            root = tmp_path_factory.mktemp(body) / body
-            shutil.copytree(FIXTURES / body, root)
-            build(root)
-            roots[body] = root
-    return roots
+    return built_fixtures(tmp_path_factory, BODIES)
 
 
 def texts(root: Path, meeting: str, stem: str) -> tuple[str, str]:

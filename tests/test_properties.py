@@ -14,7 +14,16 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import AGENDA1, AGENDA2, REFERAT1, TOPPNOTAT, FileContent, valid_repo, write_repo
+from helpers import (
+    AGENDA1,
+    AGENDA2,
+    FIXTURES,
+    REFERAT1,
+    TOPPNOTAT,
+    FileContent,
+    valid_repo,
+    write_repo,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,7 +218,6 @@ def test_valid_sources_with_one_value_replaced(path: str, data: st.DataObject) -
 
 # -- other committees' repositories (tests/fixtures/): numbering, tema, lukket, nynorsk ---------
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _fixture(body: str) -> dict[str, FileContent]:

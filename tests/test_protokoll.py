@@ -13,17 +13,16 @@ list split by presence; and the saksutskrift of a sak says what the referat says
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import built_fixtures
 from textof import docx_text, pdf_text
 
 from nufa_cli.build.orchestrator import build
 
 pytestmark = pytest.mark.render  # builds the bodies' protokoller
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BODIES = ("universitetsstyret", "formannskapet", "skate", "verdal")
 KINDS = {"referat", "saksutskrift"}
 
@@ -31,15 +30,7 @@ KINDS = {"referat", "saksutskrift"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each body's referater and saksutskrifter, the members' set and the public one."""
-    roots = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        for body in BODIES:
-            root = tmp_path_factory.mktemp(body) / body
-            shutil.copytree(FIXTURES / body, root)
-            build(root, only=KINDS, offentlig=True)
-            roots[body] = root
-    return roots
+    return built_fixtures(tmp_path_factory, BODIES, only=KINDS, offentlig=True)
 
 
 def both(root: Path, meeting: str, stem: str) -> dict[str, str]:
