@@ -167,14 +167,6 @@ def _field(source: Source, at: Path_, value: str, folder: Path,
                          problem.code, problem.message, problem.hint)
 
 
-def referat_body(path: Path) -> str:
-    """The Markdown body of a referat (the model keeps its sections, not the text)."""
-    from nufa_cli.sources.reader import body_of, read_text
-
-    text, _ = read_text(path, "")
-    return body_of(text or "")
-
-
 def bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
         for sak in meeting.saker:
@@ -185,7 +177,7 @@ def bodies(repo: Repository) -> Iterator[Diagnostic]:
         if meeting.referat:
             ref = meeting.referat
             yield from _located(ref.source.rel, ref.body_line, problems(
-                referat_body(ref.source.path), meeting.path,
+                ref.body, meeting.path,
                 image_base(meeting.path, ref.source.path)))
         yield from fields(meeting)
         sources: list[tuple[Source, type[BaseModel] | None]] = [

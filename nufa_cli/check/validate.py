@@ -10,7 +10,7 @@ from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
-from nufa_cli.check.shape import bodies, referat_body, strings
+from nufa_cli.check.shape import bodies, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -188,7 +188,7 @@ def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
                  for s in meeting.saker if s.toppnotat]
         if meeting.referat:
             ref = meeting.referat
-            texts.append((ref.source.rel, referat_body(ref.source.path), ref.body_line, True))
+            texts.append((ref.source.rel, ref.body, ref.body_line, True))
         for rel, body, first_line, sectioned in texts:
             for problem in markdown.footnote_problems(body, blocks_at_headings=sectioned):
                 line = first_line + problem.line
@@ -275,7 +275,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
 def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
     """The Markdown body of a toppnotat or referat source, and its first line."""
     if meeting.referat and source is meeting.referat.source:
-        return referat_body(source.path), meeting.referat.body_line
+        return meeting.referat.body, meeting.referat.body_line
     note = next((s.toppnotat for s in meeting.saker
                  if s.toppnotat and s.toppnotat.source is source), None)
     return (note.body, note.body_line) if note else ("", 0)

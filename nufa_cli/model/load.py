@@ -412,7 +412,7 @@ class _Loader(CommitteeReader):
         protokoll = read_protokoll(
             meta, lambda at, text: self.sak_number(source, at, text, year, folder), slug)
         introduction = preamble.strip("\n") if markdown.without_comments(preamble).strip() else ""
-        return Referat(source, meta, sections, body_line, introduction, protokoll)
+        return Referat(source, meta, sections, body_line, introduction, protokoll, body)
 
     def referat_section(self, source: Source, nr: SakNr, line: int, body_line: int,
                         section: markdown.Section, texts: lang.Catalogue) -> ReferatSection:

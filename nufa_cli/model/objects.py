@@ -166,6 +166,7 @@ class Referat:
     body_line: int
     introduction: str = ""  # Markdown before the first sak's heading: printed before the saker
     protokoll: Protokoll = field(default_factory=Protokoll)  # the front matter's facts, read
+    body: str = ""  # the Markdown after the front matter, as read (check's rules read it whole)
 
 
 @dataclass
