@@ -63,3 +63,16 @@ def exchange(process: subprocess.Popen[bytes], frames: Sequence[bytes],
         raise ExchangeFailed(error, timed_out.is_set()) from error
     finally:
         watchdog.cancel()
+
+
+def end(process: subprocess.Popen[bytes]) -> None:
+    """End a worker: its input closed (it ends after the request it is on), killed if it is
+    still there after 5 s; an input already gone (OSError) is a worker already ending."""
+    if process.stdin is not None and not process.stdin.closed:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -8,7 +8,6 @@ beside this file; the framing is described there.
 from __future__ import annotations
 
 import collections
-import contextlib
 import ctypes
 import json
 import signal
@@ -21,7 +20,7 @@ from typing import Any
 
 import pypandoc
 
-from nufa_cli.convert.frames import ExchangeFailed, exchange
+from nufa_cli.convert.frames import ExchangeFailed, end, exchange
 
 WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
 # Per request: what one document may cost pandoc. A real toppnotat takes well under a second
@@ -108,14 +107,6 @@ class PandocWorker:
         return self._process.poll() is None
 
     def close(self) -> None:
-        if self._process.stdin and not self._process.stdin.closed:
-            # OSError: the process is gone already; wait() below collects it.
-            with contextlib.suppress(OSError):
-                self._process.stdin.close()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        end(self._process)
         if self._process.stdout:
             self._process.stdout.close()

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from nufa_cli.convert.frames import ExchangeFailed, exchange, read_frame, write_frame
+from nufa_cli.convert.frames import ExchangeFailed, end, exchange, read_frame, write_frame
 
 TIMEOUT = 120.0  # seconds for one document: a toppnotat takes well under one
 PACKET_TIMEOUT = 600.0  # a meeting packet: all of a meeting's documents and vedlegg
@@ -123,14 +123,7 @@ class TypstWorker:
 
     def close(self) -> None:
         """End the worker (its input closed: it ends after the document it is on)."""
-        with contextlib.suppress(OSError):
-            if self._process.stdin is not None:
-                self._process.stdin.close()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        end(self._process)
 
     @property
     def alive(self) -> bool:
