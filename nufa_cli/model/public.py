@@ -98,6 +98,7 @@ def _withhold_minutes(meeting: Meeting, texts: Catalogue) -> None:
     treated in a closed session (lukket) keeps its vedtak, and its minutes are gone (the
     protokoll says "Behandlet i lukket møte", in both versions)."""
     assert meeting.referat is not None
+    meeting.referat.body = ""  # the whole text, as read: check's, never printed from
     sections = meeting.referat.sections
     for nr, section in sections.items():
         owner = meeting.sak(nr)
