@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from nufa_cli.sources import markdown
-from nufa_cli.sources.reader import MAX_SOURCE_BYTES, Pos, load_yaml, read_text, split_front_matter
+from nufa_cli.sources.reader import (
+    MAX_SOURCE_BYTES,
+    Pos,
+    Unplaced,
+    load_yaml,
+    read_text,
+    split_front_matter,
+)
 
 # -- read_text ----------------------------------------------------------------------------
 
@@ -109,6 +116,28 @@ def test_duplicate_key_keeps_the_first() -> None:
     doc, diagnostics = load_yaml("a: 1\nb: 2\na: 3\n", "a.yaml")
     assert doc is not None and doc.data == {"a": 1, "b": 2}
     assert [(d.code, d.line, d.col) for d in diagnostics] == [("duplicate-key", 3, 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "sted: Oslo\ndager:\n  - dato: 2024-01-24\n    program: [{tid: '10:00', tittel: Lunsj}]\n",
+    "a: 1\nb: 2\na: 3\n",  # a diagnostic
+    "tittel: Lunsj #2\n",  # a warning
+    "a: &x [1]\nb: *x\n",  # an alias
+    "? [a, b]\n: 1\n",
+    "",
+])
+def test_unplaced_is_the_placed_document_without_its_cost(text: str) -> None:
+    """positions=False (what check reads with) gives the same data, warnings and diagnostics,
+    and the same positions when they are asked for."""
+    placed, found = load_yaml(text, "a.yaml", 1)
+    unplaced, found_unplaced = load_yaml(text, "a.yaml", 1, positions=False)
+    assert found_unplaced == found
+    assert (unplaced is None) == (placed is None)
+    if placed is not None and unplaced is not None:
+        assert unplaced.data == placed.data and unplaced.warnings == placed.warnings
+        assert unplaced.values == placed.values and unplaced.keys == placed.keys
+    if text.startswith("sted"):
+        assert isinstance(unplaced, Unplaced) and unplaced.pos(("dager", 0, "program")) == Pos(5, 14)
 
 
 def test_non_scalar_key() -> None:

@@ -194,12 +194,29 @@ def plain_texts(sources: list[tuple[Source, type[BaseModel] | None]]) -> Iterato
     paragraph), within the limit on capitalised words: a document prints it as one run."""
     for source, model in sources:
         data = source.doc.data if source.doc else None
+        if all(len(value) <= 2 * MAX_CAPITALISED for value in texts(data)):
+            continue  # too short to hold that many words (_capitalised): most documents
         markdown_at = {at for at, _ in _markdown_values(model, data, ())} if model else set()
         for at, value in strings(data, ()):
             if at in markdown_at:
                 continue
             for problem in _capitalised(value, 0):
                 yield source.diagnostic(at, problem.code, problem.message, problem.hint)
+
+
+def texts(data: object) -> list[str]:
+    """Every text of YAML data: strings() without the paths, which most rules ask for only
+    once a text is found wanting."""
+    found, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            stack += value.values()
+        elif isinstance(value, list):
+            stack += value
+    return found
 
 
 def strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:

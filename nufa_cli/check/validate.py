@@ -10,7 +10,7 @@ from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
-from nufa_cli.check.shape import bodies, strings
+from nufa_cli.check.shape import bodies, strings, texts
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -233,9 +233,9 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     for owner, sources in groups:
         for source in sources:
             seen: set[str] = set()
-            values = list(strings(source.doc.data if source.doc else None, ()))
-            if not known.lacks("".join(value for _, value in values)):
-                values = []  # every character of them prints: none to look for value by value
+            data = source.doc.data if source.doc else None
+            # every character of them prints (most documents): none to look for value by value
+            values = list(strings(data, ())) if known.lacks("".join(texts(data))) else []
             for at, value in values:
                 for _, char in glyphs.unprintable(value, known):
                     if char not in seen:
@@ -244,6 +244,8 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
             if owner is None:
                 continue
             body, first = _body(owner, source)
+            if not known.lacks(body):  # nor in the text without its comments, which is less
+                continue
             for line, char in glyphs.unprintable(markdown.without_comments(body), known):
                 if char not in seen:
                     seen.add(char)

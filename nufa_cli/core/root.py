@@ -3,7 +3,9 @@ Cheap to import."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from stat import S_ISLNK
 
 from nufa_cli.core.errors import RepositoryNotFound
 
@@ -27,25 +29,35 @@ def find_root(start: Path) -> Path:
 SYMLINK = "a symbolic link; nufa reads only files and folders that lie in the repository itself"
 
 
-def symlinked(path: Path, root: Path) -> Path | None:
+def symlinked(path: Path, root: Path, plain: set[str] | None = None) -> Path | None:
     """The path itself or the first folder between root and it that is a symbolic link, else
     None. One rule for every source (settings, meetings/, a meeting folder, agenda, referat,
     toppnotat, vedlegg, image): a link is not read, wherever it points, so no source comes
-    from outside the repository and every source is where the build's fingerprint looks."""
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
+    from outside the repository and every source is where the build's fingerprint looks.
+    plain: paths found not to be links earlier in the same run, kept there (a meeting's
+    files all lie below the same few folders)."""
+    base, full = str(root), str(path)
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if full != base and not full.startswith(prefix):
         return path
-    current = root
-    for part in relative.parts:
-        current = current / part
-        if current.is_symlink():
-            return current
+    current = base
+    for part in full[len(prefix):].split(os.sep) if full != base else ():
+        current = current + os.sep + part if current != os.sep else os.sep + part
+        if plain is not None and current in plain:
+            continue
+        try:
+            if S_ISLNK(os.lstat(current).st_mode):
+                return Path(current)
+        except (FileNotFoundError, NotADirectoryError):  # as Path.is_symlink: no link there
+            pass  # (an over-long or unusable name is the caller's to report: it raises)
+        if plain is not None:
+            plain.add(current)
     return None
 
 
-def inside(folder: Path, value: str) -> tuple[Path | None, str]:
-    """Resolve a user path inside folder; (None, why) when it points elsewhere."""
+def inside(folder: Path, value: str, plain: set[str] | None = None) -> tuple[Path | None, str]:
+    """Resolve a user path inside folder; (None, why) when it points elsewhere (plain: as
+    symlinked's)."""
     if not value.strip():
         return None, "the path is empty"
     candidate = Path(value)
@@ -59,7 +71,7 @@ def inside(folder: Path, value: str) -> tuple[Path | None, str]:
     try:
         # No link among the path's own parts (symlinked): then, with no '..', it lies inside
         # the folder; resolving it would cost a system call per component from /.
-        if symlinked(target, folder) is not None:
+        if symlinked(target, folder, plain) is not None:
             return None, SYMLINK
     except (OSError, ValueError):  # an over-long name: no file can have it
         return None, "not a usable file name"

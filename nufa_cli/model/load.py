@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -333,7 +334,7 @@ class _Loader(CommitteeReader):
 
     def toppnotat(self, source: Source, at: Path_, rad: schema.Rad, nr: SakNr, folder: Path,
                   used_notes: set[Path]) -> Toppnotat | None:
-        path, why = inside(folder, rad.toppnotat or "")
+        path, why = inside(folder, rad.toppnotat or "", self.plain)
         if path is None:
             self.report(source, (*at, "toppnotat"), "source-symlink" if why == SYMLINK
                         else "toppnotat-path", f"toppnotat '{rad.toppnotat}' is not usable: {why}")
@@ -343,7 +344,7 @@ class _Loader(CommitteeReader):
                         f"toppnotat file '{rad.toppnotat}' does not exist",
                         f"create {self.rel(path)}, or correct the path")
             return None
-        real = path.resolve()
+        real = path  # no link below the (real) meeting folder, no '..': the file's real path
         if real in used_notes:
             self.report(source, (*at, "toppnotat"), "toppnotat-reused",
                         f"toppnotat '{rad.toppnotat}' is already used by another sak")
@@ -371,9 +372,14 @@ class _Loader(CommitteeReader):
         notes = folder / "toppnotater"
         if not notes.is_dir():
             return
-        real_notes = notes.resolve()
-        for path in sorted(notes.glob("*.md")):
-            if (path.resolve() if path.is_symlink() else real_notes / path.name) not in used:
+        try:
+            with os.scandir(notes) as entries:  # each says whether it is a link: no stat for it
+                found = sorted((e.name, e.is_symlink()) for e in entries if e.name.endswith(".md"))
+        except OSError:  # unreadable: the toppnotater the agenda names are reported as such
+            return
+        for name, link in found:
+            path = notes / name
+            if (path.resolve() if link else path) not in used:
                 self.diagnostics.append(Diagnostic(
                     self.rel(path), 0, 0, "toppnotat-unused",
                     "no sak in agenda.yaml points to this toppnotat",

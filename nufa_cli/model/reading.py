@@ -3,6 +3,7 @@ against their schema, every problem a located diagnostic collected for the whole
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,16 @@ class Reader:
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache or source_cache.current()
         self.settings: list[Source] = []  # nufa.yaml, medlemmer.yaml: for rules over their text
+        self.plain: set[str] = set()  # paths found not to be symbolic links (root.symlinked)
+        self._prefix = str(root).rstrip(os.sep) + os.sep
 
     # -- helpers -------------------------------------------------------------
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        full = str(path)  # as path.relative_to(root), without its cost for every file
+        if full.startswith(self._prefix):
+            return full[len(self._prefix):].replace(os.sep, "/")
+        return "." if full == str(self.root) else path.as_posix()
 
     def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
@@ -39,7 +42,7 @@ class Reader:
 
     def linked(self, path: Path) -> bool:
         """A source behind a symbolic link: reported, and not read (root.symlinked)."""
-        link = symlinked(path, self.root)
+        link = symlinked(path, self.root, self.plain)
         if link is None:
             return False
         self.diagnostics.append(Diagnostic(

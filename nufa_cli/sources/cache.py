@@ -6,7 +6,7 @@ a file or two. What they made of a text is kept under the digest of the text and
 it: for YAML the data and the diagnostics, the file and first line being part of the key;
 for Markdown what check reads in it (markdown.Facts). A later run that meets the same text
 takes it from here: what reading it again would give. Only the positions of YAML values are
-not kept: the first time a diagnostic asks for one, the text is read again (Remembered).
+not kept: the first time a diagnostic asks for one, the text is read again (reader.Unplaced).
 
 kept(root) opens root's cache for what runs inside it (check's loading and rules); current()
 is that cache, or one that keeps nothing. The file is used only under core/output.py's rules
@@ -35,7 +35,7 @@ from nufa_cli import __version__
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.output import cache_folder, read_cached, write_cached
 from nufa_cli.sources import reader
-from nufa_cli.sources.reader import Located, Pos
+from nufa_cli.sources.reader import Located, Unplaced
 
 FILE = "sources.json"
 FORMAT = 1
@@ -122,7 +122,8 @@ class SourceCache:
 
     def load_yaml(self, text: str, rel: str, line_offset: int = 0) -> Read:
         """reader.load_yaml(text, rel, line_offset)."""
-        return self.derived("yaml", text, lambda: reader.load_yaml(text, rel, line_offset),
+        return self.derived("yaml", text,
+                            lambda: reader.load_yaml(text, rel, line_offset, positions=False),
                             _encode, lambda entry: _decode(entry, text, rel, line_offset),
                             code=(reader.__file__,), context=f"{line_offset}:{rel}")
 
@@ -177,33 +178,6 @@ def current() -> SourceCache:
     return open_[1] if open_ else _NOTHING
 
 
-class Remembered(Located):
-    """A YAML document from the cache: its data and warnings as read before; the positions
-    of its values and keys found by reading the text again when first asked for."""
-
-    def __init__(self, data: Any, warnings: list[Diagnostic], text: str, rel: str,
-                 line_offset: int) -> None:  # not Located's: values and keys are found later
-        self.data = data
-        self.warnings = warnings
-        self.line_offset = line_offset
-        self._source = (text, rel)
-        self._positions: tuple[dict[reader.Path_, Pos], dict[reader.Path_, Pos]] | None = None
-
-    def _found(self) -> tuple[dict[reader.Path_, Pos], dict[reader.Path_, Pos]]:
-        if self._positions is None:
-            doc, _ = reader.load_yaml(*self._source, self.line_offset)
-            self._positions = (doc.values, doc.keys) if doc else ({}, {})
-        return self._positions
-
-    @property
-    def values(self) -> dict[reader.Path_, Pos]:  # type: ignore[override]
-        return self._found()[0]
-
-    @property
-    def keys(self) -> dict[reader.Path_, Pos]:  # type: ignore[override]
-        return self._found()[1]
-
-
 def _key(kind: str, context: str, text: str, code: list[str]) -> str:
     h = hashlib.blake2b(f"{kind}\0{context}\0{' '.join(code)}\0".encode("utf-8", "surrogatepass"),
                         digest_size=20)
@@ -231,5 +205,5 @@ def _decode(entry: dict[str, Any], text: str, rel: str, line_offset: int) -> Rea
     diagnostics = _diagnostics(entry["diagnostics"])
     if "data" not in entry:
         return None, diagnostics
-    return Remembered(entry["data"], _diagnostics(entry["warnings"]), text, rel,
-                      line_offset), diagnostics
+    return Unplaced(entry["data"], _diagnostics(entry["warnings"]), text, rel,
+                    line_offset), diagnostics

@@ -7,6 +7,7 @@ secretariat's typo must become a located message, not a traceback.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +28,23 @@ _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 MAX_DIGITS = 4300  # Python's own limit for int(text) (sys.get_int_max_str_digits)
 
 try:  # the C composer is ~10x faster; both give the same nodes
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Composes nodes only: what a plain value is, _scalar decides (YAML 1.2), so PyYAML's
+    resolver, asked for every node in Python, is not: every node gets the same tag."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # PyYAML's name
+        return "?"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 Path_ = tuple[str | int, ...]
 
@@ -79,7 +94,15 @@ class Located:
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     """Read a UTF-8 source file; a diagnostic instead of text when it is not one."""
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as file:  # one open, where stat and read took a path walk each
+            size = os.fstat(file.fileno()).st_size  # too large: not read
+            # never more than the limit, though the file grew since or has no size (a device);
+            # a buffer of the limit only then, where it would be for every file
+            raw = b"" if size > MAX_SOURCE_BYTES else file.read(size + 1 if size else
+                                                                MAX_SOURCE_BYTES + 1)
+            if size < len(raw) <= MAX_SOURCE_BYTES:  # it grew since: the rest, to the limit
+                raw += file.read(MAX_SOURCE_BYTES + 1 - len(raw))
+            size = max(size, len(raw))
         if size > MAX_SOURCE_BYTES:
             return None, [
                 Diagnostic(
@@ -89,7 +112,6 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                     "is this the right file? Attachments belong in vedlegg/, not in the agenda",
                 )
             ]
-        raw = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}")]
     if b"\x00" in raw:
@@ -112,7 +134,8 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         ]
     # universal newlines, as editors show them: a lone \r (old Mac files) ends a line too
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    for number, row in enumerate(text.split("\n"), start=1):
+    rows = text.split("\n") if len(text) > MAX_LINE else []  # shorter: no line can be longer
+    for number, row in enumerate(rows, start=1):
         if len(row) > MAX_LINE:  # pandoc and typst slow down on one endless word
             return None, [Diagnostic(
                 rel, number, MAX_LINE + 1, "line-too-long",
@@ -155,6 +178,33 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+class Unplaced(Located):
+    """A YAML document's data and warnings, the positions of its values and keys found by
+    reading the text again when first asked for: a check of clean sources asks for none."""
+
+    def __init__(self, data: Any, warnings: list[Diagnostic], text: str, rel: str,
+                 line_offset: int) -> None:  # not Located's: values and keys are found later
+        self.data = data
+        self.warnings = warnings
+        self.line_offset = line_offset
+        self._source = (text, rel)
+        self._positions: tuple[dict[Path_, Pos], dict[Path_, Pos]] | None = None
+
+    def _found(self) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+        if self._positions is None:
+            doc, _ = load_yaml(*self._source, self.line_offset)
+            self._positions = (doc.values, doc.keys) if doc else ({}, {})
+        return self._positions
+
+    @property
+    def values(self) -> dict[Path_, Pos]:  # type: ignore[override]
+        return self._found()[0]
+
+    @property
+    def keys(self) -> dict[Path_, Pos]:  # type: ignore[override]
+        return self._found()[1]
+
+
 def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in re.finditer("\n", text))]
 
@@ -174,9 +224,15 @@ def _position(starts: list[int], index: int) -> tuple[int, int]:
 _GLUED_COMMENT = re.compile(r"[ \t]+(#\S[^\n]*)")
 
 
+class _Unplaced(Exception):
+    """A document read without positions has a problem to locate: it is read with them."""
+
+
 class _Builder:
-    def __init__(self, rel: str, line_offset: int, starts: list[int], text: str = "") -> None:
+    def __init__(self, rel: str, line_offset: int, starts: list[int], text: str = "",
+                 positions: bool = True) -> None:
         self.rel = rel
+        self.positions = positions  # False: none kept (Unplaced finds them when asked)
         self.offset = line_offset
         self.starts = starts
         self.text = text
@@ -185,6 +241,8 @@ class _Builder:
         self.seen: set[int] = set()
 
     def at(self, node: yaml.Node) -> Pos:
+        if not self.positions:  # a problem to locate (a diagnostic, a warning)
+            raise _Unplaced
         row, col = _position(self.starts, node.start_mark.index)
         return Pos(row + 1 + self.offset, col)
 
@@ -195,6 +253,8 @@ class _Builder:
     def _glued_comment(self, node: yaml.ScalarNode, value: str) -> None:
         comment = _GLUED_COMMENT.match(self.text, node.end_mark.index)
         if comment and "\n" not in self.text[node.start_mark.index:node.end_mark.index]:
+            if not self.positions:
+                raise _Unplaced
             gone = comment[1].split(" #")[0].rstrip()
             row, col = _position(self.starts, comment.start(1))
             self.doc.warnings.append(Diagnostic(
@@ -206,6 +266,8 @@ class _Builder:
         # The composer hands an alias back as the very node it names; a second
         # visit means an alias, which could expand exponentially ("billion laughs").
         if id(node) in self.seen:
+            if not self.positions:
+                raise _Unplaced
             pos = self.doc.keys.get(path) or self.at(node)
             self.diagnostics.append(Diagnostic(
                 self.rel, pos.line, pos.col, "yaml-alias",
@@ -213,7 +275,8 @@ class _Builder:
                 "write the value out where it is needed"))
             return None
         self.seen.add(id(node))
-        self.doc.values[path] = self.at(node)
+        if self.positions:
+            self.doc.values[path] = self.at(node)
         if isinstance(node, yaml.ScalarNode):
             digits = len(node.value.lstrip("+-"))
             if not node.style and digits > MAX_DIGITS and _INT.match(node.value):
@@ -240,13 +303,16 @@ class _Builder:
                 self.error(key_node, "duplicate-key", f"the key '{key}' is given twice in this mapping",
                            "remove one of them")
                 continue
-            self.doc.keys[(*path, key)] = self.at(key_node)
+            if self.positions:
+                self.doc.keys[(*path, key)] = self.at(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
 
 
-def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
-    """Parse one YAML document into plain data with positions."""
+def load_yaml(text: str, rel: str, line_offset: int = 0, *,
+              positions: bool = True) -> tuple[Located | None, list[Diagnostic]]:
+    """Parse one YAML document into plain data with positions (positions=False: an Unplaced
+    document, the same data found without them, unless the text has a problem to locate)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -267,7 +333,7 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", f"YAML syntax error: {exc}")]
     except RecursionError:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
-    builder = _Builder(rel, line_offset, _line_starts(text), text)
+    builder = _Builder(rel, line_offset, _line_starts(text) if positions else [], text, positions)
     if node is None:
         builder.doc.data = None
         return builder.doc, []
@@ -275,6 +341,10 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Located | None
         builder.doc.data = builder.build(node, ())
     except RecursionError:
         return None, [Diagnostic(rel, 1 + line_offset, 1, "yaml-syntax", "YAML nested too deeply")]
+    except _Unplaced:  # a problem to locate: read again, this time with every position
+        return load_yaml(text, rel, line_offset)
+    if not positions:
+        return Unplaced(builder.doc.data, [], text, rel, line_offset), []
     return builder.doc, builder.diagnostics
 
 
