@@ -33,7 +33,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """Composes nodes only: what a plain value is, _scalar decides (YAML 1.2), so PyYAML's
     resolver, asked for every node in Python, is not: every node gets the same tag."""
 
