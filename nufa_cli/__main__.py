@@ -3,6 +3,8 @@ imported only then, runs everything else."""
 
 from __future__ import annotations
 
+import os
+
 from nufa_cli import front
 
 
@@ -13,6 +15,9 @@ def _typer() -> None:
 
 
 def main() -> None:
+    # No pydantic plugin observes nufa's validation: looking for them reads the metadata of
+    # every installed package, a tenth of a check of the sample.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     front.main(_typer)
 
 

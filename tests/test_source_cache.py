@@ -1,5 +1,5 @@
 """sources/cache.py: what PyYAML and markdown-it made of a text in an earlier run is taken
-from build/.nufa-cache/sources.json, and gives exactly what reading it again gives (every
+from build/.nufa-cache/sources-*.json, and gives exactly what reading it again gives (every
 broken variant of test_check_rules, positions included). A changed file is read again; a
 cache that is broken, made by other code, or behind a link is ignored; no cache folder,
 nothing written."""
@@ -20,7 +20,26 @@ from nufa_cli.core.output import CACHE
 from nufa_cli.sources import cache, markdown, reader
 
 MakeRepo = Callable[[dict[str, FileContent]], Path]
-FILE = f"build/{CACHE}/{cache.FILE}"
+FOLDER = f"build/{CACHE}"
+
+
+def shards(root: Path) -> dict[str, Path]:
+    """The cache's shard files there are, by shard."""
+    found = {shard: root / FOLDER / cache.FILE.format(shard) for shard in cache.SHARDS}
+    return {shard: path for shard, path in found.items() if path.exists()}
+
+
+def entries(root: Path) -> dict[str, object]:
+    """Every entry of every shard."""
+    merged: dict[str, object] = {}
+    for path in shards(root).values():
+        merged.update(json.loads(path.read_text(encoding="utf-8"))["entries"])
+    return merged
+
+
+def written(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {shard: (path.stat().st_mtime_ns, path.read_bytes())
+            for shard, path in shards(root).items()}
 
 
 @pytest.fixture
@@ -90,18 +109,18 @@ def test_the_cache_holds_each_document_once_and_is_not_rewritten_unchanged(
     root = with_cache(make_repo, valid_repo())
     check(root)
     first = sorted(reads)
-    written = (root / FILE).stat().st_mtime_ns, (root / FILE).read_bytes()
+    before = written(root)
     assert first == sorted(set(first))  # nufa.yaml, medlemmer.yaml, agendas, front matter
     check(root)
     assert sorted(reads) == first  # nothing read again
-    assert ((root / FILE).stat().st_mtime_ns, (root / FILE).read_bytes()) == written
+    assert written(root) == before
 
 
 def test_a_changed_file_is_read_again_and_its_old_entry_dropped(make_repo: MakeRepo,
                                                                reads: list[str]) -> None:
     root = with_cache(make_repo, valid_repo())
     check(root)
-    entries = len(json.loads((root / FILE).read_text(encoding="utf-8"))["entries"])
+    before, files = entries(root), written(root)
     note = root / TOPPNOTAT
     note.write_text(note.read_text(encoding="utf-8").replace("sak: 5/24", "sak: 5/23"),
                     encoding="utf-8")
@@ -110,18 +129,23 @@ def test_a_changed_file_is_read_again_and_its_old_entry_dropped(make_repo: MakeR
     # read again, without positions; then with them, for where its diagnostic stands
     assert reads[count:] == [TOPPNOTAT, TOPPNOTAT]
     assert [(d.path, d.code) for d in diagnostics] == [(TOPPNOTAT, "toppnotat-sak")]
-    assert len(json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]) == entries
+    after = entries(root)
+    gone, new = before.keys() - after.keys(), after.keys() - before.keys()
+    assert len(gone) == len(new) == 1  # its front matter's entry, replaced
+    # only the shards of these two were written again
+    changed = {shard for shard, file in written(root).items() if files.get(shard) != file}
+    assert changed == {key[0] for key in gone | new}
 
 
 def test_a_removed_meeting_leaves_the_cache(make_repo: MakeRepo) -> None:
     files = valid_repo()
     root = with_cache(make_repo, files)
     check(root)
-    before = json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]
+    before = entries(root)
     (root / AGENDA2).unlink()
     (root / AGENDA2).parent.joinpath("agenda.yml").write_text("x: 1\n", encoding="utf-8")
     check(root)
-    after = json.loads((root / FILE).read_text(encoding="utf-8"))["entries"]
+    after = entries(root)
     assert set(after) < set(before)
 
 
@@ -136,15 +160,18 @@ def test_a_broken_or_foreign_cache_is_ignored_and_made_anew(
         make_repo: MakeRepo, reads: list[str], content: bytes) -> None:
     root = with_cache(make_repo, valid_repo())
     _, clean = check(root)
-    good = json.loads((root / FILE).read_text(encoding="utf-8"))
-    key = next(iter(good["entries"]))
-    (root / FILE).write_bytes(content.replace(b"CODE", good["code"].encode())
-                              .replace(b"KEY", key.encode()))
+    good = entries(root)
+    # a shard holding what reading a YAML document gave (its diagnostics), and one such key
+    file, key = next((file, key) for file in shards(root).values() for key, entry in
+                     json.loads(file.read_text(encoding="utf-8"))["entries"].items()
+                     if "diagnostics" in entry)
+    code = json.loads(file.read_text(encoding="utf-8"))["code"]
+    file.write_bytes(content.replace(b"CODE", code.encode()).replace(b"KEY", key.encode()))
     count = len(reads)
     assert check(root)[1] == clean
     assert len(reads) > count
-    assert json.loads((root / FILE).read_text(encoding="utf-8"))["entries"].keys() == \
-        good["entries"].keys()
+    assert entries(root).keys() == good.keys()
+    assert json.loads(file.read_text(encoding="utf-8"))["code"] == code
 
 
 def test_an_entry_made_by_other_code_is_not_used(make_repo: MakeRepo, reads: list[str],
@@ -165,8 +192,10 @@ def test_a_cache_behind_a_link_is_not_read_nor_written_through(
     root = with_cache(make_repo, valid_repo())
     check(root)
     elsewhere = tmp_path / "elsewhere.json"
-    (root / FILE).rename(elsewhere)
-    (root / FILE).symlink_to(elsewhere)
+    for file in shards(root).values():  # every shard: each of them behind a link
+        file.rename(elsewhere.with_suffix(f".{file.name}"))
+        file.symlink_to(elsewhere.with_suffix(f".{file.name}"))
+    elsewhere = next(tmp_path.glob("elsewhere.*"))
     kept = elsewhere.read_bytes()
     count = len(reads)
     check(root)

@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nufa_cli.sources import markdown
+from nufa_cli.sources import markdown, reader
 from nufa_cli.sources.reader import (
     MAX_SOURCE_BYTES,
     Pos,
@@ -56,6 +58,18 @@ def test_read_text_too_large_does_not_read_the_file(tmp_path: Path) -> None:
         f.truncate(MAX_SOURCE_BYTES + 1)
     _, diagnostics = read_text(path, "a.yaml")
     assert [(d.code, d.line) for d in diagnostics] == [("file-too-large", 0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2600), st.sampled_from(" \n\t\u00a0\u2003")),
+                max_size=12))
+def test_a_long_word_is_never_missed_by_the_prefilter(words: list[tuple[int, str]]) -> None:
+    """read_text looks for a word longer than MAX_WORD only where _may_have_long_word says
+    there may be one: it must never say no where there is one (words of every length around
+    MAX_WORD, every kind of space between them)."""
+    text = "".join("ø" * length + space for length, space in words)
+    if reader._LONG_WORD.search(text):
+        assert reader._may_have_long_word(text)
 
 
 def test_read_text_unreadable(tmp_path: Path) -> None:

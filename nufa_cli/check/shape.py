@@ -193,30 +193,16 @@ def plain_texts(sources: list[tuple[Source, type[BaseModel] | None]]) -> Iterato
     """Every text of a YAML document that is not Markdown (fields() reads those paragraph by
     paragraph), within the limit on capitalised words: a document prints it as one run."""
     for source, model in sources:
-        data = source.doc.data if source.doc else None
-        if all(len(value) <= 2 * MAX_CAPITALISED for value in texts(data)):
+        if source.doc is None or max(map(len, source.doc.texts()), default=0) <= \
+                2 * MAX_CAPITALISED:
             continue  # too short to hold that many words (_capitalised): most documents
+        data = source.doc.data
         markdown_at = {at for at, _ in _markdown_values(model, data, ())} if model else set()
         for at, value in strings(data, ()):
             if at in markdown_at:
                 continue
             for problem in _capitalised(value, 0):
                 yield source.diagnostic(at, problem.code, problem.message, problem.hint)
-
-
-def texts(data: object) -> list[str]:
-    """Every text of YAML data: strings() without the paths, which most rules ask for only
-    once a text is found wanting."""
-    found, stack = [], [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            stack += value.values()
-        elif isinstance(value, list):
-            stack += value
-    return found
 
 
 def strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
@@ -240,13 +226,14 @@ def fields(meeting: Meeting) -> Iterator[Diagnostic]:
             yield from _field(source, at, value, meeting.path, "")
 
 
-def _markdown_values(model: type[BaseModel], data: object,
-                     at: Path_) -> Iterator[tuple[Path_, str]]:
+def _markdown_values(model: type[BaseModel], data: object, at: Path_,
+                     found: list[tuple[Path_, str]] | None = None) -> list[tuple[Path_, str]]:
     """Each value of a YAML document that its schema declares Markdown (schema.Markdown):
     beskrivelse, forslag_til_vedtak, an earlier vedtak, the innkalling's tekst, and whatever
-    field is declared so later."""
+    field is declared so later; in the document's order, added to found."""
+    found = [] if found is None else found
     if not isinstance(data, dict):
-        return
+        return found
     kinds = _kinds(model)
     for key, value in data.items():
         kind = kinds.get(str(key))
@@ -254,13 +241,15 @@ def _markdown_values(model: type[BaseModel], data: object,
             continue
         markdown_field, inner = kind
         if isinstance(value, str) and markdown_field:
-            yield (*at, key), value
+            found.append(((*at, key), value))
+        elif inner is None:
             continue
-        if inner is None:
-            continue
-        items = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for i, item in items:
-            yield from _markdown_values(inner, item, (*at, key) if i is None else (*at, key, i))
+        elif isinstance(value, list):  # a list of mappings: tidligere_behandlinger, program
+            for i, item in enumerate(value):
+                _markdown_values(inner, item, (*at, key, i), found)
+        else:
+            _markdown_values(inner, value, (*at, key), found)
+    return found
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from nufa_cli.check import glyphs, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
-from nufa_cli.check.shape import bodies, strings, texts
+from nufa_cli.check.shape import bodies, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
@@ -235,7 +235,8 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
             seen: set[str] = set()
             data = source.doc.data if source.doc else None
             # every character of them prints (most documents): none to look for value by value
-            values = list(strings(data, ())) if known.lacks("".join(texts(data))) else []
+            lacking = source.doc is not None and known.lacks("".join(source.doc.texts()))
+            values = list(strings(data, ())) if lacking else []
             for at, value in values:
                 for _, char in glyphs.unprintable(value, known):
                     if char not in seen:

@@ -36,6 +36,17 @@ class SakNr:
     meeting: str = ""  # the meeting folder, where numbers restart each meeting; else ""
     text: str = field(default="", compare=False)  # the printed form
 
+    def __post_init__(self) -> None:
+        # found once: a number is a key of many dicts (sections, attendance, the saker)
+        object.__setattr__(self, "_hash", hash((self.year, self.n, self.serie, self.meeting)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[no-any-return, attr-defined]
+
+    def __reduce__(self) -> tuple[type[SakNr], tuple[int, int, str, str, str]]:
+        # made anew where unpickled: a hash of text holds only in the process that found it
+        return SakNr, (self.year, self.n, self.serie, self.meeting, self.text)
+
     @classmethod
     def parse(cls, text: str) -> SakNr | None:
         """A number in part 1's form N/YY (the default format), without a committee."""

@@ -1,4 +1,4 @@
-"""What reading each source gave, kept between runs in build/.nufa-cache/sources.json.
+"""What reading each source gave, kept between runs in build/.nufa-cache/sources-*.json.
 
 Checking an archive is mostly reading YAML (agendas, the toppnotater's and referater's front
 matter) with PyYAML and Markdown with markdown-it, yet between two runs a secretariat edits
@@ -12,13 +12,15 @@ kept(root) opens root's cache for what runs inside it (check's loading and rules
 is that cache, or one that keeps nothing. The file is used only under core/output.py's rules
 for the cache folder. One that cannot be read, is broken, or was made by other code (this
 module, PyYAML, libyaml, markdown-it: their digest is in the file) is ignored and made anew;
-each entry is keyed by the code of the module that made it too. Written whole, and only when
-a run found a text it did not hold; what that run did not ask for is left out, so it holds
-one archive.
+each entry is keyed by the code of the module that made it too. Entries are kept in sixteen
+shards by the first digit of their key, each written whole when a run found a text it did not
+hold or did not ask for one it held: what a run did not ask for is left out, so the cache
+holds one archive, and an edit rewrites a shard or two, not the whole (3 MB at 2 400 saker).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -37,7 +39,9 @@ from nufa_cli.core.output import cache_folder, read_cached, write_cached
 from nufa_cli.sources import reader
 from nufa_cli.sources.reader import Located, Unplaced
 
-FILE = "sources.json"
+FILE = "sources-{}.json"  # one per shard: the first hex digit of its entries' keys
+SHARDS = "0123456789abcdef"
+LEGACY = "sources.json"  # where all entries were kept before the shards: removed at a write
 FORMAT = 1
 
 
@@ -59,7 +63,7 @@ class SourceCache:
 
     def __init__(self, path: Path | None = None, entries: dict[str, Any] | None = None,
                  code: str = "", *, run: bool = True) -> None:
-        self.path = path  # None: nothing is kept
+        self.path = path  # the cache folder; None: nothing is kept
         self.run = run  # False: outside any kept(), where nothing is remembered even in a run
         self.code = code
         self._resolved: dict[Path, Path] = {}
@@ -68,7 +72,7 @@ class SourceCache:
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
         self._code_digests: dict[str, str] = {}
-        self.added = False
+        self.missed: set[str] = set()  # the shards of the entries this run made
 
     @classmethod
     def of(cls, root: Path) -> SourceCache:
@@ -81,15 +85,17 @@ class SourceCache:
         except OSError:  # nufa's own files cannot be read (a frozen install): keep nothing
             return cls()
         entries: dict[str, Any] = {}
-        data = read_cached(folder / FILE)
-        try:
-            found = json.loads(data) if data else None
-        except ValueError:  # broken (or a byte sequence no UTF-8 reader takes)
-            found = None
-        if isinstance(found, dict) and found.get("code") == code and \
-                isinstance(found.get("entries"), dict):
-            entries = found["entries"]
-        return cls(folder / FILE, entries, code)
+        for shard in SHARDS:
+            data = read_cached(folder / FILE.format(shard))
+            try:
+                found = json.loads(data) if data else None
+            except ValueError:  # broken (or a byte sequence no UTF-8 reader takes)
+                found = None
+            if isinstance(found, dict) and found.get("code") == code and \
+                    isinstance(found.get("entries"), dict):
+                entries.update((key, entry) for key, entry in found["entries"].items()
+                               if isinstance(key, str) and key[:1] == shard)
+        return cls(folder, entries, code)
 
     def derived(self, kind: str, text: str, make: Callable[[], T], encode: Callable[[T], Any],
                 decode: Callable[[Any], T], *, code: tuple[str, ...], context: str = "") -> T:
@@ -116,7 +122,7 @@ class SourceCache:
         except _FAILED:
             value = make()
             entry = encode(value)
-            self.added = True
+            self.missed.add(key[0])
         self.used[key], self.values[key] = entry, value
         return value
 
@@ -142,12 +148,28 @@ class SourceCache:
         return self._code_digests[file]
 
     def save(self) -> None:
-        """Write what this run asked for, if it met a text the file did not hold."""
-        if self.path is None or not (self.added or self.used.keys() != self.entries.keys()):
+        """Write what this run asked for, each shard whose entries it changed: one it met a
+        text of that the shard did not hold, or one holding an entry the run did not ask for."""
+        if self.path is None:
             return
-        data = json.dumps({"format": FORMAT, "code": self.code, "entries": self.used},
-                          separators=(",", ":"))  # ASCII: any text, a lone surrogate too
-        write_cached(self.path, data.encode())
+        used: dict[str, dict[str, Any]] = {shard: {} for shard in SHARDS}
+        for key, entry in self.used.items():
+            used[key[0]][key] = entry
+        held: dict[str, set[str]] = {shard: set() for shard in SHARDS}
+        for key in self.entries:
+            held[key[0]].add(key)
+        for shard in SHARDS:
+            if shard in self.missed or used[shard].keys() != held[shard]:
+                _remove(self.path / LEGACY)
+                data = json.dumps({"format": FORMAT, "code": self.code, "entries": used[shard]},
+                                  separators=(",", ":"))  # ASCII: any text, a lone surrogate too
+                write_cached(self.path / FILE.format(shard), data.encode())
+
+
+def _remove(path: Path) -> None:
+    # a folder by that name, a read-only folder: left to the cache folder's rules
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 _NOTHING = SourceCache(run=False)

@@ -77,6 +77,24 @@ class Located:
     def key_pos(self, path: Path_) -> Pos:
         return self.keys.get(tuple(path)) or self.pos(path)
 
+    def texts(self) -> list[str]:
+        """Every text of the data, in no particular order: what rules that look at all of a
+        document's texts look at (the paths, where one is found wanting, are the rules' to
+        find). Found once: several rules ask."""
+        found: list[str] | None = self.__dict__.get("_texts")
+        if found is None:
+            found, stack = [], [self.data]
+            while stack:
+                value = stack.pop()
+                if isinstance(value, str):
+                    found.append(value)
+                elif isinstance(value, dict):
+                    stack += value.values()
+                elif isinstance(value, list):
+                    stack += value
+            self.__dict__["_texts"] = found
+        return found
+
     def has(self, path: Path_) -> bool:
         """Whether the document holds a value at path (a key written, an item listed)."""
         data = self.data
@@ -89,6 +107,19 @@ class Located:
                 return False
             data = data[step]
         return True
+
+
+def _may_have_long_word(text: str) -> bool:
+    """Whether text may hold a word longer than MAX_WORD, found in C where the pattern's
+    scan of every word is in Python's regex engine: such a word covers a whole block of
+    MAX_WORD // 2 characters that starts at a multiple of it, so a text each of whose blocks
+    holds a space (split() finds one at once) has none."""
+    step = MAX_WORD // 2
+    for start in range(0, len(text) - step + 1, step):
+        block = text[start:start + step]
+        if block.split(None, 1) == [block]:  # no whitespace in it
+            return True
+    return False
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -141,7 +172,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                 rel, number, MAX_LINE + 1, "line-too-long",
                 f"the line has {len(row)} characters; a line has at most {MAX_LINE}",
                 "break it into lines or paragraphs; is this the right text?")]
-    word = _LONG_WORD.search(text)
+    word = _LONG_WORD.search(text) if _may_have_long_word(text) else None
     if word is not None:
         start = text.rfind("\n", 0, word.start()) + 1
         length = len(word[0])
@@ -161,9 +192,14 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
+_TYPED_START = frozenset("~nNtTfF+-.0123456789")  # how every plain non-text scalar begins
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     value = node.value
     if node.style:  # quoted or block scalar: always text
+        return value
+    if value and value[0] not in _TYPED_START:  # most values: text, found without a pattern
         return value
     if _NULL.match(value):
         return None
@@ -236,6 +272,7 @@ class _Builder:
         self.offset = line_offset
         self.starts = starts
         self.text = text
+        self.comments = "#" in text  # none: no comment glued to a value (most files)
         self.doc = Located(None, line_offset=line_offset)
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
@@ -251,6 +288,8 @@ class _Builder:
         self.diagnostics.append(Diagnostic(self.rel, pos.line, pos.col, code, message, hint))
 
     def _glued_comment(self, node: yaml.ScalarNode, value: str) -> None:
+        if not self.comments:
+            return
         comment = _GLUED_COMMENT.match(self.text, node.end_mark.index)
         if comment and "\n" not in self.text[node.start_mark.index:node.end_mark.index]:
             if not self.positions:
