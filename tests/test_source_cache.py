@@ -234,3 +234,14 @@ def test_a_remembered_document_finds_its_positions_when_asked(make_repo: MakeRep
     assert remembered.values == read.values and remembered.keys == read.keys
     assert remembered.pos(("dager", 0, "program", 2, "sak")) == read.pos(
         ("dager", 0, "program", 2, "sak"))
+
+
+def test_the_one_file_of_an_earlier_nufa_is_removed_when_a_shard_is_written(
+        make_repo: MakeRepo) -> None:
+    """Before the shards, every entry was in sources.json: left, it would keep the texts of
+    files long since changed or removed."""
+    root = with_cache(make_repo, valid_repo())
+    legacy = root / FOLDER / cache.LEGACY
+    legacy.write_text('{"format": 1, "code": "old", "entries": {}}', encoding="utf-8")
+    check(root)
+    assert not legacy.exists() and shards(root)

@@ -161,29 +161,39 @@ def check_cases(repo: Path, runs: int, before: str | None, label: str = "nufa ch
                 note: Callable[[str, list[Run]], str] = lambda case, runs: "") -> None:
     """`nufa check` of repo three ways, a row each: unchanged (the memo of the last check),
     one toppnotat just edited (the memo misses), no cache; each alternated with the nufa
-    before when given. The edited toppnotat is written back as it was."""
-    cache = repo / "build" / ".nufa-cache"
-    note_path = sorted((repo / "meetings").glob("*/toppnotater/*.md"))[0]
-    original = note_path.read_bytes()
-    command = [NUFA, "check", str(repo)]
+    before when given, which checks a copy of repo: each nufa's caches are its own (the
+    other's code would make them miss). The edited toppnotat is written back as it was."""
+    repos = [repo]
+    if before:
+        twin = repo.with_name(repo.name + "-before")
+        shutil.rmtree(twin, ignore_errors=True)
+        shutil.copytree(repo, twin, symlinks=True, ignore=shutil.ignore_patterns("build"))
+        repos.append(twin)
+    originals = [(path, path.read_bytes()) for path in
+                 (sorted((r / "meetings").glob("*/toppnotater/*.md"))[0] for r in repos)]
+    commands = [[NUFA, "check", str(repo)]] + ([[before, "check", str(repos[1])]] if before
+                                                else [])
     settle(time.time())
-    measure(command)  # the first check records what it read, the second is remembered
-    measure(command)
-    cases = [("unchanged", None), ("a toppnotat just edited", lambda: edit_toppnotat(repo)),
-             ("no cache", lambda: shutil.rmtree(cache, ignore_errors=True))]
+    for command in commands:
+        measure(command)  # the first check records what it read, the second is remembered
+        measure(command)
+    cases: list[tuple[str, Callable[[Path], object] | None]] = [
+        ("unchanged", None), ("a toppnotat just edited", edit_toppnotat),
+        ("no cache", lambda r: shutil.rmtree(r / "build" / ".nufa-cache", ignore_errors=True))]
     try:
         for case, prepare in cases:
-            ours: list[Run] = []
-            theirs: list[Run] = []
+            found: list[list[Run]] = [[] for _ in commands]
             for _ in range(runs):
-                ours += measured(command, 1, before=prepare)
-                if before:
-                    theirs += measured([before, "check", str(repo)], 1, before=prepare)
+                for command, checked, runs_of in zip(commands, repos, found, strict=True):
+                    runs_of += measured(command, 1, before=(
+                        (lambda r=checked, p=prepare: p(r)) if prepare else None))
+            ours, theirs = found[0], found[1] if before else []
             compared = (f"before: {median(theirs, 'cpu'):.2f} s CPU, "
                         f"{median(theirs, 'cpu') / median(ours, 'cpu'):.2f}x" if theirs else "")
             row(f"{label}, {case}", ours, "  ".join(t for t in (note(case, ours), compared) if t))
     finally:
-        note_path.write_bytes(original)
+        for path, original in originals:
+            path.write_bytes(original)
 
 
 def sample(work: Path, runs: int, before: str | None) -> None:
@@ -293,11 +303,16 @@ def against_floor(work: Path, runs: int) -> None:
 
 
 def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int,
-          before: str | None) -> None:
+          before: str | None, citations: int = 0) -> None:
     header("4. A generated archive, 12 saker a meeting (tools/archive.py)")
     base: dict[str, Run] = {}
     for meetings in sorted({*sizes, *check_only}):
         repo = repository(work / f"archive-{meetings}", archive.archive_files(meetings))
+        if meetings in check_only and citations:  # as issue 14 measured: every toppnotat cites
+            cited = repository(work / f"archive-{meetings}-cited",
+                               archive.archive_files(meetings, citations=citations))
+            check_cases(cited, runs, before,
+                        f"{meetings:>3} meetings, {citations} citations a toppnotat: nufa check")
 
         def memory(case: str, check: list[Run]) -> str:
             if case != "no cache":
@@ -325,6 +340,9 @@ def main() -> int:
     parser.add_argument("--meetings", type=int, nargs="+", default=[2, 10, 50])
     parser.add_argument("--check-only", type=int, nargs="*", default=[200],
                         help="archive sizes for nufa check alone")
+    parser.add_argument("--citations", type=int, default=20, metavar="N",
+                        help="also check the --check-only archives with N tidligere_behandlinger "
+                        "in every toppnotat (0: not)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4],
                         help="which of the sections above to run (3 needs 1)")
@@ -353,7 +371,7 @@ def main() -> int:
         if 3 in args.sections:
             edits(work)
         if 4 in args.sections:
-            scale(work, args.meetings, args.check_only, args.runs, args.before)
+            scale(work, args.meetings, args.check_only, args.runs, args.before, args.citations)
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
     return 0
 
