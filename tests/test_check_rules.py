@@ -414,6 +414,18 @@ CASES = [
          lambda files: files.update(
              {"nufa.yaml": files["nufa.yaml"] + 'tekster:\n  møte_i: "Møte i {utvalget}"\n'}),
          [Expect("nufa.yaml", "møte_i:", "text-field", W, col=11, hint="{kortnavn}")]),
+    # tekster is read as its own document (model/committee.py): located as any other key
+    Case("unknown-key-in-tekster",
+         lambda files: files.update(
+             {"nufa.yaml": files["nufa.yaml"] + 'tekster:\n  mote_i: "Møte i {kortnavn}"\n'}),
+         [Expect("nufa.yaml", "mote_i:", "unknown-key", col=3, hint="did you mean 'møte_i'?")]),
+    Case("wrong-type-in-tekster",
+         lambda files: files.update(
+             {"nufa.yaml": files["nufa.yaml"] + "tekster:\n  møte_i: [Møte]\n"}),
+         [Expect("nufa.yaml", "møte_i:", "wrong-type", col=11)]),
+    Case("wrong-type-tekster",
+         lambda files: files.update({"nufa.yaml": files["nufa.yaml"] + "tekster: [møte_i]\n"}),
+         [Expect("nufa.yaml", "tekster:", "wrong-type", col=10)]),
     Case("numbering-format",
          lambda files: files.update(
              {"nufa.yaml": files["nufa.yaml"] + 'nummerering:\n  format: "{m}/{yy}"\n'}),

@@ -40,6 +40,8 @@ def symlinked(path: Path, root: Path, plain: set[str] | None = None) -> Path | N
     prefix = base if base.endswith(os.sep) else base + os.sep
     if full != base and not full.startswith(prefix):
         return path
+    if plain is not None and full in plain:  # it and so every folder above it, found before
+        return None
     current = base
     for part in full[len(prefix):].split(os.sep) if full != base else ():
         current = current + os.sep + part if current != os.sep else os.sep + part

@@ -4,9 +4,6 @@ its language catalogue (the built-in texts, its own catalogue file, its tekster)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
-
-from pydantic import BaseModel
 
 from nufa_cli.core import lang
 from nufa_cli.core.errors import Severity
@@ -16,6 +13,7 @@ from nufa_cli.model.objects import Committee, Source
 from nufa_cli.model.reading import Reader
 from nufa_cli.model.saknr import SakFormat, format_of
 from nufa_cli.sources import schema
+from nufa_cli.sources.schemacheck import check
 
 
 class CommitteeReader(Reader):
@@ -86,8 +84,11 @@ class CommitteeReader(Reader):
                         "missing ones are printed in bokmål")
         reference = lang.builtin_texts(lang.DEFAULT)
         texts = {**reference, **texts}
-        overrides = cast(BaseModel, config.tekster).model_dump(exclude_none=True)
-        if source is not None:
+        overrides: dict[str, str] = {}
+        if config.tekster and source is not None:
+            given, problems = check(schema.Tekster, source.doc, source.rel, at=("tekster",))
+            self.diagnostics += problems
+            overrides = given.model_dump(exclude_none=True) if given else {}
             for key, value in overrides.items():
                 unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
                 if unknown:

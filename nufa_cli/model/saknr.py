@@ -80,19 +80,19 @@ class SakFormat:
         except ValueError:
             return []
 
-    @property
+    @functools.cached_property  # asked for every number parsed or made
     def fields(self) -> list[str]:
         return [name for _, name, _ in self._parsed if name is not None]
 
-    @property
+    @functools.cached_property
     def has_year(self) -> bool:
         return bool({"yy", "yyyy"} & set(self.fields))
 
-    @property
+    @functools.cached_property
     def has_serie(self) -> bool:
         return "serie" in self.fields
 
-    @property
+    @functools.cached_property
     def prefixed(self) -> bool:
         """The series are printed before a format that has no {serie}: "O 3/2024"."""
         return not self.has_serie and bool(self.series)
@@ -124,6 +124,7 @@ class SakFormat:
             return ["nummerering.format uses {serie}, but no sakstype has a 'serie'"]
         return []
 
+    @functools.cached_property
     def _parts(self) -> list[tuple[str, str | None]]:
         """(literal text, field) pairs of the format."""
         return [(literal, None if name is None else name + (f":{spec}" if spec else ""))
@@ -132,7 +133,7 @@ class SakFormat:
     def render(self, n: int, year: int, serie: str = "") -> str:
         values = {"n": str(n), "n:02": f"{n:02d}", "n:03": f"{n:03d}", "yy": f"{year % 100:02d}",
                   "yyyy": f"{year:04d}", "serie": serie}
-        text = "".join(literal + (values[name] if name else "") for literal, name in self._parts())
+        text = "".join(literal + (values[name] if name else "") for literal, name in self._parts)
         return f"{serie} {text}" if self.prefixed and serie else text
 
     def make(self, n: int, year: int, serie: str = "", meeting: str = "") -> SakNr:
@@ -152,7 +153,7 @@ class SakFormat:
         regex = {"yy": r"\d{2}", "yyyy": r"\d{4}",
                  "serie": "|".join(re.escape(s) for s in series)}
         out = []
-        for literal, name in self._parts():
+        for literal, name in self._parts:
             text = re.escape(literal)
             out.append(re.sub(r"(\\ )+", r"\\s+", text) if loose else text)
             if name:
@@ -193,8 +194,9 @@ class SakFormat:
             yy = int(groups["yy"])
             year = min((c + yy for c in (year // 100 * 100 - 100, year // 100 * 100,
                                          year // 100 * 100 + 100)), key=lambda y: abs(y - year))
-        serie = next((s for s in self.series if s.casefold() == (groups.get("serie") or "")
-                      .casefold()), "")
+        written = groups.get("serie")
+        serie = next((s for s in self.series if s.casefold() == written.casefold()), "") \
+            if written else ""
         return self.make(n, year, serie, meeting)
 
     def suggest(self, text: str, *, year: int) -> str | None:
@@ -209,7 +211,7 @@ class SakFormat:
 
     def describe(self) -> str:
         """The form in words: "N/YY", "X-sak N (X: V, O or D)"."""
-        shown = "".join(literal + (_SHOWN[name] if name else "") for literal, name in self._parts())
+        shown = "".join(literal + (_SHOWN[name] if name else "") for literal, name in self._parts)
         if self.has_serie and self.series:
             shown += f" (X: {', '.join(self.series)})"
         elif self.prefixed:

@@ -56,25 +56,31 @@ def _time_hint(key: str, value: object) -> str:
     return f'write the time as "HH:MM" in quotes, from "00:00" to "23:59", e.g. {key}: "09:30"'
 
 
-def check(cls: type[M], doc: Located | None, rel: str) -> tuple[M | None, list[Diagnostic]]:
+def check(cls: type[M], doc: Located | None, rel: str,
+          at: Path_ = ()) -> tuple[M | None, list[Diagnostic]]:
+    """The document (at: the value at that path in it) as cls, or its problems, located."""
     data = doc.data if doc else None
+    for step in at:
+        data = data.get(step) if isinstance(data, dict) and isinstance(step, str) else None
     if data is None:
         data = {}
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
         located = doc or Located(data)
-        return None, [_diagnostic(cls, err, located, rel) for err in exc.errors()]
+        return None, [_diagnostic(cls, err, located, rel, at) for err in exc.errors()]
 
 
-def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str) -> Diagnostic:
-    loc = tuple(err["loc"])
+def _diagnostic(cls: type[BaseModel], err: Any, doc: Located, rel: str,
+                at: Path_ = ()) -> Diagnostic:
+    within = tuple(err["loc"])  # in cls
+    loc = (*at, *within)  # in the document
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     where = dotted(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
         pos = doc.key_pos(loc)
-        allowed = _keys_at(cls, loc[:-1])
+        allowed = _keys_at(cls, within[:-1])
         known = ", ".join(allowed) if len(allowed) <= _LISTED else (
             f"{', '.join(allowed[:_LISTED])}, … ({len(allowed)} in all, listed in README.md)")
         hint = did_you_mean(str(loc[-1]), allowed, f"known keys here: {known}")
