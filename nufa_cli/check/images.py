@@ -9,6 +9,7 @@ else from the meeting folder: check and build find it by the same rule, resolve_
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -29,11 +30,9 @@ def image_base(root: Path, source: Path) -> str:
     """The folder of a source file, relative to root ("toppnotater"), where its images are
     looked for first; "" when it lies in root itself (or outside it)."""
     resolved = source_cache.current().resolved
-    try:
-        folder = resolved(source.parent).relative_to(resolved(root)).as_posix()
-    except ValueError:
-        return ""
-    return "" if folder == "." else folder
+    folder, top = str(resolved(source.parent)), str(resolved(root))
+    prefix = top if top.endswith(os.sep) else top + os.sep  # as relative_to, for every source
+    return folder[len(prefix):].replace(os.sep, "/") if folder.startswith(prefix) else ""
 
 
 class LinkedImage(ValueError):

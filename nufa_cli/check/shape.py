@@ -245,8 +245,10 @@ def _markdown_values(model: type[BaseModel], data: object, at: Path_,
         elif inner is None:
             continue
         elif isinstance(value, list):  # a list of mappings: tidligere_behandlinger, program
+            wanted = _holding(inner)
             for i, item in enumerate(value):
-                _markdown_values(inner, item, (*at, key, i), found)
+                if isinstance(item, dict) and not wanted.isdisjoint(item):  # most have none
+                    _markdown_values(inner, item, (*at, key, i), found)
         else:
             _markdown_values(inner, value, (*at, key), found)
     return found
@@ -258,6 +260,13 @@ def _kinds(model: type[BaseModel]) -> dict[str, tuple[bool, type[BaseModel] | No
     of every source: the same few dozen answers."""
     return {name: (_is_markdown(field.annotation), _model_in(field.annotation))
             for name, field in model.model_fields.items()}
+
+
+@functools.cache
+def _holding(model: type[BaseModel]) -> frozenset[str]:
+    """The keys of a model whose values are Markdown or may hold some."""
+    return frozenset(name for name, (markdown_field, inner) in _kinds(model).items()
+                     if markdown_field or inner is not None)
 
 
 def _is_markdown(annotation: object) -> bool:
