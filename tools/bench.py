@@ -312,7 +312,7 @@ def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int
             cited = repository(work / f"archive-{meetings}-cited",
                                archive.archive_files(meetings, citations=citations))
             check_cases(cited, runs, before,
-                        f"{meetings:>3} meetings, {citations} citations a toppnotat: nufa check")
+                        f"{meetings:>3} cited x{citations}: nufa check")
 
         def memory(case: str, check: list[Run]) -> str:
             if case != "no cache":
