@@ -7,11 +7,13 @@ nothing written."""
 from __future__ import annotations
 
 import json
+import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import AGENDA2, TOPPNOTAT, FileContent, valid_repo
+from helpers import AGENDA2, PROJECT, TOPPNOTAT, FileContent, valid_repo, write_repo
 from test_check_rules import CASES, TYPST_CASES, Case
 
 from nufa_cli.check.validate import check
@@ -245,3 +247,32 @@ def test_the_one_file_of_an_earlier_nufa_is_removed_when_a_shard_is_written(
     legacy.write_text('{"format": 1, "code": "old", "entries": {}}', encoding="utf-8")
     check(root)
     assert not legacy.exists() and shards(root)
+
+
+def test_a_first_check_parses_each_text_once(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past markdown-it's 256 kept parses (a 30-meeting archive has 390 texts), the rules
+    that read a text's facts and those that read its shape met it at different times and
+    each parsed it (shape.prepare derives both together)."""
+    sys.path.insert(0, str(PROJECT / "tools"))
+    from archive import archive_files
+
+    files = archive_files(30)
+    for n, rel in enumerate(sorted(rel for rel in files if rel.endswith(".md"))):
+        files[rel] = files[rel].rstrip("\n") + f"\n\nLøpenummer {n} i arkivet.\n"  # all differ
+    root = write_repo(tmp_path / "archive", files)
+    (root / FOLDER).mkdir(parents=True)
+    parsed: Counter[str] = Counter()
+    real = markdown._MD.parse
+
+    def parse(text: str, env: dict[str, object] | None = None) -> list[object]:
+        parsed[text] += 1
+        return real(text, env)
+
+    markdown.parse.cache_clear()
+    monkeypatch.setattr(markdown._MD, "parse", parse)
+    _, diagnostics = check(root)
+    assert not [d for d in diagnostics if d.severity == "error"]
+    bodies = [text for text in parsed if "Løpenummer" in text and "## Hensikt" in text]
+    assert len(bodies) == 360  # every toppnotat's body was parsed
+    assert max(parsed[text] for text in bodies) == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +64,17 @@ def problems(text: str, folder: Path, base: str = "") -> Iterator[Problem]:
             yield Problem(line, "image", str(problem), f"put the image file {beside}in "
                           f"{folder.name}/ and give its path from there, e.g. "
                           "![Søyler per måned](vedlegg/figur1.png)")
+
+
+def prepare(texts: Iterable[str]) -> None:
+    """Derive each text's facts (markdown.facts) and its problems here one after the other,
+    so that each text is parsed once: markdown-it's tokens are kept for the last 256 texts
+    only, and rule after rule (markdown_bodies, then bodies) every text of an archive was
+    parsed twice, the most of a first check. Each derived value is kept (sources/cache.py):
+    a text met before costs two lookups."""
+    for text in texts:
+        markdown.facts(text)
+        _text_problems(text)
 
 
 def _text_problems(text: str) -> list[Problem]:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from nufa_cli.check import glyphs, offentlighet
+from nufa_cli.check import glyphs, offentlighet, shape
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
@@ -321,6 +321,9 @@ def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
     they derive from each text is kept for the next check (sources/cache.py)."""
     with source_cache.kept(root):
         repo, diagnostics = load(root)
+        shape.prepare(body for meeting in repo.meetings for body in (
+            *(s.toppnotat.body for s in meeting.saker if s.toppnotat),
+            *((meeting.referat.body,) if meeting.referat else ())))
         for rule in RULES:
             diagnostics.extend(rule(repo))
     return repo, sorted(set(diagnostics))
