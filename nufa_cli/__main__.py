@@ -15,8 +15,8 @@ def _typer() -> None:
 
 
 def main() -> None:
-    # No pydantic plugin observes nufa's validation: looking for them reads the metadata of
-    # every installed package, a tenth of a check of the sample.
+    # No pydantic plugin observes nufa's validation: looking for them reads the entry points
+    # of every installed package when the first validator is built (6 ms of a 0.23 s check).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     front.main(_typer)
 
