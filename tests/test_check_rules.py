@@ -373,9 +373,18 @@ CASES = [
           Expect(TOPPNOTAT, 0, "toppnotat-unused", W)]),
     Case("toppnotat-unused", put(f"{M2}/toppnotater/9-24-ekstra.md", TOPPNOTAT_MD),
          [Expect(f"{M2}/toppnotater/9-24-ekstra.md", 0, "toppnotat-unused", W)]),
+    # a link in toppnotater/ that points at itself names no toppnotat: unused, no traceback
+    Case("toppnotat-unused-looping-link",
+         put(f"{M2}/toppnotater/9-24-ekstra.md", Symlink("9-24-ekstra.md")),
+         [Expect(f"{M2}/toppnotater/9-24-ekstra.md", 0, "toppnotat-unused", W)]),
     Case("toppnotat-sak", sub(TOPPNOTAT, "sak: 5/24", "sak: 6/24"),
          [Expect(TOPPNOTAT, "sak: 6/24", "toppnotat-sak")]),
     Case("toppnotat-reused", sub(AGENDA2, "tittel: Eventuelt\n", "tittel: Eventuelt\n        " + NOTE_ROW),
+         [Expect(AGENDA2, "tittel: Eventuelt", "toppnotat-reused", col=20, below=1)]),
+    # the same file spelt otherwise is the same toppnotat (model/load.py: real = path)
+    Case("toppnotat-reused-spelt-otherwise",
+         sub(AGENDA2, "tittel: Eventuelt\n",
+             "tittel: Eventuelt\n        toppnotat: ./toppnotater//5-24-tannhelse.md\n"),
          [Expect(AGENDA2, "tittel: Eventuelt", "toppnotat-reused", col=20, below=1)]),
     Case("field-conflict", sub(AGENDA2, NOTE_ROW, NOTE_ROW + "        tittel: Tannhelse\n"),
          [Expect(AGENDA2, "tittel: Tannhelse", "field-conflict")]),

@@ -240,6 +240,34 @@ def test_unknown_text_key_suggests_the_close_one(make_repo) -> None:
     assert d.message == "unknown key 'refferat'" and d.hint == "did you mean 'referat'?"
 
 
+def test_a_wrong_text_is_reported_beside_the_other_errors_of_nufa_yaml(make_repo) -> None:
+    # tekster is validated apart from the rest of nufa.yaml (model/committee.py), yet its
+    # problems are found when another key is wrong too, as any key's are
+    files = valid_repo()
+    files["nufa.yaml"] += "tekster:\n  refferat: Protokoll\nsekretariatt: Direktoratet\n"
+    _, diagnostics = check(make_repo(files))
+    found = {(d.code, d.line, d.message) for d in diagnostics if d.path == "nufa.yaml"}
+    assert found == {
+        ("unknown-key", line_of(files["nufa.yaml"], "refferat"), "unknown key 'refferat'"),
+        ("unknown-key", line_of(files["nufa.yaml"], "sekretariatt"),
+         "unknown key 'sekretariatt'")}
+
+
+@pytest.mark.parametrize("key", ["nummerering:\n  format: '{n}-{yyyy}'\n", "språk: nn\n",
+                                 "maler: finnes-ikke/\n"])
+def test_a_wrong_text_leaves_nufa_yaml_unused_as_any_wrong_key_does(make_repo, key) -> None:
+    # nufa.yaml with a problem is not used (its defaults are): one in tekster as one elsewhere
+    wrong_text, wrong_key = valid_repo(), valid_repo()
+    wrong_text["nufa.yaml"] += key + "tekster:\n  refferat: Protokoll\n"
+    wrong_key["nufa.yaml"] += key + "sekretariatt: Direktoratet\n"
+    elsewhere = []
+    for files in (wrong_text, wrong_key):
+        _, diagnostics = check(make_repo(files))
+        assert [d.code for d in diagnostics if d.path == "nufa.yaml"] == ["unknown-key"]
+        elsewhere.append([d for d in diagnostics if d.path != "nufa.yaml"])
+    assert elsewhere[0] == elsewhere[1]
+
+
 def test_unknown_field_in_a_text_is_a_warning(make_repo) -> None:
     files = valid_repo()
     files["nufa.yaml"] += "tekster:\n  møte_i: \"Møte i {utvalget}\"\n"

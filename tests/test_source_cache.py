@@ -176,6 +176,32 @@ def test_a_broken_or_foreign_cache_is_ignored_and_made_anew(
     assert json.loads(file.read_text(encoding="utf-8"))["code"] == code
 
 
+@pytest.mark.parametrize("content", [
+    '{"format": 1, "code": "other", "entries": {"KEY": {"diagnostics": []}}}',  # an older nufa's
+    "{",  # broken
+    '{"format": 1, "code": "CODE", "entries": {"WRONG": {"diagnostics": []}}}',  # another shard's
+])
+def test_a_shard_the_run_reads_nothing_from_is_not_left_foreign_or_broken(
+        make_repo: MakeRepo, content: str) -> None:
+    """The cache holds what the last run asked for, no more: a shard of other code, a
+    broken one, or one holding another shard's entries is written anew by the next run,
+    though that run met no text of the shard (as the one file was, before the shards)."""
+    root = with_cache(make_repo, valid_repo())
+    check(root)
+    good = entries(root)
+    code = json.loads(next(iter(shards(root).values())).read_text(encoding="utf-8"))["code"]
+    free = [shard for shard in cache.SHARDS if shard not in shards(root)]
+    assert len(free) >= 2, "the valid repository fills (nearly) every shard"
+    unused, other = free[:2]
+    foreign = root / FOLDER / cache.FILE.format(unused)
+    foreign.write_text(content.replace("CODE", code).replace("KEY", unused + "0" * 39)
+                       .replace("WRONG", other + "0" * 39), encoding="utf-8")
+    check(root)
+    assert json.loads(foreign.read_text(encoding="utf-8")) == {
+        "format": cache.FORMAT, "code": code, "entries": {}}
+    assert entries(root).keys() == good.keys()
+
+
 def test_an_entry_made_by_other_code_is_not_used(make_repo: MakeRepo, reads: list[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """As after an upgrade of nufa, or an edit of reader.py or markdown.py."""

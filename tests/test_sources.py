@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nufa_cli.core.errors import Diagnostic
 from nufa_cli.sources import markdown, reader
 from nufa_cli.sources.reader import (
     MAX_SOURCE_BYTES,
@@ -75,6 +77,33 @@ def test_a_long_word_is_never_missed_by_the_prefilter(words: list[tuple[int, str
 def test_read_text_unreadable(tmp_path: Path) -> None:
     _, diagnostics = read_text(tmp_path, "folder")
     assert [d.code for d in diagnostics] == ["unreadable"]
+
+
+def _read_in_time(path: Path) -> tuple[str | None, list[Diagnostic]]:
+    import threading
+
+    found: list[tuple[str | None, list[Diagnostic]]] = []
+    reading = threading.Thread(target=lambda: found.append(read_text(path, "nufa.yaml")),
+                               daemon=True)  # one that hangs does not keep pytest from ending
+    reading.start()
+    reading.join(timeout=10)
+    assert found, f"read_text({path}) did not return"
+    return found[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_read_text_of_a_named_pipe_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "nufa.yaml")  # opening one to read waits for a writer, for ever
+    text, diagnostics = _read_in_time(tmp_path / "nufa.yaml")
+    assert text is None and [(d.code, d.message) for d in diagnostics] == [
+        ("unreadable", "cannot read the file: not a regular file (a pipe or a device)")]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").is_char_device(), reason="no /dev/zero here")
+def test_read_text_of_an_endless_device_reads_none_of_it() -> None:
+    text, diagnostics = _read_in_time(Path("/dev/zero"))
+    assert text is None and [(d.code, d.message) for d in diagnostics] == [
+        ("unreadable", "cannot read the file: not a regular file (a pipe or a device)")]
 
 
 # -- load_yaml ----------------------------------------------------------------------------

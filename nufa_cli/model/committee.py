@@ -13,7 +13,6 @@ from nufa_cli.model.objects import Committee, Source
 from nufa_cli.model.reading import Reader
 from nufa_cli.model.saknr import SakFormat, format_of
 from nufa_cli.sources import schema
-from nufa_cli.sources.schemacheck import check
 
 
 class CommitteeReader(Reader):
@@ -23,7 +22,7 @@ class CommitteeReader(Reader):
         config, source = schema.NufaConfig(), None
         path = self.root / CONFIG
         if path.exists():
-            loaded, source = self.read_yaml(path, schema.NufaConfig)
+            loaded, source = self.read_yaml(path, schema.NufaConfig, ("tekster", schema.Tekster))
             self.settings.append(source)
             config = loaded or config
         maler = self.maler(source, config.maler) if source and config.maler else None
@@ -84,11 +83,8 @@ class CommitteeReader(Reader):
                         "missing ones are printed in bokmål")
         reference = lang.builtin_texts(lang.DEFAULT)
         texts = {**reference, **texts}
-        overrides: dict[str, str] = {}
-        if config.tekster and source is not None:
-            given, problems = check(schema.Tekster, source.doc, source.rel, at=("tekster",))
-            self.diagnostics += problems
-            overrides = given.model_dump(exclude_none=True) if given else {}
+        overrides: dict[str, str] = config.tekster  # validated as Tekster (committee())
+        if source is not None:
             for key, value in overrides.items():
                 unknown = lang.fields_of(value) - lang.fields_of(reference[key]) - set(reference)
                 if unknown:

@@ -379,7 +379,11 @@ class _Loader(CommitteeReader):
             return
         for name, link in found:
             path = notes / name
-            if (path.resolve() if link else path) not in used:
+            try:
+                real: Path | None = path.resolve() if link else path
+            except (OSError, RuntimeError):  # a link in a loop (RuntimeError before 3.13)
+                real = None  # points to no toppnotat
+            if real not in used:
                 self.diagnostics.append(Diagnostic(
                     self.rel(path), 0, 0, "toppnotat-unused",
                     "no sak in agenda.yaml points to this toppnotat",

@@ -50,7 +50,11 @@ class Reader:
             "put the file or folder itself in the repository (copy it, or move it in)"))
         return True
 
-    def read_yaml(self, path: Path, model: type[Any]) -> tuple[Any, Source]:
+    def read_yaml(self, path: Path, model: type[Any],
+                  apart: tuple[str, type[Any]] | None = None) -> tuple[Any, Source]:
+        """The document as model, or None. apart: (key, its model) of a value validated on
+        its own where the document gives one (a model slow to build for every document that
+        has none): its problems are the document's, and its value the one validated."""
         source = Source(path, self.rel(path))
         if self.linked(path):
             return None, source
@@ -65,6 +69,13 @@ class Reader:
             return None, source
         self.diagnostics += doc.warnings
         value, problems = check(model, doc, source.rel)
+        if apart is not None and isinstance(doc.data, dict) and \
+                isinstance(doc.data.get(apart[0]), dict) and doc.data[apart[0]]:
+            key, part = apart
+            given, more = check(part, doc, source.rel, at=(key,))
+            problems += more
+            value = None if given is None or value is None else value.model_copy(
+                update={key: given.model_dump(exclude_none=True)})
         self.diagnostics += problems
         return value, source
 

@@ -72,7 +72,8 @@ class SourceCache:
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
         self._code_digests: dict[str, str] = {}
-        self.missed: set[str] = set()  # the shards of the entries this run made
+        # the shards to write: of the entries this run made, or whose file it could not take
+        self.missed: set[str] = set()
 
     @classmethod
     def of(cls, root: Path) -> SourceCache:
@@ -85,17 +86,25 @@ class SourceCache:
         except OSError:  # nufa's own files cannot be read (a frozen install): keep nothing
             return cls()
         entries: dict[str, Any] = {}
+        foreign: set[str] = set()  # shards whose file holds what this code does not take
         for shard in SHARDS:
             data = read_cached(folder / FILE.format(shard))
             try:
-                found = json.loads(data) if data else None
+                found = json.loads(data) if data is not None else None
             except ValueError:  # broken (or a byte sequence no UTF-8 reader takes)
-                found = None
+                found = data
             if isinstance(found, dict) and found.get("code") == code and \
                     isinstance(found.get("entries"), dict):
-                entries.update((key, entry) for key, entry in found["entries"].items()
-                               if isinstance(key, str) and key[:1] == shard)
-        return cls(folder, entries, code)
+                taken = {key: entry for key, entry in found["entries"].items()
+                         if isinstance(key, str) and key[:1] == shard}
+                entries.update(taken)
+                if len(taken) < len(found["entries"]):
+                    foreign.add(shard)
+            elif found is not None:
+                foreign.add(shard)
+        made = cls(folder, entries, code)
+        made.missed |= foreign  # written anew, though the run meets no text of theirs
+        return made
 
     def derived(self, kind: str, text: str, make: Callable[[], T], encode: Callable[[T], Any],
                 decode: Callable[[Any], T], *, code: tuple[str, ...], context: str = "") -> T:

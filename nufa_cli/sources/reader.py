@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISFIFO
 from typing import Any, NamedTuple
 
 import yaml
@@ -125,9 +126,15 @@ def _may_have_long_word(text: str) -> bool:
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     """Read a UTF-8 source file; a diagnostic instead of text when it is not one."""
     try:
-        with open(path, "rb") as file:  # one open, where stat and read took a path walk each
-            size = os.fstat(file.fileno()).st_size  # too large: not read
-            # never more than the limit, though the file grew since or has no size (a device);
+        # one open, where stat and read took a path walk each; not waiting for a writer if
+        # it is a named pipe (it has no effect on a file)
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            found = os.fstat(file.fileno())
+            if S_ISFIFO(found.st_mode) or S_ISCHR(found.st_mode) or S_ISBLK(found.st_mode):
+                return None, [Diagnostic(rel, 0, 0, "unreadable", "cannot read the file: not "
+                                         "a regular file (a pipe or a device)")]
+            size = found.st_size  # too large: not read
+            # never more than the limit, though the file grew since or has no size (/proc's);
             # a buffer of the limit only then, where it would be for every file
             raw = b"" if size > MAX_SOURCE_BYTES else file.read(size + 1 if size else
                                                                 MAX_SOURCE_BYTES + 1)

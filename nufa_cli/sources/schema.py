@@ -195,8 +195,9 @@ class NufaConfig(_Strict):
     språk: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = Field(
         lang.DEFAULT, description="Language of every printed word: nb (bokmål) or nn (nynorsk), "
         "or one with its catalogue in <maler>/lang/")
-    # read as Tekster where it is given (model/committee.py): pydantic takes 24 ms to build
-    # a validator of a field for each text, a tenth of a check of the sample
+    # read as Tekster where it is given (model/committee.py, Reader.read_yaml's apart):
+    # pydantic takes 24 ms to build a validator of a field for each text, a tenth of a
+    # check of the sample
     tekster: dict[str, Any] = Field(default_factory=dict, json_schema_extra=_tekster_schema)
     toppnotat: ToppnotatValg = Field(default_factory=ToppnotatValg)
     nummerering: Nummerering = Field(default_factory=Nummerering)
