@@ -324,16 +324,20 @@ class _Builder:
         if self.positions:
             self.doc.values[path] = self.at(node)
         if isinstance(node, yaml.ScalarNode):
-            digits = len(node.value.lstrip("+-"))
-            if not node.style and digits > MAX_DIGITS and _INT.match(node.value):
-                self.error(node, "invalid-value", f"a number of {digits} digits: no field takes "
-                           "a number this long", "shorten it, or quote it if it is text")
-                return None
+            # (the length first: counting the digits copies the text, and most are short)
+            if not node.style and len(node.value) > MAX_DIGITS and _INT.match(node.value):
+                digits = len(node.value.lstrip("+-"))
+                if digits > MAX_DIGITS:
+                    self.error(node, "invalid-value", f"a number of {digits} digits: no field "
+                               "takes a number this long", "shorten it, or quote it if it is text")
+                    return None
             value = _scalar(node)
             if isinstance(value, str) and not node.style:
                 self._glued_comment(node, value)
             return value
         if isinstance(node, yaml.SequenceNode):
+            if not self.positions:  # a path only places a value: none is kept
+                return [self.build(item, path) for item in node.value]
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -351,7 +355,7 @@ class _Builder:
                 continue
             if self.positions:
                 self.doc.keys[(*path, key)] = self.at(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            result[key] = self.build(value_node, (*path, key) if self.positions else path)
         return result
 
 
