@@ -180,23 +180,11 @@ def _field(source: Source, at: Path_, value: str, folder: Path,
 
 def bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        for sak in meeting.saker:
-            note = sak.toppnotat
-            if note is not None:
-                yield from _located(note.source.rel, note.body_line, problems(
-                    note.body, meeting.path, image_base(meeting.path, note.source.path)))
-        if meeting.referat:
-            ref = meeting.referat
-            yield from _located(ref.source.rel, ref.body_line, problems(
-                ref.body, meeting.path,
-                image_base(meeting.path, ref.source.path)))
+        for doc in meeting.documents():
+            yield from _located(doc.source.rel, doc.body_line, problems(
+                doc.body, meeting.path, image_base(meeting.path, doc.source.path)))
         yield from fields(meeting)
-        sources: list[tuple[Source, type[BaseModel] | None]] = [
-            (meeting.source, schema.Agenda),
-            *((s.toppnotat.source, schema.ToppnotatMeta) for s in meeting.saker if s.toppnotat)]
-        if meeting.referat:
-            sources.append((meeting.referat.source, None))
-        yield from plain_texts(sources)
+        yield from plain_texts(_yaml_of(meeting))
     yield from plain_texts([(source, None) for source in repo.settings])
 
 
@@ -228,10 +216,19 @@ def strings(data: object, at: Path_) -> Iterator[tuple[Path_, str]]:
             yield from strings(value, (*at, i))
 
 
+def _yaml_of(meeting: Meeting) -> list[tuple[Source, type[BaseModel] | None]]:
+    """The meeting's YAML documents and the schema that declares their Markdown fields: the
+    agenda, each toppnotat's front matter, the referat's (whose fields are none Markdown)."""
+    found: list[tuple[Source, type[BaseModel] | None]] = [(meeting.source, schema.Agenda)]
+    for doc in meeting.documents():
+        found.append((doc.source, None if doc is meeting.referat else schema.ToppnotatMeta))
+    return found
+
+
 def fields(meeting: Meeting) -> Iterator[Diagnostic]:
-    sources = [(meeting.source, schema.Agenda)] + [
-        (s.toppnotat.source, schema.ToppnotatMeta) for s in meeting.saker if s.toppnotat]
-    for source, model in sources:
+    for source, model in _yaml_of(meeting):
+        if model is None:
+            continue
         # "": a field may be printed in the saksliste too, whose images lie in the meeting folder
         for at, value in _markdown_values(model, source.doc.data if source.doc else None, ()):
             yield from _field(source, at, value, meeting.path, "")

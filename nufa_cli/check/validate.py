@@ -16,7 +16,7 @@ from nufa_cli.core.errors import Diagnostic, Severity
 from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.load import load
-from nufa_cli.model.objects import Meeting, Repository, Row, SakNr, Source
+from nufa_cli.model.objects import Meeting, Referat, Repository, Row, SakNr, Source, Toppnotat
 from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources import markdown
 from nufa_cli.sources.reader import Path_
@@ -184,14 +184,10 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
 
 def markdown_bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
-        texts = [(s.toppnotat.source.rel, s.toppnotat.body, s.toppnotat.body_line, False)
-                 for s in meeting.saker if s.toppnotat]
-        if meeting.referat:
-            ref = meeting.referat
-            texts.append((ref.source.rel, ref.body, ref.body_line, True))
-        for rel, body, first_line, sectioned in texts:
-            for problem in markdown.footnote_problems(body, blocks_at_headings=sectioned):
-                line = first_line + problem.line
+        for doc in meeting.documents():
+            rel, sectioned = doc.source.rel, doc is meeting.referat
+            for problem in markdown.footnote_problems(doc.body, blocks_at_headings=sectioned):
+                line = doc.body_line + problem.line
                 if problem.code == "footnote-undefined":
                     yield Diagnostic(rel, line, 1, problem.code,
                                      f"footnote [^{problem.label}] has no definition",
@@ -223,34 +219,32 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
     font_dirs = [d / "fonts" for d in template_dirs(repo.committee.maler)]
     known = glyphs.printable(font_dirs)
     found: list[tuple[Source, int, str, Path_ | None]] = []
+    # every source with the Markdown body after its front matter (a toppnotat's, a referat's);
     # nufa.yaml and medlemmer.yaml: every value, printed or not (names, the committee's)
-    groups: list[tuple[Meeting | None, list[Source]]] = [(None, repo.settings)]
+    sources: list[tuple[Source, Toppnotat | Referat | None]] = [
+        (source, None) for source in repo.settings]
     for meeting in repo.meetings:
-        sources = [meeting.source] + [s.toppnotat.source for s in meeting.saker if s.toppnotat]
-        if meeting.referat:
-            sources.append(meeting.referat.source)
-        groups.append((meeting, sources))
-    for owner, sources in groups:
-        for source in sources:
-            seen: set[str] = set()
-            data = source.doc.data if source.doc else None
-            # every character of them prints (most documents): none to look for value by value
-            lacking = source.doc is not None and known.lacks("".join(source.doc.texts()))
-            values = list(strings(data, ())) if lacking else []
-            for at, value in values:
-                for _, char in glyphs.unprintable(value, known):
-                    if char not in seen:
-                        seen.add(char)
-                        found.append((source, 0, char, at))
-            if owner is None:
-                continue
-            body, first = _body(owner, source)
-            if not known.lacks(body):  # nor in the text without its comments, which is less
-                continue
-            for line, char in glyphs.unprintable(markdown.without_comments(body), known):
+        sources += [(meeting.source, None), *((doc.source, doc) for doc in meeting.documents())]
+    for source, doc in sources:
+        seen: set[str] = set()
+        data = source.doc.data if source.doc else None
+        # every character of them prints (most documents): none to look for value by value
+        lacking = source.doc is not None and known.lacks("".join(source.doc.texts()))
+        values = list(strings(data, ())) if lacking else []
+        for at, value in values:
+            for _, char in glyphs.unprintable(value, known):
                 if char not in seen:
                     seen.add(char)
-                    found.append((source, first + line, char, None))
+                    found.append((source, 0, char, at))
+        if doc is None:
+            continue
+        body, first = doc.body, doc.body_line
+        if not known.lacks(body):  # nor in the text without its comments, which is less
+            continue
+        for line, char in glyphs.unprintable(markdown.without_comments(body), known):
+            if char not in seen:
+                seen.add(char)
+                found.append((source, first + line, char, None))
     if not found:
         return
     family = repo.committee.font or "Carlito"
@@ -273,15 +267,6 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
             yield source.diagnostic(where, "unprintable", message, hint)
         else:
             yield Diagnostic(source.rel, line, 1, "unprintable", message, hint)
-
-
-def _body(meeting: Meeting, source: Source) -> tuple[str, int]:
-    """The Markdown body of a toppnotat or referat source, and its first line."""
-    if meeting.referat and source is meeting.referat.source:
-        return meeting.referat.body, meeting.referat.body_line
-    note = next((s.toppnotat for s in meeting.saker
-                 if s.toppnotat and s.toppnotat.source is source), None)
-    return (note.body, note.body_line) if note else ("", 0)
 
 
 def unwritten(repo: Repository) -> Iterator[Diagnostic]:
@@ -321,9 +306,7 @@ def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
     they derive from each text is kept for the next check (sources/cache.py)."""
     with source_cache.kept(root):
         repo, diagnostics = load(root)
-        shape.prepare(body for meeting in repo.meetings for body in (
-            *(s.toppnotat.body for s in meeting.saker if s.toppnotat),
-            *((meeting.referat.body,) if meeting.referat else ())))
+        shape.prepare(doc.body for meeting in repo.meetings for doc in meeting.documents())
         for rule in RULES:
             diagnostics.extend(rule(repo))
     return repo, sorted(set(diagnostics))

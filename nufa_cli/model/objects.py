@@ -208,6 +208,14 @@ class Meeting:
     def sted_of(self, day: Day) -> str | None:
         return day.sted or self.sted
 
+    def documents(self) -> list[Toppnotat | Referat]:
+        """The meeting's Markdown documents: its toppnotater in agenda order, then its referat
+        (what check reads as Markdown bodies)."""
+        found: list[Toppnotat | Referat] = [s.toppnotat for s in self.saker if s.toppnotat]
+        if self.referat:
+            found.append(self.referat)
+        return found
+
     def saker_on(self, day: Day) -> list[Sak]:
         """The saker of one day, in agenda order."""
         return [sak for sak in self.saker if sak.day == day.index]
