@@ -754,6 +754,26 @@ def test_a_skjermet_referat_vedlegg_is_withheld_under_its_own_meeting_too(
     assert vedtak not in (sample / "build/site/saker.html").read_text(encoding="utf-8")
 
 
+def break_commit(monkeypatch: pytest.MonkeyPatch, rename: int, error: BaseException, *,
+                 renamed: bool) -> None:
+    """The commit's rename number `rename` (journal.py's, not the caches') raises error, after
+    it moved the file (renamed) or instead of it."""
+    from nufa_cli.build import journal
+
+    real, count = journal.os.replace, [0]
+
+    def replace(src: str, dst: str) -> None:
+        ours = sys._getframe(1).f_globals["__name__"] == journal.__name__
+        count[0] += ours
+        if ours and count[0] == rename and not renamed:
+            raise error
+        real(src, dst)
+        if ours and count[0] == rename:
+            raise error
+
+    monkeypatch.setattr(journal.os, "replace", replace)
+
+
 KILL_MID_COMMIT = """
 import os, signal, sys
 from pathlib import Path
@@ -833,17 +853,7 @@ def test_ctrl_c_mid_commit_puts_the_previous_set_back(
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    real, count = journal.os.replace, [0]
-
-    def interrupted(src: str, dst: str) -> None:
-        real(src, dst)
-        if sys._getframe(1).f_globals["__name__"] != journal.__name__:
-            return  # the typst cache's, the rebuild cache's
-        count[0] += 1
-        if count[0] == 3:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(journal.os, "replace", interrupted)
+    break_commit(monkeypatch, 3, KeyboardInterrupt(), renamed=True)
     code, out, err = nufa("build", "--repo", str(sample), "-q")
     assert code == 130, (code, out, err)
     assert outputs(sample / "build") == before
@@ -954,16 +964,7 @@ def test_an_io_error_mid_commit_puts_the_previous_set_back(
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    real, count = journal.os.replace, [0]
-
-    def failing(src: str, dst: str) -> None:
-        if sys._getframe(1).f_globals["__name__"] == journal.__name__:
-            count[0] += 1
-            if count[0] == 6:
-                raise OSError(5, "Input/output error", str(dst))
-        real(src, dst)
-
-    monkeypatch.setattr(journal.os, "replace", failing)
+    break_commit(monkeypatch, 6, OSError(5, "Input/output error", "a file"), renamed=False)
     code, out, err = nufa("build", "--repo", str(sample), "-q")
     assert (code, out) == (1, "")
     assert "Input/output error" in err and err.rstrip().endswith("earlier outputs are unchanged")
