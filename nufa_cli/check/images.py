@@ -9,11 +9,10 @@ else from the meeting folder: check and build find it by the same rule, resolve_
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path, PurePosixPath
 
-from nufa_cli.core.root import SYMLINK, symlinked
+from nufa_cli.core.root import SYMLINK, below, symlinked
 from nufa_cli.sources import cache as source_cache
 
 IMAGE_TYPES = {
@@ -30,9 +29,8 @@ def image_base(root: Path, source: Path) -> str:
     """The folder of a source file, relative to root ("toppnotater"), where its images are
     looked for first; "" when it lies in root itself (or outside it)."""
     resolved = source_cache.current().resolved
-    folder, top = str(resolved(source.parent)), str(resolved(root))
-    prefix = top if top.endswith(os.sep) else top + os.sep  # as relative_to, for every source
-    return folder[len(prefix):].replace(os.sep, "/") if folder.startswith(prefix) else ""
+    parts = below(resolved(source.parent), resolved(root))
+    return "/".join(parts) if parts else ""
 
 
 class LinkedImage(ValueError):

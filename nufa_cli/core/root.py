@@ -29,6 +29,16 @@ def find_root(start: Path) -> Path:
 SYMLINK = "a symbolic link; nufa reads only files and folders that lie in the repository itself"
 
 
+def below(path: Path, root: Path) -> list[str] | None:
+    """The parts of path below root ([] for root itself), or None when it does not lie
+    there: Path.relative_to on the strings, without its cost for every file of an archive."""
+    base, full = str(root), str(path)
+    if full == base:
+        return []
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    return full[len(prefix):].split(os.sep) if full.startswith(prefix) else None
+
+
 def symlinked(path: Path, root: Path, plain: set[str] | None = None) -> Path | None:
     """The path itself or the first folder between root and it that is a symbolic link, else
     None. One rule for every source (settings, meetings/, a meeting folder, agenda, referat,
@@ -36,14 +46,13 @@ def symlinked(path: Path, root: Path, plain: set[str] | None = None) -> Path | N
     from outside the repository and every source is where the build's fingerprint looks.
     plain: paths found not to be links earlier in the same run, kept there (a meeting's
     files all lie below the same few folders)."""
-    base, full = str(root), str(path)
-    prefix = base if base.endswith(os.sep) else base + os.sep
-    if full != base and not full.startswith(prefix):
+    parts = below(path, root)
+    if parts is None:
         return path
-    if plain is not None and full in plain:  # it and so every folder above it, found before
+    if plain is not None and str(path) in plain:  # it and so every folder above, found before
         return None
-    current = base
-    for part in full[len(prefix):].split(os.sep) if full != base else ():
+    current = str(root)
+    for part in parts:
         current = current + os.sep + part if current != os.sep else os.sep + part
         if plain is not None and current in plain:
             continue

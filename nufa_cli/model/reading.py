@@ -3,12 +3,11 @@ against their schema, every problem a located diagnostic collected for the whole
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.root import SYMLINK, symlinked
+from nufa_cli.core.root import SYMLINK, below, symlinked
 from nufa_cli.model.objects import Source
 from nufa_cli.sources import cache as source_cache
 from nufa_cli.sources.cache import SourceCache
@@ -26,15 +25,12 @@ class Reader:
         self.cache = cache or source_cache.current()
         self.settings: list[Source] = []  # nufa.yaml, medlemmer.yaml: for rules over their text
         self.plain: set[str] = set()  # paths found not to be symbolic links (root.symlinked)
-        self._prefix = str(root).rstrip(os.sep) + os.sep
 
     # -- helpers -------------------------------------------------------------
 
     def rel(self, path: Path) -> str:
-        full = str(path)  # as path.relative_to(root), without its cost for every file
-        if full.startswith(self._prefix):
-            return full[len(self._prefix):].replace(os.sep, "/")
-        return "." if full == str(self.root) else path.as_posix()
+        parts = below(path, self.root)
+        return path.as_posix() if parts is None else "/".join(parts) or "."
 
     def report(self, source: Source, at: Path_, code: str, message: str, hint: str = "",
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:

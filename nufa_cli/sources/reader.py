@@ -312,9 +312,7 @@ class _Builder:
         # The composer hands an alias back as the very node it names; a second
         # visit means an alias, which could expand exponentially ("billion laughs").
         if id(node) in self.seen:
-            if not self.positions:
-                raise _Unplaced
-            pos = self.doc.keys.get(path) or self.at(node)
+            pos = self.doc.keys.get(path) or self.at(node)  # without positions: at() raises
             self.diagnostics.append(Diagnostic(
                 self.rel, pos.line, pos.col, "yaml-alias",
                 "YAML anchors and aliases (&name, *name) are not supported",
