@@ -91,7 +91,7 @@ class SourceCache:
             data = read_cached(folder / FILE.format(shard))
             try:
                 found = json.loads(data) if data is not None else None
-            except ValueError:  # broken (or a byte sequence no UTF-8 reader takes)
+            except ValueError:  # broken (or a byte sequence no UTF-8 reader takes): foreign
                 found = data
             if isinstance(found, dict) and found.get("code") == code and \
                     isinstance(found.get("entries"), dict):
@@ -167,12 +167,14 @@ class SourceCache:
         held: dict[str, set[str]] = {shard: set() for shard in SHARDS}
         for key in self.entries:
             held[key[0]].add(key)
-        for shard in SHARDS:
-            if shard in self.missed or used[shard].keys() != held[shard]:
-                _remove(self.path / LEGACY)
-                data = json.dumps({"format": FORMAT, "code": self.code, "entries": used[shard]},
-                                  separators=(",", ":"))  # ASCII: any text, a lone surrogate too
-                write_cached(self.path / FILE.format(shard), data.encode())
+        changed = [shard for shard in SHARDS
+                   if shard in self.missed or used[shard].keys() != held[shard]]
+        if changed:
+            _remove(self.path / LEGACY)
+        for shard in changed:
+            data = json.dumps({"format": FORMAT, "code": self.code, "entries": used[shard]},
+                              separators=(",", ":"))  # ASCII: any text, a lone surrogate too
+            write_cached(self.path / FILE.format(shard), data.encode())
 
 
 def _remove(path: Path) -> None:
