@@ -140,9 +140,7 @@ def cache_folder(root: Path, *, create: bool) -> Path | None:
     is not there (and create is False) or may not be used; nothing is written then."""
     folder = root / OUTPUT / CACHE
     try:
-        check_output_folder(root / OUTPUT, root)
-        if any(path.is_symlink() for path in (root / OUTPUT, folder)):
-            return None
+        check_output_folder(root / OUTPUT, root)  # refuses build/ or its cache behind a link
         if not folder.is_dir():
             if not create:
                 return None
