@@ -146,9 +146,9 @@ def facts(text: str) -> Facts:
 
 def _facts(text: str) -> Facts:
     tokens, _ = parse(text)
-    return Facts(tuple(headings(tokens)), tuple(_footnote_problems(text)),
-                 tuple(_footnote_problems(text, blocks_at_headings=True)), tuple(_images(text)),
-                 has_prose(tokens))
+    footnotes, in_blocks = _footnote_problems(text)
+    return Facts(tuple(headings(tokens)), tuple(footnotes), tuple(in_blocks),
+                 tuple(_images(text)), has_prose(tokens))
 
 
 def _encode(found: Facts) -> dict[str, Any]:
@@ -234,11 +234,13 @@ def footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[Fo
     return list(found.footnotes_in_blocks if blocks_at_headings else found.footnotes)
 
 
-def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[FootnoteProblem]:
+def _footnote_problems(text: str) -> tuple[list[FootnoteProblem], list[FootnoteProblem]]:
+    """footnote_problems() of the text, and with blocks_at_headings: they differ only in the
+    definitions given twice, so the references and the unused definitions are found once."""
     if "[^" not in text:  # no reference and no definition: most texts, found in one scan
-        return []
+        return [], []
     tokens, env = parse(text)
-    problems: list[FootnoteProblem] = []
+    undefined: list[FootnoteProblem] = []
     for token in tokens:
         if not token.children or "[^" not in token.content:  # a text child is of its content
             continue
@@ -252,9 +254,24 @@ def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[F
                 if found >= 0:
                     cursor = found + len(m[0])
                 offset = token.content.count("\n", 0, max(found, 0))
-                problems.append(FootnoteProblem("footnote-undefined", m[1], line + offset))
-    # a definition given twice in one block (blocks_at: a heading starts a block of its own,
-    # as each section of a referat is, whose labels the renderer keeps apart)
+                undefined.append(FootnoteProblem("footnote-undefined", m[1], line + offset))
+    # markdown-it marks a definition that no reference used with -1
+    unused: list[FootnoteProblem] = []
+    refs = env.get("footnotes", {}).get("refs", {})
+    for key, index in refs.items():
+        if index == -1:
+            label = key[1:]
+            where = re.search(rf"^ {{0,3}}\[\^{re.escape(label)}\]:", text, re.MULTILINE)
+            line = text.count("\n", 0, where.start()) if where else 0
+            unused.append(FootnoteProblem("footnote-unused", label, line))
+    return ([*undefined, *_given_twice(text, False), *unused],
+            [*undefined, *_given_twice(text, True), *unused])
+
+
+def _given_twice(text: str, blocks_at_headings: bool) -> list[FootnoteProblem]:
+    """A definition given twice in one block (blocks_at_headings: a heading starts a block of
+    its own, as each section of a referat is, whose labels the renderer keeps apart)."""
+    problems: list[FootnoteProblem] = []
     seen: set[str] = set()
     for mark in re.finditer(r"^ {0,3}\[\^([^\]\s]+)\]:|^#{1,6} " if blocks_at_headings
                              else r"^ {0,3}\[\^([^\]\s]+)\]:", text, re.MULTILINE):
@@ -265,14 +282,6 @@ def _footnote_problems(text: str, *, blocks_at_headings: bool = False) -> list[F
             problems.append(FootnoteProblem("footnote-duplicate", mark[1], line))
         else:
             seen.add(mark[1])
-    # markdown-it marks a definition that no reference used with -1
-    refs = env.get("footnotes", {}).get("refs", {})
-    for key, index in refs.items():
-        if index == -1:
-            label = key[1:]
-            where = re.search(rf"^ {{0,3}}\[\^{re.escape(label)}\]:", text, re.MULTILINE)
-            line = text.count("\n", 0, where.start()) if where else 0
-            problems.append(FootnoteProblem("footnote-unused", label, line))
     return problems
 
 
