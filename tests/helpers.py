@@ -545,3 +545,48 @@ def stem(meeting: Meeting, doc: Document) -> str:
     from nufa_cli.build import targets
 
     return targets.named(doc.kind).stem_of(meeting.folder, doc.sak)
+
+
+def interrupt_commit(setattr: Any, step: int, action: Any) -> list[int]:
+    """Call action (which raises, or kills the process) in place of step number `step` of a
+    build's commit (build/journal.py): 1 is its first after the journal is written. Each
+    rename, hard link and folder exchange the commit makes counts as a step.
+    setattr: monkeypatch.setattr, or the builtin in a process of its own. Returns the count
+    of steps taken so far, as a list of one number that the commit updates."""
+    from nufa_cli.build import journal
+    from nufa_cli.core import swap
+
+    count, applying = [0], [False]
+
+    def counted(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if applying[0]:
+                count[0] += 1
+                if count[0] == step:
+                    action()
+            return real(*args, **kwargs)
+        return call
+
+    def apply(out: Path, entry: dict[str, Any], real: Any = journal._apply) -> None:
+        applying[0] = True
+        try:
+            real(out, entry)
+        finally:
+            applying[0] = False
+
+    setattr(journal, "_apply", apply)
+    setattr(journal.os, "replace", counted(os.replace))
+    setattr(journal.os, "link", counted(os.link))
+    setattr(swap, "exchange", counted(swap.exchange))
+    return count
+
+
+KILL_MID_COMMIT = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from helpers import interrupt_commit
+interrupt_commit(setattr, int(sys.argv[2]), lambda: os.kill(os.getpid(), signal.SIGKILL))
+if sys.argv[3] == "renames":
+    from nufa_cli.core import swap
+    swap.supported = lambda scratch: False
+"""  # + what to run: argv[1] this folder, [2] the step to die at, [3] "renames" for no exchange

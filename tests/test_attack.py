@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import (
     AGENDA2,
+    KILL_MID_COMMIT,
     PLAN,
     PROJECT,
     FileContent,
@@ -754,79 +755,62 @@ def test_a_skjermet_referat_vedlegg_is_withheld_under_its_own_meeting_too(
     assert vedtak not in (sample / "build/site/saker.html").read_text(encoding="utf-8")
 
 
-def break_commit(monkeypatch: pytest.MonkeyPatch, rename: int, error: BaseException, *,
-                 renamed: bool) -> None:
-    """The commit's rename number `rename` (journal.py's, not the caches') raises error, after
-    it moved the file (renamed) or instead of it."""
-    from nufa_cli.build import journal
+def break_commit(monkeypatch: pytest.MonkeyPatch, step: int, error: BaseException) -> None:
+    """The commit's step number `step` (helpers.interrupt_commit) raises error instead."""
+    from helpers import interrupt_commit
 
-    real, count = journal.os.replace, [0]
+    def fail() -> None:
+        raise error
 
-    def replace(src: str, dst: str) -> None:
-        ours = sys._getframe(1).f_globals["__name__"] == journal.__name__
-        count[0] += ours
-        if ours and count[0] == rename and not renamed:
-            raise error
-        real(src, dst)
-        if ours and count[0] == rename:
-            raise error
-
-    monkeypatch.setattr(journal.os, "replace", replace)
+    interrupt_commit(monkeypatch.setattr, step, fail)
 
 
-KILL_MID_COMMIT = """
-import os, signal, sys
+KILL_BUILD = KILL_MID_COMMIT + """
 from pathlib import Path
-from nufa_cli.build import journal
 from nufa_cli.build.orchestrator import build
-real, count = os.replace, [0]
-def replace(src, dst):
-    real(src, dst)
-    if sys._getframe(1).f_globals["__name__"] != journal.__name__:
-        return  # the typst cache's, the rebuild cache's
-    count[0] += 1
-    if count[0] == int(sys.argv[2]):
-        os.kill(os.getpid(), signal.SIGKILL)
-journal.os.replace = replace  # os's, for every module: the journal's renames are counted
-build(Path(sys.argv[1]))
+build(Path(sys.argv[4]))
 """
 
 
-@pytest.mark.parametrize("renames", [1, 9])  # before the first old file moves; midway
+@pytest.mark.parametrize(("step", "mode"), [
+    (1, "exchange"),  # the journal written, nothing moved yet
+    (2, "exchange"),  # 2024-04-24/ exchanged for its new set, the manifest not yet
+    (1, "renames"), (9, "renames"),  # where folders cannot be exchanged: midway
+])
 def test_a_build_killed_mid_commit_leaves_the_previous_set(
-        renames: int, sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
-    """SIGKILL after some of the commit's renames: the next nufa to take the folder rolls
-    the journal back, and the folder holds the previous complete set with its manifest."""
+        step: int, mode: str, sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
+    """SIGKILL in the middle of the commit: the next nufa to take the folder rolls the
+    journal back, and the folder holds the previous complete set with its manifest."""
     import subprocess
     import sys
 
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    died = subprocess.run([sys.executable, "-c", KILL_MID_COMMIT, str(sample), str(renames)],
-                          capture_output=True)
+    died = subprocess.run([sys.executable, "-c", KILL_BUILD, str(Path(__file__).parent),
+                           str(step), mode, str(sample)], capture_output=True)
     assert died.returncode == -9, died.stderr
     assert journal.pending(sample / "build")
+    meeting = {rel: h for rel, h in outputs(sample / "build").items()
+               if rel.startswith("2024-04-24/")}
     journal.recover(sample / "build")
     assert outputs(sample / "build") == before
     code, _, err = nufa("build", "--repo", str(sample), "-q")  # and builds on from there
     assert code == 0, err
     assert not [p for p in (sample / "build").rglob(".nufa-*-*")]
+    if mode == "exchange":  # the edited meeting's folder was one set, old or new, throughout
+        after = outputs(sample / "build")
+        assert meeting == {rel: (after if step == 2 else before)[rel] for rel in meeting}
+        assert sum(after[rel] != before[rel] for rel in meeting) > 1  # innkalling, ics, ...
 
 
 TERM_MID_COMMIT = """
 import os, signal, sys
-from nufa_cli.build import journal
+sys.path.insert(0, sys.argv[1])
+from helpers import interrupt_commit
+interrupt_commit(setattr, 2, lambda: os.kill(os.getpid(), signal.SIGTERM))
 from nufa_cli.cli import main
-real, count, root = os.replace, [0], sys.argv[1]
-def replace(src, dst):
-    real(src, dst)
-    if sys._getframe(1).f_globals["__name__"] == journal.__name__:
-        count[0] += 1
-        if count[0] == 5:
-            os.kill(os.getpid(), signal.SIGTERM)
-journal.os.replace = replace
-sys.argv = ["nufa", "build", "--repo", root, "-q"]
+sys.argv = ["nufa", "build", "--repo", sys.argv[2], "-q"]
 main()
 """
 
@@ -839,7 +823,8 @@ def test_sigterm_mid_commit_puts_the_previous_set_back(
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    done = subprocess.run([sys.executable, "-c", TERM_MID_COMMIT, str(sample)],
+    done = subprocess.run([sys.executable, "-c", TERM_MID_COMMIT, str(Path(__file__).parent),
+                           str(sample)],
                           capture_output=True, text=True)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (
         143, "Interrupted; outputs are as they were before this run."), done.stderr
@@ -853,7 +838,7 @@ def test_ctrl_c_mid_commit_puts_the_previous_set_back(
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    break_commit(monkeypatch, 3, KeyboardInterrupt(), renamed=True)
+    break_commit(monkeypatch, 2, KeyboardInterrupt())
     code, out, err = nufa("build", "--repo", str(sample), "-q")
     assert code == 130, (code, out, err)
     assert outputs(sample / "build") == before
@@ -960,11 +945,12 @@ def test_a_pdf_vedlegg_with_a_font_not_embedded_is_refused_by_check(
 def test_an_io_error_mid_commit_puts_the_previous_set_back(
         sample: Path, nufa: Callable[..., tuple[int, str, str]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A disk failing on the sixth rename of the commit: exit 1, the previous set in place."""
+    """A disk failing on the commit's last step (the manifest's rename, after the meeting's
+    folder was exchanged): exit 1, the previous set in place."""
     from nufa_cli.build import journal
 
     before = built_then_edited(sample, nufa)
-    break_commit(monkeypatch, 6, OSError(5, "Input/output error", "a file"), renamed=False)
+    break_commit(monkeypatch, 3, OSError(5, "Input/output error", "a file"))
     code, out, err = nufa("build", "--repo", str(sample), "-q")
     assert (code, out) == (1, "")
     assert "Input/output error" in err and err.rstrip().endswith("earlier outputs are unchanged")

@@ -3,15 +3,19 @@ whatever stops nufa on the way (an I/O error, Ctrl-C, SIGKILL, a power cut betwe
 renames), and one build at a time writes to an output folder.
 
 A build stages every new file in a folder of the output folder (.nufa-staging-*, writer.py).
-Its commit writes the journal (.nufa-cache/journal.json: each place, its new file and where
-its old one is kept), then moves each old file aside (.nufa-old-*) and the new one in, and
-deletes the journal: that is the commit point. A failure before it rolls back at once; a
-nufa that died before it leaves the journal, and the next nufa to take the folder's lock
-rolls it back, so the folder holds the previous complete set again. Leftover staged and kept
-files are removed then too. Only files named .nufa-new-* and .nufa-old-* and the folders
-.nufa-staging-* inside the output folder are ever removed this way.
+Its commit makes, in another such folder, each changed folder of the output folder (a
+meeting's) as it will be: its unchanged files hard-linked, its new files in place. It
+writes the journal (.nufa-cache/journal.json: each folder and its copy, each file directly
+in the output folder with its new file and where its old one is kept), then exchanges each
+folder with its copy (core/swap.py: one step, so no meeting's folder ever holds part of two
+sets, even with nufa killed between two exchanges) and moves each file, and deletes the
+journal: that is the commit point. A failure before it rolls back at once; a nufa that died
+before it leaves the journal, and the next nufa to take the folder's lock rolls it back, so
+the folder holds the previous complete set again. Leftover staged and kept files are
+removed then too. Only files named .nufa-new-* and .nufa-old-* and the folders
+.nufa-staging-* inside the output folder are ever removed this way. Where the file system
+cannot exchange folders, every file is moved one by one under the same journal.
 """
-
 from __future__ import annotations
 
 import contextlib
@@ -20,10 +24,13 @@ import json
 import os
 import secrets
 import shutil
+import stat
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from nufa_cli.core import swap
 from nufa_cli.core.output import CACHE, WriteFailed
 
 JOURNAL = f"{CACHE}/journal.json"
@@ -77,36 +84,126 @@ def recover(out: Path) -> None:
 
 def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()) -> None:
     """Move each staged file of `moves` (place -> the staged file, both inside out) to its
-    place and remove each of `removals`, as one step."""
+    place and remove each of `removals`, as one step.
+
+    Where the file system exchanges folders (core/swap.py), each folder of out that changes
+    (a meeting's) is replaced whole: a copy of it is made beside (every unchanged file a hard
+    link, the new files in their places, the removed ones left out) and trades places with
+    it, so the folder holds its old set or its new one at every instant, even if nufa is
+    killed before the next nufa rolls the rest back. Files directly in out (the manifest),
+    and everything where folders cannot be exchanged, are moved one by one."""
     token = secrets.token_hex(4)
     entries: list[dict[str, Any]] = []
+    scratch = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     try:
-        for dest, new in sorted(moves.items()):
+        changes: dict[Path, Path | None] = dict(moves)
+        changes.update((dest, None) for dest in removals if dest.exists())
+        for dest in changes:
             if dest.is_dir() and not dest.is_symlink():
                 raise IsADirectoryError(21, "a folder stands where the file goes", str(dest))
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(new, 0o644)
-            entries.append(_entry(out, dest, new, token))
-        entries += [_entry(out, dest, None, token) for dest in removals if dest.exists()]
+        folders = _by_folder(out, changes) if swap.supported(scratch) else {}
+        for folder, within in sorted(folders.items()):
+            entries.append(_replica(out, folder, within, scratch))
+        for dest, new in sorted(changes.items()):
+            if dest.parent == out or dest.relative_to(out).parts[0] not in folders:
+                if new is not None:
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.chmod(new, 0o644)
+                entries.append(_entry(out, dest, new, token))
         _write_journal(out, entries)
     except BaseException:
         _roll_back(out, entries)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
     try:
         for entry in entries:
-            if entry["old"] is not None:
-                os.replace(out / entry["dest"], out / entry["old"])
-            if entry["new"] is not None:
-                os.replace(out / entry["new"], out / entry["dest"])
+            _apply(out, entry)
     except BaseException:  # Ctrl-C too: the previous set goes back before nufa stops
         _roll_back(out, entries)
         (out / JOURNAL).unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
     (out / JOURNAL).unlink()  # the commit point
     for entry in entries:
-        if entry["old"] is not None:
+        if entry.get("old") is not None:
             with contextlib.suppress(OSError):  # a leftover is removed at the next build
                 (out / entry["old"]).unlink()
+    shutil.rmtree(scratch, ignore_errors=True)  # the old folders, exchanged out
+
+
+def _by_folder(out: Path, changes: Mapping[Path, Path | None]) -> dict[str, dict[Path, Path | None]]:
+    """The changes grouped by the folder of out they fall in, for the folders that can be
+    replaced whole: real folders (or none yet), not links."""
+    folders: dict[str, dict[Path, Path | None]] = {}
+    for dest, new in changes.items():
+        if dest.parent != out:
+            folders.setdefault(dest.relative_to(out).parts[0], {})[dest] = new
+    return {name: within for name, within in folders.items()
+            if not (out / name).is_symlink() and
+            ((out / name).is_dir() or not (out / name).exists())}
+
+
+def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
+             scratch: Path) -> dict[str, Any]:
+    """The folder out/name as it will be, made in scratch: its journal entry."""
+    folder, copy = out / name, scratch / name
+    copy.mkdir()
+    if folder.is_dir():
+        os.chmod(copy, stat.S_IMODE(os.stat(folder).st_mode))
+        for path, children, files in os.walk(folder):  # does not follow symbolic links
+            into = copy / Path(path).relative_to(folder)
+            for child in children:
+                (into / child).mkdir()
+                os.chmod(into / child, stat.S_IMODE(os.lstat(Path(path) / child).st_mode))
+            for file in files:
+                source = Path(path) / file
+                if source not in changes and not file.startswith((NEW, OLD)):
+                    _link(source, into / file)
+    for dest, new in changes.items():
+        if new is not None:
+            place = copy / dest.relative_to(folder)
+            place.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(new, 0o644)
+            _link(new, place)
+    made = os.stat(copy)
+    return {"folder": name, "copy": _rel(out, copy), "existed": folder.is_dir(),
+            "id": [made.st_dev, made.st_ino]}
+
+
+def _link(source: Path, place: Path) -> None:
+    """place, the same file as source: a hard link (a copy where links are refused)."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), place)
+        return
+    try:
+        os.link(source, place, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, place, follow_symlinks=False)
+
+
+def _apply(out: Path, entry: dict[str, Any]) -> None:
+    if "folder" in entry:
+        if entry["existed"]:
+            swap.exchange(out / entry["copy"], out / entry["folder"])
+        else:
+            os.replace(out / entry["copy"], out / entry["folder"])
+        return
+    dest = out / entry["dest"]
+    if entry["old"] is not None and entry["new"] is None:
+        os.replace(dest, out / entry["old"])  # a removal: the old file kept aside
+    elif entry["old"] is not None:
+        _keep(dest, out / entry["old"])
+    if entry["new"] is not None:
+        os.replace(out / entry["new"], dest)
+
+
+def _keep(dest: Path, old: Path) -> None:
+    """The old file kept aside for a roll back, still in its place until the new one
+    replaces it in one rename (moved aside where hard links are refused)."""
+    try:
+        os.link(dest, old, follow_symlinks=False)
+    except OSError:
+        os.replace(dest, old)
 
 
 def _entry(out: Path, dest: Path, new: Path | None, token: str) -> dict[str, Any]:
@@ -130,8 +227,11 @@ def _write_journal(out: Path, entries: list[dict[str, Any]]) -> None:
 
 
 def _roll_back(out: Path, entries: list[Any]) -> None:
-    """Each place back to its old file, in reverse order; new files removed."""
+    """Each place back to its old file or folder, in reverse order; new files removed."""
     for entry in reversed(entries):
+        if isinstance(entry, dict) and "folder" in entry:
+            _folder_back(out, entry)
+            continue
         if not isinstance(entry, dict) or not isinstance(entry.get("dest"), str):
             continue
         dest = _inside(out, entry["dest"])
@@ -141,10 +241,40 @@ def _roll_back(out: Path, entries: list[Any]) -> None:
             continue
         if new is not None and new.exists():
             new.unlink()  # never moved in: dest is still the old file (or its place is empty)
-        elif new is not None and (old is None or old.exists()):
-            dest.unlink(missing_ok=True)  # moved in: take it out again
+        elif new is not None and old is None:
+            dest.unlink(missing_ok=True)  # a file that was not there before: taken out again
         if old is not None and old.exists():
-            os.replace(old, dest)
+            if _same(old, dest):
+                old.unlink()  # kept, and the new file never came: dest is the old file
+            else:
+                os.replace(old, dest)  # one rename: the place is never empty
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        one, other = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
+def _folder_back(out: Path, entry: dict[str, Any]) -> None:
+    """A folder replaced whole back to its old self: the new one (known by its inode) is in
+    place, so it trades places with the old one again, or leaves when there was none."""
+    folder, copy, made = _inside(out, entry["folder"]), _inside(out, entry.get("copy")), \
+        entry.get("id")
+    if folder is None or copy is None or not isinstance(made, list):
+        return
+    try:
+        now = os.lstat(folder)
+    except OSError:
+        return  # the new folder never came: nothing to undo
+    if [now.st_dev, now.st_ino] != made:
+        return  # the old folder is still in place
+    if entry.get("existed") is True and copy.is_dir():
+        swap.exchange(copy, folder)
+    else:
+        os.replace(folder, copy)  # removed with the scratch folder
 
 
 def _inside(out: Path, rel: object) -> Path | None:

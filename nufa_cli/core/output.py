@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from nufa_cli.core import swap
 from nufa_cli.core.errors import NufaError
 from nufa_cli.core.root import SOURCE_PATHS
 
@@ -37,7 +38,8 @@ class FolderTaken(OutputError):
 def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: str,
                    command: str, what: str) -> None:
     """Write files (path in the folder -> text, bytes, or a file to copy) as the folder out:
-    staged beside it, then swapped in whole, so a failed run leaves the old folder as it was.
+    staged beside it, then exchanged with it in one step (core/swap.py; two renames where
+    the file system cannot), so a failed or killed run leaves the old folder as it was.
     Only a folder holding `marker` (written by `command` before) or an empty one is replaced."""
     if out.exists() and not (out.is_dir() and ((out / marker).is_file() or
                                                not any(out.iterdir()))):
@@ -59,7 +61,10 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
         (staging / marker).write_text(f"written by {command}; replaced on every run\n",
                                       encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
-        if out.exists():
+        if out.exists() and swap.supported(staging):  # one step: the old folder or the new
+            swap.exchange(staging, out)
+            shutil.rmtree(staging, ignore_errors=True)  # the old folder now
+        elif out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / "previous")
             try:

@@ -1,0 +1,187 @@
+"""A build's commit (build/journal.py) stopped at every one of its steps, on a small output
+folder of plain files: killed, nothing a reader sees is ever part of two sets for one
+meeting's folder, and no file that was there is ever missing; the next nufa rolls back to
+the previous set exactly; stopped by an error, the previous set is back at once. Both ways
+of committing: folders exchanged whole, and (where a file system cannot exchange them)
+files moved one by one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import KILL_MID_COMMIT, interrupt_commit
+
+from nufa_cli.build import journal
+from nufa_cli.core import swap
+
+pytestmark = pytest.mark.unit
+
+OLD = {"2024-01-24/innkalling.pdf": "old innkalling", "2024-01-24/referat.pdf": "old referat",
+       "2024-01-24/offentlig/innkalling.pdf": "old public", "2024-01-24/.mine": "the user's",
+       "2024-04-24/saksliste.pdf": "old saksliste", ".nufa-manifest.json": "old manifest"}
+NEW = {"2024-01-24/innkalling.pdf": "new innkalling",  # the referat is no longer made
+       "2024-01-24/offentlig/innkalling.pdf": "old public", "2024-01-24/.mine": "the user's",
+       "2024-01-24/offentlig/toppnotat-1-24.pdf": "new public toppnotat",
+       "2024-04-24/saksliste.pdf": "new saksliste", "2025-02-12/innkalling.pdf": "new meeting",
+       ".nufa-manifest.json": "new manifest"}
+STAGED = ".nufa-staging-test"
+
+COMMIT = KILL_MID_COMMIT + """
+from pathlib import Path
+from test_journal import commit
+commit(Path(sys.argv[4]))
+"""
+
+
+def commit(out: Path) -> None:
+    """OLD in out becomes NEW, as a build commits it."""
+    staged = out / STAGED
+    moves = {}
+    for rel, text in NEW.items():
+        if OLD.get(rel) != text:
+            (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staged / rel).write_text(text, encoding="utf-8")
+            moves[out / rel] = staged / rel
+    journal.replace(out, moves, [out / "2024-01-24/referat.pdf"])
+
+
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "build"
+    for rel, text in OLD.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    return out
+
+
+def seen(out: Path) -> dict[str, str]:
+    """What a reader of the folder sees: its files but the commit's own (.nufa-old-*,
+    .nufa-new-*, its staging folders, its cache)."""
+    files = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
+    return {rel: (out / rel).read_text(encoding="utf-8") for rel in sorted(files)
+            if not rel.startswith((".nufa-cache/", ".nufa-staging-"))
+            and not rel.rsplit("/", 1)[-1].startswith((journal.NEW, journal.OLD))}
+
+
+def steps(tmp_path: Path, mode: str) -> int:
+    """How many steps the commit takes, this way."""
+    out = folder(tmp_path / "count")
+    with pytest.MonkeyPatch.context() as patch:
+        if mode == "renames":
+            patch.setattr(swap, "supported", lambda scratch: False)
+        count = interrupt_commit(patch.setattr, 10**6, None)
+        commit(out)
+    assert seen(out) == NEW
+    return count[0]
+
+
+MODES = ["exchange", "renames"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_killed_at_any_step_no_folder_holds_two_sets_and_the_next_nufa_rolls_back(
+        mode: str, tmp_path: Path) -> None:
+    total = steps(tmp_path, mode)
+    assert total == (3 + 2 if mode == "exchange" else 3 * 2 + 2 + 1)
+    # exchange: three folders (two exchanged, one new renamed in) and the manifest (kept by
+    # a link, then replaced); renames: three files replaced (kept by a link, then replaced),
+    # two new ones renamed in, one removed (moved aside)
+    for step in range(1, total + 1):
+        out = folder(tmp_path / f"{step}")
+        died = subprocess.run([sys.executable, "-c", COMMIT, str(Path(__file__).parent),
+                               str(step), mode, str(out)], capture_output=True)
+        assert died.returncode == -signal.SIGKILL, died.stderr
+        assert journal.pending(out)
+        now = seen(out)
+        for rel, text in OLD.items():  # no file that was there is missing, but a removed one
+            assert now.get(rel) in (text, NEW[rel]) if rel in NEW else \
+                now.get(rel) in (text, None), (step, rel)
+        assert set(now) <= set(OLD) | set(NEW), step
+        if mode == "exchange":  # each meeting's folder: all old or all new
+            for meeting in ("2024-01-24", "2024-04-24", "2025-02-12"):
+                mine = {rel: text for rel, text in now.items() if rel.startswith(meeting)}
+                assert mine in ({rel: t for rel, t in OLD.items() if rel.startswith(meeting)},
+                                {rel: t for rel, t in NEW.items() if rel.startswith(meeting)}), \
+                    (step, meeting, mine)
+        journal.recover(out)
+        assert seen(out) == OLD, step
+        assert not journal.pending(out)
+        assert not [p for p in out.rglob("*") if p.name.startswith(".nufa-") and
+                    p.name not in (".nufa-cache", ".nufa-manifest.json", "lock")], step
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_error_at_any_step_puts_the_previous_set_back_at_once(
+        mode: str, tmp_path: Path) -> None:
+    for step in range(1, steps(tmp_path, mode) + 1):
+        out = folder(tmp_path / f"{step}")
+
+        def fail() -> None:
+            raise KeyboardInterrupt
+
+        with pytest.MonkeyPatch.context() as patch:
+            if mode == "renames":
+                patch.setattr(swap, "supported", lambda scratch: False)
+            interrupt_commit(patch.setattr, step, fail)
+            with pytest.raises(KeyboardInterrupt):
+                commit(out)
+        assert seen(out) == OLD, step
+        assert not journal.pending(out)
+        leftovers = [p.relative_to(out).as_posix() for p in out.rglob("*")
+                     if p.name.startswith(".nufa-")
+                     and p.name not in (".nufa-manifest.json", ".nufa-cache")]
+        assert leftovers == [STAGED], step  # the caller's staged files: writer.discard's
+
+
+def test_a_replaced_folder_keeps_unchanged_files_as_they_were(tmp_path: Path) -> None:
+    """Unchanged files are the same files (hard links): their times and modes stay; the
+    folder keeps its mode too."""
+    out = folder(tmp_path)
+    kept = out / "2024-01-24/offentlig/innkalling.pdf"
+    os.chmod(kept, 0o640)
+    os.chmod(out / "2024-01-24", 0o750)
+    os.utime(kept, (1_000_000_000, 1_000_000_000))
+    before = os.stat(kept)
+    commit(out)
+    after = os.stat(kept)
+    assert seen(out) == NEW
+    assert (after.st_ino, after.st_mtime, after.st_mode) == (
+        before.st_ino, before.st_mtime, before.st_mode)
+    assert os.stat(out / "2024-01-24").st_mode & 0o777 == 0o750
+    assert os.stat(out / "2024-01-24/innkalling.pdf").st_mode & 0o777 == 0o644
+
+
+def test_a_site_folder_is_replaced_in_one_exchange(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """nufa site and nufa arkiv replace their folder whole (core/output.replace_folder):
+    the folder is never renamed away, so no moment, or kill, leaves it missing."""
+    from nufa_cli.core import output
+
+    site = tmp_path / "build/site"
+    output.replace_folder(site, {"index.html": "old"}, ".nufa-site", "nufa site", "the site")
+    renamed: list[tuple[str, str]] = []
+    real = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        renamed.append((str(src), str(dst)))
+        real(src, dst)
+
+    exchanged: list[Path] = []
+    exchange = swap.exchange
+
+    def traded(a: Path, b: Path) -> None:
+        exchanged.append(b)
+        exchange(a, b)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(swap, "exchange", traded)
+    output.replace_folder(site, {"index.html": "new", "saker.html": "new"}, ".nufa-site",
+                          "nufa site", "the site")
+    assert exchanged[-1:] == [site]
+    assert not [pair for pair in renamed if str(site) in pair]
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]  # the old one removed
