@@ -104,7 +104,9 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
         folders = _by_folder(out, changes) if swap.supported(scratch) else {}
         for folder, within in sorted(folders.items()):
             entries.append(_replica(out, folder, within, scratch))
-        for dest, new in sorted(changes.items()):
+        for dest, new in sorted(changes.items(), key=lambda item: (item[0].parent == out,
+                                                                    item[0])):
+            # the manifest, directly in out, last: it describes what the folders hold
             if dest.parent == out or dest.relative_to(out).parts[0] not in folders:
                 if new is not None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
