@@ -17,14 +17,18 @@ runs. Prints:
   3. edits: the files a committed edit of one toppnotat rewrites, and an uncommitted one;
   4. a generated archive (tools/archive.py) of 2, 10 and 50 meetings: `nufa check` the
      three ways and a cold build with their peak memory; `nufa check` alone at 200
-     meetings; a committed one-toppnotat edit at 10 meetings.
+     meetings; a committed one-toppnotat edit at 10 meetings;
+  5. a build's commit alone (build/journal.py, timed in this process): an output folder of
+     200 meetings of 40 files, one meeting or all of them changed, each meeting's folder
+     exchanged whole against every file moved one by one (what a file system that cannot
+     exchange folders gets).
 
 With --before NUFA (another nufa's console script, e.g. a venv of an older commit:
 `git worktree add --detach /tmp/old REV && python -m venv /tmp/old/.venv &&
 /tmp/old/.venv/bin/pip install -e /tmp/old`), every `nufa check` is also run with that nufa,
 the two alternating, and the ratio of their median CPU printed beside it.
 
-    .venv/bin/python tools/bench.py [--meetings 2 10 50] [--check-only 200] [--sections 1 2 3 4]
+    .venv/bin/python tools/bench.py [--meetings 2 10 50] [--check-only 200] [--sections 1 2 3 4 5]
                                     [--before /tmp/old/.venv/bin/nufa]
 """
 
@@ -335,6 +339,41 @@ def scale(work: Path, sizes: Sequence[int], check_only: Sequence[int], runs: int
                 f"{edit.written} of {cold.written} files rewritten ({note.name})")
 
 
+def commit(work: Path, runs: int) -> None:
+    from nufa_cli.build import journal
+    from nufa_cli.core import swap
+
+    print("\n5. A build's commit: 200 meetings of 40 files of 50 KB (median of "
+          f"{runs}, in process)")
+    data = b"x" * 50_000
+    timings: dict[tuple[str, int], list[float]] = {}
+    for attempt in range(runs):
+        for way, exchanges in (("folders exchanged", True), ("files moved one by one", False)):
+            for changed in (1, 200):
+                out = work / f"commit-{attempt}-{exchanges}-{changed}"
+                for meeting in range(200):
+                    (out / f"m{meeting:03}").mkdir(parents=True)
+                    for file in range(40):
+                        (out / f"m{meeting:03}/f{file}.pdf").write_bytes(data)
+                staged = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=out))
+                moves = {}
+                for meeting in range(changed):
+                    for file in range(40):
+                        (staged / f"{meeting}-{file}").write_bytes(data[::-1] + b"y")
+                        moves[out / f"m{meeting:03}/f{file}.pdf"] = staged / f"{meeting}-{file}"
+                real = swap.supported
+                swap.supported = real if exchanges else (lambda scratch: False)  # type: ignore[assignment]
+                try:
+                    began = time.perf_counter()
+                    journal.replace(out, moves)
+                    timings.setdefault((way, changed), []).append(time.perf_counter() - began)
+                finally:
+                    swap.supported = real  # type: ignore[assignment]
+                shutil.rmtree(out)
+    for (way, changed), seconds in timings.items():
+        print(f"  {changed:>3} meeting(s) changed, {way:<29} {statistics.median(seconds):7.3f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, nargs="+", default=[2, 10, 50])
@@ -344,7 +383,7 @@ def main() -> int:
                         help="also check the --check-only archives with N tidligere_behandlinger "
                         "in every toppnotat (0: not)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4],
+    parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4, 5],
                         help="which of the sections above to run (3 needs 1)")
     parser.add_argument("--before", metavar="NUFA",
                         help="another nufa's console script to compare nufa check with")
@@ -372,6 +411,8 @@ def main() -> int:
             edits(work)
         if 4 in args.sections:
             scale(work, args.meetings, args.check_only, args.runs, args.before, args.citations)
+        if 5 in args.sections:
+            commit(work, args.runs)
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
     return 0
 
