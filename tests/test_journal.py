@@ -185,3 +185,19 @@ def test_a_site_folder_is_replaced_in_one_exchange(tmp_path: Path,
     assert not [pair for pair in renamed if str(site) in pair]
     assert (site / "index.html").read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]  # the old one removed
+
+
+def test_what_a_killed_site_run_left_beside_the_folder_is_removed_by_the_next(
+        tmp_path: Path) -> None:
+    from nufa_cli.core import output
+
+    site = tmp_path / "build/site"
+    output.replace_folder(site, {"index.html": "old"}, ".nufa-site", "nufa site", "the site")
+    exchanged_out = tmp_path / "build/.site.a1b2c3d4"  # killed after the exchange
+    moved_aside = tmp_path / "build/.site.old.e5f6a7b8/previous"  # killed between two renames
+    for leftover in (exchanged_out, moved_aside):
+        leftover.mkdir(parents=True)
+        (leftover / ".nufa-site").write_text("written by nufa site\n", encoding="utf-8")
+    (tmp_path / "build/.site.mine").mkdir()  # not nufa's: no marker
+    output.replace_folder(site, {"index.html": "new"}, ".nufa-site", "nufa site", "the site")
+    assert sorted(p.name for p in site.parent.iterdir()) == [".site.mine", "site"]

@@ -48,6 +48,7 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
     staging: Path | None = None
     try:  # a read-only file system fails at the first step: no internal error, exit 1
         out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out, marker)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         for rel, content in files.items():
             path = staging / rel
@@ -80,6 +81,16 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
             shutil.rmtree(staging, ignore_errors=True)
         raise WriteFailed(f"{what} to {out}", exc,
                           f"the old {what.split()[-1]} is unchanged") from exc
+
+
+def _remove_leftovers(out: Path, marker: str) -> None:
+    """What a run killed before it removed it left beside out: a folder it staged, or the old
+    folder it exchanged out (.{name}.XXXXXXXX, holding the marker) or moved aside
+    (.{name}.old.XXXXXXXX/previous). Its callers hold the build folder's lock."""
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        if leftover.is_dir() and not leftover.is_symlink() and (
+                (leftover / marker).is_file() or (leftover / "previous" / marker).is_file()):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:
