@@ -775,8 +775,8 @@ build(Path(sys.argv[4]))
 @pytest.mark.parametrize(("step", "mode"), [
     (1, "exchange"),  # the journal written, nothing moved yet
     (2, "exchange"),  # 2024-04-24/ exchanged for its new set, the manifest not yet
-    (1, "renames"), (9, "renames"),  # where folders cannot be exchanged: midway
-])
+    (9, "renames"),  # where folders cannot be exchanged: midway (tests/test_journal.py
+])                   # kills a commit at each of its steps, both ways)
 def test_a_build_killed_mid_commit_leaves_the_previous_set(
         step: int, mode: str, sample: Path, nufa: Callable[..., tuple[int, str, str]]) -> None:
     """SIGKILL in the middle of the commit: the next nufa to take the folder rolls the
