@@ -201,3 +201,35 @@ def test_what_a_killed_site_run_left_beside_the_folder_is_removed_by_the_next(
     (tmp_path / "build/.site.mine").mkdir()  # not nufa's: no marker
     output.replace_folder(site, {"index.html": "new"}, ".nufa-site", "nufa site", "the site")
     assert sorted(p.name for p in site.parent.iterdir()) == [".site.mine", "site"]
+
+
+def test_links_in_a_replaced_folder_stay_links(tmp_path: Path) -> None:
+    """A link the secretariat put in a meeting's folder (to a folder or a file) is what the
+    folder holds after the commit too: not followed, not copied."""
+    out = folder(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (out / "2024-01-24/arkiv").symlink_to(tmp_path / "elsewhere")
+    (out / "2024-01-24/les-meg.pdf").symlink_to("innkalling.pdf")
+    commit(out)
+    assert os.readlink(out / "2024-01-24/arkiv") == str(tmp_path / "elsewhere")
+    assert os.readlink(out / "2024-01-24/les-meg.pdf") == "innkalling.pdf"
+    assert (out / "2024-01-24/les-meg.pdf").read_text(encoding="utf-8") == "new innkalling"
+
+
+def test_a_roll_back_whose_copies_were_deleted_by_hand_ends_cleanly(tmp_path: Path) -> None:
+    """Killed after the exchanges, then someone deletes the staging folders: the next nufa
+    takes the meeting that did not exist before out again, keeps the others as they are
+    (their old sets are gone), and raises nothing."""
+    import shutil
+
+    out = folder(tmp_path)
+    died = subprocess.run([sys.executable, "-c", COMMIT, str(Path(__file__).parent), "4",
+                           "exchange", str(out)], capture_output=True)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    for staging in out.glob(".nufa-staging-*"):
+        shutil.rmtree(staging)
+    journal.recover(out)
+    assert seen(out) == {rel: text for rel, text in NEW.items()
+                         if not rel.startswith("2025-02-12")} | {
+        ".nufa-manifest.json": "old manifest"}
+    assert not journal.pending(out)

@@ -16,6 +16,7 @@ removed then too. Only files named .nufa-new-* and .nufa-old-* and the folders
 .nufa-staging-* inside the output folder are ever removed this way. Where the file system
 cannot exchange folders, every file is moved one by one under the same journal.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,7 +56,11 @@ def locked(out: Path, *, create: bool = True) -> Iterator[None]:
         raise WriteFailed(f"the output folder {out}", error, "nothing was written") from error
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        recover(out)
+        try:
+            recover(out)
+        except OSError as error:
+            raise WriteFailed(f"the output folder {out}", error,
+                              "an unfinished commit could not be rolled back") from error
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -133,7 +138,8 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
     shutil.rmtree(scratch, ignore_errors=True)  # the old folders, exchanged out
 
 
-def _by_folder(out: Path, changes: Mapping[Path, Path | None]) -> dict[str, dict[Path, Path | None]]:
+def _by_folder(out: Path,
+               changes: Mapping[Path, Path | None]) -> dict[str, dict[Path, Path | None]]:
     """The changes grouped by the folder of out they fall in, for the folders that can be
     replaced whole: real folders (or none yet), not links."""
     folders: dict[str, dict[Path, Path | None]] = {}
@@ -155,6 +161,9 @@ def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
         for path, children, files in os.walk(folder):  # does not follow symbolic links
             into = copy / Path(path).relative_to(folder)
             for child in children:
+                if (Path(path) / child).is_symlink():  # listed, not walked into: kept a link
+                    _link(Path(path) / child, into / child)
+                    continue
                 (into / child).mkdir()
                 os.chmod(into / child, stat.S_IMODE(os.lstat(Path(path) / child).st_mode))
             for file in files:
@@ -273,10 +282,12 @@ def _folder_back(out: Path, entry: dict[str, Any]) -> None:
         return  # the new folder never came: nothing to undo
     if [now.st_dev, now.st_ino] != made:
         return  # the old folder is still in place
-    if entry.get("existed") is True and copy.is_dir():
+    if entry.get("existed") is not True:
+        copy.parent.mkdir(exist_ok=True)
+        os.replace(folder, copy)  # there was none: out again, removed with the scratch folder
+    elif copy.is_dir():
         swap.exchange(copy, folder)
-    else:
-        os.replace(folder, copy)  # removed with the scratch folder
+    # else the old folder is gone (its copy deleted by hand): the new one stays, whole
 
 
 def _inside(out: Path, rel: object) -> Path | None:

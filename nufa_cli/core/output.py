@@ -87,8 +87,9 @@ def _remove_leftovers(out: Path, marker: str) -> None:
     """What a run killed before it removed it left beside out: a folder it staged, or the old
     folder it exchanged out (.{name}.XXXXXXXX, holding the marker) or moved aside
     (.{name}.old.XXXXXXXX/previous). Its callers hold the build folder's lock."""
-    for leftover in out.parent.glob(f".{out.name}.*"):
-        if leftover.is_dir() and not leftover.is_symlink() and (
+    for leftover in out.parent.iterdir():
+        if leftover.name.startswith(f".{out.name}.") and leftover.is_dir() and \
+                not leftover.is_symlink() and (
                 (leftover / marker).is_file() or (leftover / "previous" / marker).is_file()):
             shutil.rmtree(leftover, ignore_errors=True)
 
