@@ -233,3 +233,22 @@ def test_a_roll_back_whose_copies_were_deleted_by_hand_ends_cleanly(tmp_path: Pa
                          if not rel.startswith("2025-02-12")} | {
         ".nufa-manifest.json": "old manifest"}
     assert not journal.pending(out)
+
+
+def test_a_roll_back_that_fails_is_a_write_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from nufa_cli.core.output import WriteFailed
+
+    out = folder(tmp_path)
+    died = subprocess.run([sys.executable, "-c", COMMIT, str(Path(__file__).parent), "2",
+                           "exchange", str(out)], capture_output=True)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+
+    def broken(a: Path, b: Path) -> None:
+        raise OSError(5, "Input/output error", str(a))
+
+    monkeypatch.setattr(swap, "exchange", broken)
+    with pytest.raises(WriteFailed, match=r"Input/output error.*could not be rolled back"), \
+            journal.locked(out):
+        pass
+    assert journal.pending(out)  # the next nufa tries again
