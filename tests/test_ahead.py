@@ -121,7 +121,7 @@ def test_a_failing_child_leaves_its_part_to_the_loader(tmp_path: Path,
     assert len({rel for rel in parsed if rel.endswith("agenda.yaml")}) == MEETINGS
 
 
-def test_no_child_without_fork_or_with_a_cache(tmp_path: Path,
+def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     files = _broken_archive()
     serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
@@ -129,6 +129,13 @@ def test_no_child_without_fork_or_with_a_cache(tmp_path: Path,
     root = write_repo(tmp_path / "again", files)
     monkeypatch.delattr(os, "fork")
     assert _checked(root, monkeypatch, 2) == serial
+    monkeypatch.undo()
+    pids = _forks(monkeypatch)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    one = write_repo(tmp_path / "one-core", files)
+    assert _checked(one, monkeypatch, 2) == serial  # one core: the child would take turns
+    assert pids == []
     monkeypatch.undo()
     pids = _forks(monkeypatch)
     monkeypatch.setattr(ahead, "MIN_FOLDERS", 2)

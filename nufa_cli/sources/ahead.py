@@ -13,9 +13,9 @@ through a pipe as marshal's bytes (plain data: what the cache file would hold), 
 the run made itself: each is used as it would have been derived here, so what check finds
 and what the cache then keeps are the same as without the child.
 
-Without fork, with threads running (a fork copies only this one), with a cache that holds
-entries (an edit since the last check: little to read), or with few meetings, no child is
-started; if the child fails or is killed, the loader derives what it lacks itself. The kernel
+Without fork, on one core, with threads running (a fork copies only this one), with a cache
+that holds entries (an edit since the last check: little to read), or with few meetings, no
+child is started; if the child fails or is killed, the loader derives what it lacks itself. The kernel
 kills the child when nufa ends, however it ends (core/process.py); the loader ends it when
 loading is over.
 """
@@ -120,7 +120,7 @@ def claim(folder: Path) -> None:
 
 def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
     if cache.path is None or cache.entries or not hasattr(os, "fork") or \
-            threading.active_count() > 1:
+            threading.active_count() > 1 or _cores() < 2:
         return None
     try:
         with os.scandir(root / MEETINGS) as entries:  # a link is no meeting (load.folders)
@@ -149,6 +149,13 @@ def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
             os._exit(code)
     os.close(writing)
     return _Child(pid, reading, folders, marks, cache)
+
+
+def _cores() -> int:
+    """The cores this process may run on: with one, the child would only take turns with it."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _work(parent: int, folders: list[Path], marks: mmap.mmap, pipe: int, cache: SourceCache,
