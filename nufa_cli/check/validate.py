@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,13 +14,13 @@ from nufa_cli.check.protokoll import referat
 from nufa_cli.check.shape import bodies, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.root import template_dirs
+from nufa_cli.core.root import AGENDA, REFERAT, below, template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Referat, Repository, Row, SakNr, Source, Toppnotat
+from nufa_cli.sources import ahead, markdown
 from nufa_cli.sources import cache as source_cache
-from nufa_cli.sources import markdown
-from nufa_cli.sources.reader import Path_
+from nufa_cli.sources.reader import Path_, read_text, split_front_matter
 from nufa_cli.sources.schema import DECISION
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
@@ -304,9 +305,39 @@ RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treat
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
     """Load the repository and run every rule; all problems at once, sorted by place. What
     they derive from each text is kept for the next check (sources/cache.py)."""
-    with source_cache.kept(root):
+    root = root.resolve()
+    with source_cache.kept(root) as cache, ahead.helped(root, cache,
+                                                         lambda folder: _ahead(root, folder)):
         repo, diagnostics = load(root)
         shape.prepare(doc.body for meeting in repo.meetings for doc in meeting.documents())
         for rule in RULES:
             diagnostics.extend(rule(repo))
     return repo, sorted(set(diagnostics))
+
+
+def _ahead(root: Path, folder: Path) -> None:
+    """What check asks the source cache of one meeting folder, asked ahead of it by a second
+    process (sources/ahead.py): the YAML of its agenda and of each Markdown file's front
+    matter as the loader reads them, and each body's facts and shape as check() prepares
+    them. A file the loader does not read (a link, a toppnotat no sak names) costs time only."""
+    cache = source_cache.current()
+    bodies: list[str] = []
+    notes = folder / "toppnotater"
+    try:
+        with os.scandir(notes) as entries:
+            found = sorted(Path(e.path) for e in entries
+                           if e.name.endswith(".md") and e.is_file(follow_symlinks=False))
+    except OSError:
+        found = []
+    for path in [folder / AGENDA, *found, folder / REFERAT]:
+        if path.is_symlink() or not path.is_file():
+            continue
+        rel = "/".join(below(path, root) or [])
+        text, _ = read_text(path, rel)
+        if text is None:
+            continue
+        if path.suffix == ".md":
+            bodies.append(split_front_matter(text, rel, cache.load_yaml)[0].body)
+        else:
+            cache.load_yaml(text, rel)
+    shape.prepare(bodies)

@@ -8,11 +8,8 @@ beside this file; the framing is described there.
 from __future__ import annotations
 
 import collections
-import ctypes
 import json
-import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,24 +18,13 @@ from typing import Any
 import pypandoc
 
 from nufa_cli.convert.frames import ExchangeFailed, end, exchange
+from nufa_cli.core.process import die_with_parent
 
 WORKER_SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
 # Per request: what one document may cost pandoc. A real toppnotat takes well under a second
 # and a few tens of MB; check's limits (check/shape.py) keep Markdown far from both.
 TIMEOUT = 60.0  # seconds
 MEMORY = "2g"  # pandoc's heap (GHC's +RTS -M): past it pandoc stops with "Heap exhausted"
-_PR_SET_PDEATHSIG = 1
-
-
-_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
-
-
-def die_with_parent() -> None:
-    """In the child before pandoc starts: the kernel kills it when the thread that started it
-    ends, however nufa ends (SIGKILL included), so no worker outlives its build. (The Lua
-    side also stops at the end of its input, when nufa closes the pipe.)"""
-    if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class WorkerError(Exception):

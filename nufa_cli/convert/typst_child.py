@@ -9,7 +9,7 @@ it laid out in a cache of the whole process, about as large as the document: a b
 every packet in one process grew by some 25 MB a packet; a packet's memory goes when its
 process ends). The parent stops a worker past TIMEOUT seconds on one document (PACKET_TIMEOUT
 for a packet), the kernel past MEMORY bytes of data (RLIMIT_DATA) or when nufa itself ends
-(PR_SET_PDEATHSIG, as pandoc_worker.py's); the document is named in the error, and the next
+(PR_SET_PDEATHSIG: core/process.py); the document is named in the error, and the next
 document gets a new worker.
 
     python -m nufa_cli.convert.typst_child
@@ -62,7 +62,7 @@ class Request:
 def _limited() -> None:
     """In the child before it runs: at most MEMORY of data, and killed when the thread that
     started it ends, however nufa ends (SIGKILL included)."""
-    from nufa_cli.convert.pandoc_worker import die_with_parent
+    from nufa_cli.core.process import die_with_parent
 
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit stays as it is
         resource.setrlimit(resource.RLIMIT_DATA, (MEMORY, resource.getrlimit(

@@ -45,8 +45,8 @@ from nufa_cli.model.objects import (
 )
 from nufa_cli.model.protokoll import read as read_protokoll
 from nufa_cli.model.saknr import DEFAULT
+from nufa_cli.sources import ahead, markdown, schema
 from nufa_cli.sources import cache as source_cache
-from nufa_cli.sources import markdown, schema
 from nufa_cli.sources.cache import SourceCache
 from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schemacheck import dotted
@@ -99,7 +99,12 @@ class _Loader(CommitteeReader):
         committee = self.committee()
         self.numbering, self.kortnavn = committee.numbering, committee.kortnavn
         members = self.members()
-        meetings = [m for m in (self.meeting(f, committee, members) for f in self.folders()) if m]
+        meetings = []
+        for folder in self.folders():
+            ahead.claim(folder)  # the later ones may be read by a second process already
+            meeting = self.meeting(folder, committee, members)
+            if meeting:
+                meetings.append(meeting)
         meetings.sort(key=lambda m: m.first_day)
         repo = Repository(self.root, committee, members, meetings, self.settings)
         self.diagnostics += number_meetings(repo)

@@ -69,6 +69,7 @@ class SourceCache:
         self._resolved: dict[Path, Path] = {}
         self._keys: dict[tuple[str, str, tuple[str, ...], str], str] = {}
         self.entries = entries or {}
+        self.offered: dict[str, Any] = {}  # made in this run by another process (ahead.py)
         self.used: dict[str, Any] = {}  # the entries this run asked for, as written
         self.values: dict[str, Any] = {}  # and what they hold
         self._code_digests: dict[str, str] = {}
@@ -123,6 +124,9 @@ class SourceCache:
         if key in self.values:
             return self.values[key]  # type: ignore[no-any-return]
         entry = self.entries.get(key)
+        if entry is None and key in self.offered:  # made in this run: a shard to write
+            entry = self.offered[key]
+            self.missed.add(key[0])
         value: T
         try:
             if entry is None:
@@ -134,6 +138,11 @@ class SourceCache:
             self.missed.add(key[0])
         self.used[key], self.values[key] = entry, value
         return value
+
+    def offer(self, entries: dict[str, Any]) -> None:
+        """Entries another process derived for this run (sources/ahead.py), as derived() would
+        have: each is taken as one made here when asked for, the others are not kept."""
+        self.offered.update(entries)
 
     def load_yaml(self, text: str, rel: str, line_offset: int = 0) -> Read:
         """reader.load_yaml(text, rel, line_offset)."""

@@ -1,0 +1,145 @@
+"""The second process of a first check (sources/ahead.py): what check finds, and what the
+source cache then holds, are the same as when one process reads every meeting; a child that
+fails leaves the loader to read its part; no child outlives the check."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import PROJECT, write_repo
+
+from nufa_cli.check import validate
+from nufa_cli.core.output import CACHE
+from nufa_cli.sources import ahead, reader
+
+sys.path.insert(0, str(PROJECT / "tools"))
+from archive import archive_files
+
+MEETINGS = 30
+
+
+def _broken_archive() -> dict[str, str]:
+    """An archive with problems in meetings early, in the middle and late: the loader reads
+    some of them, the child the others (where they meet depends on the machine)."""
+    files = archive_files(MEETINGS)
+    folders = sorted({rel.split("/")[1] for rel in files if rel.startswith("meetings/")})
+
+    def note(folder: str, index: int = 1) -> str:
+        return sorted(rel for rel in files if rel.startswith(f"meetings/{folder}/toppnotater/"))[
+            index]
+
+    for k in (0, 7, 15, 22, 29):  # a toppnotat whose sak is not its agenda's
+        rel = note(folders[k])
+        files[rel] = files[rel].replace("\nsak: ", "\nsak: 9", 1)
+    for k in (3, 26):  # YAML that does not parse, in an agenda and in a front matter
+        agenda = f"meetings/{folders[k]}/agenda.yaml"
+        files[agenda] = files[agenda].replace("\n", "\n  bad: [\n", 1)
+        rel = note(folders[k + 1], 2)
+        files[rel] = files[rel].replace("\ntittel: ", "\ntittel: [", 1)
+    for k in (5, 24):  # a warning of the YAML reader, a footnote without definition
+        rel = note(folders[k], 3)
+        files[rel] = files[rel].replace("Kari Nordmann", "Kari #2", 1)
+        files[rel] = files[rel].rstrip("\n") + "\n\nSe notatet[^mangler].\n"
+    return files
+
+
+def _checked(root: Path, monkeypatch: pytest.MonkeyPatch, least: int) -> tuple[list[str],
+                                                                                 dict[str, bytes]]:
+    monkeypatch.setattr(ahead, "MIN_FOLDERS", least)
+    (root / "build" / CACHE).mkdir(parents=True, exist_ok=True)
+    _, diagnostics = validate.check(root)
+    shards = {p.name: p.read_bytes() for p in sorted((root / "build" / CACHE).glob("sources-*.json"))}
+    return [repr(d) for d in diagnostics], shards
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The YAML texts this process parses (a child's are counted in the child)."""
+    parsed: list[str] = []
+    real = reader.load_yaml
+
+    def load_yaml(text: str, rel: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(rel)
+        return real(text, rel, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "load_yaml", load_yaml)
+    return parsed
+
+
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children started (in the parent; a child's own list is its own)."""
+    pids: list[int] = []
+    real: Callable[[], int] = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def test_the_child_finds_what_one_process_finds(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _broken_archive()
+    serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
+    parsed = _counting(monkeypatch)
+    pids = _forks(monkeypatch)
+    helped = _checked(write_repo(tmp_path / "helped", files), monkeypatch, 2)
+    assert len(pids) == 1
+    with pytest.raises(ChildProcessError):  # reaped: nothing left running
+        os.waitpid(pids[0], os.WNOHANG)
+    codes = " ".join(serial[0])
+    for code in ("toppnotat-sak", "yaml-syntax", "yaml-comment", "footnote-undefined"):
+        assert code in codes
+    assert helped[0] == serial[0]  # the same diagnostics, in the same order, at the same places
+    assert helped[1] == serial[1]  # and the same cache, byte for byte
+    agendas = len({rel for rel in parsed if rel.endswith("agenda.yaml")})
+    assert 0 < agendas < MEETINGS  # the child read some meetings, this process the others
+
+
+def test_a_failing_child_leaves_its_part_to_the_loader(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _broken_archive()
+    serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
+
+    def fails(root: Path, folder: Path) -> None:
+        raise RuntimeError("a bug in the child")
+
+    monkeypatch.setattr(validate, "_ahead", fails)
+    parsed = _counting(monkeypatch)
+    pids = _forks(monkeypatch)
+    helped = _checked(write_repo(tmp_path / "helped", files), monkeypatch, 2)
+    assert len(pids) == 1
+    assert helped == serial
+    assert len({rel for rel in parsed if rel.endswith("agenda.yaml")}) == MEETINGS
+
+
+def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _broken_archive()
+    serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
+    pids = _forks(monkeypatch)
+    root = write_repo(tmp_path / "again", files)
+    monkeypatch.delattr(os, "fork")
+    assert _checked(root, monkeypatch, 2) == serial
+    monkeypatch.undo()
+    pids = _forks(monkeypatch)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    one = write_repo(tmp_path / "one-core", files)
+    assert _checked(one, monkeypatch, 2) == serial  # one core: the child would take turns
+    assert pids == []
+    monkeypatch.undo()
+    pids = _forks(monkeypatch)
+    monkeypatch.setattr(ahead, "MIN_FOLDERS", 2)
+    rel = next(rel for rel in files if rel.endswith("toppnotater/1-15-sak.md"))
+    (root / rel).write_text(files[rel] + "\nEndret.\n", encoding="utf-8")
+    validate.check(root)  # the cache holds entries: little to read, no child
+    assert pids == []
