@@ -252,3 +252,19 @@ def test_a_roll_back_that_fails_is_a_write_error(tmp_path: Path,
             journal.locked(out):
         pass
     assert journal.pending(out)  # the next nufa tries again
+
+
+def test_without_renameat2_the_commit_moves_files_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another kernel or C library: swap says so, and the commit still ends as it should."""
+    monkeypatch.setattr(swap, "_renameat2", lambda: None)
+    monkeypatch.setattr(swap, "_known", {})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert not swap.supported(scratch)
+    assert list(scratch.iterdir()) == []  # the probe's folders removed
+    out = folder(tmp_path)
+    kept = os.stat(out / "2024-04-24").st_ino
+    commit(out)
+    assert seen(out) == NEW
+    assert os.stat(out / "2024-04-24").st_ino == kept  # the folder itself was not replaced

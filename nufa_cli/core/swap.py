@@ -9,8 +9,8 @@ so and callers fall back to their renames.
 
 from __future__ import annotations
 
-import ctypes
 import errno
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,10 @@ _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM}
 
 
+@functools.cache
 def _renameat2() -> Any:  # ctypes' function, or None
+    import ctypes  # only once a commit needs it: no command pays the import otherwise
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
@@ -31,15 +34,17 @@ def _renameat2() -> Any:  # ctypes' function, or None
     return function
 
 
-_RENAMEAT2 = _renameat2()
 _known: dict[int, bool] = {}  # a file system (st_dev) -> whether it exchanges
 
 
 def exchange(a: Path, b: Path) -> None:
     """a and b, both existing, trade places (OSError as rename would raise it)."""
-    if _RENAMEAT2 is None:
+    renameat2 = _renameat2()
+    if renameat2 is None:
         raise OSError(errno.ENOSYS, "this system cannot exchange two folders", str(a))
-    if _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE):
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE):
+        import ctypes
+
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(a), None, str(b))
 
