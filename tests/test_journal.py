@@ -270,3 +270,47 @@ def test_without_renameat2_the_commit_moves_files_one_by_one(
     commit(out)
     assert seen(out) == NEW
     assert os.stat(out / "2024-04-24").st_ino == kept  # the folder itself was not replaced
+
+
+def test_a_tampered_journal_touches_nothing_outside_the_folder_and_raises_nothing(
+        tmp_path: Path) -> None:
+    """A journal edited by hand: paths through a link the secretariat put in a meeting's
+    folder, a NUL byte, a copy that is a real meeting's folder, a new file that was never
+    moved in (the user's file in its place is not taken out), nesting deep enough to
+    exhaust Python's recursion. Nothing outside the folder changes, nothing of the set
+    either, and recover raises nothing."""
+    import json
+
+    out = folder(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("precious", encoding="utf-8")
+    (elsewhere / ".nufa-old-other.txt").write_text("mine", encoding="utf-8")
+    (out / "2024-01-24/arkiv").symlink_to(elsewhere)
+    meeting, keep = os.lstat(out / "2024-01-24"), os.lstat(elsewhere / "keep.txt")
+    made = [meeting.st_dev, meeting.st_ino]
+    forged = [
+        {"dest": "2024-01-24/arkiv/keep.txt", "new": ".nufa-staging-x/y", "old": None,
+         "id": [keep.st_dev, keep.st_ino]},
+        {"dest": "2024-01-24/arkiv/x", "new": None, "old": "2024-01-24/arkiv/.nufa-old-other.txt"},
+        {"dest": "2024-01-24/innkalling.pdf", "new": "2024-01-24/arkiv/keep.txt", "old": None},
+        {"dest": "2024-01-24/innkalling.pdf", "new": "2024-04-24/saksliste.pdf", "old": None},
+        {"dest": "2024-01-24/innkalling.pdf", "new": None, "old": "2024-01-24/referat.pdf"},
+        {"dest": "2024-01-24/.mine", "new": ".nufa-staging-x/gone", "old": None},
+        {"dest": "a\0b", "new": ".nufa-staging-x/q", "old": None},
+        {"folder": "x\0", "copy": ".nufa-staging-x/q", "existed": True, "id": [1, 2]},
+        {"folder": "2024-01-24", "copy": "2024-04-24", "existed": True, "id": made},
+        {"folder": "2024-01-24", "copy": ".nufa-staging-x/offentlig/2024-01-24",
+         "existed": False, "id": made},
+        {"folder": ".", "copy": ".nufa-staging-x/.", "existed": False,
+         "id": [os.lstat(out).st_dev, os.lstat(out).st_ino]},
+    ]
+    before = seen(out)
+    for written in (json.dumps(forged), "[" * 100_000 + "]" * 100_000):
+        (out / journal.JOURNAL).parent.mkdir(exist_ok=True)
+        (out / journal.JOURNAL).write_text(written, encoding="utf-8")
+        journal.recover(out)
+        assert sorted(p.name for p in elsewhere.iterdir()) == [".nufa-old-other.txt",
+                                                               "keep.txt"]
+        assert seen(out) == before
+        assert not journal.pending(out)

@@ -78,7 +78,7 @@ def recover(out: Path) -> None:
         entries = json.loads(journal.read_text(encoding="utf-8"))
     except FileNotFoundError:
         entries = None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nesting edited by hand
         entries = []  # a journal cut short: it was being written, nothing was moved yet
     if entries is not None:
         _roll_back(out, entries if isinstance(entries, list) else [])
@@ -219,8 +219,10 @@ def _keep(dest: Path, old: Path) -> None:
 
 def _entry(out: Path, dest: Path, new: Path | None, token: str) -> dict[str, Any]:
     old = dest.with_name(f"{OLD}{token}-{dest.name}") if dest.exists() else None
+    made = None if new is None else os.stat(new)
     return {"dest": _rel(out, dest), "new": None if new is None else _rel(out, new),
-            "old": None if old is None else _rel(out, old)}
+            "old": None if old is None else _rel(out, old),
+            "id": None if made is None else [made.st_dev, made.st_ino]}
 
 
 def _rel(out: Path, path: Path) -> str:
@@ -246,14 +248,16 @@ def _roll_back(out: Path, entries: list[Any]) -> None:
         if not isinstance(entry, dict) or not isinstance(entry.get("dest"), str):
             continue
         dest = _inside(out, entry["dest"])
-        new = _inside(out, entry.get("new"))
+        new = _inside(out, entry.get("new"), staged=True)
         old = _inside(out, entry.get("old"))
+        if old is not None and not old.name.startswith(OLD):
+            old = None  # only a file the commit kept aside is moved back
         if dest is None:
             continue
         if new is not None and new.exists():
             new.unlink()  # never moved in: dest is still the old file (or its place is empty)
-        elif new is not None and old is None:
-            dest.unlink(missing_ok=True)  # a file that was not there before: taken out again
+        elif new is not None and old is None and _is(dest, entry.get("id")):
+            dest.unlink()  # a file that was not there before: taken out again
         if old is not None and old.exists():
             if _same(old, dest):
                 old.unlink()  # kept, and the new file never came: dest is the old file
@@ -263,25 +267,31 @@ def _roll_back(out: Path, entries: list[Any]) -> None:
 
 def _same(a: Path, b: Path) -> bool:
     try:
-        one, other = os.lstat(a), os.lstat(b)
+        one = os.lstat(a)
     except OSError:
         return False
-    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+    return _is(b, [one.st_dev, one.st_ino])
+
+
+def _is(path: Path, made: object) -> bool:
+    """Whether path is the file or folder the journal knows by its [device, inode]."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    return [now.st_dev, now.st_ino] == made
 
 
 def _folder_back(out: Path, entry: dict[str, Any]) -> None:
     """A folder replaced whole back to its old self: the new one (known by its inode) is in
     place, so it trades places with the old one again, or leaves when there was none."""
-    folder, copy, made = _inside(out, entry["folder"]), _inside(out, entry.get("copy")), \
-        entry.get("id")
-    if folder is None or copy is None or not isinstance(made, list):
-        return
-    try:
-        now = os.lstat(folder)
-    except OSError:
-        return  # the new folder never came: nothing to undo
-    if [now.st_dev, now.st_ino] != made:
-        return  # the old folder is still in place
+    folder, copy, made = _inside(out, entry["folder"]), _inside(out, entry.get("copy"),
+                                                               staged=True), entry.get("id")
+    if folder is None or copy is None or not isinstance(made, list) or \
+            folder.parent != out or copy.parent.parent != out or copy.name != folder.name:
+        return  # not as a commit writes it: a folder of out, its copy in a staging folder
+    if not _is(folder, made):
+        return  # the new folder never came, or the old one is still in place
     if entry.get("existed") is not True:
         copy.parent.mkdir(exist_ok=True)
         os.replace(folder, copy)  # there was none: out again, removed with the scratch folder
@@ -290,12 +300,18 @@ def _folder_back(out: Path, entry: dict[str, Any]) -> None:
     # else the old folder is gone (its copy deleted by hand): the new one stays, whole
 
 
-def _inside(out: Path, rel: object) -> Path | None:
-    """A journal's path, only if it names a place inside out (the journal is a file on disk
-    that anyone could have edited: nothing outside the folder is touched on its word)."""
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in rel.split("/"):
+def _inside(out: Path, rel: object, *, staged: bool = False) -> Path | None:
+    """A journal's path, only if it names a place inside out reached through no link that
+    leads out of it (staged: inside a staging folder of out). The journal is a file on disk
+    that anyone could have edited: nothing outside the folder is touched on its word."""
+    if not isinstance(rel, str) or not rel or "\0" in rel or rel.startswith("/") or \
+            ".." in rel.split("/"):
         return None
-    return out / rel
+    path = out / rel
+    if path == out or not path.parent.resolve().is_relative_to(out.resolve()) or \
+            (staged and not path.relative_to(out).parts[0].startswith(STAGING)):
+        return None
+    return path
 
 
 def _leftovers(out: Path) -> Iterator[Path]:
