@@ -314,3 +314,63 @@ def test_a_tampered_journal_touches_nothing_outside_the_folder_and_raises_nothin
                                                                "keep.txt"]
         assert seen(out) == before
         assert not journal.pending(out)
+
+
+READ_ONLY = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from nufa_cli.core import swap
+if sys.argv[2] == "renames":
+    swap.supported = lambda scratch: False
+from test_journal import commit
+commit(Path(sys.argv[3]))
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("closed", "bits"), [
+    ("2024-01-24/mine", 0o555), ("2024-01-24", 0o555), ("2024-01-24/mine", 0o311)])
+def test_a_read_only_folder_is_kept_as_it_is_and_the_commit_leaves_nothing(
+        closed: str, bits: int, mode: str, tmp_path: Path) -> None:
+    """A folder the secretariat made read-only (chmod 0555): one of its own in a meeting's
+    folder goes along with the meeting's other files; the meeting's folder itself cannot be
+    written (a write error, the previous set kept). A folder of its own that cannot be
+    listed (0311, a drop box) cannot be copied: the exchange refuses, rather than leave its
+    files out. Either way nothing is left behind. Run as another user where the tests run
+    as root (root may write whatever the mode says)."""
+    import shutil
+    import tempfile
+
+    if mode == "exchange" and not swap.supported(tmp_path):
+        pytest.skip("this file system cannot exchange folders (renameat2 RENAME_EXCHANGE)")
+    where = Path(tempfile.mkdtemp())  # tmp_path's parents are closed to another user
+    try:
+        out = folder(where)
+        (out / "2024-01-24/mine").mkdir()
+        (out / "2024-01-24/mine/notes.txt").write_text("the user's", encoding="utf-8")
+        os.chmod(out / closed, bits)
+        user = []
+        if os.geteuid() == 0:
+            if not shutil.which("setpriv"):
+                pytest.skip("running as root, and no setpriv to run the commit as another user")
+            for path in [where, *where.rglob("*")]:
+                os.lchown(path, 65534, 65534)
+            user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        done = subprocess.run([*user, sys.executable, "-c", READ_ONLY,
+                               str(Path(__file__).parent), mode, str(out)],
+                              capture_output=True, text=True)
+        mine = {"2024-01-24/mine/notes.txt": "the user's"}
+        if closed == "2024-01-24" or (bits == 0o311 and mode == "exchange"):
+            assert "PermissionError" in done.stderr, done.stderr
+            assert seen(out) == OLD | mine
+        else:
+            assert done.returncode == 0, done.stderr
+            assert seen(out) == NEW | mine
+        assert os.stat(out / closed).st_mode & 0o777 == bits
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".nufa-staging-")) \
+            == [STAGED]  # the caller's staged files: writer.discard's
+    finally:
+        for path, _, _ in os.walk(where):
+            os.chmod(path, 0o755)
+        shutil.rmtree(where)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from nufa_cli.core import swap
-from nufa_cli.core.output import CACHE, WriteFailed
+from nufa_cli.core.output import CACHE, WriteFailed, remove_tree
 
 JOURNAL = f"{CACHE}/journal.json"
 LOCK = f"{CACHE}/lock"
@@ -120,7 +120,7 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
         _write_journal(out, entries)
     except BaseException:
         _roll_back(out, entries)
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_tree(scratch)
         raise
     try:
         for entry in entries:
@@ -128,14 +128,14 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
     except BaseException:  # Ctrl-C too: the previous set goes back before nufa stops
         _roll_back(out, entries)
         (out / JOURNAL).unlink(missing_ok=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_tree(scratch)
         raise
     (out / JOURNAL).unlink()  # the commit point
     for entry in entries:
         if entry.get("old") is not None:
             with contextlib.suppress(OSError):  # a leftover is removed at the next build
                 (out / entry["old"]).unlink()
-    shutil.rmtree(scratch, ignore_errors=True)  # the old folders, exchanged out
+    remove_tree(scratch)  # the old folders, exchanged out
 
 
 def _by_folder(out: Path,
@@ -156,16 +156,18 @@ def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
     """The folder out/name as it will be, made in scratch: its journal entry."""
     folder, copy = out / name, scratch / name
     copy.mkdir()
+    modes = [(copy, stat.S_IMODE(os.stat(folder).st_mode))] if folder.is_dir() else []
     if folder.is_dir():
-        os.chmod(copy, stat.S_IMODE(os.stat(folder).st_mode))
-        for path, children, files in os.walk(folder):  # does not follow symbolic links
+        # does not follow symbolic links; a folder it cannot read fails the commit (walk's
+        # default would skip it, and the exchange would take its files out of the set)
+        for path, children, files in os.walk(folder, onerror=_raise):
             into = copy / Path(path).relative_to(folder)
             for child in children:
                 if (Path(path) / child).is_symlink():  # listed, not walked into: kept a link
                     _link(Path(path) / child, into / child)
                     continue
                 (into / child).mkdir()
-                os.chmod(into / child, stat.S_IMODE(os.lstat(Path(path) / child).st_mode))
+                modes.append((into / child, stat.S_IMODE(os.lstat(Path(path) / child).st_mode)))
             for file in files:
                 source = Path(path) / file
                 if source not in changes and not file.startswith((NEW, OLD)):
@@ -176,9 +178,15 @@ def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
             place.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(new, 0o644)
             _link(new, place)
+    for made_here, mode in reversed(modes):  # once filled: a read-only folder (0555) too
+        os.chmod(made_here, mode)
     made = os.stat(copy)
     return {"folder": name, "copy": _rel(out, copy), "existed": folder.is_dir(),
             "id": [made.st_dev, made.st_ino]}
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _link(source: Path, place: Path) -> None:
@@ -322,4 +330,4 @@ def _leftovers(out: Path) -> Iterator[Path]:
         if folder == str(out):  # a build's staged files, left by a nufa that was killed
             for name in [name for name in folders if name.startswith(STAGING)]:
                 folders.remove(name)
-                shutil.rmtree(out / name, ignore_errors=True)
+                remove_tree(out / name)

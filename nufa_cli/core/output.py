@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -64,7 +65,7 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
         if out.exists() and swap.supported(staging):  # one step: the old folder or the new
             swap.exchange(staging, out)
-            shutil.rmtree(staging, ignore_errors=True)  # the old folder now
+            remove_tree(staging)  # the old folder now
         elif out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / "previous")
@@ -73,14 +74,26 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
             except OSError:
                 os.replace(old / "previous", out)  # the old folder back in its place
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            remove_tree(old)
         else:
             os.replace(staging, out)
     except OSError as exc:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
         raise WriteFailed(f"{what} to {out}", exc,
                           f"the old {what.split()[-1]} is unchanged") from exc
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder of nufa's whole (its staged files, an old set exchanged out), read-only
+    folders in it too (a meeting's folder the secretariat made 0555: rmtree alone leaves
+    their files); what cannot be removed is left for the next run to try again."""
+    for path, children, _ in os.walk(folder):  # does not follow symbolic links
+        for child in [path, *(os.path.join(path, name) for name in children)]:
+            if not os.path.islink(child):  # chmod would change what a link points to
+                with contextlib.suppress(OSError):
+                    os.chmod(child, 0o700)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_leftovers(out: Path, marker: str) -> None:
@@ -91,7 +104,7 @@ def _remove_leftovers(out: Path, marker: str) -> None:
         if leftover.name.startswith(f".{out.name}.") and leftover.is_dir() and \
                 not leftover.is_symlink() and (
                 (leftover / marker).is_file() or (leftover / "previous" / marker).is_file()):
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove_tree(leftover)
 
 
 def check_output_folder(out: Path, root: Path, extra: Sequence[Path | None] = ()) -> Path:
