@@ -195,14 +195,16 @@ def test_what_a_killed_site_run_left_beside_the_folder_is_removed_by_the_next(
 
     site = tmp_path / "build/site"
     output.replace_folder(site, {"index.html": "old"}, ".nufa-site", "nufa site", "the site")
-    exchanged_out = tmp_path / "build/.site.a1b2c3d4"  # killed after the exchange
-    moved_aside = tmp_path / "build/.site.old.e5f6a7b8/previous"  # killed between two renames
-    for leftover in (exchanged_out, moved_aside):
+    exchanged_out = tmp_path / "build/.site.nufa-a1b2c3d4"  # killed after the exchange
+    moved_aside = tmp_path / "build/.site.nufa-old-e5f6a7b8/previous"  # between two renames
+    backup = tmp_path / "build/.site.20240424"  # the user's copy of the site: not nufa's
+    for leftover in (exchanged_out, moved_aside, backup):
         leftover.mkdir(parents=True)
         (leftover / ".nufa-site").write_text("written by nufa site\n", encoding="utf-8")
     (tmp_path / "build/.site.mine").mkdir()  # not nufa's: no marker
     output.replace_folder(site, {"index.html": "new"}, ".nufa-site", "nufa site", "the site")
-    assert sorted(p.name for p in site.parent.iterdir()) == [".site.mine", "site"]
+    assert sorted(p.name for p in site.parent.iterdir()) == [
+        ".site.20240424", ".site.mine", "site"]
 
 
 def test_links_in_a_replaced_folder_stay_links(tmp_path: Path) -> None:

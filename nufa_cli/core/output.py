@@ -50,7 +50,7 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
     try:  # a read-only file system fails at the first step: no internal error, exit 1
         out.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(out, marker)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.nufa-", dir=out.parent))
         for rel, content in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
             swap.exchange(staging, out)
             remove_tree(staging)  # the old folder now
         elif out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.nufa-old-", dir=out.parent))
             os.replace(out, old / "previous")
             try:
                 os.replace(staging, out)
@@ -98,10 +98,11 @@ def remove_tree(folder: Path) -> None:
 
 def _remove_leftovers(out: Path, marker: str) -> None:
     """What a run killed before it removed it left beside out: a folder it staged, or the old
-    folder it exchanged out (.{name}.XXXXXXXX, holding the marker) or moved aside
-    (.{name}.old.XXXXXXXX/previous). Its callers hold the build folder's lock."""
+    folder it exchanged out (.{name}.nufa-XXXXXXXX, holding the marker) or moved aside
+    (.{name}.nufa-old-XXXXXXXX/previous); not a copy the user made (.{name}.backup holds the
+    marker too). Its callers hold the build folder's lock."""
     for leftover in out.parent.iterdir():
-        if leftover.name.startswith(f".{out.name}.") and leftover.is_dir() and \
+        if leftover.name.startswith(f".{out.name}.nufa-") and leftover.is_dir() and \
                 not leftover.is_symlink() and (
                 (leftover / marker).is_file() or (leftover / "previous" / marker).is_file()):
             remove_tree(leftover)
