@@ -376,3 +376,38 @@ def test_a_read_only_folder_is_kept_as_it_is_and_the_commit_leaves_nothing(
         for path, _, _ in os.walk(where):
             os.chmod(path, 0o755)
         shutil.rmtree(where)
+
+
+def test_a_folder_the_file_system_will_not_exchange_is_committed_file_by_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """overlayfs (a container) exchanges new folders, the probe's, but refuses one of a lower
+    layer with EXDEV: the commit puts back what it exchanged and moves the files instead;
+    nufa site does the same with its folder."""
+    import errno
+
+    from nufa_cli.core import output
+
+    out = folder(tmp_path)
+    if not swap.supported(out):
+        pytest.skip("this file system cannot exchange folders (renameat2 RENAME_EXCHANGE)")
+    exchange, calls = swap.exchange, [0]
+
+    def second_refused(a: Path, b: Path) -> None:
+        calls[0] += 1
+        if calls[0] == 2:  # 2024-01-24 exchanged, then 2024-04-24 refused
+            raise swap.Unsupported(errno.EXDEV, "Invalid cross-device link", str(a))
+        exchange(a, b)
+
+    monkeypatch.setattr(swap, "exchange", second_refused)
+    kept = os.stat(out / "2024-01-24").st_ino
+    commit(out)
+    assert seen(out) == NEW
+    assert os.stat(out / "2024-01-24").st_ino == kept  # exchanged back, then file by file
+    assert not journal.pending(out)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".nufa-")) == [
+        ".nufa-cache", ".nufa-manifest.json", STAGED]
+    site = tmp_path / "site"
+    output.replace_folder(site, {"index.html": "old"}, ".nufa-site", "nufa site", "the site")
+    calls[0] = 1  # the next exchange is refused
+    output.replace_folder(site, {"index.html": "new"}, ".nufa-site", "nufa site", "the site")
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"

@@ -60,7 +60,8 @@ def locked(out: Path, *, create: bool = True) -> Iterator[None]:
             recover(out)
         except OSError as error:
             raise WriteFailed(f"the output folder {out}", error,
-                              "an unfinished commit could not be rolled back") from error
+                              f"an unfinished commit ({JOURNAL}) could not be rolled back; "
+                              "nufa tries again next time") from error
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -96,7 +97,16 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
     link, the new files in their places, the removed ones left out) and trades places with
     it, so the folder holds its old set or its new one at every instant, even if nufa is
     killed before the next nufa rolls the rest back. Files directly in out (the manifest),
-    and everything where folders cannot be exchanged, are moved one by one."""
+    and everything where folders cannot be exchanged, are moved one by one: also when one
+    folder is refused midway (what was exchanged is put back first)."""
+    try:
+        _replace(out, moves, removals, exchange=True)
+    except swap.Unsupported:
+        _replace(out, moves, removals, exchange=False)
+
+
+def _replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path], *,
+             exchange: bool) -> None:
     token = secrets.token_hex(4)
     entries: list[dict[str, Any]] = []
     scratch = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
@@ -106,7 +116,7 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
         for dest in changes:
             if dest.is_dir() and not dest.is_symlink():
                 raise IsADirectoryError(21, "a folder stands where the file goes", str(dest))
-        folders = _by_folder(out, changes) if swap.supported(scratch) else {}
+        folders = _by_folder(out, changes) if exchange and swap.supported(scratch) else {}
         for folder, within in sorted(folders.items()):
             entries.append(_replica(out, folder, within, scratch))
         for dest, new in sorted(changes.items(), key=lambda item: (item[0].parent == out,
@@ -122,11 +132,14 @@ def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()
         _roll_back(out, entries)
         remove_tree(scratch)
         raise
+    done = 0
     try:
         for entry in entries:
             _apply(out, entry)
+            done += 1
+        _sync(out, scratch)  # what was moved, on disk before the journal goes
     except BaseException:  # Ctrl-C too: the previous set goes back before nufa stops
-        _roll_back(out, entries)
+        _roll_back(out, entries[:done + 1])  # the rest never moved: their staged files stay
         (out / JOURNAL).unlink(missing_ok=True)
         remove_tree(scratch)
         raise
@@ -245,6 +258,18 @@ def _write_journal(out: Path, entries: list[dict[str, Any]]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, out / JOURNAL)
+    _sync(partial.parent)
+
+
+def _sync(*folders: Path) -> None:
+    """The folders' entries on disk (a power cut after this keeps what was renamed there);
+    the files' bytes are, since writer.py syncs each file it stages."""
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _roll_back(out: Path, entries: list[Any]) -> None:

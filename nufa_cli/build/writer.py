@@ -162,6 +162,8 @@ class Plan:
             fd, file = tempfile.mkstemp(prefix=f"{name}.", dir=staging)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+                handle.flush()
+                os.fsync(fd)  # on disk before the commit: a power cut leaves no empty output
         except OSError as exc:
             self.discard()
             raise WriteFailed(f"to {self.out}", exc, "earlier outputs are unchanged") from exc

@@ -63,8 +63,7 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
         (staging / marker).write_text(f"written by {command}; replaced on every run\n",
                                       encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a web server or archivist
-        if out.exists() and swap.supported(staging):  # one step: the old folder or the new
-            swap.exchange(staging, out)
+        if out.exists() and _exchanged(staging, out):  # one step: the old folder or the new
             remove_tree(staging)  # the old folder now
         elif out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.nufa-old-", dir=out.parent))
@@ -82,6 +81,17 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
             remove_tree(staging)
         raise WriteFailed(f"{what} to {out}", exc,
                           f"the old {what.split()[-1]} is unchanged") from exc
+
+
+def _exchanged(staging: Path, out: Path) -> bool:
+    """staging and out traded places, where the file system lets them (core/swap.py)."""
+    if not swap.supported(staging):
+        return False
+    try:
+        swap.exchange(staging, out)
+    except swap.Unsupported:  # this folder refused (overlayfs: one of a lower layer)
+        return False
+    return True
 
 
 def remove_tree(folder: Path) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM}
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM,
+                errno.EXDEV}
 
 
 @functools.cache
@@ -37,16 +38,23 @@ def _renameat2() -> Any:  # ctypes' function, or None
 _known: dict[int, bool] = {}  # a file system (st_dev) -> whether it exchanges
 
 
+class Unsupported(OSError):
+    """The system or the file system would not exchange these two (overlayfs refuses a folder
+    of a lower layer with EXDEV, though it exchanges new ones): rename them another way."""
+
+
 def exchange(a: Path, b: Path) -> None:
-    """a and b, both existing, trade places (OSError as rename would raise it)."""
+    """a and b, both existing, trade places (OSError as rename would raise it; Unsupported
+    where they cannot be exchanged)."""
     renameat2 = _renameat2()
     if renameat2 is None:
-        raise OSError(errno.ENOSYS, "this system cannot exchange two folders", str(a))
+        raise Unsupported(errno.ENOSYS, "this system cannot exchange two folders", str(a))
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE):
         import ctypes
 
         code = ctypes.get_errno()
-        raise OSError(code, os.strerror(code), str(a), None, str(b))
+        refused = Unsupported if code in _UNSUPPORTED else OSError
+        raise refused(code, os.strerror(code), str(a), None, str(b))
 
 
 def supported(scratch: Path) -> bool:
@@ -61,9 +69,7 @@ def supported(scratch: Path) -> bool:
         try:
             exchange(a, b)
             _known[device] = True
-        except OSError as error:
-            if error.errno not in _UNSUPPORTED:
-                raise
+        except Unsupported:
             _known[device] = False
         finally:
             a.rmdir()
