@@ -154,7 +154,24 @@ def test_a_replaced_folder_keeps_unchanged_files_as_they_were(tmp_path: Path) ->
     assert (after.st_ino, after.st_mtime, after.st_mode) == (
         before.st_ino, before.st_mtime, before.st_mode)
     assert os.stat(out / "2024-01-24").st_mode & 0o777 == 0o750
-    assert os.stat(out / "2024-01-24/innkalling.pdf").st_mode & 0o777 == 0o644
+
+
+def test_a_built_file_is_readable_by_all_whatever_the_umask(tmp_path: Path) -> None:
+    """Staged by writer.py (mkstemp's files are 0600), committed as 0644: a web server or
+    an archivist reads what nufa built."""
+    from nufa_cli.build.writer import Output, Plan
+
+    out = tmp_path / "build"
+    made = Output("2024-01-24/innkalling.pdf", "innkalling", "2024-01-24", None, "pdf", False,
+                  "fingerprint", "key")
+    previous = os.umask(0o077)
+    try:
+        plan = Plan.of(out, [made])
+        plan.stage(made, b"%PDF-1.7")
+        plan.commit()
+    finally:
+        os.umask(previous)
+    assert os.stat(out / made.name).st_mode & 0o777 == 0o644
 
 
 def test_a_site_folder_is_replaced_in_one_exchange(tmp_path: Path,

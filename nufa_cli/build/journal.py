@@ -89,8 +89,8 @@ def recover(out: Path) -> None:
 
 
 def replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path] = ()) -> None:
-    """Move each staged file of `moves` (place -> the staged file, both inside out) to its
-    place and remove each of `removals`, as one step.
+    """Move each staged file of `moves` (place -> the staged file, both inside out, with the
+    mode it is to have) to its place and remove each of `removals`, as one step.
 
     Where the file system exchanges folders (core/swap.py), each folder of out that changes
     (a meeting's) is replaced whole: a copy of it is made beside (every unchanged file a hard
@@ -125,7 +125,6 @@ def _replace(out: Path, moves: Mapping[Path, Path], removals: Sequence[Path], *,
             if dest.parent == out or dest.relative_to(out).parts[0] not in folders:
                 if new is not None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    os.chmod(new, 0o644)
                 entries.append(_entry(out, dest, new, token))
         _write_journal(out, entries)
     except BaseException:
@@ -168,9 +167,10 @@ def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
              scratch: Path) -> dict[str, Any]:
     """The folder out/name as it will be, made in scratch: its journal entry."""
     folder, copy = out / name, scratch / name
+    existed = folder.is_dir()
     copy.mkdir()
-    modes = [(copy, stat.S_IMODE(os.stat(folder).st_mode))] if folder.is_dir() else []
-    if folder.is_dir():
+    modes = [(copy, stat.S_IMODE(os.stat(folder).st_mode))] if existed else []
+    if existed:
         # does not follow symbolic links; a folder it cannot read fails the commit (walk's
         # default would skip it, and the exchange would take its files out of the set)
         for path, children, files in os.walk(folder, onerror=_raise):
@@ -189,12 +189,11 @@ def _replica(out: Path, name: str, changes: Mapping[Path, Path | None],
         if new is not None:
             place = copy / dest.relative_to(folder)
             place.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(new, 0o644)
             _link(new, place)
     for made_here, mode in reversed(modes):  # once filled: a read-only folder (0555) too
         os.chmod(made_here, mode)
     made = os.stat(copy)
-    return {"folder": name, "copy": _rel(out, copy), "existed": folder.is_dir(),
+    return {"folder": name, "copy": _rel(out, copy), "existed": existed,
             "id": [made.st_dev, made.st_ino]}
 
 

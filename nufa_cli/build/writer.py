@@ -160,6 +160,7 @@ class Plan:
                     self._staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=self.out))
                 staging = self._staging
             fd, file = tempfile.mkstemp(prefix=f"{name}.", dir=staging)
+            os.fchmod(fd, 0o644)  # as it will stand in the output folder (mkstemp's is 0600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

@@ -85,8 +85,6 @@ def replace_folder(out: Path, files: Mapping[str, str | bytes | Path], marker: s
 
 def _exchanged(staging: Path, out: Path) -> bool:
     """staging and out traded places, where the file system lets them (core/swap.py)."""
-    if not swap.supported(staging):
-        return False
     try:
         swap.exchange(staging, out)
     except swap.Unsupported:  # this folder refused (overlayfs: one of a lower layer)
