@@ -18,7 +18,7 @@ def main() -> None:
     # No pydantic plugin observes nufa's validation: looking for them reads the entry points
     # of every installed package when the first validator is built (6 ms of a 0.23 s check).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    front.main(_typer)
+    front.main(_typer, end_at_once=True)  # the console script: the process is nufa's
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Nothing heavy is imported here: each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from nufa_cli.core.errors import (
     Diagnostic,
@@ -167,12 +168,16 @@ def check(path: Path | None = None, format: Format = Format.text, strict: bool =
     root = repository_root(path)
     found, diagnostics = memo.recall(root)
     if diagnostics is None:
-        with _collector_paused():
-            from nufa_cli.check.validate import check as run_check
+        from nufa_cli.check import ahead
         from nufa_cli.core.output import cache_folder
 
         cache_folder(root, create=True)  # where loading keeps what it read (sources/cache.py)
-        repo, diagnostics = run_check(root)
+        # opened before pydantic and the model are imported: on a first check of an archive,
+        # a second process reads the sources meanwhile (check/ahead.py)
+        with ahead.kept(root):
+            with _collector_paused():
+                from nufa_cli.check.validate import check as run_check
+            repo, diagnostics = run_check(root)
         memo.remember(root, found, repo.committee.maler, diagnostics)
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
@@ -401,19 +406,33 @@ def parse(args: Sequence[str]) -> tuple[Callable[..., None], dict[str, object]] 
     return fast.command, values
 
 
-def _run_fast(args: Sequence[str]) -> bool:
-    """Run a plain check or build here and exit; False: typer is to run it."""
+def _run_fast(args: Sequence[str], end_at_once: bool = False) -> bool:
+    """Run a plain check or build here and exit; False: typer is to run it. end_at_once: a
+    check ends the process at once (_end_now), where it is the process's whole work."""
     parsed = parse(args)
     if parsed is None:
         return False
     command, values = parsed
+    code = 0  # as typer ends
     try:
         command(**values)
     except UsageProblem:  # found before any work: typer runs it again and says so
         return False
     except Exit as done:
-        sys.exit(done.code)
-    sys.exit(0)  # as typer ends
+        code = done.code
+    if command is check and end_at_once:
+        _end_now(code)
+    sys.exit(code)
+
+
+def _end_now(code: int) -> NoReturn:
+    """End a check at once, its output flushed: Python would first free every object it
+    made, one by one (a twentieth of the first check of an archive), where the kernel frees
+    them all together. A check leaves no thread, file or process behind to wait for."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head): it has all
+            stream.flush()  # it took
+    os._exit(code)
 
 
 class Terminated(KeyboardInterrupt):
@@ -425,9 +444,11 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def main(app: Callable[[], None]) -> None:
+def main(app: Callable[[], None], *, end_at_once: bool = False) -> None:
     """No traceback reaches a user, whatever the input. app: runs typer's app (cli.py), for
-    arguments the fast path leaves to it; __main__.py imports it only then."""
+    arguments the fast path leaves to it; __main__.py imports it only then. end_at_once: the
+    process is nufa's alone (the console script), so a check may end it (_end_now); not
+    where nufa runs inside another program (a test, cli.main())."""
     import signal
     import threading
 
@@ -436,15 +457,15 @@ def main(app: Callable[[], None]) -> None:
     if mine:
         signal.signal(signal.SIGTERM, _terminated)
     try:
-        _main(app)
+        _main(app, end_at_once)
     finally:
         if mine:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _main(app: Callable[[], None]) -> None:
+def _main(app: Callable[[], None], end_at_once: bool) -> None:
     try:
-        if not _run_fast(sys.argv[1:]):
+        if not _run_fast(sys.argv[1:], end_at_once):
             app()  # standalone: usage errors print their message and exit 2
     except NufaError as exc:
         echo_diagnostics(list(exc.diagnostics), err=True)

@@ -5,6 +5,7 @@ fails leaves the loader to read its part; no child outlives the check."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from helpers import PROJECT, write_repo
 
+from nufa_cli import front
+from nufa_cli.check import ahead as check_ahead
 from nufa_cli.check import validate
 from nufa_cli.core.output import CACHE
 from nufa_cli.sources import ahead, reader
@@ -120,7 +123,7 @@ def test_a_failing_child_leaves_its_part_to_the_loader(tmp_path: Path,
     def fails(root: Path, folder: Path) -> None:
         raise RuntimeError("a bug in the child")
 
-    monkeypatch.setattr(validate, "_ahead", fails)
+    monkeypatch.setattr(check_ahead, "derive", fails)
     parsed = _counting(monkeypatch)
     pids = _forks(monkeypatch)
     helped = _checked(write_repo(tmp_path / "helped", files), monkeypatch, 2)
@@ -151,3 +154,49 @@ def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
     (root / rel).write_text(files[rel] + "\nEndret.\n", encoding="utf-8")
     validate.check(root)  # the cache holds entries: little to read, no child
     assert pids == []
+
+
+def test_nufa_check_starts_the_child_before_it_imports_the_loader_and_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """front.py opens the cache, and so may start the child, before importing pydantic and the
+    model; validate.check inside it starts no second one, and finds what one process finds."""
+    files = _broken_archive()
+
+    def checked(root: Path, least: int) -> tuple[str, dict[str, bytes]]:
+        monkeypatch.setattr(ahead, "MIN_FOLDERS", least)
+        with pytest.raises(front.Exit) as exit_:
+            front.check(root, format=front.Format.json)
+        assert exit_.value.code == 1  # the archive's errors
+        return capsys.readouterr().out, {p.name: p.read_bytes() for p in sorted(
+            (root / "build" / CACHE).glob("sources-*.json"))}
+
+    serial = checked(write_repo(tmp_path / "serial", files), 10**6)
+    pids = _forks(monkeypatch)
+    helped = checked(write_repo(tmp_path / "front", files), 2)
+    assert len(pids) == 1
+    assert "toppnotat-sak" in serial[0]
+    assert helped == serial
+
+
+FORK_SEEN = """
+import os, sys
+real = os.fork
+def fork():
+    print("forked with pydantic" if "pydantic" in sys.modules else "forked before pydantic",
+          file=sys.stderr, flush=True)
+    return real()
+os.fork = fork
+sys.argv = ["nufa", "check", sys.argv[1]]
+from nufa_cli.__main__ import main
+main()
+"""
+
+
+@pytest.mark.skipif(ahead._cores() < 2, reason="one core: no child is started")
+def test_nufa_check_forks_before_importing_pydantic(tmp_path: Path) -> None:
+    """What the early start is for: the child reads while this process imports the rest."""
+    root = write_repo(tmp_path / "archive", archive_files(MEETINGS))
+    run = subprocess.run([sys.executable, "-c", FORK_SEEN, str(root)], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0] == "forked before pydantic"

@@ -140,3 +140,24 @@ def test_echo_strips_colour_where_click_does(color: bool | None,
     monkeypatch.setattr(sys, "stdout", ours)
     front.echo(text, color=color)
     assert ours.getvalue() == theirs.getvalue()
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "json"], ["check", "-q"]])
+def test_the_console_script_ends_a_check_at_once_as_python_would_end_it(
+        args: list[str], sample: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`nufa` (nufa_cli/__main__.py) ends a check without freeing its objects one by one:
+    the same output, flushed, and the same status as the in-process entry point's; and
+    where its output goes into a pipe closed early (| head), no error either."""
+    agenda = sample / "meetings/2024-04-24/agenda.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace("status: endelig", "status: ferdig", 1),
+                      encoding="utf-8")
+    expected = run_nufa(monkeypatch, capsys, *args, cwd=sample)
+    assert expected[0] == 1 and expected[1]
+    for _ in range(2):  # the second may repeat a remembered check (check/memo.py)
+        done = subprocess.run([sys.executable, "-m", "nufa_cli", *args], cwd=sample,
+                              capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stdout, done.stderr) == expected
+    piped = subprocess.run(f"{sys.executable} -m nufa_cli check | head -c 1", shell=True,
+                           cwd=sample, capture_output=True, text=True, timeout=120)
+    assert piped.stderr == ""

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from nufa_cli.check import glyphs, offentlighet, shape
+from nufa_cli.check import ahead, glyphs, limits, offentlighet
 from nufa_cli.check.attachments import pdf_vedlegg
 from nufa_cli.check.maler import font_known, maler_links, reference_docx
 from nufa_cli.check.protokoll import referat
 from nufa_cli.check.shape import bodies, strings
 from nufa_cli.core import nbdates
 from nufa_cli.core.errors import Diagnostic, Severity
-from nufa_cli.core.root import AGENDA, REFERAT, below, template_dirs
+from nufa_cli.core.root import template_dirs
 from nufa_cli.core.suggest import did_you_mean
 from nufa_cli.model.load import load
 from nufa_cli.model.objects import Meeting, Referat, Repository, Row, SakNr, Source, Toppnotat
-from nufa_cli.sources import ahead, markdown
-from nufa_cli.sources import cache as source_cache
-from nufa_cli.sources.reader import Path_, read_text, split_front_matter
+from nufa_cli.sources import markdown
+from nufa_cli.sources.reader import Path_
 from nufa_cli.sources.schema import DECISION
 
 Rule = Callable[[Repository], Iterator[Diagnostic]]
@@ -138,6 +136,7 @@ def times(repo: Repository) -> Iterator[Diagnostic]:
 def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
     """tidligere_behandlinger naming a sak of this repo must find it; others need their text."""
     numbering = repo.committee.numbering
+    restarts = numbering.restarts  # asked for each of an archive's tens of thousands
     first_number: dict[tuple[str, int], int] = {}  # (serie, year) -> the repository's first
     for meeting in repo.meetings:
         for sak in meeting.saker:
@@ -150,13 +149,13 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                 continue
             for i, entry in enumerate(note.meta.tidligere_behandlinger):
                 nr = repo.cited(entry, meeting)
-                at = ("tidligere_behandlinger", i)
                 # ours when it falls in the repository's numbers; earlier ones need their text
-                if numbering.restarts:
+                if restarts:
                     ours = nr is not None and nr.meeting in folders
                 else:
                     start = first_number.get((nr.serie, nr.year)) if nr else None
                     ours = nr is not None and start is not None and nr.n >= start
+                at = ("tidligere_behandlinger", i)
                 if ours and nr is not None:
                     found = repo.find_sak(nr)
                     if found is None:
@@ -170,7 +169,7 @@ def earlier_treatments(repo: Repository) -> Iterator[Diagnostic]:
                                   f"sak {entry.sak} has no vedtak in its referat yet",
                                   "write the referat's '### Vedtak', or give 'vedtak:' here",
                                   Severity.WARNING)
-                elif (entry.utvalg == repo.committee.kortnavn and numbering.restarts
+                elif (entry.utvalg == repo.committee.kortnavn and restarts
                       and entry.møte is None and not (entry.tittel and entry.vedtak)):
                     yield note.source.diagnostic((*at, "sak"), "sak-meeting-missing",
                               f"sak numbers restart every meeting, so '{entry.sak}' does not say "
@@ -230,7 +229,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
         seen: set[str] = set()
         data = source.doc.data if source.doc else None
         # every character of them prints (most documents): none to look for value by value
-        lacking = source.doc is not None and known.lacks("".join(source.doc.texts()))
+        lacking = source.doc is not None and known.lacks(source.doc.summary()[0])
         values = list(strings(data, ())) if lacking else []
         for at, value in values:
             for _, char in glyphs.unprintable(value, known):
@@ -240,7 +239,7 @@ def printable(repo: Repository) -> Iterator[Diagnostic]:
         if doc is None:
             continue
         body, first = doc.body, doc.body_line
-        if not known.lacks(body):  # nor in the text without its comments, which is less
+        if not known.lacks(markdown.characters(body)):  # nor in the text without comments
             continue
         for line, char in glyphs.unprintable(markdown.without_comments(body), known):
             if char not in seen:
@@ -305,39 +304,9 @@ RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treat
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
     """Load the repository and run every rule; all problems at once, sorted by place. What
     they derive from each text is kept for the next check (sources/cache.py)."""
-    root = root.resolve()
-    with source_cache.kept(root) as cache, ahead.helped(root, cache,
-                                                         lambda folder: _ahead(root, folder)):
-        repo, diagnostics = load(root)
-        shape.prepare(doc.body for meeting in repo.meetings for doc in meeting.documents())
+    with ahead.kept(root):  # front.py may have opened it already, before importing this
+        repo, diagnostics = load(root.resolve())
+        limits.prepare(doc.body for meeting in repo.meetings for doc in meeting.documents())
         for rule in RULES:
             diagnostics.extend(rule(repo))
     return repo, sorted(set(diagnostics))
-
-
-def _ahead(root: Path, folder: Path) -> None:
-    """What check asks the source cache of one meeting folder, asked ahead of it by a second
-    process (sources/ahead.py): the YAML of its agenda and of each Markdown file's front
-    matter as the loader reads them, and each body's facts and shape as check() prepares
-    them. A file the loader does not read (a link, a toppnotat no sak names) costs time only."""
-    cache = source_cache.current()
-    bodies: list[str] = []
-    notes = folder / "toppnotater"
-    try:
-        with os.scandir(notes) as entries:
-            found = sorted(Path(e.path) for e in entries
-                           if e.name.endswith(".md") and e.is_file(follow_symlinks=False))
-    except OSError:
-        found = []
-    for path in [folder / AGENDA, *found, folder / REFERAT]:
-        if path.is_symlink() or not path.is_file():
-            continue
-        rel = "/".join(below(path, root) or [])
-        text, _ = read_text(path, rel)
-        if text is None:
-            continue
-        if path.suffix == ".md":
-            bodies.append(split_front_matter(text, rel, cache.load_yaml)[0].body)
-        else:
-            cache.load_yaml(text, rel)
-    shape.prepare(bodies)

@@ -118,7 +118,8 @@ def attendance(meeting: Meeting) -> Attendance | None:
     for entry in facts.absences:
         away.setdefault(entry.medlem, []).append(entry)
 
-    presences = tuple(_presence(m, away.get(m.id, []), meeting, days) for m in meeting.members)
+    presences = tuple(_presence(m, away.get(m.id, []), meeting, days, order)
+                      for m in meeting.members)
     names = {m.id: m.navn for m in meeting.members}
     substitutes = tuple(
         Substitute(s, names.get(s.for_, s.for_), tuple(sorted(s.span.days or ())))
@@ -129,13 +130,15 @@ def attendance(meeting: Meeting) -> Attendance | None:
 
 
 def _presence(member: Member, entries: list[Absence], meeting: Meeting,
-              days: tuple[int, ...]) -> Presence:
+              days: tuple[int, ...], order: dict[SakNr, int]) -> Presence:
     """A member's days: a day is missed when the absences cover every sak of it (a day without
     saker: when they cover the day itself, as `dager` or the whole meeting)."""
+    if not entries:  # present throughout, as most members are
+        return Presence(member, days, (), False, (), None, None)
     missed = []
     for day in meeting.days:
         saker = meeting.saker_on(day)
-        covered = (all(_covers(entries, sak, meeting) for sak in saker) if saker else
+        covered = (all(_covers(entries, sak, order) for sak in saker) if saker else
                    any(e.span.whole or (e.span.days is not None and day.index in e.span.days)
                        for e in entries))
         if covered:
@@ -150,8 +153,7 @@ def _presence(member: Member, entries: list[Absence], meeting: Meeting,
                     during if present else None)
 
 
-def _covers(entries: list[Absence], sak: Sak, meeting: Meeting) -> bool:
-    order = order_of(meeting)
+def _covers(entries: list[Absence], sak: Sak, order: dict[SakNr, int]) -> bool:
     return any(e.span.covers(sak.day, sak.nr, order) for e in entries)
 
 

@@ -169,7 +169,9 @@ class SakFormat:
         """The number written as the format prints it, or None. year: the calendar year of the
         meeting it belongs to, for a format without a year (and a two-digit year's century);
         meeting: that meeting's folder, where numbers restart each meeting."""
-        key = (text, year, meeting)
+        # where numbers run through the year, the meeting is no part of the number: the
+        # same SakNr then comes back wherever it is named (a dict finds it by identity)
+        key = (text, year, meeting if self.restarts else "")
         if key in self._parses:
             return self._parses[key]
         match = self._strict.fullmatch(text.strip()) if self.usable else None

@@ -93,15 +93,21 @@ class _Child:
             self.marks.close()
 
 
-_CURRENT: ContextVar[_Child | None] = ContextVar("ahead", default=None)
+# the cache a helped() is open for, and its child (None where none was started)
+_CURRENT: ContextVar[tuple[SourceCache, _Child | None] | None] = ContextVar("ahead", default=None)
 
 
 @contextmanager
 def helped(root: Path, cache: SourceCache, derive: Derive) -> Iterator[None]:
     """A child deriving cache entries of root's meeting folders from the last one backwards
-    while what runs inside reads them (loading claims each folder: claim()), where it pays."""
+    while what runs inside reads them (loading claims each folder: claim()), where it pays.
+    Inside a helped() of the same cache, the decision is that one's: one child per run."""
+    open_ = _CURRENT.get()
+    if open_ is not None and open_[0] is cache:
+        yield
+        return
     child = _start(root, cache, derive)
-    token = _CURRENT.set(child)
+    token = _CURRENT.set((cache, child))
     try:
         yield
     finally:
@@ -113,9 +119,9 @@ def helped(root: Path, cache: SourceCache, derive: Derive) -> Iterator[None]:
 def claim(folder: Path) -> None:
     """The loader is to read this meeting folder: if the child got here first, what it
     derived is taken (the loader then finds it in the cache)."""
-    child = _CURRENT.get()
-    if child is not None:
-        child.claim(folder)
+    open_ = _CURRENT.get()
+    if open_ is not None and open_[1] is not None:
+        open_[1].claim(folder)
 
 
 def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:

@@ -240,6 +240,7 @@ def _encode(read: Read) -> dict[str, Any]:
     if doc is not None:
         entry["data"] = doc.data
         entry["warnings"] = [d.as_dict() for d in doc.warnings]
+        entry["characters"], entry["longest"] = doc.summary()
     return entry
 
 
@@ -247,5 +248,8 @@ def _decode(entry: dict[str, Any], text: str, rel: str, line_offset: int) -> Rea
     diagnostics = _diagnostics(entry["diagnostics"])
     if "data" not in entry:
         return None, diagnostics
+    summary = entry["characters"], entry["longest"]
+    if not (isinstance(summary[0], str) and type(summary[1]) is int):
+        raise TypeError("not a summary")  # not as _encode writes it: read again
     return Unplaced(entry["data"], _diagnostics(entry["warnings"]), text, rel,
-                    line_offset), diagnostics
+                    line_offset, summary), diagnostics

@@ -137,6 +137,7 @@ class Facts:
     footnotes_in_blocks: tuple[FootnoteProblem, ...]  # and with blocks_at_headings (a referat)
     images: tuple[tuple[str, int], ...]  # as images() finds them
     prose: bool  # has_prose()
+    characters: str  # the distinct characters of the text, in code point order
 
 
 def facts(text: str) -> Facts:
@@ -148,14 +149,15 @@ def _facts(text: str) -> Facts:
     tokens, _ = parse(text)
     footnotes, in_blocks = _footnote_problems(text)
     return Facts(tuple(headings(tokens)), tuple(footnotes), tuple(in_blocks),
-                 tuple(_images(text)), has_prose(tokens))
+                 tuple(_images(text)), has_prose(tokens), "".join(sorted(set(text))))
 
 
 def _encode(found: Facts) -> dict[str, Any]:
     return {"headings": [[h.level, h.text, h.line] for h in found.headings],
             "footnotes": [[f.code, f.label, f.line] for f in found.footnotes],
             "footnotes_in_blocks": [[f.code, f.label, f.line] for f in found.footnotes_in_blocks],
-            "images": [list(image) for image in found.images], "prose": found.prose}
+            "images": [list(image) for image in found.images], "prose": found.prose,
+            "characters": found.characters}
 
 
 def _decode(entry: dict[str, Any]) -> Facts:
@@ -166,12 +168,17 @@ def _decode(entry: dict[str, Any]) -> Facts:
                  tuple(FootnoteProblem(str(code), str(label), int(line))
                        for code, label, line in entry["footnotes_in_blocks"]),
                  tuple((str(src), int(line)) for src, line in entry["images"]),
-                 bool(entry["prose"]))
+                 bool(entry["prose"]), str(entry["characters"]))
 
 
 def headings_of(text: str) -> list[Heading]:
     """The headings of a text (headings() of its tokens)."""
     return list(facts(text).headings)
+
+
+def characters(text: str) -> str:
+    """The distinct characters of a text (what check/validate.py asks the fonts for first)."""
+    return facts(text).characters
 
 
 def prose(text: str) -> bool:

@@ -96,6 +96,18 @@ class Located:
             self.__dict__["_texts"] = found
         return found
 
+    def summary(self) -> tuple[str, int]:
+        """The distinct characters of its texts, in code point order, and the length of the
+        longest: what the rules that look at every text ask first (a font's glyphs, a run too
+        long), most documents then needing no further look. Kept with the data in the source
+        cache (sources/cache.py), so a later check does not walk the data for them."""
+        found: tuple[str, int] | None = self.__dict__.get("_summary")
+        if found is None:
+            texts = self.texts()
+            found = ("".join(sorted(set("".join(texts)))), max(map(len, texts), default=0))
+            self.__dict__["_summary"] = found
+        return found
+
     def has(self, path: Path_) -> bool:
         """Whether the document holds a value at path (a key written, an item listed)."""
         data = self.data
@@ -226,8 +238,11 @@ class Unplaced(Located):
     reading the text again when first asked for: a check of clean sources asks for none."""
 
     def __init__(self, data: Any, warnings: list[Diagnostic], text: str, rel: str,
-                 line_offset: int) -> None:  # not Located's: values and keys are found later
+                 line_offset: int, summary: tuple[str, int] | None = None) -> None:
+        # not Located's: values and keys are found later
         self.data = data
+        if summary is not None:
+            self.__dict__["_summary"] = summary
         self.warnings = warnings
         self.line_offset = line_offset
         self._source = (text, rel)
