@@ -18,6 +18,7 @@ from helpers import PROJECT, write_repo
 from nufa_cli import front
 from nufa_cli.check import ahead as check_ahead
 from nufa_cli.check import validate
+from nufa_cli.core import process
 from nufa_cli.core.output import CACHE
 from nufa_cli.sources import ahead, reader
 
@@ -25,6 +26,13 @@ sys.path.insert(0, str(PROJECT / "tools"))
 from archive import archive_files
 
 MEETINGS = 30
+
+
+@pytest.fixture(autouse=True)
+def _rules_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forks counted here are the reader's: the rules run apart elsewhere (validate.APART,
+    tests/test_check_rules.py) run in this process."""
+    monkeypatch.setattr(validate, "MIN_APART", 10**6)
 
 
 def _broken_archive() -> dict[str, str]:
@@ -141,6 +149,7 @@ def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
     monkeypatch.delattr(os, "fork")
     assert _checked(root, monkeypatch, 2) == serial
     monkeypatch.undo()
+    monkeypatch.setattr(validate, "MIN_APART", 10**6)  # undone with the rest
     pids = _forks(monkeypatch)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
@@ -148,6 +157,7 @@ def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
     assert _checked(one, monkeypatch, 2) == serial  # one core: the child would take turns
     assert pids == []
     monkeypatch.undo()
+    monkeypatch.setattr(validate, "MIN_APART", 10**6)  # undone with the rest
     pids = _forks(monkeypatch)
     monkeypatch.setattr(ahead, "MIN_FOLDERS", 2)
     rel = next(rel for rel in files if rel.endswith("toppnotater/1-15-sak.md"))
@@ -192,7 +202,7 @@ main()
 """
 
 
-@pytest.mark.skipif(ahead._cores() < 2, reason="one core: no child is started")
+@pytest.mark.skipif(process.cores() < 2, reason="one core: no child is started")
 def test_nufa_check_forks_before_importing_pydantic(tmp_path: Path) -> None:
     """What the early start is for: the child reads while this process imports the rest."""
     root = write_repo(tmp_path / "archive", archive_files(MEETINGS))

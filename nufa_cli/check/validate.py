@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -299,6 +300,12 @@ RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treat
                            markdown_bodies, printable, offentlighet.skjerming,
                            offentlighet.offentlig_tittel, unwritten, pdf_vedlegg,
                            reference_docx, font_known, maler_links, bodies)
+# Rules that only read the model, run in a second process beside the others where a
+# repository has many meetings: on an archive, half of the rules' time. Each changes nothing
+# in the model and derives nothing the source cache keeps (tests/test_check_rules.py holds
+# them to that), so the process needs to give back its diagnostics only.
+APART: tuple[Rule, ...] = (referat, earlier_treatments)
+MIN_APART = 24  # meetings: with fewer, starting the process costs more than it saves
 
 
 def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
@@ -307,6 +314,30 @@ def check(root: Path) -> tuple[Repository, list[Diagnostic]]:
     with ahead.kept(root):  # front.py may have opened it already, before importing this
         repo, diagnostics = load(root.resolve())
         limits.prepare(doc.body for meeting in repo.meetings for doc in meeting.documents())
-        for rule in RULES:
-            diagnostics.extend(rule(repo))
+        diagnostics += _ruled(repo)
     return repo, sorted(set(diagnostics))
+
+
+def _ruled(repo: Repository) -> list[Diagnostic]:
+    """What every rule finds: those APART in a second process where that pays (none to be
+    had, or one that fails, and this one runs them too)."""
+    apart = None
+    if len(repo.meetings) >= MIN_APART:
+        from nufa_cli.core.process import Forked  # here: it costs a run that starts none
+
+        apart = Forked.start(lambda: pickle.dumps([d for rule in APART for d in rule(repo)]))
+    found: list[Diagnostic] = []
+    try:
+        for rule in RULES:
+            if apart is None or rule not in APART:
+                found.extend(rule(repo))
+        given = apart.result() if apart else None
+    finally:
+        if apart:
+            apart.end()
+    if given is None:
+        for rule in APART if apart else ():
+            found.extend(rule(repo))
+    else:
+        found.extend(pickle.loads(given))  # the diagnostics of this process's own child
+    return found

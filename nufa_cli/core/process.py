@@ -1,19 +1,30 @@
-"""What a child process of nufa does first: end with nufa, however nufa ends.
+"""nufa's child processes: each ends with nufa, however nufa ends; and a function run in a
+forked child whose result nufa takes when it needs it.
 
-pandoc's and typst's workers (convert/) and check's reader of the later meetings
-(sources/ahead.py) each ask the kernel to kill them when nufa's thread that started them ends
-(PR_SET_PDEATHSIG, Linux): no child outlives the run, SIGKILL of nufa included.
+pandoc's and typst's workers (convert/), check's reader of the later meetings
+(sources/ahead.py) and its rules run apart (check/validate.py) each ask the kernel to kill
+them when nufa's thread that started them ends (PR_SET_PDEATHSIG, Linux): no child outlives
+the run, SIGKILL of nufa included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
+import os
 import signal
+import struct
 import sys
+import threading
+from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
+_HEADER = struct.Struct("<Q")  # the length of what follows: a child killed mid-write is seen
 
-
+# Found here, in the parent: in a child forked beside other threads (pandoc's preexec_fn),
+# importing would take a lock one of them may hold. Modules import this one where they start
+# a child, not before (ctypes costs every run a little).
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
@@ -22,3 +33,81 @@ def die_with_parent() -> None:
     than on Linux, nothing: a child then ends at the end of its input, as each does)."""
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def cores() -> int:
+    """The cores this process may run on: with one, a child would only take turns with it."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def may_fork() -> bool:
+    """Whether a forked child can work beside this process: fork exists, a second core is
+    there to run it, and no other thread runs (a fork copies only this one, mid-work locks
+    of the others included)."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and cores() >= 2
+
+
+class Forked:
+    """work() run in a forked child, the bytes it gives taken through a pipe with their
+    length first: a child that failed, or was killed midway, gives None rather than part."""
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe  # closed once read to its end or given up
+
+    @classmethod
+    def start(cls, work: Callable[[], bytes]) -> Forked | None:
+        """The child working, or None where there is none to be had (may_fork(), or no
+        process left on the machine): the caller then does the work itself."""
+        if not may_fork():
+            return None
+        reading, writing = os.pipe()
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reading)
+            os.close(writing)
+            return None
+        if pid == 0:  # the child: never returns into the caller's code
+            code = 1
+            try:
+                os.close(reading)
+                die_with_parent()
+                if os.getppid() == parent:  # else nufa ended before the kernel was asked
+                    for name in ("SIGINT", "SIGTERM"):  # Ctrl-C, kill: ended, not nufa's
+                        signal.signal(getattr(signal, name), signal.SIG_DFL)  # handler's
+                    gc.disable()  # the parent's objects, no garbage: nothing to collect
+                    data = work()
+                    with open(writing, "wb") as out:
+                        out.write(_HEADER.pack(len(data)) + data)
+                    code = 0
+            finally:
+                os._exit(code)
+        os.close(writing)
+        return cls(pid, reading)
+
+    def result(self) -> memoryview | None:
+        """What work() gave, once the child has written it all and ended; None if it failed."""
+        chunks = []
+        try:
+            while chunk := os.read(self.pipe, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            self.end()
+        data = b"".join(chunks)
+        if len(data) < _HEADER.size or _HEADER.unpack_from(data)[0] != len(data) - _HEADER.size:
+            return None
+        return memoryview(data)[_HEADER.size:]
+
+    def end(self) -> None:
+        """The child ended (at once, if it is still at work) and reaped."""
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):  # reaped elsewhere
+                os.waitpid(self.pid, 0)

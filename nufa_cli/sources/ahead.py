@@ -22,24 +22,22 @@ loading is over.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import marshal
 import mmap
 import os
-import signal
-import struct
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nufa_cli.core.root import MEETINGS
 from nufa_cli.sources.cache import SourceCache
 
+if TYPE_CHECKING:
+    from nufa_cli.core.process import Forked
+
 MIN_FOLDERS = 24  # fewer meetings: the child's start and hand-over cost more than it saves
-_HEADER = struct.Struct("<Q")  # the length of what follows: a child killed mid-write is seen
 
 Derive = Callable[[Path], None]  # derives (through the current cache) one folder's entries
 
@@ -47,17 +45,16 @@ Derive = Callable[[Path], None]  # derives (through the current cache) one folde
 class _Child:
     """The child reading the meeting folders from the last, as the loader sees it."""
 
-    def __init__(self, pid: int, pipe: int, folders: list[Path], marks: mmap.mmap,
+    def __init__(self, process: Forked, folders: list[Path], marks: mmap.mmap,
                  cache: SourceCache) -> None:
-        self.pid = pid
-        self.pipe = pipe  # closed once read to its end: the child's part is then taken
+        self.process = process
         self.index = {folder.name: i for i, folder in enumerate(folders)}
         self.marks = marks  # [0, n): the loader's marks, [n, 2n): the child's
         self.cache = cache
 
     def claim(self, folder: Path) -> None:
         i = self.index.get(folder.name)
-        if i is None or self.pipe < 0:
+        if i is None or self.process.pipe < 0:
             return
         self.marks[i] = 1
         if self.marks[len(self.index) + i]:  # the child's: they met
@@ -65,31 +62,23 @@ class _Child:
 
     def take(self) -> None:
         """What the child derived, once it has ended (it stops at the loader's mark)."""
-        chunks = []
         try:
-            while chunk := os.read(self.pipe, 1 << 20):
-                chunks.append(chunk)
+            data = self.process.result()
         finally:
             self.end()
-        data = b"".join(chunks)
-        if len(data) < _HEADER.size or _HEADER.unpack_from(data)[0] != len(data) - _HEADER.size:
+        if data is None:
             return  # it failed or was killed: the loader derives its part itself
         try:
-            entries = marshal.loads(memoryview(data)[_HEADER.size:])
+            entries = marshal.loads(data)
         except (EOFError, ValueError, TypeError):  # pragma: no cover - as the child wrote it
             return
         if isinstance(entries, dict):
             self.cache.offer(entries)
 
     def end(self) -> None:
-        if self.pipe >= 0:
-            os.close(self.pipe)
-            self.pipe = -1
-            # done already, unless loading was left early (an error, Ctrl-C)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):  # reaped elsewhere
-                os.waitpid(self.pid, 0)
+        # done already, unless loading was left early (an error, Ctrl-C)
+        self.process.end()
+        if not self.marks.closed:
             self.marks.close()
 
 
@@ -125,8 +114,7 @@ def claim(folder: Path) -> None:
 
 
 def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
-    if cache.path is None or cache.entries or not hasattr(os, "fork") or \
-            threading.active_count() > 1 or _cores() < 2:
+    if cache.path is None or cache.entries or not hasattr(os, "fork"):
         return None
     try:
         with os.scandir(root / MEETINGS) as entries:  # a link is no meeting (load.folders)
@@ -135,45 +123,19 @@ def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
         return None
     if len(folders) < MIN_FOLDERS:
         return None
+    from nufa_cli.core.process import Forked  # here: it costs a run that starts no child
+
     marks = mmap.mmap(-1, 2 * len(folders))  # anonymous and shared with the child
-    reading, writing = os.pipe()
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to be had: the loader reads every folder itself
-        os.close(reading)
-        os.close(writing)
+    process = Forked.start(lambda: _work(folders, marks, cache, derive))
+    if process is None:  # no child to be had: the loader reads every folder itself
         marks.close()
         return None
-    if pid == 0:  # the child: never returns into the caller's code
-        code = 1
-        try:
-            os.close(reading)
-            _work(parent, folders, marks, writing, cache, derive)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writing)
-    return _Child(pid, reading, folders, marks, cache)
+    return _Child(process, folders, marks, cache)
 
 
-def _cores() -> int:
-    """The cores this process may run on: with one, the child would only take turns with it."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _work(parent: int, folders: list[Path], marks: mmap.mmap, pipe: int, cache: SourceCache,
-          derive: Derive) -> None:
-    from nufa_cli.core.process import die_with_parent
-
-    die_with_parent()
-    if os.getppid() != parent:  # nufa ended before the kernel was asked
-        return
-    for name in ("SIGINT", "SIGTERM"):  # Ctrl-C, kill: ended, not nufa's handler's to run
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
-    gc.disable()  # as loading does: many long-lived objects, no garbage
+def _work(folders: list[Path], marks: mmap.mmap, cache: SourceCache, derive: Derive) -> bytes:
+    """In the child: derive from the last folder back to the first the loader marked; what
+    was derived, as the cache's entries."""
     before = set(cache.used)
     n = len(folders)
     for i in reversed(range(n)):
@@ -181,6 +143,4 @@ def _work(parent: int, folders: list[Path], marks: mmap.mmap, pipe: int, cache: 
         if marks[i]:  # the loader's: they met
             break
         derive(folders[i])
-    data = marshal.dumps({key: entry for key, entry in cache.used.items() if key not in before})
-    with open(pipe, "wb") as out:
-        out.write(_HEADER.pack(len(data)) + data)
+    return marshal.dumps({key: entry for key, entry in cache.used.items() if key not in before})

@@ -298,6 +298,7 @@ class _Builder:
         self.doc = Located(None, line_offset=line_offset)
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
+        self.aliases = "*" in text or not text  # none without a '*': no node to look for twice
 
     def at(self, node: yaml.Node) -> Pos:
         if not self.positions:  # a problem to locate (a diagnostic, a warning)
@@ -326,14 +327,15 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         # The composer hands an alias back as the very node it names; a second
         # visit means an alias, which could expand exponentially ("billion laughs").
-        if id(node) in self.seen:
-            pos = self.doc.keys.get(path) or self.at(node)  # without positions: at() raises
-            self.diagnostics.append(Diagnostic(
-                self.rel, pos.line, pos.col, "yaml-alias",
-                "YAML anchors and aliases (&name, *name) are not supported",
-                "write the value out where it is needed"))
-            return None
-        self.seen.add(id(node))
+        if self.aliases:
+            if id(node) in self.seen:
+                pos = self.doc.keys.get(path) or self.at(node)  # without positions: at() raises
+                self.diagnostics.append(Diagnostic(
+                    self.rel, pos.line, pos.col, "yaml-alias",
+                    "YAML anchors and aliases (&name, *name) are not supported",
+                    "write the value out where it is needed"))
+                return None
+            self.seen.add(id(node))
         if self.positions:
             self.doc.values[path] = self.at(node)
         if isinstance(node, yaml.ScalarNode):
