@@ -56,6 +56,7 @@ class Forked:
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid = pid
         self.pipe = pipe  # closed once read to its end or given up
+        self.reaped = False
 
     @classmethod
     def start(cls, work: Callable[[], bytes]) -> Forked | None:
@@ -90,13 +91,14 @@ class Forked:
         return cls(pid, reading)
 
     def result(self) -> memoryview | None:
-        """What work() gave, once the child has written it all and ended; None if it failed."""
+        """What work() gave, once the child has written it all (None if it failed). The
+        child is reaped by end(): its exit need not be waited for here."""
         chunks = []
         try:
             while chunk := os.read(self.pipe, 1 << 20):
                 chunks.append(chunk)
         finally:
-            self.end()
+            self._close()
         data = b"".join(chunks)
         if len(data) < _HEADER.size or _HEADER.unpack_from(data)[0] != len(data) - _HEADER.size:
             return None
@@ -104,10 +106,15 @@ class Forked:
 
     def end(self) -> None:
         """The child ended (at once, if it is still at work) and reaped."""
-        if self.pipe >= 0:
-            os.close(self.pipe)
-            self.pipe = -1
-            with contextlib.suppress(ProcessLookupError):
+        self._close()
+        if not self.reaped:
+            self.reaped = True
+            with contextlib.suppress(ProcessLookupError):  # done already, as after result()
                 os.kill(self.pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):  # reaped elsewhere
                 os.waitpid(self.pid, 0)
+
+    def _close(self) -> None:
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1

@@ -22,6 +22,7 @@ loading is over.
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import mmap
 import os
@@ -61,19 +62,16 @@ class _Child:
             self.take()
 
     def take(self) -> None:
-        """What the child derived, once it has ended (it stops at the loader's mark)."""
-        try:
-            data = self.process.result()
-        finally:
-            self.end()
+        """What the child derived, once it has written it (it stops at the loader's mark);
+        it is reaped when loading ends (end())."""
+        data = self.process.result()
         if data is None:
             return  # it failed or was killed: the loader derives its part itself
         try:
-            entries = marshal.loads(data)
+            for part in marshal.loads(data):
+                self.cache.offer(marshal.loads(part))
         except (EOFError, ValueError, TypeError):  # pragma: no cover - as the child wrote it
             return
-        if isinstance(entries, dict):
-            self.cache.offer(entries)
 
     def end(self) -> None:
         # done already, unless loading was left early (an error, Ctrl-C)
@@ -135,12 +133,16 @@ def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
 
 def _work(folders: list[Path], marks: mmap.mmap, cache: SourceCache, derive: Derive) -> bytes:
     """In the child: derive from the last folder back to the first the loader marked; what
-    was derived, as the cache's entries."""
-    before = set(cache.used)
+    was derived, as the cache's entries. Each folder's are put into bytes as soon as they
+    are derived, while the loader is busy: at the end, the loader waits for the last one."""
+    parts = []
+    known = len(cache.used)  # the entries a run asked for, in the order it first asked
     n = len(folders)
     for i in reversed(range(n)):
         marks[n + i] = 1
         if marks[i]:  # the loader's: they met
             break
         derive(folders[i])
-    return marshal.dumps({key: entry for key, entry in cache.used.items() if key not in before})
+        parts.append(marshal.dumps(dict(itertools.islice(cache.used.items(), known, None))))
+        known = len(cache.used)
+    return marshal.dumps(parts)
