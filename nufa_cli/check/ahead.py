@@ -24,7 +24,7 @@ from nufa_cli.sources.reader import read_text, split_front_matter
 @contextmanager
 def kept(root: Path) -> Iterator[SourceCache]:
     """root's source cache kept for what runs inside (sources/cache.py), and on a first check
-    of an archive a second process deriving its folders' entries from the last one back."""
+    of an archive a second process deriving its folders' entries ahead of the loader."""
     root = root.resolve()
     with source_cache.kept(root) as cache, helped(root, cache, lambda f: derive(root, f)):
         yield cache

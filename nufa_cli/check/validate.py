@@ -325,7 +325,8 @@ def _ruled(repo: Repository) -> list[Diagnostic]:
     if len(repo.meetings) >= MIN_APART:
         from nufa_cli.core.process import Forked  # here: it costs a run that starts none
 
-        apart = Forked.start(lambda: pickle.dumps([d for rule in APART for d in rule(repo)]))
+        apart = Forked.start(lambda send: send(pickle.dumps(
+            [d for rule in APART for d in rule(repo)])))
     found: list[Diagnostic] = []
     try:
         for rule in RULES:

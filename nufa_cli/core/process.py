@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import gc
 import os
+import select
 import signal
 import struct
 import sys
@@ -21,6 +23,8 @@ from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
 _HEADER = struct.Struct("<Q")  # the length of what follows: a child killed mid-write is seen
+_DONE = (1 << 64) - 1  # in place of a length: work() returned
+_PIPE = 1 << 20  # bytes the pipe holds (Linux's most for anyone): frames of a megabyte wait
 
 # Found here, in the parent: in a child forked beside other threads (pandoc's preexec_fn),
 # importing would take a lock one of them may hold. Modules import this one where they start
@@ -50,21 +54,26 @@ def may_fork() -> bool:
 
 
 class Forked:
-    """work() run in a forked child, the bytes it gives taken through a pipe with their
-    length first: a child that failed, or was killed midway, gives None rather than part."""
+    """work(send) run in a forked child, each bytes it sends taken by the parent as a frame
+    (a pipe, each frame's length first): a child that failed or was killed midway leaves its
+    last frame incomplete, and not done. A frame may be read as soon as it is sent."""
 
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid = pid
         self.pipe = pipe  # closed once read to its end or given up
         self.reaped = False
+        self.done = False  # work() returned, every frame sent
+        self._pending = bytearray()  # read, not yet a whole frame
 
     @classmethod
-    def start(cls, work: Callable[[], bytes]) -> Forked | None:
+    def start(cls, work: Callable[[Callable[[bytes], None]], None]) -> Forked | None:
         """The child working, or None where there is none to be had (may_fork(), or no
         process left on the machine): the caller then does the work itself."""
         if not may_fork():
             return None
         reading, writing = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):  # frames sent while the parent
+            fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, _PIPE)  # is busy need not wait for it
         parent = os.getpid()
         try:
             pid = os.fork()
@@ -81,28 +90,61 @@ class Forked:
                     for name in ("SIGINT", "SIGTERM"):  # Ctrl-C, kill: ended, not nufa's
                         signal.signal(getattr(signal, name), signal.SIG_DFL)  # handler's
                     gc.disable()  # the parent's objects, no garbage: nothing to collect
-                    data = work()
                     with open(writing, "wb") as out:
-                        out.write(_HEADER.pack(len(data)) + data)
+                        def send(data: bytes) -> None:
+                            out.write(_HEADER.pack(len(data)))
+                            out.write(data)
+                            out.flush()
+
+                        work(send)
+                        out.write(_HEADER.pack(_DONE))
                     code = 0
             finally:
                 os._exit(code)
         os.close(writing)
+        os.set_blocking(reading, False)
         return cls(pid, reading)
 
-    def result(self) -> memoryview | None:
-        """What work() gave, once the child has written it all (None if it failed). The
-        child is reaped by end(): its exit need not be waited for here."""
-        chunks = []
-        try:
-            while chunk := os.read(self.pipe, 1 << 20):
-                chunks.append(chunk)
-        finally:
-            self._close()
-        data = b"".join(chunks)
-        if len(data) < _HEADER.size or _HEADER.unpack_from(data)[0] != len(data) - _HEADER.size:
-            return None
-        return memoryview(data)[_HEADER.size:]
+    def receive(self, *, wait: bool) -> list[bytes] | None:
+        """The whole frames sent since the last call (wait: at least one, unless the child
+        ends first); None once it has ended and every frame it sent was taken."""
+        frames: list[bytes] = []
+        while self.pipe >= 0:
+            try:
+                chunk = os.read(self.pipe, 1 << 20)
+            except BlockingIOError:  # nothing more for now
+                if frames or not wait:
+                    break
+                select.select([self.pipe], [], [])
+                continue
+            if not chunk:  # the child's end: what it sent is all read
+                self._close()
+                break
+            self._pending += chunk
+            frames += self._frames()
+        return frames if frames or self.pipe >= 0 else None
+
+    def result(self) -> bytes | None:
+        """The one frame work() sent, once it returned; None if it failed."""
+        frames: list[bytes] = []
+        while (more := self.receive(wait=True)) is not None:
+            frames += more
+        return frames[0] if self.done and len(frames) == 1 else None
+
+    def _frames(self) -> list[bytes]:
+        found = []
+        pending = self._pending
+        while len(pending) >= _HEADER.size:
+            length = _HEADER.unpack_from(pending)[0]
+            if length == _DONE:
+                self.done = True
+                del pending[:_HEADER.size]
+                continue
+            if len(pending) < _HEADER.size + length:
+                break
+            found.append(bytes(pending[_HEADER.size:_HEADER.size + length]))
+            del pending[:_HEADER.size + length]
+        return found
 
     def end(self) -> None:
         """The child ended (at once, if it is still at work) and reaped."""

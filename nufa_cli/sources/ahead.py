@@ -1,23 +1,28 @@
-"""A second process for a check whose source cache holds nothing: it reads the later meetings
-while the loader reads the earlier ones.
+"""A second process for a check whose source cache holds nothing: it reads the meetings
+ahead of the loader, and the loader builds each as it comes.
 
 The first check of an archive (a fresh clone, a new nufa, build/ removed) finds nothing in the
 source cache (sources/cache.py), and PyYAML and markdown-it then take most of its time, one
-file after another. Where the machine may run a second process, a forked child derives the
-cache entries of the meeting folders from the last one backwards, while the loader reads
-them from the first one on. Before either reads a folder it marks the folder as its own in
-memory both share and looks at the other's mark: the first folder the loader finds the
-child's mark on is where they met. There the loader waits for the child to finish that
-folder (the child stops at the first folder the loader marked), and takes what it derived,
-through a pipe as marshal's bytes (plain data: what the cache file would hold), as entries
-the run made itself: each is used as it would have been derived here, so what check finds
-and what the cache then keeps are the same as without the child.
+file after another. Where the machine may run a second process, a forked child (started by
+front.py before the loader's code is imported: check/ahead.py) derives the cache entries of
+the meeting folders from a sixth of the way in to the last, then back to the first, and
+sends each folder's entries as soon as it has them (core/process.Forked: a pipe, marshal's
+bytes, plain data as the cache file would hold it). The loader reads from the first folder
+on: the first ones it derives itself while the child is ahead; each later one it takes as
+the child sent it, which costs it a third of deriving it.
+
+Before either derives a folder, it marks the folder as its own in memory both share and looks
+at the other's mark: the child passes over the loader's folders; the loader derives an
+unmarked one itself (where it caught up with the child) and waits for one the child marked.
+What the child sent is taken as entries the run made itself: each is used as it would have
+been derived here, so what check finds and what the cache then keeps are the same as
+without the child.
 
 Without fork, on one core, with threads running (a fork copies only this one), with a cache
 that holds entries (an edit since the last check: little to read), or with few meetings, no
-child is started; if the child fails or is killed, the loader derives what it lacks itself. The kernel
-kills the child when nufa ends, however it ends (core/process.py); the loader ends it when
-loading is over.
+child is started; if the child fails or is killed, the loader derives what it did not send.
+The kernel kills the child when nufa ends, however it ends (core/process.py); the loader ends
+it when loading is over.
 """
 
 from __future__ import annotations
@@ -39,12 +44,16 @@ if TYPE_CHECKING:
     from nufa_cli.core.process import Forked
 
 MIN_FOLDERS = 24  # fewer meetings: the child's start and hand-over cost more than it saves
+# The child starts at folder n // AHEAD. The loader derives the folders before it while the
+# child gets ahead, then builds the child's as they come: on two cores that share one (a
+# VM's), the two then end together (measured with tools/bench.py: 5 to 7 the same)
+AHEAD = 6
 
 Derive = Callable[[Path], None]  # derives (through the current cache) one folder's entries
 
 
 class _Child:
-    """The child reading the meeting folders from the last, as the loader sees it."""
+    """The child reading the meeting folders ahead of the loader, as the loader sees it."""
 
     def __init__(self, process: Forked, folders: list[Path], marks: mmap.mmap,
                  cache: SourceCache) -> None:
@@ -52,26 +61,32 @@ class _Child:
         self.index = {folder.name: i for i, folder in enumerate(folders)}
         self.marks = marks  # [0, n): the loader's marks, [n, 2n): the child's
         self.cache = cache
+        self.received: set[int] = set()  # the folders whose entries the child sent
 
     def claim(self, folder: Path) -> None:
         i = self.index.get(folder.name)
-        if i is None or self.process.pipe < 0:
+        if i is None:
             return
+        self._take(wait=False)
+        if i in self.received or self.process.pipe < 0:
+            return  # its entries are offered; or the child ended: the loader reads the rest
         self.marks[i] = 1
-        if self.marks[len(self.index) + i]:  # the child's: they met
-            self.take()
+        if not self.marks[len(self.index) + i]:
+            return  # the loader's own: it derives the folder as it reads it
+        while i not in self.received and self._take(wait=True):
+            pass  # the child is at it: its entries come next (or it ended without them)
 
-    def take(self) -> None:
-        """What the child derived, once it has written it (it stops at the loader's mark);
-        it is reaped when loading ends (end())."""
-        data = self.process.result()
-        if data is None:
-            return  # it failed or was killed: the loader derives its part itself
-        try:
-            for part in marshal.loads(data):
-                self.cache.offer(marshal.loads(part))
-        except (EOFError, ValueError, TypeError):  # pragma: no cover - as the child wrote it
-            return
+    def _take(self, *, wait: bool) -> bool:
+        """Offer what the child has sent (wait: until it sends more); False once it ended."""
+        frames = self.process.receive(wait=wait)
+        for frame in frames or ():
+            try:
+                folder, entries = marshal.loads(frame)
+                self.cache.offer(entries)
+            except (EOFError, ValueError, TypeError):  # pragma: no cover - as the child wrote it
+                continue
+            self.received.add(folder)
+        return frames is not None
 
     def end(self) -> None:
         # done already, unless loading was left early (an error, Ctrl-C)
@@ -86,8 +101,8 @@ _CURRENT: ContextVar[tuple[SourceCache, _Child | None] | None] = ContextVar("ahe
 
 @contextmanager
 def helped(root: Path, cache: SourceCache, derive: Derive) -> Iterator[None]:
-    """A child deriving cache entries of root's meeting folders from the last one backwards
-    while what runs inside reads them (loading claims each folder: claim()), where it pays.
+    """A child deriving cache entries of root's meeting folders ahead of what runs inside,
+    which reads them (loading claims each folder: claim()), where it pays.
     Inside a helped() of the same cache, the decision is that one's: one child per run."""
     open_ = _CURRENT.get()
     if open_ is not None and open_[0] is cache:
@@ -124,25 +139,28 @@ def _start(root: Path, cache: SourceCache, derive: Derive) -> _Child | None:
     from nufa_cli.core.process import Forked  # here: it costs a run that starts no child
 
     marks = mmap.mmap(-1, 2 * len(folders))  # anonymous and shared with the child
-    process = Forked.start(lambda: _work(folders, marks, cache, derive))
+    process = Forked.start(lambda send: _work(folders, marks, cache, derive, send))
     if process is None:  # no child to be had: the loader reads every folder itself
         marks.close()
         return None
     return _Child(process, folders, marks, cache)
 
 
-def _work(folders: list[Path], marks: mmap.mmap, cache: SourceCache, derive: Derive) -> bytes:
-    """In the child: derive from the last folder back to the first the loader marked; what
-    was derived, as the cache's entries. Each folder's are put into bytes as soon as they
-    are derived, while the loader is busy: at the end, the loader waits for the last one."""
-    parts = []
-    known = len(cache.used)  # the entries a run asked for, in the order it first asked
+def _work(folders: list[Path], marks: mmap.mmap, cache: SourceCache, derive: Derive,
+          send: Callable[[bytes], None]) -> None:
+    """In the child: derive the folders from n // AHEAD to the last, then back from there
+    to the first, each one the loader has not marked; send each one's entries as soon as
+    they are derived. Where the loader catches up with the child, they take turns; where
+    the child gets back to the first folders, it stops at the first one the loader has."""
     n = len(folders)
-    for i in reversed(range(n)):
+    start = n // AHEAD
+    known = len(cache.used)  # the entries a run asked for, in the order it first asked
+    for i in [*range(start, n), *reversed(range(start))]:
         marks[n + i] = 1
-        if marks[i]:  # the loader's: they met
-            break
+        if marks[i]:  # the loader's
+            if i < start:
+                break  # going back: it has every folder before this one too
+            continue
         derive(folders[i])
-        parts.append(marshal.dumps(dict(itertools.islice(cache.used.items(), known, None))))
+        send(marshal.dumps((i, dict(itertools.islice(cache.used.items(), known, None)))))
         known = len(cache.used)
-    return marshal.dumps(parts)
