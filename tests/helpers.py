@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from pypdf import PdfReader
 
@@ -590,3 +590,19 @@ if sys.argv[3] == "renames":
     from nufa_cli.core import swap
     swap.supported = lambda scratch: False
 """  # + what to run: argv[1] this folder, [2] the step to die at, [3] "renames" for no exchange
+
+
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children os.fork starts from now on (in this process; a child's own
+    list is its own): nufa's second processes (core/process.Forked)."""
+    pids: list[int] = []
+    real: Callable[[], int] = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids

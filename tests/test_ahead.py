@@ -8,12 +8,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PROJECT, write_repo
+from helpers import PROJECT, forks, write_repo
 
 from nufa_cli import front
 from nufa_cli.check import ahead as check_ahead
@@ -82,27 +81,12 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the children started (in the parent; a child's own list is its own)."""
-    pids: list[int] = []
-    real: Callable[[], int] = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
-
-
 def test_the_child_finds_what_one_process_finds(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     files = _broken_archive()
     serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
     parsed = _counting(monkeypatch)
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     claim = ahead.claim
 
     def slowly(folder: Path) -> None:  # a busy machine may leave the child no core for a while
@@ -149,7 +133,7 @@ def test_a_failing_child_leaves_its_part_to_the_loader(tmp_path: Path,
 
     monkeypatch.setattr(ahead, "claim", slowly)
     parsed = _counting(monkeypatch)
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     helped = _checked(write_repo(tmp_path / "helped", files), monkeypatch, 2)
     assert len(pids) == 1
     assert helped == serial
@@ -161,13 +145,13 @@ def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     files = _broken_archive()
     serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     root = write_repo(tmp_path / "again", files)
     monkeypatch.delattr(os, "fork")
     assert _checked(root, monkeypatch, 2) == serial
     monkeypatch.undo()
     monkeypatch.setattr(validate, "MIN_APART", 10**6)  # undone with the rest
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     one = write_repo(tmp_path / "one-core", files)
@@ -175,7 +159,7 @@ def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
     assert pids == []
     monkeypatch.undo()
     monkeypatch.setattr(validate, "MIN_APART", 10**6)  # undone with the rest
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     monkeypatch.setattr(ahead, "MIN_FOLDERS", 2)
     rel = next(rel for rel in files if rel.endswith("toppnotater/1-15-sak.md"))
     (root / rel).write_text(files[rel] + "\nEndret.\n", encoding="utf-8")
@@ -198,7 +182,7 @@ def test_nufa_check_starts_the_child_before_it_imports_the_loader_and_once(
             (root / "build" / CACHE).glob("sources-*.json"))}
 
     serial = checked(write_repo(tmp_path / "serial", files), 10**6)
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     helped = checked(write_repo(tmp_path / "front", files), 2)
     assert len(pids) == 1
     assert "toppnotat-sak" in serial[0]

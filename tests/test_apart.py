@@ -8,11 +8,11 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT, copy_sample, write_repo
+from helpers import PROJECT, copy_sample, forks, write_repo
 
 from nufa_cli.check import ahead, limits, validate
 from nufa_cli.core import process
@@ -52,27 +52,13 @@ def _checked(root: Path, monkeypatch: pytest.MonkeyPatch, least: int) -> list[Di
     return validate.check(root)[1]
 
 
-def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    pids: list[int] = []
-    real: Callable[[], int] = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
-
-
 def test_the_rules_apart_find_what_they_find_here(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     files = _archive()
     here = _checked(write_repo(tmp_path / "here", files), monkeypatch, 10**6)
     codes = {d.code for d in here}
     assert {"unknown-sak", "referat-unknown-sak", "unknown-member"} <= codes, codes
-    pids = _forks(monkeypatch)
+    pids = forks(monkeypatch)
     apart = _checked(write_repo(tmp_path / "apart", files), monkeypatch, 2)
     if process.may_fork():
         assert len(pids) == 1

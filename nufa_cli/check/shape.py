@@ -57,8 +57,11 @@ def _field(source: Source, at: Path_, value: str, folder: Path,
 def bodies(repo: Repository) -> Iterator[Diagnostic]:
     for meeting in repo.meetings:
         for doc in meeting.documents():
-            yield from _located(doc.source.rel, doc.body_line, problems(
-                doc.body, meeting.path, image_base(meeting.path, doc.source.path)))
+            # where its images are looked for first: asked of the file system only for a text
+            # that has images (most have none)
+            base = image_base(meeting.path, doc.source.path) if markdown.images(doc.body) else ""
+            yield from _located(doc.source.rel, doc.body_line, problems(doc.body, meeting.path,
+                                                                        base))
         yield from fields(meeting)
         yield from plain_texts(_yaml_of(meeting))
     yield from plain_texts([(source, None) for source in repo.settings])
