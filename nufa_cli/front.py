@@ -76,8 +76,11 @@ class Exit(Exception):
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
     """Print as typer.echo (click's echo) prints text: to stdout or stderr, flushed, its colour
-    codes stripped unless color is True or (None) the stream is a terminal."""
+    codes stripped unless color is True or (None) the stream is a terminal; nothing where
+    the stream was closed when nufa started (`>&-`: None)."""
     stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
     out = text + "\n" if nl else text
     if out and (not _isatty(stream) if color is None else not color):
         out = _ANSI.sub("", out)
@@ -430,6 +433,8 @@ def _end_now(code: int) -> NoReturn:
     made, one by one (a twentieth of the first check of an archive), where the kernel frees
     them all together. A check leaves no thread, file or process behind to wait for."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when nufa started (>&-): nothing went there
+            continue
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head): it has all
             stream.flush()  # it took
     os._exit(code)

@@ -161,3 +161,20 @@ def test_the_console_script_ends_a_check_at_once_as_python_would_end_it(
     piped = subprocess.run(f"{sys.executable} -m nufa_cli check | head -c 1", shell=True,
                            cwd=sample, capture_output=True, text=True, timeout=120)
     assert piped.stderr == ""
+
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+@pytest.mark.parametrize("args", [["check"], ["check", "-q"], ["check", "--format", "github"]])
+def test_a_check_with_a_standard_stream_closed_ends_with_the_check_s_status(
+        closed: str, args: list[str], sample: Path) -> None:
+    """Started with stdout or stderr closed (`>&-`: Python's sys.stdout is then None), what
+    would go there is lost, as click's echo loses it: no error, the status is the check's."""
+    shown = subprocess.run([sys.executable, "-m", "nufa_cli", *args], cwd=sample,
+                           capture_output=True, text=True, timeout=120)
+    for run in ("-m nufa_cli", "-c 'import sys; from nufa_cli import front; front.main(sys.exit)'"):
+        done = subprocess.run(f"{sys.executable} {run} {' '.join(args)} {closed}", shell=True,
+                              cwd=sample, capture_output=closed == ">&-", text=True, timeout=120)
+        assert done.returncode == shown.returncode
+        if closed == ">&-":
+            assert done.stderr == shown.stderr
