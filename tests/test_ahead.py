@@ -4,10 +4,12 @@ fails leaves the loader to read its part; no child outlives the check."""
 
 from __future__ import annotations
 
+import mmap
 import os
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,49 @@ def test_a_failing_child_leaves_its_part_to_the_loader(tmp_path: Path,
     agendas = len({rel for rel in parsed if rel.endswith("agenda.yaml")})
     assert agendas == MEETINGS - sent  # the folders the child sent, the loader did not read
 
+
+
+@pytest.mark.skipif(process.cores() < 2, reason="one core: no child is started")
+def test_a_folder_both_marked_at_once_keeps_the_loader_waiting_no_longer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader and the child mark the same folder before either looks at the other's mark
+    (the child descheduled between the two, say): each then leaves it to the other. The loader
+    derives it itself as soon as the child has passed it, not once the child has ended."""
+    files = _broken_archive()
+    serial = _checked(write_repo(tmp_path / "serial", files), monkeypatch, 10**6)
+    start, parent = MEETINGS // ahead.AHEAD, os.getpid()
+
+    class Marks(mmap.mmap):
+        def __setitem__(self, i: Any, value: Any) -> None:
+            super().__setitem__(i, value)
+            if os.getpid() != parent and i == MEETINGS + start:  # the child marks its first
+                waited = time.monotonic()
+                while not self[start] and time.monotonic() - waited < 30:
+                    time.sleep(0.001)  # until the loader has marked it too
+
+    monkeypatch.setattr(ahead, "mmap", types.SimpleNamespace(mmap=Marks))
+    real = check_ahead.derive
+
+    def slowly(root: Path, folder: Path) -> None:  # the child's other folders take a while
+        if os.getpid() != parent:
+            time.sleep(0.05)
+        real(root, folder)
+
+    monkeypatch.setattr(check_ahead, "derive", slowly)
+    claim, child_at_work = ahead.claim, []
+
+    def claimed(folder: Path) -> None:
+        claim(folder)
+        child = ahead._CURRENT.get()[1]  # type: ignore[index]
+        if child is not None and child.index.get(folder.name) == start:
+            child_at_work.append(child.process.pipe >= 0)
+
+    monkeypatch.setattr(ahead, "claim", claimed)
+    pids = forks(monkeypatch)
+    helped = _checked(write_repo(tmp_path / "helped", files), monkeypatch, 2)
+    assert len(pids) == 1
+    assert helped == serial
+    assert child_at_work == [True]  # the loader went on while the child was still at work
 
 def test_no_child_without_fork_on_one_core_or_with_a_cache(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,10 @@ on: the first ones it derives itself while the child is ahead; each later one it
 the child sent it, which costs it a third of deriving it.
 
 Before either derives a folder, it marks the folder as its own in memory both share and looks
-at the other's mark: the child passes over the loader's folders; the loader derives an
-unmarked one itself (where it caught up with the child) and waits for one the child marked.
+at the other's mark: the child passes over the loader's folders, and says so (where both
+marked one before either looked, each sees the other's mark: the loader waits for word of
+it, then derives it); the loader derives an unmarked one itself (where it caught up with the
+child) and waits for one the child marked.
 What the child sent is taken as entries the run made itself: each is used as it would have
 been derived here, so what check finds and what the cache then keeps are the same as
 without the child.
@@ -61,7 +63,7 @@ class _Child:
         self.index = {folder.name: i for i, folder in enumerate(folders)}
         self.marks = marks  # [0, n): the loader's marks, [n, 2n): the child's
         self.cache = cache
-        self.received: set[int] = set()  # the folders whose entries the child sent
+        self.received: set[int] = set()  # the folders the child sent entries (or word) of
 
     def claim(self, folder: Path) -> None:
         i = self.index.get(folder.name)
@@ -74,7 +76,8 @@ class _Child:
         if not self.marks[len(self.index) + i]:
             return  # the loader's own: it derives the folder as it reads it
         while i not in self.received and self._take(wait=True):
-            pass  # the child is at it: its entries come next (or it ended without them)
+            pass  # the child is at it: its entries come next (or word that it passed it over,
+            # or it ended without them): the loader then derives what it was not sent
 
     def _take(self, *, wait: bool) -> bool:
         """Offer what the child has sent (wait: until it sends more); False once it ended."""
@@ -160,6 +163,8 @@ def _work(folders: list[Path], marks: mmap.mmap, cache: SourceCache, derive: Der
         if marks[i]:  # the loader's
             if i < start:
                 break  # going back: it has every folder before this one too
+            # nothing for it: had the loader marked it as this was marked, it waits for that
+            send(marshal.dumps((i, {})))
             continue
         derive(folders[i])
         send(marshal.dumps((i, dict(itertools.islice(cache.used.items(), known, None)))))
