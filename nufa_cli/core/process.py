@@ -20,6 +20,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 _HEADER = struct.Struct("<Q")  # the length of what follows: a child killed mid-write is seen
@@ -40,10 +41,36 @@ def die_with_parent() -> None:
 
 
 def cores() -> int:
-    """The cores this process may run on: with one, a child would only take turns with it."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The cores this process may run on, and a container's CPU quota allows: with one, a
+    child would only take turns with it."""
+    found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+    quota = _quota()
+    return min(found, quota) if quota else found
+
+
+# A container's CPU quota (docker --cpus, a CI runner's limit), cgroup v2 and v1, as the
+# container sees its own cgroup: microseconds of CPU per period
+QUOTA_V2 = Path("/sys/fs/cgroup/cpu.max")  # "max 100000", or "150000 100000"
+QUOTA_V1 = (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))
+
+
+def _quota() -> int | None:
+    """The whole cores the quota allows (at least one); None where there is no quota or none
+    can be read."""
+    try:
+        words = QUOTA_V2.read_text(encoding="ascii").split()
+        if words[:1] == ["max"]:
+            return None
+        quota, period = int(words[0]), int(words[1])
+    except (OSError, ValueError, IndexError):
+        try:
+            quota, period = (int(path.read_text(encoding="ascii")) for path in QUOTA_V1)
+        except (OSError, ValueError):
+            return None
+    if quota <= 0 or period <= 0:  # v1's -1: none
+        return None
+    return max(1, quota // period)
 
 
 def may_fork() -> bool:
