@@ -302,7 +302,7 @@ RULES: tuple[Rule, ...] = (sakstyper, sak_numbers, times, referat, earlier_treat
                            reference_docx, font_known, maler_links, bodies)
 # Rules that only read the model, run in a second process beside the others where a
 # repository has many meetings: on an archive, half of the rules' time. Each changes nothing
-# in the model and derives nothing the source cache keeps (tests/test_check_rules.py holds
+# in the model and derives nothing the source cache keeps (tests/test_apart.py holds
 # them to that), so the process needs to give back its diagnostics only.
 APART: tuple[Rule, ...] = (referat, earlier_treatments)
 MIN_APART = 24  # meetings: with fewer, starting the process costs more than it saves
