@@ -286,7 +286,7 @@ def test_a_first_check_parses_each_text_once(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Past markdown-it's 256 kept parses (a 30-meeting archive has 390 texts), the rules
     that read a text's facts and those that read its shape met it at different times and
-    each parsed it (shape.prepare derives both together)."""
+    each parsed it (limits.prepare derives both together)."""
     sys.path.insert(0, str(PROJECT / "tools"))
     from archive import archive_files
 
